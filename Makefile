@@ -1,0 +1,65 @@
+# tracker — two commands from a fresh clone: `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench clean
+
+help:
+	@echo "make demo    install everything, set up the embedded SQLite database, run the demo"
+	@echo "make test    install everything, lint, type-check, test on SQLite and PostgreSQL"
+	@echo "make bench   run the benchmarks and print their figures"
+	@echo "make clean   remove the virtualenv and generated files"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tracker needs Python 3.11 or newer; found " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,browser]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages: Korean fonts and HarfBuzz subsetting for PDFs, poppler for reading PDFs back,
+# Chromium for browser tests, PostgreSQL for the second test run. Installed when root, else the
+# script prints the exact apt-get command.
+sysdeps:
+	@scripts/sysdeps.sh pdf pdftext browser postgres
+
+sysdeps-demo:
+	@scripts/sysdeps.sh pdf
+
+demo: venv sysdeps-demo
+	$(BIN)/tracker init
+	$(BIN)/tracker demo
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy tracker
+
+test-sqlite: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A throw-away PostgreSQL cluster on a loopback port, removed afterwards whatever happens.
+test-postgres: venv sysdeps
+	@pgdir=$$(mktemp -d /tmp/tracker-pg.XXXXXX); \
+	trap 'scripts/pg-cluster.sh stop "$$pgdir" >/dev/null 2>&1 || true' EXIT; \
+	url=$$(scripts/pg-cluster.sh start "$$pgdir"); \
+	echo "PostgreSQL test cluster: $$url"; \
+	TRACKER_TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: venv sysdeps lint test-sqlite test-postgres
+
+bench: venv
+	$(BIN)/tracker bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	find reports -type f ! -name .gitkeep -delete

@@ -1,0 +1,94 @@
+"""Fixtures shared by every test: a fresh database per test (SQLite file, or a throw-away
+schema in the PostgreSQL named by TRACKER_TEST_DATABASE_URL), settings pointing at it, and the
+CLI runner."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+from typer.testing import CliRunner, Result
+
+from tracker.cli import app
+from tracker.config import Settings, load_settings
+from tracker.db import make_engine
+from tracker.schema import upgrade_database
+
+POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(autouse=True)
+def _no_tracker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own TRACKER_* variables must not leak into tests."""
+    for name in list(os.environ):
+        if name.startswith("TRACKER_") and name != "TRACKER_TEST_DATABASE_URL":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'var' / 'tracker.db'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, database_url: str) -> Path:
+    (tmp_path / "var").mkdir(exist_ok=True)
+    path = tmp_path / "config.toml"
+    path.write_text(f'[database]\nurl = "{database_url}"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(config_file: Path) -> Settings:
+    return load_settings(config_file)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(config_file: Path) -> Cli:
+    """Run `tracker --config <the test's config> ARGS...`."""
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(app, ["--config", str(config_file), *args])
+
+    return run
+
+
+def on_postgres() -> bool:
+    return bool(POSTGRES_URL)

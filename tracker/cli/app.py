@@ -1,0 +1,62 @@
+"""The root command and its groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker import __version__
+from tracker.cli import listing, maintenance, setup
+from tracker.cli.base import CliState, TrackerTyper
+
+app = TrackerTyper(
+    name="tracker",
+    add_completion=False,
+    help="Follow up the commitments of signed agreements: import, track, report, remind.",
+    epilog="Run `tracker COMMAND --help` for a command's options and an example.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tracker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Config file to use (default: $TRACKER_CONFIG, else ./config.toml).",
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """tracker: commitment follow-up for desk officers.
+
+    \b
+    Example:
+      tracker init && tracker demo
+    """
+    ctx.obj = CliState(config)
+
+
+setup.register(app)
+listing.register(app)
+maintenance.register(app)
+
+
+def main() -> None:
+    app(prog_name="tracker")

@@ -1,0 +1,126 @@
+"""What every command shares: the Typer subclass that turns user errors into one line, the
+runtime on the context, and output helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import typer
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from tracker.config import load_settings
+from tracker.db import read_session, write_session
+from tracker.errors import TrackerError
+from tracker.runtime import Runtime
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reporting_user_errors(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TrackerError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class TrackerTyper(typer.Typer):
+    """A Typer whose commands report TrackerError as `error: ...` on stderr and exit 1."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("no_args_is_help", True)
+        kwargs.setdefault("rich_markup_mode", None)
+        kwargs.setdefault("pretty_exceptions_enable", False)
+        super().__init__(**kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(fn: F) -> F:
+            register(_reporting_user_errors(fn))
+            return fn
+
+        return decorator
+
+
+class CliState:
+    """Held on the Click context; settings are read only when a command needs them, so that
+    `--help` works even with a broken config file."""
+
+    def __init__(self, config_path: Any) -> None:
+        self.config_path = config_path
+        self._runtime: Runtime | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            self._runtime = Runtime(load_settings(self.config_path))
+        return self._runtime
+
+
+def runtime_of(ctx: typer.Context) -> Runtime:
+    state = ctx.find_object(CliState)
+    if state is None:  # a command invoked on its own, as in some tests
+        state = CliState(None)
+        ctx.obj = state
+    return state.runtime
+
+
+@contextmanager
+def reading(ctx: typer.Context) -> Iterator[Session]:
+    with read_session(runtime_of(ctx).checked_engine()) as session:
+        yield session
+
+
+@contextmanager
+def writing(ctx: typer.Context) -> Iterator[Session]:
+    with write_session(runtime_of(ctx).checked_engine()) as session:
+        yield session
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: str) -> None:
+    """A plain aligned table; East Asian wide characters count as two columns."""
+    if not rows:
+        typer.echo(empty)
+        return
+    cells = [[str(h) for h in headers], *[[_cell(v) for v in row] for row in rows]]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        padded = [c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)]
+        typer.echo("  ".join(padded).rstrip())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

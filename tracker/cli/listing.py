@@ -1,0 +1,137 @@
+"""Listing commands: agreements, commitments, mechanisms. Every one takes --json."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tracker.cli.base import TrackerTyper, print_json, print_table, reading
+from tracker.domain import Strength
+from tracker.services.agreements import list_agreements
+from tracker.services.commitments import list_commitments
+from tracker.services.mechanisms import list_mechanisms
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+agreements_app = TrackerTyper(help="Imported agreements.")
+commitments_app = TrackerTyper(help="Commitments and their follow-up.")
+mechanisms_app = TrackerTyper(help="Follow-up mechanisms: 2+2 meetings, dialogues, committees...")
+
+
+def agreements_list(
+    ctx: typer.Context,
+    country: Annotated[str | None, typer.Option(help="Only agreements with this country.")] = None,
+    field: Annotated[str | None, typer.Option(help="Only this field (분야), e.g. 방산.")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Only agreements signed this year.", min=1900, max=2200)
+    ] = None,
+    search: Annotated[str | None, typer.Option(help="Words in the title.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List agreements, newest first, with clause and commitment counts.
+
+    \b
+    Example:
+      tracker agreements list --country 캐나다 --year 2025
+      tracker agreements list --json
+    """
+    with reading(ctx) as session:
+        agreements = list_agreements(
+            session=session, country=country, field=field, year=year, search=search
+        )
+    if as_json:
+        print_json(agreements)
+        return
+    print_table(
+        ["key", "signed", "title", "countries", "clauses", "tracked"],
+        [
+            (a.key, a.signed_on, a.title, a.countries, a.clause_count, a.tracked_count)
+            for a in agreements
+        ],
+        empty="no agreements (import one with `tracker import PATH`, or try `tracker demo`)",
+    )
+
+
+def commitments_list(
+    ctx: typer.Context,
+    agreement: Annotated[str | None, typer.Option(help="Agreement key or id.")] = None,
+    mechanism: Annotated[str | None, typer.Option(help="Mechanism name, alias or id.")] = None,
+    tracked: Annotated[
+        bool | None,
+        typer.Option("--tracked/--untracked", help="Only tracked, or only untracked, ones."),
+    ] = None,
+    strength: Annotated[Strength | None, typer.Option(help="Only this strength.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List commitments in document order.
+
+    \b
+    Example:
+      tracker commitments list --agreement kr-ca-2025-10-30 --tracked
+      tracker commitments list --mechanism "2+2" --json
+    """
+    with reading(ctx) as session:
+        commitments = list_commitments(
+            session=session,
+            agreement=agreement,
+            mechanism=mechanism,
+            tracked=tracked,
+            strength=strength,
+        )
+    if as_json:
+        print_json(commitments)
+        return
+    print_table(
+        ["agreement", "ref", "strength", "tracked", "text"],
+        [
+            (c.agreement_key, c.ref, c.strength.value, c.tracked, _shorten(c.text))
+            for c in commitments
+        ],
+        empty="no commitments match",
+    )
+
+
+def mechanisms_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List follow-up mechanisms with their kind, cadence and reporting line.
+
+    \b
+    Example:
+      tracker mechanisms list
+      tracker mechanisms list --json
+    """
+    with reading(ctx) as session:
+        mechanisms = list_mechanisms(session=session)
+    if as_json:
+        print_json(mechanisms)
+        return
+    names = {m.id: m.name for m in mechanisms}
+    print_table(
+        ["id", "name", "kind", "cadence", "planned", "reports to"],
+        [
+            (
+                m.id,
+                m.name,
+                m.kind.value,
+                m.cadence.value,
+                m.planned,
+                names.get(m.reports_to_id or 0),
+            )
+            for m in mechanisms
+        ],
+        empty="no mechanisms yet",
+    )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def register(app: TrackerTyper) -> None:
+    agreements_app.command("list")(agreements_list)
+    commitments_app.command("list")(commitments_list)
+    mechanisms_app.command("list")(mechanisms_list)
+    app.add_typer(agreements_app, name="agreements")
+    app.add_typer(commitments_app, name="commitments")
+    app.add_typer(mechanisms_app, name="mechanisms")

@@ -1,0 +1,230 @@
+"""Settings: config.toml, overridden by TRACKER_* environment variables.
+
+Nothing here runs at import time: callers ask for `load_settings(path)` and pass the result on.
+Environment variables name a key as TRACKER_<SECTION>__<KEY>, e.g. TRACKER_DATABASE__URL.
+Secrets (the SMTP password) are read only from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from tracker.domain import Language
+from tracker.errors import ConfigError
+
+ENV_PREFIX = "TRACKER_"
+CONFIG_ENV = "TRACKER_CONFIG"
+DEFAULT_CONFIG_NAME = "config.toml"
+SECRET_KEYS = {("mail", "password")}
+
+_TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/tracker.db"
+    busy_timeout_ms: int = Field(default=30_000, ge=0)
+
+    @field_validator("url")
+    @classmethod
+    def _parseable(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {value!r}") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {backend!r} (use sqlite or postgresql)")
+        return value
+
+
+class GeneralSettings(_Section):
+    timezone: str = "Asia/Seoul"
+    language: Language = Language.KO
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class PathSettings(_Section):
+    templates: Path = Path("templates")
+    reports: Path = Path("reports")
+    evidence: Path = Path("var/evidence")
+
+
+class ImportSettings(_Section):
+    max_bytes: int = Field(default=5_000_000, gt=0)
+    mechanisms: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class MailSettings(_Section):
+    backend: Literal["file", "smtp"] = "file"
+    from_address: str = "tracker <tracker@localhost>"
+    outbox_dir: Path = Path("var/outbox")
+    host: str = "localhost"
+    port: int = Field(default=587, gt=0, lt=65536)
+    security: Literal["none", "starttls", "tls"] = "starttls"
+    user: str = ""
+    password: SecretStr = SecretStr("")
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class ScheduleSettings(_Section):
+    report_lead_days: int = Field(default=30, ge=0, le=365)
+    digest_weekday: str = "mon"
+    digest_time: str = "08:00"
+    stale_check_time: str = "06:00"
+    misfire_grace_seconds: int = Field(default=86_400, ge=1)
+
+    @field_validator("digest_time", "stale_check_time")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        if not _TIME_OF_DAY.match(value):
+            raise ValueError(f"expected HH:MM (24-hour), got {value!r}")
+        return value
+
+    @field_validator("digest_weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        if value.lower() not in _WEEKDAYS:
+            raise ValueError(f"expected one of {', '.join(_WEEKDAYS)}, got {value!r}")
+        return value.lower()
+
+
+class AttentionSettings(_Section):
+    stale_days: int = Field(default=90, gt=0)
+    due_days: int = Field(default=60, gt=0)
+
+
+class WebSettings(_Section):
+    base_url: str = "http://127.0.0.1:8000"
+
+
+class Settings(BaseSettings):
+    """Every setting of one installation; relative paths are resolved against `base_dir`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    database: DatabaseSettings = DatabaseSettings()
+    general: GeneralSettings = GeneralSettings()
+    paths: PathSettings = PathSettings()
+    imports: ImportSettings = ImportSettings()
+    mail: MailSettings = MailSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    attention: AttentionSettings = AttentionSettings()
+    web: WebSettings = WebSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file, which arrives as init keywords.
+        return (env_settings, init_settings)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.general.timezone)
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def database_url(self) -> str:
+        """The URL with a relative SQLite file made absolute against the config's folder."""
+        url = make_url(self.database.url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            db_path = Path(url.database)
+            if not db_path.is_absolute():
+                url = url.set(database=str(self.resolve(db_path)))
+        return url.render_as_string(hide_password=False)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        url = make_url(self.database_url)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_NAME)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read `path` (or $TRACKER_CONFIG, or ./config.toml when present) and the environment.
+
+    An explicitly named file must exist; the implicit ./config.toml may be absent (defaults).
+    """
+    explicit = path is not None or bool(os.environ.get(CONFIG_ENV))
+    config_path = path if path is not None else default_config_path()
+    data: dict[str, Any] = {}
+    if config_path.exists() or explicit:
+        data = _read_toml(config_path)
+    _refuse_secrets_in_file(data, config_path)
+    base_dir = config_path.resolve().parent
+    try:
+        return Settings(base_dir=base_dir, **data)
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc, config_path)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _refuse_secrets_in_file(data: dict[str, Any], path: Path) -> None:
+    for section, key in SECRET_KEYS:
+        if key in data.get(section, {}):
+            env = f"{ENV_PREFIX}{section.upper()}__{key.upper()}"
+            raise ConfigError(
+                f"{path}: {section}.{key}: secrets are not read from files; set {env} instead"
+            )
+
+
+def _one_line(exc: ValidationError, path: Path) -> str:
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"] if part != "base_dir")
+    if error["type"] == "extra_forbidden":
+        return f"{path}: unknown key {key!r}"
+    message = error["msg"].removeprefix("Value error, ")
+    env = f"{ENV_PREFIX}{'__'.join(str(p).upper() for p in error['loc'])}"
+    where = f"{path} or {env}" if env in os.environ else str(path)
+    return f"{where}: {key}: {message}"

@@ -1,0 +1,66 @@
+"""The domain's shared vocabulary: the closed lists every layer agrees on.
+
+Values are stored in the database as these strings, so renaming a member is a migration.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Language(StrEnum):
+    KO = "ko"
+    EN = "en"
+
+
+class Strength(StrEnum):
+    """How strongly a sentence binds the parties; only firm and best-effort ones are tracked."""
+
+    FIRM = "firm"  # 할 것이다 / will / shall
+    BEST_EFFORT = "best_effort"  # 노력 / 모색 / seek to / endeavour / explore
+    DECLARATORY = "declaratory"  # 재확인 / 인식 / reaffirm / recognize
+    PERMISSIVE = "permissive"  # 할 수 있다 / may
+    DESCRIPTIVE = "descriptive"  # states a fact, undertakes nothing
+
+    @property
+    def is_undertaking(self) -> bool:
+        return self in (Strength.FIRM, Strength.BEST_EFFORT)
+
+
+class MechanismKind(StrEnum):
+    MINISTERIAL_MEETING = "ministerial_meeting"
+    DIALOGUE = "dialogue"
+    COMMITTEE = "committee"
+    WORKING_GROUP = "working_group"
+    AGREEMENT = "agreement"  # an MOU or other instrument
+    FORUM = "forum"  # forum or event
+    EXHIBITION = "exhibition"
+    INSTITUTION = "institution"
+    OTHER = "other"
+
+
+class Cadence(StrEnum):
+    BIENNIAL = "biennial"
+    ANNUAL = "annual"
+    REGULAR = "regular"
+    AD_HOC = "ad_hoc"
+    UNKNOWN = "unknown"
+
+
+class LinkRole(StrEnum):
+    """Why a commitment is linked to a mechanism."""
+
+    NAMED = "named"  # the commitment's text names the mechanism
+    REVIEWS = "reviews"  # the agreement's review chain assigns the mechanism to review it
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    VIEWER = "viewer"
+
+
+class DigestFrequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    OFF = "off"

@@ -1,0 +1,89 @@
+"""Commitments, their links to mechanisms, and the append-only change record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tracker.domain import LinkRole, Strength
+from tracker.models._types import EnumText, UTCDateTime, utcnow
+
+
+class CommitmentBase(SQLModel):
+    ref: str = Field(max_length=50)
+    text: str = Field(sa_type=Text)
+    actors: str = Field(default="both", max_length=200)
+    strength: Strength = Field(default=Strength.FIRM, sa_type=EnumText(Strength))
+    tracked: bool = True
+
+
+class Commitment(CommitmentBase, table=True):
+    """One discrete undertaking; `text` is source_text[span_start:span_end] of its agreement."""
+
+    __table_args__ = (UniqueConstraint("agreement_id", "ref", name="uq_commitment_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True, ondelete="CASCADE")
+    clause_id: int = Field(foreign_key="clause.id", index=True, ondelete="CASCADE")
+    item_id: int | None = Field(default=None, foreign_key="clause_item.id", ondelete="SET NULL")
+    span_start: int
+    span_end: int
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+
+
+class CommitmentCreate(CommitmentBase):
+    agreement_id: int
+    clause_id: int
+    item_id: int | None = None
+    span_start: int
+    span_end: int
+
+
+class CommitmentUpdate(SQLModel):
+    actors: str | None = None
+    strength: Strength | None = None
+    tracked: bool | None = None
+
+
+class CommitmentPublic(CommitmentBase):
+    id: int
+    agreement_id: int
+    agreement_key: str = ""
+    clause: str = ""
+    mechanisms: list[str] = []
+
+
+class CommitmentMechanism(SQLModel, table=True):
+    """A commitment names a mechanism, or the agreement's review chain assigns one to it."""
+
+    __tablename__ = "commitment_mechanism"
+
+    commitment_id: int = Field(foreign_key="commitment.id", primary_key=True, ondelete="CASCADE")
+    mechanism_id: int = Field(foreign_key="mechanism.id", primary_key=True, ondelete="CASCADE")
+    role: LinkRole = Field(default=LinkRole.NAMED, primary_key=True, sa_type=EnumText(LinkRole))
+
+
+class ChangeRecord(SQLModel, table=True):
+    """Append-only: who changed what, when, and why. Never updated, never deleted."""
+
+    __tablename__ = "change_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True)
+    )
+    actor: str = Field(max_length=200)
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    entity: str = Field(max_length=50, index=True)
+    entity_id: int = Field(index=True)
+    action: str = Field(max_length=50)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reason: str = ""
