@@ -52,7 +52,9 @@ def bench_schema(folder: Path, *, repeat: int) -> Figure:
         upgrade_database(engine)
         engine.dispose()
 
-    return Figure("migrate an empty SQLite database to head", median_ms(migrate, repeat=repeat), "ms")
+    return Figure(
+        "migrate an empty SQLite database to head", median_ms(migrate, repeat=repeat), "ms"
+    )
 
 
 def bench_listing(folder: Path, *, repeat: int, commitments: int) -> Figure:
@@ -90,9 +92,7 @@ def bench_listing(folder: Path, *, repeat: int, commitments: int) -> Figure:
         with read_session(engine) as session:
             assert len(list_commitments(session=session)) == commitments
 
-    figure = Figure(
-        f"list {commitments:,} commitments", median_ms(listing, repeat=repeat), "ms"
-    )
+    figure = Figure(f"list {commitments:,} commitments", median_ms(listing, repeat=repeat), "ms")
     engine.dispose()
     return figure
 
