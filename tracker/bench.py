@@ -97,6 +97,68 @@ def bench_listing(folder: Path, *, repeat: int, commitments: int) -> Figure:
     return figure
 
 
+def bench_parse(*, repeat: int) -> Figure:
+    from tracker.importer import parse_agreement
+    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.services.imports import sample_source
+
+    text, catalog = sample_source(), MechanismCatalog.load_default()
+    elapsed = median_ms(lambda: parse_agreement(text, catalog=catalog), repeat=repeat)
+    return Figure("parse + split the seed agreement", elapsed, "ms", goal="<= 20 ms")
+
+
+def _seed_variant(text: str, number: int) -> str:
+    """The seed with its title and first clause made unique, as another agreement would be."""
+    return text.replace("파트너십 수립", f"파트너십 수립 {number}", 1).replace(
+        "1. 대한민국(한국)과", f"1. 대한민국(한국)과 ({number})", 1
+    )
+
+
+def bench_import(folder: Path, *, repeat: int) -> Figure:
+    from tracker.importer import parse_agreement
+    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.services.imports import import_agreement, sample_source
+
+    engine = _fresh_engine(folder, "import.db")
+    upgrade_database(engine)
+    text, catalog = sample_source(), MechanismCatalog.load_default()
+    counter = iter(range(repeat))
+
+    def one_import() -> None:
+        number = next(counter)
+        parsed = parse_agreement(_seed_variant(text, number), catalog=catalog)
+        with write_session(engine) as session:
+            import_agreement(parsed, session=session, source_name=f"seed-{number}.txt")
+
+    figure = Figure(
+        "import the seed into SQLite (read, parse, store, commit)",
+        median_ms(one_import, repeat=repeat),
+        "ms",
+        goal="<= 150 ms",
+    )
+    engine.dispose()
+    return figure
+
+
+def bench_bulk_import(folder: Path, *, agreements: int) -> Figure:
+    from tracker.importer import parse_agreement
+    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.services.imports import import_agreement, sample_source
+
+    engine = _fresh_engine(folder, "bulk.db")
+    upgrade_database(engine)
+    text, catalog = sample_source(), MechanismCatalog.load_default()
+    variants = [_seed_variant(text, number) for number in range(agreements)]
+    started = time.perf_counter()
+    for number, variant in enumerate(variants):
+        parsed = parse_agreement(variant, catalog=catalog)
+        with write_session(engine) as session:
+            import_agreement(parsed, session=session, source_name=f"bulk-{number}.txt")
+    rate = agreements / (time.perf_counter() - started)
+    engine.dispose()
+    return Figure(f"bulk import of {agreements:,} agreements", rate, "agreements/s")
+
+
 def run_benchmarks(*, quick: bool = False) -> Iterator[Figure]:
     """Yield figures as they are measured; `quick` shrinks every size for a smoke test."""
     repeat = 2 if quick else 7
@@ -104,3 +166,6 @@ def run_benchmarks(*, quick: bool = False) -> Iterator[Figure]:
         folder = Path(tmp)
         yield bench_schema(folder, repeat=repeat)
         yield bench_listing(folder, repeat=repeat, commitments=50 if quick else 1000)
+        yield bench_parse(repeat=3 if quick else 50)
+        yield bench_import(folder, repeat=repeat)
+        yield bench_bulk_import(folder, agreements=5 if quick else 1000)

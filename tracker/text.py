@@ -16,3 +16,9 @@ def fold_whitespace(text: str) -> str:
 def fold_name(name: str) -> str:
     """The form in which two spellings of one mechanism name compare equal."""
     return _SPACE.sub("", _BRACKETS.sub("", name.translate(_DOTS))).casefold()
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """One line of at most `limit` characters, for tables."""
+    flat = fold_whitespace(text)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

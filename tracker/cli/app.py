@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tracker import __version__
-from tracker.cli import listing, maintenance, setup
+from tracker.cli import corrections, importing, listing, maintenance, setup
 from tracker.cli.base import CliState, TrackerTyper
 
 app = TrackerTyper(
@@ -54,7 +54,9 @@ def root(
 
 
 setup.register(app)
+importing.register(app)
 listing.register(app)
+corrections.register()
 maintenance.register(app)
 
 

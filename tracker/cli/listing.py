@@ -11,6 +11,7 @@ from tracker.domain import Strength
 from tracker.services.agreements import list_agreements
 from tracker.services.commitments import list_commitments
 from tracker.services.mechanisms import list_mechanisms
+from tracker.text import shorten
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -85,7 +86,7 @@ def commitments_list(
     print_table(
         ["agreement", "ref", "strength", "tracked", "text"],
         [
-            (c.agreement_key, c.ref, c.strength.value, c.tracked, _shorten(c.text))
+            (c.agreement_key, c.ref, c.strength.value, c.tracked, shorten(c.text))
             for c in commitments
         ],
         empty="no commitments match",
@@ -121,11 +122,6 @@ def mechanisms_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         ],
         empty="no mechanisms yet",
     )
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def register(app: TrackerTyper) -> None:

@@ -7,19 +7,36 @@ from typing import Annotated
 import typer
 
 from tracker.bench import run_benchmarks
-from tracker.cli.base import TrackerTyper
+from tracker.cli.base import TrackerTyper, runtime_of, writing
+from tracker.cli.importing import catalog_for, print_split
 from tracker.cli.listing import agreements_list
 from tracker.cli.setup import init
+from tracker.importer import parse_agreement
+from tracker.services.imports import SAMPLE_NAME, import_agreement, sample_source
 
 
 def demo(ctx: typer.Context) -> None:
-    """Set up the embedded database and show what tracker holds.
+    """Set up the database, import the seed agreement shipped with tracker, and show its split.
+
+    The seed is the portal record of the Korea-Canada security and defence partnership
+    (2025-10-30). Running the demo again changes nothing.
 
     \b
     Example:
       tracker demo
     """
     init(ctx)
+    runtime = runtime_of(ctx)
+    parsed = parse_agreement(sample_source(), catalog=catalog_for(runtime.settings))
+    with writing(ctx) as session:
+        outcome = import_agreement(parsed, session=session, source_name=SAMPLE_NAME)
+    typer.echo("")
+    print_split(parsed)
+    if outcome.outcome == "unchanged":
+        typer.echo(f"already imported as {outcome.key}; nothing changed")
+    else:
+        typer.echo(f"{outcome.outcome}: {outcome.key}")
+    typer.echo("")
     agreements_list(ctx)
 
 

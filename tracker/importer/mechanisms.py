@@ -1,0 +1,895 @@
+"""Follow-up mechanisms: the catalog of known ones, and finding the ones an agreement names.
+
+What counts as a mention of a mechanism (only clause text is read, not the portal record):
+
+* a Korean name in angle brackets, `<한-캐나다 방산군수 공동위원회>`;
+* an instrument in 「」/『』 that is an MOU, MOA, 양해각서, 약정 or 각서 (kind agreement) or
+  whose name ends in a body word (위원회, 대화 …). A convention, treaty, 협약, 협정, 헌장 or
+  선언 (「유엔해양법협약」) is a legal instrument the parties invoke, not a follow-up
+  mechanism, and is ignored;
+* a quoted name (‘…’, “…”) that ends in a mechanism word — 회의, 대화, 포럼, 위원회, 협의회,
+  협의체, 회담, 실무그룹, 워킹그룹, 전시회, 센터 (Dialogue, Forum, Committee … in English) —
+  after an acronym in parentheses is set aside: ‘서울안보대화’, ‘인도-태평양 정보기관장
+  회의(IPICC)’. A quoted name ending in 파트너십/이니셔티브/프레임워크 counts only when it carries
+  an acronym (a named multilateral initiative: ‘인도-태평양 산업 회복력 파트너십(PIPIR)’), so
+  relationship names — ‘포괄적 전략적 동반자 관계’, ‘안보·국방 협력 파트너십’ — are not mechanisms;
+* an item that is nothing but a mechanism's name (clause 5's list: `ㅇ 정기적 실무급
+  회의(해군·육군·공군·우주 분야)`, `ㅇ 한국 방위사업청 - 캐나다 상업공사 간 MOU`);
+* any name or alias of a catalog entry, wherever it appears;
+* Korean: a body introduced as new — `새로운 방산 협력 포럼을 신설` — and an exhibition
+  (`방산 전시회(ADEX, CANSEC 등)`);
+* English: a capitalised name ending in Dialogue, Committee, Commission, Working Group,
+  Consultative Group, Forum or MOU, optionally followed by "on …" and an acronym
+  ("Regional Cooperation Working Group (RCWG)"); Meeting and Summit only after Annual/New/First
+  (past summits are events, not mechanisms); leading articles, gerunds and Annual/New are not
+  part of the name. Well-known international organisations are not follow-up mechanisms;
+* later in the same clause, "동 포럼", "이 포럼", "the Commission", "the Working Group" refer back
+  to the last mechanism of that kind; an acronym or name once seen is recognised again anywhere.
+
+Mentions with the same catalog entry are one mechanism (its canonical name); other mentions are
+one mechanism when their names agree after dropping a country prefix (한-캐나다), a rank
+(국장급 …), "2+2", brackets and spacing: <외교·국방 정책 대화>, <한-캐나다 외교·국방 정책 대화>
+and <국장급 외교·국방 정책 대화> are one dialogue. The first spelling in the text names it.
+
+Around each mention (Korean: the three words before and after it within its phrase; English:
+four words before, twelve after, or the whole sentence for an item's bold lead-in):
+cadence — 격년/biennially/every two years → biennial, 연례/매년/annual(ly) → annual,
+정기/정례/regular(ly) → regular, 수시/at the request of → ad hoc, the most specific one winning
+and the catalog's when the text says none; planned — 예정, 신설, 설치하는 방안, 출범할, 추진,
+launch, establish, initiate, new, first, planned → the mechanism does not exist yet.
+"<A>에서 … <B>에 보고된다" / "A … report to B" makes A report to B. The agreement's review
+mechanism is the first mechanism named in a sentence that has the agreement's content reviewed
+(검토/점검/review, with 이 … 파트너십 / "the present Agreement" / implementation), or, when that
+sentence names none, the first mechanism of its clause ("The Commission shall: discuss … the
+implementation of the present Agreement").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from tracker.domain import Cadence, Language, MechanismKind
+from tracker.importer.errors import CatalogError
+from tracker.importer.parsed import ParsedMechanism
+from tracker.importer.split import sentence_spans
+from tracker.importer.structure import ClauseLayout
+from tracker.importer.textutil import HANGUL, fold, fold_space
+
+# --- the catalog --------------------------------------------------------------------------------
+
+_ENTRY_KEYS = frozenset({"name", "name_en", "aliases", "kind", "cadence"})
+_SEPARATOR = r"[\s<>「」『』〈〉《》()（）\[\]‘’'\"“”`´]*"
+_CHAR_CLASSES = {"·": "[·ㆍ•‧・∙⋅]", "-": "[-–—‐‑－]"}
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    name: str
+    name_en: str = ""
+    aliases: tuple[str, ...] = ()
+    kind: MechanismKind = MechanismKind.OTHER
+    cadence: Cadence = Cadence.UNKNOWN
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n for n in (self.name, self.name_en, *self.aliases) if n))
+
+
+class MechanismCatalog:
+    """Known mechanisms by any of their names; immutable (`extended` returns a new catalog)."""
+
+    __slots__ = ("_by_core", "_by_fold", "_entries", "_patterns")
+
+    def __init__(self, entries: Iterable[CatalogEntry] = ()) -> None:
+        by_name: dict[str, CatalogEntry] = {}
+        for entry in entries:
+            by_name[fold(entry.name)] = entry  # a later entry with the same name replaces
+        self._entries = tuple(by_name.values())
+        self._by_fold: dict[str, CatalogEntry] = {}
+        self._by_core: dict[str, CatalogEntry] = {}
+        for entry in self._entries:
+            for name in entry.names:
+                self._by_fold[fold(name)] = entry
+                core = core_name(name)
+                if core:
+                    self._by_core.setdefault(core, entry)
+        self._patterns = {
+            alias: _alias_pattern(alias)
+            for alias in sorted(self._by_fold, key=lambda a: (-len(a), a))
+            if alias
+        }
+
+    @classmethod
+    def load_default(cls) -> MechanismCatalog:
+        """The catalog shipped in tracker/catalog/mechanisms.toml."""
+        resource = resources.files("tracker").joinpath("catalog/mechanisms.toml")
+        return cls.from_toml(resource.read_text(encoding="utf-8"), source="mechanisms.toml")
+
+    @classmethod
+    def from_toml(cls, text: str, *, source: str) -> MechanismCatalog:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"{source}: not valid TOML: {exc}") from None
+        raw = data.get("mechanism", [])
+        if not isinstance(raw, list):
+            raise CatalogError(f"{source}: 'mechanism' must be an array of tables")
+        return cls(_entry(item, f"{source}: mechanism {n}") for n, item in enumerate(raw, 1))
+
+    def extended(self, entries: Sequence[Mapping[str, object]]) -> MechanismCatalog:
+        """This catalog plus `entries` (same keys as a toml entry); same name → replaced."""
+        added = [
+            _entry(item, f"mechanism {n} ({item.get('name', '?')})")
+            for n, item in enumerate(entries, 1)
+        ]
+        return MechanismCatalog((*self._entries, *added))
+
+    def lookup(self, alias: str) -> CatalogEntry | None:
+        """The entry with this name or alias, folding case, spaces, brackets and dot variants."""
+        return self._by_fold.get(fold(alias))
+
+    def resolve(self, name: str) -> CatalogEntry | None:
+        """Like `lookup`, and also when only a country prefix, a rank or "2+2" differ."""
+        found = self.lookup(name)
+        if found is None and not _COUNTRY_PREFIX.match(name):
+            core = core_name(name)
+            found = self._by_core.get(core) if core else None
+        return found
+
+    @property
+    def entries(self) -> tuple[CatalogEntry, ...]:
+        return self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def scan(self, text: str) -> list[tuple[int, int, CatalogEntry]]:
+        """Where `text` names a catalog entry: (start, end, entry), leftmost-longest."""
+        folded_text = fold(text)
+        present = [pattern for alias, pattern in self._patterns.items() if alias in folded_text]
+        if not present:
+            return []
+        found: list[tuple[int, int, CatalogEntry]] = []
+        for match in re.compile("|".join(present)).finditer(text):
+            folded = fold(match.group())
+            entry = self._by_fold.get(folded) or self._by_fold.get(folded[:-1])
+            if entry is not None:
+                found.append((match.start(), match.end(), entry))
+        return found
+
+
+def _alias_pattern(folded: str) -> str:
+    """A pattern for one folded alias: any spacing, brackets, dot and dash variants between its
+    characters, ASCII letters in either case, whole words at ASCII edges, an English plural."""
+    chars = [_CHAR_CLASSES.get(ch) or _any_case(ch) for ch in folded]
+    body = _SEPARATOR.join(chars)
+    if folded[0].isascii() and folded[0].isalnum():
+        # the look-behind goes after the first character so the regex engine can still skip
+        # ahead on the first character of every alias
+        body = f"{chars[0]}(?<![A-Za-z0-9].){body[len(chars[0]) :]}"
+    if folded[-1].isascii() and folded[-1].isalnum():
+        body += "[sS]?(?![A-Za-z0-9])" if folded[-1].isalpha() else "(?![A-Za-z0-9])"
+    return body
+
+
+def _any_case(ch: str) -> str:
+    if ch.isascii() and ch.isalpha():
+        return f"[{ch.lower()}{ch.upper()}]"
+    return re.escape(ch)
+
+
+def _entry(item: object, where: str) -> CatalogEntry:
+    if not isinstance(item, Mapping):
+        raise CatalogError(f"{where}: must be a table with name, kind, …")
+    unknown = set(item) - _ENTRY_KEYS
+    if unknown:
+        raise CatalogError(
+            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+            f"allowed: {', '.join(sorted(_ENTRY_KEYS))}"
+        )
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise CatalogError(f"{where}: 'name' must be a non-empty string")
+    name_en = item.get("name_en", "")
+    if not isinstance(name_en, str):
+        raise CatalogError(f"{where}: 'name_en' must be a string")
+    aliases = item.get("aliases", [])
+    if not isinstance(aliases, list | tuple) or not all(isinstance(a, str) for a in aliases):
+        raise CatalogError(f"{where}: 'aliases' must be a list of strings")
+    kind_value = item.get("kind", MechanismKind.OTHER.value)
+    cadence_value = item.get("cadence", Cadence.UNKNOWN.value)
+    try:
+        kind = MechanismKind(kind_value)
+    except ValueError:
+        allowed = ", ".join(k.value for k in MechanismKind)
+        raise CatalogError(f"{where}: kind {kind_value!r} is not one of {allowed}") from None
+    try:
+        cadence = Cadence(cadence_value)
+    except ValueError:
+        allowed = ", ".join(c.value for c in Cadence)
+        raise CatalogError(f"{where}: cadence {cadence_value!r} is not one of {allowed}") from None
+    return CatalogEntry(
+        name=fold_space(name),
+        name_en=fold_space(name_en),
+        aliases=tuple(fold_space(a) for a in aliases if a.strip()),
+        kind=kind,
+        cadence=cadence,
+    )
+
+
+_COUNTRY_PREFIX = re.compile(r"^\s*(?:한\s*[-–·]\s*\S+\s+|korea\s*[-–]\s*\w+\s+)", re.IGNORECASE)
+_CORE_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:한\s*[-–·]\s*\S+\s+|(?:국장|차관|장관|차관보|고위|실장)급\s+"
+    r"|korea\s*[-–]\s*\w+\s+|(?:trilateral|bilateral)\s+)",
+    re.IGNORECASE,
+)
+_CORE_DROP = re.compile(r"\(?\s*2\s*\+\s*2\s*\)?|\((?:[A-Z][A-Za-z0-9&+-]{1,9})\)\s*$")
+
+
+def core_name(name: str) -> str:
+    """A name without its country prefix, rank and "2+2", folded: the key for merging."""
+    stripped = _CORE_DROP.sub(" ", name)
+    for _ in range(2):
+        stripped = _CORE_PREFIX.sub("", stripped.strip())
+    folded = fold(stripped)
+    return folded[:-1] if folded.endswith(("dialogues", "commissions", "committees")) else folded
+
+
+# --- kinds --------------------------------------------------------------------------------------
+
+_KO_KINDS: tuple[tuple[re.Pattern[str], MechanismKind], ...] = tuple(
+    (re.compile(pattern + r"$", re.IGNORECASE), kind)
+    for pattern, kind in (
+        (
+            r"(?:장관\s*회의|장관급\s*회의|2\s*\+\s*2(?:\s*회의)?|정상\s*회의|정상\s*회담)",
+            MechanismKind.MINISTERIAL_MEETING,
+        ),
+        (
+            r"(?:실무(?:급|자)?\s*회의|실무\s*그룹|워킹\s*그룹|작업반|실무단|실무\s*협의체)",
+            MechanismKind.WORKING_GROUP,
+        ),
+        (r"(?:위원회|공동위)", MechanismKind.COMMITTEE),
+        (r"(?:대화|협의회|협의체|회담)", MechanismKind.DIALOGUE),
+        (r"(?:포럼|회의|컨퍼런스|콘퍼런스|세미나|심포지엄)", MechanismKind.FORUM),
+        (r"(?:전시회|박람회|에어쇼|엑스포)", MechanismKind.EXHIBITION),
+        (r"(?:MOU|MOA|양해각서|약정|각서|의향서|LOI)", MechanismKind.AGREEMENT),
+        (r"(?:센터|기구|사무국)", MechanismKind.INSTITUTION),
+        (
+            r"(?:Ministers['’]?\s+(?:2\+2\s+)?Meeting|Ministerial(?:\s+Meeting)?|2\+2"
+            r"|Leaders['’]?\s+(?:Meeting|Summit)|Summit|Meeting)",
+            MechanismKind.MINISTERIAL_MEETING,
+        ),
+        (
+            r"(?:Working\s+Group|Consultative\s+Group|Task\s+Force)(?:\s+on\s+.+)?",
+            MechanismKind.WORKING_GROUP,
+        ),
+        (r"(?:Committee|Commission)(?:\s+on\s+.+)?", MechanismKind.COMMITTEE),
+        (r"(?:Dialogues?|Consultations|Council)(?:\s+on\s+.+)?", MechanismKind.DIALOGUE),
+        (r"Forum", MechanismKind.FORUM),
+        (r"(?:Memorandum\s+of\s+Understanding|Arrangement)", MechanismKind.AGREEMENT),
+        (r"(?:Exhibition|Expo|Air\s*Show)", MechanismKind.EXHIBITION),
+    )
+)
+_INITIATIVE = re.compile(
+    r"(?:파트너십|이니셔티브|프레임워크|Partnership|Initiative|Framework)$", re.IGNORECASE
+)
+_NOT_MECHANISM = re.compile(
+    r"(?:협약|협정|조약|헌장|선언|법|Convention|Treaty|Charter|Declaration)$", re.IGNORECASE
+)
+_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&+-]{1,9})\s*\)$")
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)$")
+
+
+def kind_from_name(name: str) -> MechanismKind | None:
+    """The kind a name's last word says, or None when the name is not a mechanism's."""
+    bare = _TRAILING_PAREN.sub("", name).strip()
+    if not bare or _NOT_MECHANISM.search(bare):
+        return None
+    for pattern, kind in _KO_KINDS:
+        if pattern.search(bare):
+            return kind
+    return None
+
+
+def split_acronym(name: str) -> tuple[str, str]:
+    match = _ACRONYM.search(name)
+    if match is None or match.start() == 0:
+        return name, ""
+    return name[: match.start()].strip(), match.group(1)
+
+
+# --- finding mentions ---------------------------------------------------------------------------
+
+_ANGLE = re.compile(r"<([^<>\n]{2,80})>")
+_INSTRUMENT = re.compile(r"[「『]([^「」『』\n]{2,80})[」』]")
+_QUOTED = re.compile(r"[‘“\"]([^‘’“”\"\n]{2,80})[’”\"]")
+_KO_NEW_BODY = re.compile(
+    r"(?:새로운|신규|별도의?)\s+((?:[^\s,.()<>]+\s+){0,3}?[^\s,.()<>]*?"
+    r"(?:포럼|협의체|위원회|협의회|대화|회의|실무그룹|워킹그룹))(?=을|를|이|가|은|는|의|\s)"
+)
+_KO_NEW_BODY_VERB = re.compile(r"\S{0,2}\s*(?:\S+\s+)?(?:신설|설치|출범|창설|구성|개최)")
+_KO_EXHIBITION = re.compile(
+    r"((?:[^\s,.()<>]+\s+)?[^\s,.()<>]*(?:전시회|박람회|에어쇼|엑스포))(\([^()\n]{1,40}\))?"
+)
+_KO_PARTICLE_END = re.compile(r"(?:의|을|를|에|과|와|은|는|이|가|도|로|서)$")
+_EN_WORD = r"(?:(?:[A-Z]\.){2,}(?:-[\w-]*\w)?|[A-Z][\w’'&+/-]*[\w’']|[A-Z]|\d+\+\d+)"
+_EN_GENERIC = re.compile(
+    rf"(?:{_EN_WORD}\s+(?:(?:of the|of|on|and|for|&)\s+)?){{0,8}}"
+    r"(?P<kind>Dialogues?|Committee|Commission|Working Group|Consultative Group|Forum|MOU"
+    r"|Summit|Meeting)\b"
+    rf"(?:\s+on\s+(?:{_EN_WORD}\s+){{0,4}}{_EN_WORD})?"
+    r"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9&+-]{1,9})\))?"
+)
+_EN_KIND_HINT = re.compile(
+    r"Dialogue|Committee|Commission|Working Group|Consultative Group|Forum|MOU|Summit|Meeting"
+)
+_EN_KIND_ONLY = re.compile(
+    r"(?:Working Group|Commission)\s+on\s+(?:[A-Z][\w.-]*\s+){0,4}[A-Z][\w.-]*"
+)
+_EN_LEADING = re.compile(
+    r"^(?:(?:The|A|An|Annual|New|First|Regular|Biennial|Inaugural|Our|Their|Its|This|These)\s+"
+    r"|[A-Z][a-z]+ing\s+(?:(?:a|an|the)\s+)?)+"
+)
+_EN_CADENCE_LEAD = re.compile(r"\b(?:Annual|New|First|Biennial|Inaugural)\b")
+_EN_BLOCKLIST = frozenset(
+    fold(n)
+    for n in (
+        "Pacific Islands Forum",
+        "ASEAN Regional Forum",
+        "Security Council",
+        "UN Security Council",
+        "United Nations Security Council",
+        "Human Rights Council",
+        "European Commission",
+        "Asia-Pacific Economic Cooperation Forum",
+    )
+)
+_KO_ANAPHOR = re.compile(
+    r"(?<![\w])(?:동|이|해당|同)\s?(공동위원회|위원회|포럼|대화|협의회|협의체|회의)(?=[은는이가을를의에도와과로\s])"
+)
+_EN_ANAPHOR = re.compile(
+    r"\b[Tt]he\s+(Commission|Committee|Working Group|Dialogue|Forum|Council|Summit)\b"
+)
+
+# --- context words ------------------------------------------------------------------------------
+
+_KO_CADENCE: tuple[tuple[re.Pattern[str], Cadence], ...] = (
+    (re.compile(r"격년|2년마다|2년에\s*한\s*번|매\s*2년"), Cadence.BIENNIAL),
+    (re.compile(r"연례|매년|연\s*1회|해마다|연차"), Cadence.ANNUAL),
+    (re.compile(r"정기|정례"), Cadence.REGULAR),
+    (re.compile(r"수시|필요\s*시|요청\s*시|요청에\s*따라"), Cadence.AD_HOC),
+)
+_EN_CADENCE: tuple[tuple[re.Pattern[str], Cadence], ...] = (
+    (re.compile(r"\bbiennial(?:ly)?\b|\bevery (?:two|2|other) years?\b", re.I), Cadence.BIENNIAL),
+    (
+        re.compile(r"\bannual(?:ly)?\b|\bevery year\b|\byearly\b|\beach year\b", re.I),
+        Cadence.ANNUAL,
+    ),
+    (
+        re.compile(r"\bregular(?:ly)?\b|\bperiodic(?:ally)?\b|\broutine(?:ly)?\b", re.I),
+        Cadence.REGULAR,
+    ),
+    (
+        re.compile(r"\bat the request of\b|\bas (?:needed|necessary|required)\b|\bad hoc\b", re.I),
+        Cadence.AD_HOC,
+    ),
+)
+_CADENCE_RANK = {
+    Cadence.BIENNIAL: 0,
+    Cadence.ANNUAL: 1,
+    Cadence.REGULAR: 2,
+    Cadence.AD_HOC: 3,
+    Cadence.UNKNOWN: 9,
+}
+_KO_PLANNED = re.compile(
+    r"예정|신설|설치하|설치할|창설|출범시|출범할|발족할|추진|개최할|구성할|체결할|신규"
+)
+_EN_PLANNED_BEFORE = re.compile(
+    r"\b(?:launch|launches|launching|establish|establishes|establishing|initiate|initiates"
+    r"|initiating|create|creates|creating|set\s+up|inaugural|inaugurate|first|new|convene|convenes)\b",
+    re.IGNORECASE,
+)
+_EN_PLANNED_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:planned|to be (?:established|launched|held|convened|created))\b",
+    re.IGNORECASE,
+)
+_KO_REPORTS_TO = re.compile(r"\s*>?\s*(?:에|에게)\s*(?:\S+\s+){0,2}?보고")
+_EN_REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:back\s+)?to\s+(?:the\s+)?$", re.IGNORECASE)
+_REVIEW_VERB = re.compile(
+    r"검토|점검|\breview|\bmonitor|\boversee|\bimplementation\b", re.IGNORECASE
+)
+_REVIEW_OBJECT = re.compile(
+    r"이\s*(?:\S+\s+){0,4}?\S*(?:파트너십|합의|협정|약정|문서|성명)|분야들|이행"
+    r"|\b(?:present|this)\s+(?:Agreement|Partnership|Arrangement|Memorandum|Statement)\b",
+    re.IGNORECASE,
+)
+_KO_WINDOW_CUT = re.compile(r"[,.;:()\[\]]")
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int  # the name as written
+    end: int
+    outer_start: int  # with its brackets
+    outer_end: int
+    name: str
+    clause: int
+    source: str  # marker, instrument, quoted, item, catalog, rule, generic, alias, anaphora
+    entry: CatalogEntry | None = None
+    kind: MechanismKind | None = None
+    acronym: str = ""
+    key: str = ""
+    lead_in: bool = False
+
+
+@dataclass(slots=True)
+class _Group:
+    key: str
+    name: str
+    entry: CatalogEntry | None
+    kind: MechanismKind
+    first: int
+    spellings: list[str] = field(default_factory=list)
+    cadence: Cadence = Cadence.UNKNOWN
+    planned: bool = False
+    reports_to: str | None = None
+
+
+@dataclass(slots=True)
+class MechanismResult:
+    mechanisms: list[ParsedMechanism]
+    mentions: list[tuple[int, int, str]]  # (start, end, canonical name), in text order
+    item_mechanisms: frozenset[tuple[str, int]]  # (clause number, item position)
+    item_names: dict[tuple[str, int], str]
+    review_mechanism: str | None
+
+
+def is_mechanism_item(text: str, catalog: MechanismCatalog) -> str | None:
+    """The mechanism name an item consists of, or None if the item says more than a name."""
+    body = fold_space(text)
+    bracketed = re.fullmatch(r"[<「『‘“](.+)[>」』’”]", body)
+    name = fold_space(bracketed.group(1)) if bracketed else body
+    if len(name) > 60 or re.search(r"(?:다|함|음)\.?$|[.;:!?]$", name):
+        return None
+    if catalog.lookup(name) is not None:
+        return name
+    bare = split_acronym(name)[0]
+    if kind_from_name(bare) is None:
+        return None
+    if not HANGUL.search(name) and not bracketed and (name[:1].islower() or len(name.split()) > 10):
+        return None
+    return name
+
+
+class _Finder:
+    def __init__(
+        self,
+        text: str,
+        layouts: list[ClauseLayout],
+        language: Language,
+        catalog: MechanismCatalog,
+        document_title: str,
+    ) -> None:
+        self.text = text
+        self.layouts = layouts
+        self.language = language
+        self.catalog = catalog
+        self.own_name = core_name(document_title) if document_title else ""
+        self.mentions: list[Mention] = []
+        self.sentences: list[list[tuple[int, int]]] = []
+        self.item_mechanisms: set[tuple[str, int]] = set()
+        self.catalog_hits: list[tuple[int, int, CatalogEntry]] = []
+
+    # mentions
+
+    def find(self) -> None:
+        self.catalog_hits = self.catalog.scan(self.text)
+        for index, layout in enumerate(self.layouts):
+            self.sentences.append(self._sentences(layout))
+            found = self._explicit(index, layout)
+            found = self._add_catalog(index, layout, found)
+            found = self._add_rules(index, layout, found)
+            self.mentions.extend(sorted(found, key=lambda m: m.start))
+
+    def _sentences(self, layout: ClauseLayout) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for unit in layout.units:
+            for part in unit.parts:
+                spans.extend(sentence_spans(self.text, part.start, part.end))
+        return spans
+
+    def _explicit(self, index: int, layout: ClauseLayout) -> list[Mention]:
+        clause = layout.clause
+        found: list[Mention] = []
+        text = self.text
+        if self.language is Language.KO or HANGUL.search(clause.text):
+            for match in _ANGLE.finditer(text, clause.start, clause.end):
+                if HANGUL.search(match.group(1)) or self.language is Language.KO:
+                    self._candidate(found, match, index, "marker")
+        for match in _INSTRUMENT.finditer(text, clause.start, clause.end):
+            self._candidate(found, match, index, "instrument")
+        for match in _QUOTED.finditer(text, clause.start, clause.end):
+            self._candidate(found, match, index, "quoted")
+        for item in clause.items:
+            name = is_mechanism_item(item.text, self.catalog)
+            if name is None:
+                continue
+            self.item_mechanisms.add((clause.number, item.position))
+            if any(m.start >= item.start and m.end <= item.end for m in found):
+                continue
+            found.append(self._mention(item.start, item.end, item.start, item.end, index, "item"))
+        return found
+
+    def _candidate(
+        self, found: list[Mention], match: re.Match[str], index: int, source: str
+    ) -> None:
+        lo, hi = match.span(1)
+        lo, hi = _strip(self.text, lo, hi)
+        mention = self._mention(lo, hi, match.start(), match.end(), index, source)
+        if mention.kind is None:
+            return
+        name = split_acronym(mention.name)[0]
+        if source == "quoted" and mention.entry is None:
+            if self.own_name and core_name(name) == self.own_name:
+                return
+            if _INITIATIVE.search(name) and not mention.acronym:
+                return
+        if source == "instrument" and mention.entry is None and kind_from_name(name) is None:
+            return
+        found.append(mention)
+
+    def _mention(
+        self, lo: int, hi: int, outer_lo: int, outer_hi: int, index: int, source: str
+    ) -> Mention:
+        written = fold_space(self.text[lo:hi])
+        name, acronym = split_acronym(written)
+        entry = self.catalog.resolve(written) or self.catalog.resolve(name)
+        if entry is None and acronym:
+            entry = self.catalog.lookup(acronym)
+        kind = entry.kind if entry else kind_from_name(name)
+        if kind is None and _INITIATIVE.search(name) and acronym:
+            kind = MechanismKind.OTHER
+        return Mention(lo, hi, outer_lo, outer_hi, name, index, source, entry, kind, acronym)
+
+    def _add_catalog(self, index: int, layout: ClauseLayout, found: list[Mention]) -> list[Mention]:
+        clause = layout.clause
+        for lo, hi, entry in self.catalog_hits:
+            if lo < clause.start or hi > clause.end or _overlaps(found, lo, hi):
+                continue
+            written = fold_space(self.text[lo:hi])
+            found.append(Mention(lo, hi, lo, hi, written, index, "catalog", entry, entry.kind))
+        return found
+
+    def _add_rules(self, index: int, layout: ClauseLayout, found: list[Mention]) -> list[Mention]:
+        clause = layout.clause
+        text = self.text
+        candidates: list[Mention] = []
+        body = clause.text
+        if self.language is Language.KO:
+            new_bodies = (
+                _KO_NEW_BODY.finditer(text, clause.start, clause.end)
+                if any(word in body for word in ("새로운", "신규", "별도"))
+                else iter(())
+            )
+            exhibitions = (
+                _KO_EXHIBITION.finditer(text, clause.start, clause.end)
+                if any(word in body for word in ("전시회", "박람회", "에어쇼", "엑스포"))
+                else iter(())
+            )
+            for match in new_bodies:
+                if _KO_NEW_BODY_VERB.match(text, match.end(1), min(clause.end, match.end(1) + 16)):
+                    candidates.append(self._mention(*match.span(1), *match.span(1), index, "rule"))
+            for match in exhibitions:
+                lo, hi = match.span()
+                words = text[lo : match.end(1)].split()
+                if len(words) == 2 and _KO_PARTICLE_END.search(words[0]):
+                    lo = text.index(words[1], lo)
+                candidates.append(self._mention(lo, hi, lo, hi, index, "rule"))
+        else:
+            for lo, hi in self.sentences[index]:
+                if not _EN_KIND_HINT.search(text, lo, hi):
+                    continue
+                for match in _EN_GENERIC.finditer(text, lo, hi):
+                    mention = self._english_generic(match, index)
+                    if mention is not None:
+                        candidates.append(mention)
+        for mention in candidates:
+            if mention.kind is None:
+                continue
+            covered = [m for m in found if m.start < mention.end and mention.start < m.end]
+            if not covered:
+                found.append(mention)
+            elif (
+                len(covered) == 1
+                and covered[0].source == "catalog"
+                and mention.start <= covered[0].start
+                and covered[0].end <= mention.end
+            ):
+                # "Assistant Secretary-led Indo-Pacific Dialogue": the longer name, the entry
+                inner = covered[0]
+                inner.start, inner.end = mention.start, mention.end
+                inner.outer_start, inner.outer_end = mention.outer_start, mention.outer_end
+                inner.name, inner.acronym = mention.name, mention.acronym
+        return found
+
+    def _english_generic(self, match: re.Match[str], index: int) -> Mention | None:
+        text = self.text
+        lo, hi = match.span()
+        leading = _EN_LEADING.match(text[lo : match.start("kind")])
+        lead_words = leading.group() if leading else ""
+        if leading:
+            lo += leading.end()
+        kind_word = match.group("kind")
+        if kind_word in ("Summit", "Meeting") and not _EN_CADENCE_LEAD.search(lead_words):
+            return None
+        name_end = match.start("acronym") - 1 if match.group("acronym") else hi
+        name = fold_space(text[lo:name_end]).rstrip("( ")
+        if lo >= match.start("kind") and not _EN_KIND_ONLY.match(name):
+            return None  # a bare "Working Group": a reference back, not a name
+        folded = fold(name)
+        if any(folded.endswith(blocked) for blocked in _EN_BLOCKLIST) or "\n\n" in text[lo:hi]:
+            return None
+        return self._mention(lo, hi, lo, hi, index, "generic")
+
+    # alias and anaphora passes
+
+    def add_references(self, groups: dict[str, _Group]) -> None:
+        by_key = {g.key: g for g in groups.values()}
+        spellings: dict[str, str] = {}
+        for mention in self.mentions:
+            for spelling in (mention.name, mention.acronym):
+                if spelling and (len(spelling) >= 3 or spelling.isupper()):
+                    spellings.setdefault(spelling, mention.key)
+        present = sorted((sp for sp in spellings if sp in self.text), key=len, reverse=True)
+        pattern = re.compile("|".join(_spelling_pattern(sp) for sp in present)) if present else None
+        added: list[Mention] = []
+        for index, layout in enumerate(self.layouts):
+            clause = layout.clause
+            own = [m for m in self.mentions if m.clause == index]
+            if pattern is not None:
+                for match in pattern.finditer(self.text, clause.start, clause.end):
+                    if _overlaps(own, *match.span()):
+                        continue
+                    key = spellings[match.group()]
+                    mention = Mention(*match.span(), *match.span(), match.group(), index, "alias")
+                    mention.key = key
+                    own.append(mention)
+                    added.append(mention)
+            anaphor = _KO_ANAPHOR if self.language is Language.KO else _EN_ANAPHOR
+            for match in anaphor.finditer(self.text, clause.start, clause.end):
+                if _overlaps(own, *match.span()):
+                    continue
+                head = match.group(1).casefold()
+                earlier = [
+                    m
+                    for m in own
+                    if m.start < match.start()
+                    and m.key in by_key
+                    and head in f"{m.name} {by_key[m.key].name}".casefold()
+                ]
+                if not earlier:
+                    continue
+                target = max(earlier, key=lambda m: m.start)
+                mention = Mention(*match.span(), *match.span(), match.group(), index, "anaphora")
+                mention.key = target.key
+                own.append(mention)
+                added.append(mention)
+        self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+    # context
+
+    def sentence_of(self, mention: Mention) -> tuple[int, int]:
+        for lo, hi in self.sentences[mention.clause]:
+            if lo <= mention.outer_start < hi:
+                return lo, hi
+        clause = self.layouts[mention.clause].clause
+        return clause.start, clause.end
+
+    def context(self, mention: Mention) -> tuple[str, str, str]:
+        """(before, name, after): the words around a mention that speak about it."""
+        text = self.text
+        lo, hi = self.sentence_of(mention)
+        neighbours = [m for m in self.mentions if m.clause == mention.clause and m is not mention]
+        before_lo = max(
+            [lo, *(m.outer_end for m in neighbours if m.outer_end <= mention.outer_start)]
+        )
+        after_hi = min(
+            [hi, *(m.outer_start for m in neighbours if m.outer_start >= mention.outer_end)]
+        )
+        before = text[before_lo : mention.outer_start]
+        after = text[mention.outer_end : after_hi]
+        name = text[mention.start : mention.end]
+        if self.language is Language.KO:
+            cut = list(_KO_WINDOW_CUT.finditer(before))
+            before = before[cut[-1].end() :] if cut else before
+            first_cut = _KO_WINDOW_CUT.search(after)
+            after = after[: first_cut.start()] if first_cut else after
+            return " ".join(before.split()[-3:]), name, " ".join(after.split()[:3])
+        if mention.lead_in:  # an item's title: the item's first sentence speaks about it
+            return text[mention.outer_end : hi], name, ""
+        return " ".join(before.split()[-4:]), name, " ".join(after.split()[:12])
+
+
+def _spelling_pattern(spelling: str) -> str:
+    """A name exactly as once written; ASCII names only as whole words."""
+    escaped = re.escape(spelling)
+    if not spelling.isascii():
+        return escaped
+    first = re.escape(spelling[0])
+    return f"{first}(?<![\\w-].){escaped[len(first) :]}(?![\\w-])"
+
+
+def _overlaps(mentions: list[Mention], lo: int, hi: int) -> bool:
+    return any(m.outer_start < hi and lo < m.outer_end for m in mentions)
+
+
+def _strip(text: str, lo: int, hi: int) -> tuple[int, int]:
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
+
+
+def _cadence(words: str, language: Language) -> Cadence:
+    table = _KO_CADENCE if language is Language.KO else _EN_CADENCE
+    for pattern, cadence in table:
+        if pattern.search(words):
+            return cadence
+    return Cadence.UNKNOWN
+
+
+def _planned(before: str, name: str, after: str, language: Language) -> bool:
+    if language is Language.KO:
+        return _KO_PLANNED.search(f"{before} {after}") is not None
+    return bool(_EN_PLANNED_BEFORE.search(before) or _EN_PLANNED_AFTER.match(after))
+
+
+_LEAD_IN_BEFORE = re.compile(r"^[\s*_]*(?:[A-Z][a-z]+ing\s+(?:(?:a|an|the)\s+)?)?$")
+_LEAD_IN_AFTER = re.compile(r"^[\s*_]*:")
+
+
+def extract_mechanisms(
+    text: str,
+    layouts: list[ClauseLayout],
+    language: Language,
+    catalog: MechanismCatalog,
+    *,
+    document_title: str = "",
+) -> MechanismResult:
+    finder = _Finder(text, layouts, language, catalog, document_title)
+    finder.find()
+    groups: dict[str, _Group] = {}
+    for mention in finder.mentions:
+        assert mention.kind is not None
+        key = (
+            f"catalog:{mention.entry.name}" if mention.entry else f"core:{core_name(mention.name)}"
+        )
+        mention.key = key
+        group = groups.get(key)
+        if group is None:
+            name = mention.entry.name if mention.entry else mention.name
+            group = groups[key] = _Group(key, name, mention.entry, mention.kind, mention.start)
+        for spelling in (mention.name, mention.acronym):
+            if spelling and spelling not in group.spellings:
+                group.spellings.append(spelling)
+    _mark_lead_ins(text, layouts, finder.mentions)
+    finder.add_references(groups)
+
+    for mention in finder.mentions:
+        group = groups[mention.key]
+        before, name, after = finder.context(mention)
+        cadence = _cadence(f"{before} {name} {after}", language)
+        if _CADENCE_RANK[cadence] < _CADENCE_RANK[group.cadence]:
+            group.cadence = cadence
+        if mention.source not in ("anaphora",) and _planned(before, name, after, language):
+            group.planned = True
+        if mention.source == "anaphora" and _planned(before, "", after, language):
+            group.planned = True
+    _chains(text, finder, groups)
+    review = _review(text, finder, groups)
+
+    mechanisms: list[ParsedMechanism] = []
+    for group in sorted(groups.values(), key=lambda g: g.first):
+        entry = group.entry
+        cadence = group.cadence
+        if cadence is Cadence.UNKNOWN and entry is not None:
+            cadence = entry.cadence
+        aliases = _aliases(group, language)
+        name_en = entry.name_en if entry else (group.name if language is Language.EN else "")
+        mechanisms.append(
+            ParsedMechanism(
+                name=group.name,
+                name_en=name_en,
+                aliases=aliases,
+                kind=group.kind,
+                cadence=cadence,
+                planned=group.planned,
+                reports_to=groups[group.reports_to].name if group.reports_to else None,
+            )
+        )
+    item_names: dict[tuple[str, int], str] = {}
+    for mention in finder.mentions:
+        layout = layouts[mention.clause]
+        for item in layout.clause.items:
+            if (layout.clause.number, item.position) in finder.item_mechanisms and (
+                item.start <= mention.start and mention.end <= item.end
+            ):
+                item_names.setdefault(
+                    (layout.clause.number, item.position), groups[mention.key].name
+                )
+    return MechanismResult(
+        mechanisms=mechanisms,
+        mentions=[(m.start, m.end, groups[m.key].name) for m in finder.mentions],
+        item_mechanisms=frozenset(finder.item_mechanisms),
+        item_names=item_names,
+        review_mechanism=review,
+    )
+
+
+def _mark_lead_ins(text: str, layouts: list[ClauseLayout], mentions: list[Mention]) -> None:
+    """An English item's bold/colon title that names a mechanism speaks for the whole item."""
+    for mention in mentions:
+        for item in layouts[mention.clause].clause.items:
+            if (
+                item.start <= mention.outer_start
+                and mention.outer_end <= item.end
+                and _LEAD_IN_BEFORE.match(text[item.start : mention.outer_start])
+                and _LEAD_IN_AFTER.match(text[mention.outer_end : item.end])
+            ):
+                mention.lead_in = True
+
+
+def _chains(text: str, finder: _Finder, groups: dict[str, _Group]) -> None:
+    """ "<A>에서 … <B>에 보고된다" / "A … report to B": A reports to B."""
+    mentions = finder.mentions
+    for n, target in enumerate(mentions):
+        lo, _hi = finder.sentence_of(target)
+        if finder.language is Language.KO:
+            reported = _KO_REPORTS_TO.match(text, target.outer_end, target.outer_end + 24)
+        else:
+            reported = _EN_REPORTS_TO.search(
+                text, max(lo, target.outer_start - 40), target.outer_start
+            )
+        if not reported:
+            continue
+        sources = [
+            m
+            for m in mentions[:n]
+            if m.clause == target.clause and m.outer_start >= lo and m.key != target.key
+        ]
+        if sources:
+            groups[sources[0].key].reports_to = target.key
+
+
+def _review(text: str, finder: _Finder, groups: dict[str, _Group]) -> str | None:
+    for index, sentences in enumerate(finder.sentences):
+        for lo, hi in sentences:
+            sentence = text[lo:hi]
+            if not (_REVIEW_VERB.search(sentence) and _REVIEW_OBJECT.search(sentence)):
+                continue
+            inside = [m for m in finder.mentions if m.clause == index and lo <= m.start < hi]
+            in_clause = [m for m in finder.mentions if m.clause == index and m.start < hi]
+            chosen = inside or in_clause
+            if chosen:
+                return groups[chosen[0].key].name
+    return None
+
+
+def _aliases(group: _Group, language: Language) -> tuple[str, ...]:
+    names = [*group.entry.aliases] if group.entry is not None else []
+    names.extend(group.spellings)
+    seen = {fold(group.name)}
+    if group.entry is not None and group.entry.name_en:
+        seen.add(fold(group.entry.name_en))
+    aliases: list[str] = []
+    for name in names:
+        key = fold(name)
+        if name and key not in seen:
+            seen.add(key)
+            aliases.append(name)
+    return tuple(aliases)

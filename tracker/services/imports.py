@@ -1,0 +1,554 @@
+"""Importing an agreement: file → parsed agreement → rows, in one transaction.
+
+Re-importing the same text changes nothing. A revised text of an agreement already imported
+(same key, or same title and date) is refused unless `replace` is given; replacing keeps the
+commitments whose reference survives (their follow-up history stays attached).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from tracker.domain import LinkRole
+from tracker.errors import TrackerError
+from tracker.importer import parse_agreement
+from tracker.importer.decode import decode_source
+from tracker.importer.errors import ImportInputError
+from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.parsed import ParsedAgreement, ParsedClause, ParsedMechanism
+from tracker.models import (
+    Agreement,
+    ChangeRecord,
+    Clause,
+    ClauseItem,
+    Commitment,
+    CommitmentMechanism,
+    Division,
+    Mechanism,
+    MechanismAlias,
+    Officer,
+    Section,
+    utcnow,
+)
+from tracker.text import fold_name
+
+Outcome = Literal["imported", "unchanged", "replaced"]
+
+
+class RevisionNeedsReplace(TrackerError):
+    """The text revises an agreement already imported; the user must say --replace."""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    outcome: Outcome
+    key: str
+    agreement_id: int
+    parsed: ParsedAgreement
+    changes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def read_source(path: Path, *, max_bytes: int) -> str:
+    """The decoded text of an agreement file, or one line saying what is wrong with it."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ImportInputError(f"{path}: no such file") from None
+    if path.is_dir():
+        raise ImportInputError(f"{path}: is a folder, not a file")
+    if size > max_bytes:
+        raise ImportInputError(
+            f"{path}: file is {size:,} bytes, larger than the limit of {max_bytes:,} "
+            "(imports.max_bytes)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportInputError(f"{path}: cannot read: {exc.strerror}") from None
+    return decode_source(data, name=str(path))
+
+
+def parse_file(path: Path, *, max_bytes: int, catalog: MechanismCatalog) -> ParsedAgreement:
+    text = read_source(path, max_bytes=max_bytes)
+    try:
+        return parse_agreement(text, catalog=catalog)
+    except ImportInputError as exc:
+        message = str(exc)
+        raise ImportInputError(message if str(path) in message else f"{path}: {message}") from None
+
+
+SAMPLE_NAME = "kr-ca-security-defence-partnership-2025.txt"
+
+
+def sample_source() -> str:
+    """The seed agreement shipped with the package: the portal record of the Korea-Canada
+    security and defence partnership (2025-10-30)."""
+    data = resources.files("tracker.samples").joinpath(SAMPLE_NAME).read_bytes()
+    return decode_source(data, name=SAMPLE_NAME)
+
+
+def key_for(parsed: ParsedAgreement, source_name: str) -> str:
+    """A short ASCII key from the file name, else from the signing date."""
+    stem = Path(source_name).stem
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")
+    slug = re.sub(r"^\d{1,3}-", "", slug)  # a listing's ordinal prefix such as "00_"
+    if len(slug) >= 3:
+        return slug[:80]
+    record = parsed.record
+    if record is not None and record.signed_on is not None:
+        return f"agreement-{record.signed_on.isoformat()}"
+    return f"agreement-{parsed.source_hash[:10]}"
+
+
+def import_agreement(
+    parsed: ParsedAgreement,
+    *,
+    session: Session,
+    source_name: str,
+    key: str | None = None,
+    replace: bool = False,
+    actor: str = "import",
+) -> ImportOutcome:
+    """Store `parsed`; the caller's transaction makes it all or nothing."""
+    same_text = session.exec(
+        select(Agreement).where(Agreement.source_hash == parsed.source_hash)
+    ).first()
+    if same_text is not None:
+        assert same_text.id is not None
+        return ImportOutcome("unchanged", same_text.key, same_text.id, parsed)
+    wanted_key = key or key_for(parsed, source_name)
+    earlier = _earlier_version(session, parsed, wanted_key)
+    if earlier is not None:
+        changes = describe_changes(session, earlier, parsed)
+        if not replace:
+            raise RevisionNeedsReplace(
+                f"{source_name} revises agreement {earlier.key!r} ({len(changes)} changes: "
+                f"{'; '.join(changes[:3]) or 'record fields'}); run again with --replace"
+            )
+        agreement = _update_agreement(earlier, parsed, source_name)
+        outcome: Outcome = "replaced"
+    else:
+        changes = []
+        agreement = _new_agreement(parsed, source_name, _unique_key(session, wanted_key))
+        outcome = "imported"
+    session.add(agreement)
+    session.flush()
+    assert agreement.id is not None
+    agreement.desk_officer_id = _desk_officer(session, parsed)
+    mechanisms = _store_mechanisms(session, parsed.mechanisms)
+    if parsed.review_mechanism:
+        agreement.review_mechanism_id = mechanisms[parsed.review_mechanism].id
+    _store_structure(session, agreement.id, parsed, mechanisms)
+    session.add(
+        ChangeRecord(
+            actor=actor,
+            entity="agreement",
+            entity_id=agreement.id,
+            action=outcome,
+            detail={
+                "source_name": source_name,
+                "source_hash": parsed.source_hash,
+                "clauses": len(parsed.clauses),
+                "commitments": len(parsed.commitments),
+                "changes": changes,
+            },
+        )
+    )
+    session.flush()
+    return ImportOutcome(
+        outcome, agreement.key, agreement.id, parsed, tuple(changes), parsed.warnings
+    )
+
+
+def _earlier_version(session: Session, parsed: ParsedAgreement, key: str) -> Agreement | None:
+    by_key = session.exec(select(Agreement).where(Agreement.key == key)).first()
+    if by_key is not None:
+        return by_key
+    title = parsed.record.title if parsed.record else parsed.document_title
+    if not title:
+        return None
+    signed_on = parsed.record.signed_on if parsed.record else None
+    return session.exec(
+        select(Agreement).where(Agreement.title == title, Agreement.signed_on == signed_on)
+    ).first()
+
+
+def _unique_key(session: Session, wanted: str) -> str:
+    taken = set(
+        session.exec(select(Agreement.key).where(col(Agreement.key).startswith(wanted))).all()
+    )
+    if wanted not in taken:
+        return wanted
+    return next(f"{wanted}-{n}" for n in range(2, len(taken) + 3) if f"{wanted}-{n}" not in taken)
+
+
+def _record_fields(parsed: ParsedAgreement, source_name: str) -> dict[str, Any]:
+    record = parsed.record
+    fields: dict[str, Any] = {
+        "title": (record.title if record and record.title else parsed.document_title)
+        or Path(source_name).stem,
+        "document_title": parsed.document_title,
+        "language": parsed.language,
+        "source_name": source_name,
+        "source_text": parsed.source_text,
+        "source_hash": parsed.source_hash,
+        "imported_at": utcnow(),
+    }
+    if record is not None:
+        fields |= {
+            "domestic_body": record.domestic_body,
+            "foreign_body": record.foreign_body,
+            "countries": ", ".join(record.countries),
+            "field": record.field,
+            "signed_on": record.signed_on,
+            "place": record.place,
+            "summary": record.summary,
+            "officer_rank": record.officer_rank,
+            "officer_name": record.officer_name,
+            "officer_ministry": record.officer_ministry,
+            "officer_division": record.officer_division,
+        }
+    return fields
+
+
+def _new_agreement(parsed: ParsedAgreement, source_name: str, key: str) -> Agreement:
+    return Agreement(key=key, **_record_fields(parsed, source_name))
+
+
+def _update_agreement(agreement: Agreement, parsed: ParsedAgreement, source_name: str) -> Agreement:
+    for name, value in _record_fields(parsed, source_name).items():
+        setattr(agreement, name, value)
+    return agreement
+
+
+def _desk_officer(session: Session, parsed: ParsedAgreement) -> int | None:
+    record = parsed.record
+    if record is None or not record.officer_name:
+        return None
+    division_id = None
+    if record.officer_division:
+        division = session.exec(
+            select(Division).where(
+                Division.ministry == record.officer_ministry,
+                Division.name == record.officer_division,
+            )
+        ).first()
+        if division is None:
+            division = Division(name=record.officer_division, ministry=record.officer_ministry)
+            session.add(division)
+            session.flush()
+        division_id = division.id
+    officer = session.exec(
+        select(Officer).where(
+            Officer.name == record.officer_name, Officer.division_id == division_id
+        )
+    ).first()
+    if officer is None:
+        officer = Officer(
+            name=record.officer_name, rank=record.officer_rank, division_id=division_id
+        )
+        session.add(officer)
+        session.flush()
+    return officer.id
+
+
+def _store_mechanisms(
+    session: Session, parsed: tuple[ParsedMechanism, ...]
+) -> dict[str, Mechanism]:
+    """Reuse a known mechanism when any of its names matches; mechanisms span agreements."""
+    stored: dict[str, Mechanism] = {}
+    for item in parsed:
+        names = (item.name, *item.aliases, *([item.name_en] if item.name_en else []))
+        mechanism = _find_mechanism(session, names)
+        if mechanism is None:
+            mechanism = Mechanism(
+                name=item.name,
+                name_en=item.name_en,
+                kind=item.kind,
+                cadence=item.cadence,
+                planned=item.planned,
+            )
+            session.add(mechanism)
+            session.flush()
+        else:
+            _complete(mechanism, item)
+        _add_aliases(session, mechanism, names)
+        stored[item.name] = mechanism
+    for item in parsed:
+        if item.reports_to and item.reports_to in stored:
+            stored[item.name].reports_to_id = stored[item.reports_to].id
+    session.flush()
+    return stored
+
+
+def _find_mechanism(session: Session, names: tuple[str, ...]) -> Mechanism | None:
+    folded = {fold_name(name) for name in names if name}
+    by_alias = session.exec(
+        select(Mechanism).join(MechanismAlias).where(col(MechanismAlias.folded).in_(folded))
+    ).first()
+    if by_alias is not None:
+        return by_alias
+    return session.exec(select(Mechanism).where(col(Mechanism.name).in_(names))).first()
+
+
+def _complete(mechanism: Mechanism, item: ParsedMechanism) -> None:
+    """Fill what the stored mechanism lacks; an officer's edits are never overwritten."""
+    from tracker.domain import Cadence, MechanismKind
+
+    if mechanism.cadence == Cadence.UNKNOWN:
+        mechanism.cadence = item.cadence
+    if mechanism.kind == MechanismKind.OTHER:
+        mechanism.kind = item.kind
+    if not mechanism.name_en:
+        mechanism.name_en = item.name_en
+
+
+def _add_aliases(session: Session, mechanism: Mechanism, names: tuple[str, ...]) -> None:
+    assert mechanism.id is not None
+    for name in dict.fromkeys(n for n in names if n):
+        folded = fold_name(name)
+        known = session.exec(select(MechanismAlias).where(MechanismAlias.folded == folded)).first()
+        if known is None:
+            session.add(MechanismAlias(mechanism_id=mechanism.id, alias=name, folded=folded))
+            session.flush()
+
+
+def _store_structure(
+    session: Session,
+    agreement_id: int,
+    parsed: ParsedAgreement,
+    mechanisms: dict[str, Mechanism],
+) -> None:
+    """Sections and items are rebuilt; clauses and commitments are kept by number and ref."""
+    old_commitments = {
+        c.ref: c
+        for c in session.exec(
+            select(Commitment).where(Commitment.agreement_id == agreement_id)
+        ).all()
+    }
+    old_clauses = {
+        c.number: c
+        for c in session.exec(select(Clause).where(Clause.agreement_id == agreement_id)).all()
+    }
+    for clause in old_clauses.values():
+        clause.section_id = None
+    session.flush()
+    clause_ids_before = [c.id for c in old_clauses.values()]
+    session.execute(delete(ClauseItem).where(col(ClauseItem.clause_id).in_(clause_ids_before)))
+    session.execute(delete(Section).where(col(Section.agreement_id) == agreement_id))
+
+    section_ids = _store_sections(session, agreement_id, parsed)
+    clause_ids: dict[str, int] = {}
+    item_ids: dict[tuple[str, int], int] = {}
+    for parsed_clause in parsed.clauses:
+        number = parsed_clause.number
+        clause = (
+            old_clauses.pop(number)
+            if number in old_clauses
+            else _blank_clause(agreement_id, number)
+        )
+        _fill_clause(clause, parsed_clause, section_ids)
+        session.add(clause)
+        session.flush()
+        assert clause.id is not None
+        clause_ids[parsed_clause.number] = clause.id
+        for item in parsed_clause.items:
+            row = ClauseItem(
+                clause_id=clause.id,
+                position=item.position,
+                marker=item.marker,
+                text=item.text,
+                span_start=item.start,
+                span_end=item.end,
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            item_ids[(parsed_clause.number, item.position)] = row.id
+
+    review = mechanisms.get(parsed.review_mechanism or "")
+    for parsed_commitment in parsed.commitments:
+        commitment = old_commitments.pop(parsed_commitment.ref, None) or Commitment(
+            agreement_id=agreement_id,
+            clause_id=0,
+            ref=parsed_commitment.ref,
+            text="",
+            span_start=0,
+            span_end=0,
+        )
+        commitment.clause_id = clause_ids[parsed_commitment.clause]
+        commitment.item_id = (
+            item_ids.get((parsed_commitment.clause, parsed_commitment.item))
+            if parsed_commitment.item is not None
+            else None
+        )
+        commitment.text = parsed_commitment.text
+        commitment.span_start = parsed_commitment.start
+        commitment.span_end = parsed_commitment.end
+        commitment.actors = parsed_commitment.actors
+        commitment.strength = parsed_commitment.strength
+        commitment.tracked = parsed_commitment.tracked
+        commitment.updated_at = utcnow()
+        session.add(commitment)
+        session.flush()
+        assert commitment.id is not None
+        _relink(
+            session,
+            commitment.id,
+            parsed_commitment.mechanisms,
+            mechanisms,
+            review,
+            commitment.tracked,
+        )
+    for gone in old_commitments.values():
+        session.delete(gone)
+    session.flush()
+    for gone_clause in old_clauses.values():
+        session.delete(gone_clause)
+
+
+def _blank_clause(agreement_id: int, number: str) -> Clause:
+    return Clause(
+        agreement_id=agreement_id, number=number, position=0, text="", span_start=0, span_end=0
+    )
+
+
+def _store_sections(session: Session, agreement_id: int, parsed: ParsedAgreement) -> dict[int, int]:
+    section_ids: dict[int, int] = {}
+    for section in parsed.sections:
+        row = Section(
+            agreement_id=agreement_id,
+            parent_id=section_ids.get(section.parent) if section.parent is not None else None,
+            position=section.index + 1,
+            level=section.level,
+            title=section.title,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        section_ids[section.index] = row.id
+    return section_ids
+
+
+def _fill_clause(clause: Clause, parsed: ParsedClause, section_ids: dict[int, int]) -> None:
+    clause.section_id = section_ids.get(parsed.section) if parsed.section is not None else None
+    clause.position = parsed.position
+    clause.text = parsed.text
+    clause.span_start = parsed.start
+    clause.span_end = parsed.end
+
+
+def _relink(
+    session: Session,
+    commitment_id: int,
+    names: tuple[str, ...],
+    mechanisms: dict[str, Mechanism],
+    review: Mechanism | None,
+    tracked: bool,
+) -> None:
+    for link in session.exec(
+        select(CommitmentMechanism).where(CommitmentMechanism.commitment_id == commitment_id)
+    ).all():
+        session.delete(link)
+    session.flush()
+    wanted = {(mechanisms[name].id, LinkRole.NAMED) for name in names if name in mechanisms}
+    if tracked and review is not None:
+        wanted.add((review.id, LinkRole.REVIEWS))
+    for mechanism_id, role in sorted(wanted, key=lambda pair: (pair[0] or 0, pair[1].value)):
+        assert mechanism_id is not None
+        session.add(
+            CommitmentMechanism(commitment_id=commitment_id, mechanism_id=mechanism_id, role=role)
+        )
+
+
+def describe_changes(session: Session, earlier: Agreement, parsed: ParsedAgreement) -> list[str]:
+    """What a revised text changes, in the words an officer reviews: refs added, removed, edited."""
+    old = {
+        c.ref: c.text
+        for c in session.exec(select(Commitment).where(Commitment.agreement_id == earlier.id)).all()
+    }
+    new = {c.ref: c.text for c in parsed.commitments}
+    changes = [f"commitment {ref} added" for ref in new if ref not in old]
+    changes += [f"commitment {ref} removed" for ref in old if ref not in new]
+    changes += [f"commitment {ref} reworded" for ref in new if ref in old and old[ref] != new[ref]]
+    return changes
+
+
+def parsed_as_dict(parsed: ParsedAgreement, *, key: str | None = None) -> dict[str, Any]:
+    """The split, as `tracker import --json` prints it for review."""
+    record = parsed.record
+    clause_of = {c.number: c for c in parsed.clauses}
+    return {
+        "agreement": {
+            "key": key,
+            "title": (record.title if record and record.title else parsed.document_title),
+            "document_title": parsed.document_title,
+            "language": parsed.language.value,
+            "source_hash": parsed.source_hash,
+            "domestic_body": record.domestic_body if record else "",
+            "foreign_body": record.foreign_body if record else "",
+            "countries": list(record.countries) if record else [],
+            "field": record.field if record else "",
+            "signed_on": record.signed_on.isoformat() if record and record.signed_on else None,
+            "place": record.place if record else "",
+            "officer": {
+                "rank": record.officer_rank if record else "",
+                "name": record.officer_name if record else "",
+                "ministry": record.officer_ministry if record else "",
+                "division": record.officer_division if record else "",
+            },
+            "review_mechanism": parsed.review_mechanism,
+        },
+        "sections": [
+            {"index": s.index, "title": s.title, "parent": s.parent, "level": s.level}
+            for s in parsed.sections
+        ],
+        "clauses": [
+            {
+                "number": c.number,
+                "section": c.section,
+                "text": c.text,
+                "items": [
+                    {"position": i.position, "marker": i.marker, "text": i.text} for i in c.items
+                ],
+            }
+            for c in parsed.clauses
+        ],
+        "commitments": [
+            {
+                "ref": c.ref,
+                "clause": c.clause,
+                "item": c.item,
+                "section": clause_of[c.clause].section if c.clause in clause_of else None,
+                "text": c.text,
+                "actors": c.actors,
+                "strength": c.strength.value,
+                "tracked": c.tracked,
+                "mechanisms": list(c.mechanisms),
+            }
+            for c in parsed.commitments
+        ],
+        "mechanisms": [
+            {
+                "name": m.name,
+                "name_en": m.name_en,
+                "aliases": list(m.aliases),
+                "kind": m.kind.value,
+                "cadence": m.cadence.value,
+                "planned": m.planned,
+                "reports_to": m.reports_to,
+            }
+            for m in parsed.mechanisms
+        ],
+        "warnings": list(parsed.warnings),
+    }
