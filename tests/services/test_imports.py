@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tracker.db import read_session, write_session
 from tracker.domain import LinkRole
+from tracker.errors import NotFound
 from tracker.importer import parse_agreement
 from tracker.importer.errors import ImportInputError
 from tracker.importer.mechanisms import MechanismCatalog
@@ -31,6 +32,7 @@ from tracker.services.imports import (
     read_source,
     sample_source,
 )
+from tracker.services.lookup import find_mechanism
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
 CATALOG = MechanismCatalog.load_default()
@@ -175,3 +177,21 @@ def test_a_file_over_the_size_limit_is_refused_naming_the_setting(tmp_path: Path
         ImportInputError, match=r"big.txt: file is [\d,]+ bytes, larger than .*imports.max_bytes"
     ):
         read_source(path, max_bytes=100)
+
+
+def test_each_partner_has_its_own_two_plus_two(engine: Engine) -> None:
+    import_text(engine, sample_source(), "canada.txt")
+    australia = (
+        sample_source()
+        .replace("관련국가\n캐나다 캐나다", "관련국가\n호주 호주")
+        .replace("한-캐나다 안보·국방 협력 파트너십 수립", "한-호주 안보·국방 협력 파트너십 수립")
+    )
+    import_text(engine, australia, "australia.txt")
+    with read_session(engine) as session:
+        two_plus_twos = session.exec(
+            select(Mechanism).where(col(Mechanism.name).contains("2+2"))
+        ).all()
+        assert sorted(m.counterpart for m in two_plus_twos) == ["캐나다", "호주"]
+        with pytest.raises(NotFound, match=r"'2\+2' names 2 mechanisms: .*NAME@COUNTERPART"):
+            find_mechanism("2+2", session=session)
+        assert find_mechanism("2+2@호주", session=session).counterpart == "호주"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -113,7 +114,7 @@ def adjust(
         _show(commitment)
 
 
-def _tracking(tracked: bool):  # type: ignore[no-untyped-def]
+def _tracking(tracked: bool) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
         ref: RefArgument,
@@ -136,7 +137,7 @@ def _tracking(tracked: bool):  # type: ignore[no-untyped-def]
     return command
 
 
-def _linking(link: bool):  # type: ignore[no-untyped-def]
+def _linking(link: bool) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
         ref: RefArgument,

@@ -12,7 +12,10 @@ from tracker.models._types import EnumText, UTCDateTime, utcnow
 
 
 class MechanismBase(SQLModel):
-    name: str = Field(max_length=300, unique=True)
+    name: str = Field(max_length=300)
+    # Whose mechanism it is: the counterpart countries of the agreements that name it. Korea
+    # holds a "2+2" with several partners; each is its own mechanism.
+    counterpart: str = Field(default="", max_length=300)
     name_en: str = Field(default="", max_length=300)
     kind: MechanismKind = Field(default=MechanismKind.OTHER, sa_type=EnumText(MechanismKind))
     cadence: Cadence = Field(default=Cadence.UNKNOWN, sa_type=EnumText(Cadence))
@@ -21,6 +24,8 @@ class MechanismBase(SQLModel):
 
 
 class Mechanism(MechanismBase, table=True):
+    __table_args__ = (UniqueConstraint("name", "counterpart"),)
+
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
@@ -49,11 +54,12 @@ class MechanismAlias(SQLModel, table=True):
     """Another name of a mechanism as written in some text; `folded` is what lookups compare."""
 
     __tablename__ = "mechanism_alias"
+    __table_args__ = (UniqueConstraint("mechanism_id", "folded"),)
 
     id: int | None = Field(default=None, primary_key=True)
     mechanism_id: int = Field(foreign_key="mechanism.id", index=True, ondelete="CASCADE")
     alias: str = Field(max_length=300)
-    folded: str = Field(max_length=300, unique=True)
+    folded: str = Field(max_length=300, index=True)
 
 
 class MeetingBase(SQLModel):

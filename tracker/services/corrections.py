@@ -214,11 +214,17 @@ def merge_mechanisms(
     if kept.id == gone.id:
         raise CorrectionRefused(f"{keep!r} and {other!r} are already the same mechanism")
     assert kept.id is not None and gone.id is not None
+    kept_names = set(
+        session.exec(select(MechanismAlias.folded).where(MechanismAlias.mechanism_id == kept.id))
+    )
     for alias in session.exec(
         select(MechanismAlias).where(MechanismAlias.mechanism_id == gone.id)
     ).all():
-        alias.mechanism_id = kept.id
-        session.add(alias)
+        if alias.folded in kept_names:
+            session.delete(alias)
+        else:
+            alias.mechanism_id = kept.id
+            session.add(alias)
     _move_links(session, gone.id, kept.id)
     for meeting in session.exec(select(Meeting).where(Meeting.mechanism_id == gone.id)).all():
         meeting.mechanism_id = kept.id

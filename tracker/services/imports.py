@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from tracker.domain import LinkRole
+from tracker.domain import Cadence, LinkRole, MechanismKind
 from tracker.errors import TrackerError
 from tracker.importer import parse_agreement
 from tracker.importer.decode import decode_source
@@ -145,7 +145,7 @@ def import_agreement(
     session.flush()
     assert agreement.id is not None
     agreement.desk_officer_id = _desk_officer(session, parsed)
-    mechanisms = _store_mechanisms(session, parsed.mechanisms)
+    mechanisms = _store_mechanisms(session, parsed.mechanisms, counterpart=agreement.countries)
     if parsed.review_mechanism:
         agreement.review_mechanism_id = mechanisms[parsed.review_mechanism].id
     _store_structure(session, agreement.id, parsed, mechanisms)
@@ -263,16 +263,19 @@ def _desk_officer(session: Session, parsed: ParsedAgreement) -> int | None:
 
 
 def _store_mechanisms(
-    session: Session, parsed: tuple[ParsedMechanism, ...]
+    session: Session, parsed: tuple[ParsedMechanism, ...], *, counterpart: str
 ) -> dict[str, Mechanism]:
-    """Reuse a known mechanism when any of its names matches; mechanisms span agreements."""
+    """Reuse the counterpart's mechanism when any of its names matches: mechanisms span the
+    agreements with one partner, never partners (the 2+2 with Canada is not the one with the
+    United States)."""
     stored: dict[str, Mechanism] = {}
     for item in parsed:
         names = (item.name, *item.aliases, *([item.name_en] if item.name_en else []))
-        mechanism = _find_mechanism(session, names)
+        mechanism = _find_mechanism(session, names, counterpart)
         if mechanism is None:
             mechanism = Mechanism(
                 name=item.name,
+                counterpart=counterpart,
                 name_en=item.name_en,
                 kind=item.kind,
                 cadence=item.cadence,
@@ -291,20 +294,18 @@ def _store_mechanisms(
     return stored
 
 
-def _find_mechanism(session: Session, names: tuple[str, ...]) -> Mechanism | None:
+def _find_mechanism(session: Session, names: tuple[str, ...], counterpart: str) -> Mechanism | None:
     folded = {fold_name(name) for name in names if name}
-    by_alias = session.exec(
-        select(Mechanism).join(MechanismAlias).where(col(MechanismAlias.folded).in_(folded))
+    return session.exec(
+        select(Mechanism)
+        .join(MechanismAlias)
+        .where(col(MechanismAlias.folded).in_(folded), Mechanism.counterpart == counterpart)
+        .order_by(col(Mechanism.id))
     ).first()
-    if by_alias is not None:
-        return by_alias
-    return session.exec(select(Mechanism).where(col(Mechanism.name).in_(names))).first()
 
 
 def _complete(mechanism: Mechanism, item: ParsedMechanism) -> None:
     """Fill what the stored mechanism lacks; an officer's edits are never overwritten."""
-    from tracker.domain import Cadence, MechanismKind
-
     if mechanism.cadence == Cadence.UNKNOWN:
         mechanism.cadence = item.cadence
     if mechanism.kind == MechanismKind.OTHER:
@@ -317,7 +318,11 @@ def _add_aliases(session: Session, mechanism: Mechanism, names: tuple[str, ...])
     assert mechanism.id is not None
     for name in dict.fromkeys(n for n in names if n):
         folded = fold_name(name)
-        known = session.exec(select(MechanismAlias).where(MechanismAlias.folded == folded)).first()
+        known = session.exec(
+            select(MechanismAlias).where(
+                MechanismAlias.mechanism_id == mechanism.id, MechanismAlias.folded == folded
+            )
+        ).first()
         if known is None:
             session.add(MechanismAlias(mechanism_id=mechanism.id, alias=name, folded=folded))
             session.flush()

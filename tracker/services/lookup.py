@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.errors import NotFound
 from tracker.models import Agreement, Mechanism, MechanismAlias
@@ -20,16 +20,26 @@ def find_agreement(reference: str, *, session: Session) -> Agreement:
 
 
 def find_mechanism(reference: str, *, session: Session) -> Mechanism:
-    """By id, canonical name or any alias, ignoring spacing, case and dot variants."""
+    """By id, canonical name or any alias, ignoring spacing, case and dot variants.
+
+    A name several counterparts share ("2+2") must be narrowed: by id, or as "2+2 @ 캐나다".
+    """
     if reference.isdigit() and (by_id := session.get(Mechanism, int(reference))) is not None:
         return by_id
-    folded = fold_name(reference)
-    found = session.exec(
-        select(Mechanism).join(MechanismAlias).where(MechanismAlias.folded == folded)
-    ).first()
-    if found is None:
-        for mechanism in session.exec(select(Mechanism)).all():
-            if fold_name(mechanism.name) == folded:
-                return mechanism
+    name, _, counterpart = reference.partition("@")
+    folded = fold_name(name)
+    query = select(Mechanism).join(MechanismAlias).where(MechanismAlias.folded == folded)
+    if counterpart.strip():
+        query = query.where(col(Mechanism.counterpart).contains(counterpart.strip()))
+    found = list({m.id: m for m in session.exec(query).all()}.values())
+    if not found:
+        found = [m for m in session.exec(select(Mechanism)).all() if fold_name(m.name) == folded]
+    if not found:
         raise NotFound(f"no mechanism {reference!r} (see `tracker mechanisms list`)")
-    return found
+    if len(found) > 1:
+        choices = ", ".join(f"{m.id} ({m.counterpart or '-'})" for m in found)
+        raise NotFound(
+            f"{reference!r} names {len(found)} mechanisms: {choices}; give the id, "
+            f"or NAME@COUNTERPART"
+        )
+    return found[0]
