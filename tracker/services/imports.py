@@ -367,8 +367,8 @@ def _store_structure(
         session.flush()
         assert clause.id is not None
         clause_ids[parsed_clause.number] = clause.id
-        for item in parsed_clause.items:
-            row = ClauseItem(
+        rows = [
+            ClauseItem(
                 clause_id=clause.id,
                 position=item.position,
                 marker=item.marker,
@@ -376,12 +376,33 @@ def _store_structure(
                 span_start=item.start,
                 span_end=item.end,
             )
-            session.add(row)
-            session.flush()
+            for item in parsed_clause.items
+        ]
+        session.add_all(rows)
+        session.flush()
+        for row in rows:
             assert row.id is not None
-            item_ids[(parsed_clause.number, item.position)] = row.id
+            item_ids[(parsed_clause.number, row.position)] = row.id
 
-    review = mechanisms.get(parsed.review_mechanism or "")
+    _store_commitments(session, agreement_id, parsed, old_commitments, clause_ids, item_ids)
+    _link_commitments(session, agreement_id, parsed, mechanisms)
+    for gone in old_commitments.values():
+        session.delete(gone)
+    session.flush()
+    for gone_clause in old_clauses.values():
+        session.delete(gone_clause)
+
+
+def _store_commitments(
+    session: Session,
+    agreement_id: int,
+    parsed: ParsedAgreement,
+    old_commitments: dict[str, Commitment],
+    clause_ids: dict[str, int],
+    item_ids: dict[tuple[str, int], int],
+) -> None:
+    """Update the commitments whose ref survives (their ids, and so their history, stay); add
+    the new ones. `old_commitments` is left holding those that are gone."""
     for parsed_commitment in parsed.commitments:
         commitment = old_commitments.pop(parsed_commitment.ref, None) or Commitment(
             agreement_id=agreement_id,
@@ -391,11 +412,10 @@ def _store_structure(
             span_start=0,
             span_end=0,
         )
+        item = parsed_commitment.item
         commitment.clause_id = clause_ids[parsed_commitment.clause]
         commitment.item_id = (
-            item_ids.get((parsed_commitment.clause, parsed_commitment.item))
-            if parsed_commitment.item is not None
-            else None
+            None if item is None else item_ids.get((parsed_commitment.clause, item))
         )
         commitment.text = parsed_commitment.text
         commitment.span_start = parsed_commitment.start
@@ -405,21 +425,42 @@ def _store_structure(
         commitment.tracked = parsed_commitment.tracked
         commitment.updated_at = utcnow()
         session.add(commitment)
-        session.flush()
-        assert commitment.id is not None
-        _relink(
-            session,
-            commitment.id,
-            parsed_commitment.mechanisms,
-            mechanisms,
-            review,
-            commitment.tracked,
-        )
-    for gone in old_commitments.values():
-        session.delete(gone)
     session.flush()
-    for gone_clause in old_clauses.values():
-        session.delete(gone_clause)
+
+
+def _link_commitments(
+    session: Session,
+    agreement_id: int,
+    parsed: ParsedAgreement,
+    mechanisms: dict[str, Mechanism],
+) -> None:
+    """Links as the text states them: the mechanisms a commitment names, and the agreement's
+    reviewing mechanism for every tracked commitment."""
+    ids = dict(
+        session.exec(
+            select(Commitment.ref, Commitment.id).where(Commitment.agreement_id == agreement_id)
+        ).all()
+    )
+    session.execute(
+        delete(CommitmentMechanism).where(
+            col(CommitmentMechanism.commitment_id).in_(list(ids.values()))
+        )
+    )
+    review = mechanisms.get(parsed.review_mechanism or "")
+    links: set[tuple[int, int, LinkRole]] = set()
+    for commitment in parsed.commitments:
+        commitment_id = ids[commitment.ref]
+        assert commitment_id is not None
+        for name in commitment.mechanisms:
+            if name in mechanisms and (mechanism_id := mechanisms[name].id) is not None:
+                links.add((commitment_id, mechanism_id, LinkRole.NAMED))
+        if commitment.tracked and review is not None and review.id is not None:
+            links.add((commitment_id, review.id, LinkRole.REVIEWS))
+    session.add_all(
+        CommitmentMechanism(commitment_id=c, mechanism_id=m, role=role)
+        for c, m, role in sorted(links)
+    )
+    session.flush()
 
 
 def _blank_clause(agreement_id: int, number: str) -> Clause:
@@ -451,29 +492,6 @@ def _fill_clause(clause: Clause, parsed: ParsedClause, section_ids: dict[int, in
     clause.text = parsed.text
     clause.span_start = parsed.start
     clause.span_end = parsed.end
-
-
-def _relink(
-    session: Session,
-    commitment_id: int,
-    names: tuple[str, ...],
-    mechanisms: dict[str, Mechanism],
-    review: Mechanism | None,
-    tracked: bool,
-) -> None:
-    for link in session.exec(
-        select(CommitmentMechanism).where(CommitmentMechanism.commitment_id == commitment_id)
-    ).all():
-        session.delete(link)
-    session.flush()
-    wanted = {(mechanisms[name].id, LinkRole.NAMED) for name in names if name in mechanisms}
-    if tracked and review is not None:
-        wanted.add((review.id, LinkRole.REVIEWS))
-    for mechanism_id, role in sorted(wanted, key=lambda pair: (pair[0] or 0, pair[1].value)):
-        assert mechanism_id is not None
-        session.add(
-            CommitmentMechanism(commitment_id=commitment_id, mechanism_id=mechanism_id, role=role)
-        )
 
 
 def describe_changes(session: Session, earlier: Agreement, parsed: ParsedAgreement) -> list[str]:
