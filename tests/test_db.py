@@ -107,3 +107,17 @@ def test_a_missing_sqlite_folder_says_to_run_init(tmp_path: object) -> None:
 
 def test_the_suite_runs_on_the_database_it_was_asked_for(engine: Engine) -> None:
     assert engine.dialect.name == ("postgresql" if on_postgres() else "sqlite")
+
+
+def test_a_value_longer_than_its_column_is_refused_naming_the_field(engine: Engine) -> None:
+    from tracker.db import ValueTooLong
+
+    with (
+        pytest.raises(
+            ValueTooLong, match=r"division.name is 201 characters long; the limit is 200"
+        ),
+        write_session(engine) as session,
+    ):
+        session.add(Division(name="가" * 201, ministry="외교부"))
+    with read_session(engine) as session:
+        assert session.exec(select(Division)).all() == []

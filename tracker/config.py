@@ -222,9 +222,11 @@ def _refuse_secrets_in_file(data: dict[str, Any], path: Path) -> None:
 def _one_line(exc: ValidationError, path: Path) -> str:
     error = exc.errors()[0]
     key = ".".join(str(part) for part in error["loc"] if part != "base_dir")
+    env = f"{ENV_PREFIX}{'__'.join(str(p).upper() for p in error['loc'])}"
     if error["type"] == "extra_forbidden":
+        if env in os.environ:
+            return f"environment variable {env}: unknown key {key!r}"
         return f"{path}: unknown key {key!r}"
     message = error["msg"].removeprefix("Value error, ")
-    env = f"{ENV_PREFIX}{'__'.join(str(p).upper() for p in error['loc'])}"
     where = f"{path} or {env}" if env in os.environ else str(path)
     return f"{where}: {key}: {message}"

@@ -17,9 +17,13 @@ from sqlalchemy.engine import Connection, Engine, create_engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from tracker.errors import DatabaseUnavailable
+from tracker.errors import DatabaseUnavailable, TrackerError
 
 _WRITE_OPTION = "tracker_write"
+
+
+class ValueTooLong(TrackerError):
+    """A value does not fit its column."""
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000, echo: bool = False) -> Engine:
@@ -69,8 +73,27 @@ def read_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: commits when the block ends, rolls back on any error."""
-    with Session(engine.execution_options(**{_WRITE_OPTION: True})) as session, session.begin():
-        yield session
+    with Session(engine.execution_options(**{_WRITE_OPTION: True})) as session:
+        event.listen(session, "before_flush", _refuse_overlong_values)
+        with session.begin():
+            yield session
+
+
+def _refuse_overlong_values(session: Session, _context: Any, _instances: Any) -> None:
+    """PostgreSQL rejects a string longer than its column with a DataError (and a traceback)
+    while SQLite stores it silently; say which field is too long, the same on both."""
+    for instance in (*session.new, *session.dirty):
+        table = getattr(instance, "__table__", None)
+        if table is None:
+            continue
+        for column in table.columns:
+            length = getattr(column.type, "length", None)
+            value = getattr(instance, column.key, None)
+            if length and isinstance(value, str) and len(value) > length:
+                raise ValueTooLong(
+                    f"{table.name}.{column.key} is {len(value):,} characters long; "
+                    f"the limit is {length:,}: {value[:40]!r}…"
+                )
 
 
 def check_connection(engine: Engine) -> None:

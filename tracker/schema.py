@@ -36,6 +36,10 @@ def current_revision(engine: Engine) -> str | None:
 
 def require_current_schema(engine: Engine) -> None:
     """Stop with a one-line hint when the database is missing tables or is behind."""
+    database = engine.url.database
+    if is_sqlite(engine) and database not in (None, "", ":memory:") and not Path(database).exists():
+        # Connecting would create an empty file; a reading command must not write.
+        raise TrackerError(f"the database {database} does not exist: run `tracker init`")
     check_connection(engine)
     revision = current_revision(engine)
     if revision is None:

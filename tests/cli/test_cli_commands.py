@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from tests.conftest import Cli
 from tests.factories import add_two_agreements
+from tracker.config import Settings
 
 
 def test_init_creates_the_folders_and_the_schema_and_can_run_again(
@@ -26,11 +27,16 @@ def test_init_creates_the_folders_and_the_schema_and_can_run_again(
     assert "up to date" in cli("db", "current").output
 
 
-def test_listing_before_init_says_what_to_do(cli: Cli) -> None:
+def test_listing_before_init_says_what_to_do_and_creates_no_file(
+    cli: Cli, settings: Settings
+) -> None:
     result = cli("agreements", "list")
     assert result.exit_code == 1
-    assert result.stderr == "error: the database is not initialized: run `tracker init`\n"
+    assert result.stderr.startswith("error: the database ")
+    assert result.stderr.endswith(" run `tracker init`\n")
     assert result.stdout == ""
+    if settings.sqlite_path is not None:
+        assert not settings.sqlite_path.exists()
 
 
 def test_an_empty_installation_lists_nothing_politely(cli: Cli, engine: Engine) -> None:

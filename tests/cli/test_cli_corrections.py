@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import Cli
 
-KEY = "kr-ca-security-defence-partnership-2025"
+KEY = "kr-ca-2025"
 
 
 def test_an_officer_splits_untracks_and_links_then_sees_the_result(

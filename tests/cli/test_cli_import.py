@@ -73,7 +73,9 @@ def test_bad_files_get_one_line_naming_the_file_and_nothing_is_written(
     binary.write_bytes(bytes(range(256)) * 20)
     prose = tmp_path / "prose.txt"
     prose.write_text("hello world\n", encoding="utf-8")
-    for path in (empty, binary, prose, tmp_path / "missing.txt"):
+    passwords = tmp_path / "shadow"
+    passwords.write_text("root:$6$abc:19000:0:99999:7:::\ndaemon:*:19000:0:::\n", encoding="utf-8")
+    for path in (empty, binary, prose, passwords, tmp_path / "missing.txt"):
         result = cli("import", str(path))
         assert result.exit_code == 1, (path, result.output)
         assert result.stderr.startswith(f"error: {path}"), result.stderr
@@ -98,8 +100,58 @@ def test_a_folder_imports_each_file_and_reports_the_bad_ones(
     for path in CORPUS.glob("*.txt"):
         shutil.copy(path, folder / path.name)
     (folder / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "archive").mkdir()
     result = cli("import", str(folder))
     assert result.exit_code == 1
     assert "6 files: 5 imported, 1 failed" in result.stdout
+    assert "imported: us-jp-kr-spirit-of-camp-david-2023  (02_us-jp-kr" in result.stdout
+    assert "not read: 1 subfolders (archive)" in result.stdout
     assert "broken.txt" in result.stderr
     assert len(json.loads(cli("agreements", "list", "--json").stdout)) == 5
+    again = json.loads(cli("import", str(folder), "--json").stdout)
+    assert [r["outcome"] for r in again] == ["unchanged"] * 5 + ["failed"]
+    assert cli("import", str(folder), "--key", "x1").exit_code == 2
+
+
+def test_the_same_text_with_other_line_endings_or_encoding_is_unchanged(
+    cli: Cli, engine: Engine, tmp_path: Path
+) -> None:
+    text = (
+        "한-호주 국방 협력 양해각서\n\n"
+        "1. 양국은 방산 협력을 강화할 것이다.\n\n"
+        "2. 양국은 <한-호주 방산 공동위원회>를 연례 개최할 것이다.\n"
+    )
+    utf8 = tmp_path / "kr-au.txt"
+    utf8.write_text(text, encoding="utf-8")
+    assert cli("import", str(utf8)).exit_code == 0
+    crlf = tmp_path / "kr-au-crlf.txt"
+    crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8") + b"\r\n")
+    korean_ansi = tmp_path / "kr-au-cp949.txt"
+    korean_ansi.write_bytes(text.encode("cp949"))
+    for path in (crlf, korean_ansi):
+        result = cli("import", str(path))
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("unchanged:"), result.stdout
+
+
+def test_replacing_lists_the_corrections_it_discards(
+    cli: Cli, engine: Engine, tmp_path: Path
+) -> None:
+    original = tmp_path / "kr-ca.txt"
+    shutil.copy(SEED, original)
+    assert cli("import", str(original)).exit_code == 0
+    assert cli("commitments", "untrack", "7.0", "-a", "kr-ca").exit_code == 0
+    original.write_text(
+        original.read_text(encoding="utf-8").replace("적절히 검토될", "매년 검토될"),
+        encoding="utf-8",
+    )
+    refused = cli("import", str(original))
+    assert "commitment 26.1 reworded" in refused.stderr
+    assert "correction discarded: untrack 7.0" in refused.stderr
+
+
+def test_a_bad_key_is_refused(cli: Cli, engine: Engine) -> None:
+    for key in ("Bad Key!/../x", "1", "x" * 81):
+        result = cli("import", str(SEED), "--key", key)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"error: key '{key}': use 2 to 80 lowercase")

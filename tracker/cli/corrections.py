@@ -97,7 +97,8 @@ def adjust(
 
     \b
     Example:
-      tracker commitments adjust 16.1 -a kr-ca-2025 --end-after "논의도 포함된다."
+      tracker commitments adjust 26.1 -a kr-ca-2025 \\
+        --start-at "파트너십의 내용은"
     """
     if start_at is None and end_after is None:
         raise typer.BadParameter("give --start-at, --end-after or both")

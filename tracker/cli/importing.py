@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -18,15 +19,17 @@ from tracker.importer.parsed import (
     ParsedSection,
 )
 from tracker.services.imports import (
+    FileResult,
     ImportOutcome,
+    agreement_files,
+    agreement_title,
     import_agreement,
+    import_files,
     key_for,
     parse_file,
     parsed_as_dict,
 )
 from tracker.text import shorten
-
-AGREEMENT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 
 
 def catalog_for(settings: Settings) -> MechanismCatalog:
@@ -69,17 +72,25 @@ def import_command(
     max_bytes = runtime.settings.imports.max_bytes
     if path.is_dir():
         if key is not None:
-            raise TrackerError("--key names one agreement; it cannot be used with a folder")
+            raise typer.BadParameter("--key names one agreement; it cannot be used with a folder")
         _import_folder(
-            ctx, path, catalog=catalog, max_bytes=max_bytes, dry_run=dry_run, replace=replace
+            ctx,
+            path,
+            catalog=catalog,
+            max_bytes=max_bytes,
+            dry_run=dry_run,
+            replace=replace,
+            as_json=as_json,
         )
         return
     parsed = parse_file(path, max_bytes=max_bytes, catalog=catalog)
     if dry_run:
         if as_json:
-            print_json(parsed_as_dict(parsed, key=key or key_for(parsed, path.name)))
+            print_json(
+                parsed_as_dict(parsed, source_name=path.name, key=key or key_for(parsed, path.name))
+            )
         else:
-            print_split(parsed)
+            print_split(parsed, path.name)
             typer.echo("dry run: nothing was written")
         return
     with writing(ctx) as session:
@@ -87,7 +98,10 @@ def import_command(
             parsed, session=session, source_name=path.name, key=key, replace=replace
         )
     if as_json:
-        print_json(parsed_as_dict(parsed, key=outcome.key) | {"outcome": outcome.outcome})
+        print_json(
+            parsed_as_dict(parsed, source_name=path.name, key=outcome.key)
+            | {"outcome": outcome.outcome}
+        )
         return
     print_outcome(outcome)
 
@@ -100,39 +114,66 @@ def _import_folder(
     max_bytes: int,
     dry_run: bool,
     replace: bool,
+    as_json: bool,
 ) -> None:
-    files = sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AGREEMENT_SUFFIXES
-    )
+    files, subfolders = agreement_files(folder)
     if not files:
         raise TrackerError(f"{folder}: no agreement files (.txt, .md, .html) in this folder")
-    failures: list[str] = []
-    counts: dict[str, int] = {}
-    with typer.progressbar(files, label="importing", file=None, show_pos=True) as progress:
-        for path in progress:
-            try:
-                parsed = parse_file(path, max_bytes=max_bytes, catalog=catalog)
-                if dry_run:
-                    counts["parsed"] = counts.get("parsed", 0) + 1
-                    continue
-                with writing(ctx) as session:
-                    outcome = import_agreement(
-                        parsed, session=session, source_name=path.name, replace=replace
-                    )
-                counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
-            except TrackerError as exc:
-                failures.append(str(exc))
-    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing imported"
-    typer.echo(f"{len(files)} files: {summary}, {len(failures)} failed")
-    for failure in failures:
-        typer.echo(f"error: {failure}", err=True)
-    if failures:
+    runtime = runtime_of(ctx)
+    engine = runtime.engine if dry_run else runtime.checked_engine()
+    results = []
+    with typer.progressbar(files, label="importing", show_pos=True, file=sys.stderr) as progress:
+        results = list(
+            import_files(
+                progress,
+                engine=engine,
+                catalog=catalog,
+                max_bytes=max_bytes,
+                dry_run=dry_run,
+                replace=replace,
+            )
+        )
+    if as_json:
+        print_json([_result_as_dict(result) for result in results])
+    else:
+        _print_folder_results(results, subfolders)
+    if any(result.error for result in results):
         raise typer.Exit(1)
 
 
-def print_split(parsed: ParsedAgreement) -> None:
+def _result_as_dict(result: FileResult) -> dict[str, object]:
+    return {
+        "file": str(result.path),
+        "outcome": result.outcome or "failed",
+        "key": result.key,
+        "error": result.error,
+        "warnings": list(result.warnings),
+    }
+
+
+def _print_folder_results(results: list[FileResult], subfolders: list[Path]) -> None:
+    counts: dict[str, int] = {}
+    for result in results:
+        if result.error:
+            typer.echo(f"error: {result.error}", err=True)
+            continue
+        outcome = result.outcome or "failed"
+        counts[outcome] = counts.get(outcome, 0) + 1
+        typer.echo(f"{outcome}: {result.key}  ({result.path.name})")
+        for warning in result.warnings:
+            typer.echo(f"warning: {result.path.name}: {warning}", err=True)
+    failed = sum(1 for result in results if result.error)
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing imported"
+    typer.echo(f"{len(results)} files: {summary}, {failed} failed")
+    if subfolders:
+        names = ", ".join(p.name for p in subfolders)
+        typer.echo(f"not read: {len(subfolders)} subfolders ({names}); import each on its own")
+
+
+def print_split(parsed: ParsedAgreement, source_name: str) -> None:
     """The split as an officer reviews it: record, then section › clause › commitments."""
-    _print_record(parsed)
+    _print_record(parsed, source_name)
+    typer.echo("(● tracked, ○ kept but not tracked)")
     sections = {s.index: s for s in parsed.sections}
     lines_of_clause: dict[str, list[str]] = {}
     for commitment in parsed.commitments:
@@ -154,9 +195,9 @@ def print_split(parsed: ParsedAgreement) -> None:
     _print_counts(parsed)
 
 
-def _print_record(parsed: ParsedAgreement) -> None:
+def _print_record(parsed: ParsedAgreement, source_name: str) -> None:
     record = parsed.record
-    typer.echo(f"agreement: {record.title if record and record.title else parsed.document_title}")
+    typer.echo(f"agreement: {agreement_title(parsed, source_name)}")
     if record is None:
         return
     parts = (

@@ -50,13 +50,17 @@ def agreements_list(
             (a.key, a.signed_on, a.title, a.countries, a.clause_count, a.tracked_count)
             for a in agreements
         ],
-        empty="no agreements (import one with `tracker import PATH`, or try `tracker demo`)",
+        empty="no agreements match"
+        if any((country, field, year, search))
+        else "no agreements (import one with `tracker import PATH`, or try `tracker demo`)",
     )
 
 
 def commitments_list(
     ctx: typer.Context,
-    agreement: Annotated[str | None, typer.Option(help="Agreement key or id.")] = None,
+    agreement: Annotated[
+        str | None, typer.Option("--agreement", "-a", help="Agreement key or id.")
+    ] = None,
     mechanism: Annotated[str | None, typer.Option(help="Mechanism name, alias or id.")] = None,
     tracked: Annotated[
         bool | None,
@@ -69,7 +73,7 @@ def commitments_list(
 
     \b
     Example:
-      tracker commitments list --agreement kr-ca-2025-10-30 --tracked
+      tracker commitments list -a kr-ca-2025 --tracked
       tracker commitments list --mechanism "2+2" --json
     """
     with reading(ctx) as session:

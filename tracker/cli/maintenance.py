@@ -12,7 +12,7 @@ from tracker.cli.importing import catalog_for, print_split
 from tracker.cli.listing import agreements_list
 from tracker.cli.setup import init
 from tracker.importer import parse_agreement
-from tracker.services.imports import SAMPLE_NAME, import_agreement, sample_source
+from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
 
 
 def demo(ctx: typer.Context) -> None:
@@ -29,9 +29,9 @@ def demo(ctx: typer.Context) -> None:
     runtime = runtime_of(ctx)
     parsed = parse_agreement(sample_source(), catalog=catalog_for(runtime.settings))
     with writing(ctx) as session:
-        outcome = import_agreement(parsed, session=session, source_name=SAMPLE_NAME)
+        outcome = import_agreement(parsed, session=session, source_name=SAMPLE_NAME, key=SAMPLE_KEY)
     typer.echo("")
-    print_split(parsed)
+    print_split(parsed, SAMPLE_NAME)
     if outcome.outcome == "unchanged":
         typer.echo(f"already imported as {outcome.key}; nothing changed")
     else:

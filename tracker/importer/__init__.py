@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from tracker.domain import Strength
 from tracker.importer.decode import decode_source
 from tracker.importer.errors import CatalogError, ImportInputError
 from tracker.importer.mechanisms import CatalogEntry, MechanismCatalog, extract_mechanisms
@@ -113,6 +114,15 @@ def parse_agreement(text: str, *, catalog: MechanismCatalog | None = None) -> Pa
             )
         )
     warnings = [*record_result.warnings, *structure.warnings]
+    if not structure.numbered and not any(
+        c.tracked or c.strength is Strength.DECLARATORY for c in commitments
+    ):
+        # Without printed numbers, paragraphs are clauses only if they read like an agreement;
+        # otherwise any text file (a log, a password file) would "import".
+        raise ImportInputError(
+            "no recognizable clauses: no numbered paragraphs, and no sentence that undertakes, "
+            "agrees or declares anything"
+        )
     if not any(c.tracked for c in commitments):
         count = f"{len(layouts)} clause{'s' if len(layouts) != 1 else ''}"
         warnings.append(

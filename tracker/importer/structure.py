@@ -101,6 +101,7 @@ class Structure:
     sections: list[ParsedSection]
     clauses: list[ClauseLayout]
     warnings: list[str]
+    numbered: bool = True  # clauses carry printed numbers or article headings
 
 
 _NOISE = re.compile(
@@ -486,4 +487,4 @@ class _Builder:
                 items=tuple(d.items),
             )
             layouts.append(ClauseLayout(clause, d.prefix, units))
-        return Structure(title, sections, layouts, self.warnings)
+        return Structure(title, sections, layouts, self.warnings, self.mode != "plain")

@@ -13,8 +13,8 @@ from tracker.models._types import EnumText, UTCDateTime, utcnow
 
 class AgreementBase(SQLModel):
     key: str = Field(max_length=100, unique=True)
-    title: str = Field(max_length=500)
-    document_title: str = Field(default="", max_length=500)
+    title: str = Field(sa_type=Text)
+    document_title: str = Field(default="", sa_type=Text)
     domestic_body: str = Field(default="", max_length=200)
     foreign_body: str = Field(default="", max_length=200)
     countries: str = Field(default="", max_length=300)
@@ -76,7 +76,7 @@ class Section(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="section.id", ondelete="CASCADE")
     position: int
     level: int = 1
-    title: str = Field(max_length=300)
+    title: str = Field(sa_type=Text)
 
 
 class Clause(SQLModel, table=True):

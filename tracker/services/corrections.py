@@ -47,10 +47,10 @@ def split_commitment(
 ) -> Commitment:
     """Split where the text `at` begins; the second part gets the next free ref (7.3 → 7.3b)."""
     offset = commitment.text.find(at)
-    if offset <= 0:
-        raise CorrectionRefused(
-            f"{commitment.ref}: {at!r} does not occur after the start of the commitment's text"
-        )
+    if offset < 0:
+        raise CorrectionRefused(f"{commitment.ref}: {at!r} does not occur in its text")
+    if offset == 0:
+        raise CorrectionRefused(f"{commitment.ref}: its text begins with {at!r}; nothing to split")
     source = _source(session, commitment)
     first_end = _strip_end(source, commitment.span_start, commitment.span_start + offset)
     second_start = commitment.span_start + offset
@@ -171,8 +171,23 @@ def set_tracked(
         commitment.tracked = tracked
         commitment.updated_at = utcnow()
         session.add(commitment)
+        _follow_review(session, commitment)
         _record(session, commitment, actor, "track" if tracked else "untrack", reason, {})
     return commitment
+
+
+def _follow_review(session: Session, commitment: Commitment) -> None:
+    """A tracked commitment is reviewed by its agreement's reviewing mechanism; an untracked
+    one is not."""
+    agreement = session.get(Agreement, commitment.agreement_id)
+    if agreement is None or agreement.review_mechanism_id is None or commitment.id is None:
+        return
+    key = (commitment.id, agreement.review_mechanism_id, LinkRole.REVIEWS)
+    link = session.get(CommitmentMechanism, key)
+    if commitment.tracked and link is None:
+        session.add(CommitmentMechanism(commitment_id=key[0], mechanism_id=key[1], role=key[2]))
+    elif not commitment.tracked and link is not None:
+        session.delete(link)
 
 
 def link_mechanism(

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import delete
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tracker.db import ValueTooLong, write_session
 from tracker.domain import Cadence, LinkRole, MechanismKind
 from tracker.errors import TrackerError
 from tracker.importer import parse_agreement
@@ -77,6 +80,50 @@ def read_source(path: Path, *, max_bytes: int) -> str:
     return decode_source(data, name=str(path))
 
 
+AGREEMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: Path
+    outcome: Outcome | Literal["parsed"] | None = None
+    key: str | None = None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def agreement_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The agreement files directly in `folder`, and the subfolders that are not read."""
+    entries = sorted(folder.iterdir())
+    files = [p for p in entries if p.is_file() and p.suffix.lower() in AGREEMENT_SUFFIXES]
+    return files, [p for p in entries if p.is_dir()]
+
+
+def import_files(
+    paths: Iterable[Path],
+    *,
+    engine: Engine,
+    catalog: MechanismCatalog,
+    max_bytes: int,
+    dry_run: bool = False,
+    replace: bool = False,
+) -> Iterator[FileResult]:
+    """Import each file in its own transaction; a bad file is reported and the rest go on."""
+    for path in paths:
+        try:
+            parsed = parse_file(path, max_bytes=max_bytes, catalog=catalog)
+            if dry_run:
+                yield FileResult(path, "parsed", key_for(parsed, path.name), None, parsed.warnings)
+                continue
+            with write_session(engine) as session:
+                outcome = import_agreement(
+                    parsed, session=session, source_name=path.name, replace=replace
+                )
+            yield FileResult(path, outcome.outcome, outcome.key, None, outcome.warnings)
+        except (ImportInputError, RevisionNeedsReplace, ValueTooLong) as exc:
+            yield FileResult(path, error=str(exc))
+
+
 def parse_file(path: Path, *, max_bytes: int, catalog: MechanismCatalog) -> ParsedAgreement:
     text = read_source(path, max_bytes=max_bytes)
     try:
@@ -87,6 +134,7 @@ def parse_file(path: Path, *, max_bytes: int, catalog: MechanismCatalog) -> Pars
 
 
 SAMPLE_NAME = "kr-ca-security-defence-partnership-2025.txt"
+SAMPLE_KEY = "kr-ca-2025"
 
 
 def sample_source() -> str:
@@ -94,6 +142,19 @@ def sample_source() -> str:
     security and defence partnership (2025-10-30)."""
     data = resources.files("tracker.samples").joinpath(SAMPLE_NAME).read_bytes()
     return decode_source(data, name=SAMPLE_NAME)
+
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+
+def validate_key(key: str) -> None:
+    """Keys appear in commands and file names: short, lowercase ASCII, never a bare number
+    (a number is read as an id)."""
+    if not _KEY.match(key) or key.isdigit():
+        raise TrackerError(
+            f"key {key!r}: use 2 to 80 lowercase letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit, and not only digits"
+        )
 
 
 def key_for(parsed: ParsedAgreement, source_name: str) -> str:
@@ -126,14 +187,21 @@ def import_agreement(
     if same_text is not None:
         assert same_text.id is not None
         return ImportOutcome("unchanged", same_text.key, same_text.id, parsed)
+    if key is not None:
+        validate_key(key)
     wanted_key = key or key_for(parsed, source_name)
     earlier = _earlier_version(session, parsed, wanted_key)
     if earlier is not None:
-        changes = describe_changes(session, earlier, parsed)
+        assert earlier.id is not None
+        changes = describe_changes(earlier, parsed, source_name)
+        if not changes:  # the same content in another form: CRLF, another encoding, HTML
+            return ImportOutcome("unchanged", earlier.key, earlier.id, parsed)
+        changes += _discarded_corrections(session, earlier)
         if not replace:
             raise RevisionNeedsReplace(
                 f"{source_name} revises agreement {earlier.key!r} ({len(changes)} changes: "
-                f"{'; '.join(changes[:3]) or 'record fields'}); run again with --replace"
+                f"{'; '.join(changes[:3])}{'; …' if len(changes) > 3 else ''}); "
+                "run again with --replace"
             )
         agreement = _update_agreement(earlier, parsed, source_name)
         outcome: Outcome = "replaced"
@@ -195,8 +263,7 @@ def _unique_key(session: Session, wanted: str) -> str:
 def _record_fields(parsed: ParsedAgreement, source_name: str) -> dict[str, Any]:
     record = parsed.record
     fields: dict[str, Any] = {
-        "title": (record.title if record and record.title else parsed.document_title)
-        or Path(source_name).stem,
+        "title": agreement_title(parsed, source_name),
         "document_title": parsed.document_title,
         "language": parsed.language,
         "source_name": source_name,
@@ -219,6 +286,12 @@ def _record_fields(parsed: ParsedAgreement, source_name: str) -> dict[str, Any]:
             "officer_division": record.officer_division,
         }
     return fields
+
+
+def agreement_title(parsed: ParsedAgreement, source_name: str) -> str:
+    """The record's title, else the document's own, else the file's name."""
+    record = parsed.record
+    return (record.title if record else "") or parsed.document_title or Path(source_name).stem
 
 
 def _new_agreement(parsed: ParsedAgreement, source_name: str, key: str) -> Agreement:
@@ -494,27 +567,69 @@ def _fill_clause(clause: Clause, parsed: ParsedClause, section_ids: dict[int, in
     clause.span_end = parsed.end
 
 
-def describe_changes(session: Session, earlier: Agreement, parsed: ParsedAgreement) -> list[str]:
-    """What a revised text changes, in the words an officer reviews: refs added, removed, edited."""
-    old = {
-        c.ref: c.text
-        for c in session.exec(select(Commitment).where(Commitment.agreement_id == earlier.id)).all()
-    }
+def describe_changes(earlier: Agreement, parsed: ParsedAgreement, source_name: str) -> list[str]:
+    """What a revised text changes against the text imported before, in the words an officer
+    reviews: record fields, then commitments added, removed or reworded."""
+    before = parse_agreement(earlier.source_text)
+    old_fields = _record_fields(before, earlier.source_name)
+    new_fields = _record_fields(parsed, earlier.source_name)
+    changes = [
+        f"{name} changed"
+        for name in RECORD_FIELDS
+        if old_fields.get(name, "") != new_fields.get(name, "")
+    ]
+    old = {c.ref: c.text for c in before.commitments}
     new = {c.ref: c.text for c in parsed.commitments}
-    changes = [f"commitment {ref} added" for ref in new if ref not in old]
+    changes += [f"commitment {ref} added" for ref in new if ref not in old]
     changes += [f"commitment {ref} removed" for ref in old if ref not in new]
     changes += [f"commitment {ref} reworded" for ref in new if ref in old and old[ref] != new[ref]]
     return changes
 
 
-def parsed_as_dict(parsed: ParsedAgreement, *, key: str | None = None) -> dict[str, Any]:
+RECORD_FIELDS = (
+    "title",
+    "document_title",
+    "domestic_body",
+    "foreign_body",
+    "countries",
+    "field",
+    "signed_on",
+    "place",
+    "officer_rank",
+    "officer_name",
+    "officer_ministry",
+    "officer_division",
+)
+
+
+def _discarded_corrections(session: Session, earlier: Agreement) -> list[str]:
+    """Corrections made since the last import; a replacement re-splits the text without them."""
+    ids = select(Commitment.id).where(Commitment.agreement_id == earlier.id)
+    records = session.exec(
+        select(ChangeRecord)
+        .where(
+            ChangeRecord.entity == "commitment",
+            col(ChangeRecord.entity_id).in_(ids),
+            col(ChangeRecord.at) >= earlier.imported_at,
+        )
+        .order_by(col(ChangeRecord.at))
+    ).all()
+    return [
+        f"correction discarded: {record.action} {record.detail.get('ref', '')}".rstrip()
+        for record in records
+    ]
+
+
+def parsed_as_dict(
+    parsed: ParsedAgreement, *, source_name: str, key: str | None = None
+) -> dict[str, Any]:
     """The split, as `tracker import --json` prints it for review."""
     record = parsed.record
     clause_of = {c.number: c for c in parsed.clauses}
     return {
         "agreement": {
             "key": key,
-            "title": (record.title if record and record.title else parsed.document_title),
+            "title": agreement_title(parsed, source_name),
             "document_title": parsed.document_title,
             "language": parsed.language.value,
             "source_hash": parsed.source_hash,
@@ -558,6 +673,7 @@ def parsed_as_dict(parsed: ParsedAgreement, *, key: str | None = None) -> dict[s
                 "strength": c.strength.value,
                 "tracked": c.tracked,
                 "mechanisms": list(c.mechanisms),
+                "reviewed_by": parsed.review_mechanism if c.tracked else None,
             }
             for c in parsed.commitments
         ],

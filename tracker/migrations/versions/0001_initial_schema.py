@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 06:49:54.905110
+Create Date: 2026-11-26 06:59:45.149611
 
 """
 
@@ -120,8 +120,8 @@ def upgrade() -> None:
     op.create_table(
         "agreement",
         sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("title", sa.String(length=500), nullable=False),
-        sa.Column("document_title", sa.String(length=500), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("document_title", sa.Text(), nullable=False),
         sa.Column("domestic_body", sa.String(length=200), nullable=False),
         sa.Column("foreign_body", sa.String(length=200), nullable=False),
         sa.Column("countries", sa.String(length=300), nullable=False),
@@ -190,7 +190,7 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agreement_id"],
             ["agreement.id"],
