@@ -146,3 +146,21 @@ def test_merging_two_mechanisms_moves_links_and_names(seeded: Engine) -> None:
         from tracker.services.lookup import find_mechanism
 
         assert find_mechanism("한-캐나다 방산군수협력 MOU", session=session).id == kept.id
+
+
+def test_tracking_follows_the_agreements_review_chain(seeded: Engine) -> None:
+    with write_session(seeded) as session:
+        reviewer = session.exec(select(Agreement)).one().review_mechanism_id
+        permissive = commitment(session, "25.1")
+
+        def reviewed() -> bool:
+            key = (permissive.id, reviewer, LinkRole.REVIEWS)
+            return session.get(CommitmentMechanism, key) is not None
+
+        assert not reviewed()
+        corrections.set_tracked(permissive, True, session=session, actor="x")
+        session.flush()
+        assert reviewed()
+        corrections.set_tracked(permissive, False, session=session, actor="x")
+        session.flush()
+        assert not reviewed()
