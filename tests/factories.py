@@ -38,7 +38,7 @@ def add_mechanism(
     session.add(mechanism)
     session.flush()
     assert mechanism.id is not None
-    for alias in aliases:
+    for alias in (name, *aliases):
         session.add(MechanismAlias(mechanism_id=mechanism.id, alias=alias, folded=fold_name(alias)))
     return mechanism
 

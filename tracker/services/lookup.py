@@ -31,9 +31,8 @@ def find_mechanism(reference: str, *, session: Session) -> Mechanism:
     query = select(Mechanism).join(MechanismAlias).where(MechanismAlias.folded == folded)
     if counterpart.strip():
         query = query.where(col(Mechanism.counterpart).contains(counterpart.strip()))
+    # Every stored mechanism carries its own name among its aliases, so one query suffices.
     found = list({m.id: m for m in session.exec(query).all()}.values())
-    if not found:
-        found = [m for m in session.exec(select(Mechanism)).all() if fold_name(m.name) == folded]
     if not found:
         raise NotFound(f"no mechanism {reference!r} (see `tracker mechanisms list`)")
     if len(found) > 1:

@@ -14,7 +14,10 @@ def list_mechanisms(*, session: Session) -> list[MechanismPublic]:
     aliases: defaultdict[int, list[str]] = defaultdict(list)
     for alias in session.exec(select(MechanismAlias).order_by(col(MechanismAlias.id))).all():
         aliases[alias.mechanism_id].append(alias.alias)
+    # The canonical name is stored as an alias too (for lookups); show only the other names.
     return [
-        MechanismPublic.model_validate(m, update={"aliases": aliases[m.id or 0]})
+        MechanismPublic.model_validate(
+            m, update={"aliases": [a for a in aliases[m.id or 0] if a != m.name]}
+        )
         for m in mechanisms
     ]
