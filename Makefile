@@ -36,7 +36,6 @@ sysdeps-demo:
 	@scripts/sysdeps.sh pdf
 
 demo: venv sysdeps-demo
-	$(BIN)/tracker init
 	$(BIN)/tracker demo
 
 lint: venv
