@@ -28,7 +28,8 @@ def test_the_shipped_config_file_loads_with_the_documented_defaults() -> None:
 
 def test_every_key_in_the_shipped_config_file_is_commented() -> None:
     lines = (Path(__file__).parents[1] / "config.toml").read_text(encoding="utf-8").splitlines()
-    keys = [n for n, line in enumerate(lines) if "=" in line and not line.startswith("#")]
+    # Indented lines continue a multi-line value (the status list); its key carries the comment.
+    keys = [n for n, line in enumerate(lines) if "=" in line and not line.startswith(("#", " "))]
     assert len(keys) > 20
     for number in keys:
         above = lines[number - 1]

@@ -1,19 +1,32 @@
 """Benchmarks: `tracker bench` (and `make bench`) measure what the issues name in figures.
 
-Each benchmark runs against a throw-away SQLite database in a temporary folder, repeats its
-work, and reports the median, so that a figure means the same on every run.
+Each benchmark runs against a throw-away database, repeats its work, and reports the median,
+so that a figure means the same on every run. The databases are SQLite files in a temporary
+folder, or, given a PostgreSQL URL (`tracker bench --database-url`, `make bench-postgres`),
+fresh schemas in that database, each dropped afterwards.
+
+Status updates are measured the way desk officers make them: read the commitment's version,
+then record the update against that version in a write transaction of its own; several
+writer processes at once on the same commitments see some of their updates refused as
+conflicts, and the figure says how many.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import queue
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+import traceback
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from tracker.db import make_engine, read_session, write_session
 from tracker.schema import upgrade_database
@@ -40,29 +53,69 @@ def median_ms(work: Callable[[], object], *, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def _fresh_engine(folder: Path, name: str) -> Engine:
-    return make_engine(f"sqlite:///{folder / name}")
+class Scratch:
+    """Throw-away databases: SQLite files in `folder`, or, when `server_url` names a PostgreSQL
+    database, a fresh schema in it per database (dropped by `close`)."""
+
+    def __init__(self, folder: Path, server_url: str | None = None) -> None:
+        self.folder = folder
+        self.server_url = server_url
+        self._schemas: list[str] = []
+        self._admin: Engine | None = None
+        if server_url is not None:
+            if make_url(server_url).get_backend_name() != "postgresql":
+                raise ValueError(f"benchmarks run on SQLite or PostgreSQL, not {server_url!r}")
+            self._admin = make_engine(server_url)
+
+    @property
+    def label(self) -> str:
+        return "SQLite" if self._admin is None else "PostgreSQL"
+
+    def url(self, name: str) -> str:
+        """The URL of a new, empty database called `name` (a word: letters, digits, _)."""
+        if self._admin is None or self.server_url is None:
+            return f"sqlite:///{self.folder / f'{name}.db'}"
+        schema = f"bench_{uuid.uuid4().hex[:8]}_{name}"[:63]
+        with self._admin.begin() as connection:
+            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        self._schemas.append(schema)
+        url = make_url(self.server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def engine(self, name: str) -> Engine:
+        return make_engine(self.url(name))
+
+    def close(self) -> None:
+        if self._admin is None:
+            return
+        with self._admin.begin() as connection:
+            for schema in self._schemas:
+                connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        self._schemas.clear()
+        self._admin.dispose()
 
 
-def bench_schema(folder: Path, *, repeat: int) -> Figure:
+def bench_schema(scratch: Scratch, *, repeat: int) -> Figure:
     counter = iter(range(repeat))
 
     def migrate() -> None:
-        engine = _fresh_engine(folder, f"schema-{next(counter)}.db")
+        engine = scratch.engine(f"schema_{next(counter)}")
         upgrade_database(engine)
         engine.dispose()
 
     return Figure(
-        "migrate an empty SQLite database to head", median_ms(migrate, repeat=repeat), "ms"
+        f"migrate an empty {scratch.label} database to head",
+        median_ms(migrate, repeat=repeat),
+        "ms",
     )
 
 
-def bench_listing(folder: Path, *, repeat: int, commitments: int) -> Figure:
+def bench_listing(scratch: Scratch, *, repeat: int, commitments: int) -> Figure:
     from tracker.domain import Strength
     from tracker.models import Agreement, Clause, Commitment
     from tracker.services.commitments import list_commitments
 
-    engine = _fresh_engine(folder, "listing.db")
+    engine = scratch.engine("listing")
     upgrade_database(engine)
     with write_session(engine) as session:
         agreement = Agreement(key="bench", title="bench", source_text="x", source_hash="0" * 64)
@@ -114,12 +167,12 @@ def _seed_variant(text: str, number: int) -> str:
     )
 
 
-def bench_import(folder: Path, *, repeat: int) -> Figure:
+def bench_import(scratch: Scratch, *, repeat: int) -> Figure:
     from tracker.importer import parse_agreement
     from tracker.importer.mechanisms import MechanismCatalog
     from tracker.services.imports import import_agreement, sample_source
 
-    engine = _fresh_engine(folder, "import.db")
+    engine = scratch.engine("import")
     upgrade_database(engine)
     text, catalog = sample_source(), MechanismCatalog.load_default()
     counter = iter(range(repeat))
@@ -131,7 +184,7 @@ def bench_import(folder: Path, *, repeat: int) -> Figure:
             import_agreement(parsed, session=session, source_name=f"seed-{number}.txt")
 
     figure = Figure(
-        "import the seed into SQLite (read, parse, store, commit)",
+        f"import the seed into {scratch.label} (read, parse, store, commit)",
         median_ms(one_import, repeat=repeat),
         "ms",
         goal="<= 150 ms",
@@ -140,12 +193,12 @@ def bench_import(folder: Path, *, repeat: int) -> Figure:
     return figure
 
 
-def bench_bulk_import(folder: Path, *, agreements: int) -> Figure:
+def bench_bulk_import(scratch: Scratch, *, agreements: int) -> Figure:
     from tracker.importer import parse_agreement
     from tracker.importer.mechanisms import MechanismCatalog
     from tracker.services.imports import import_agreement, sample_source
 
-    engine = _fresh_engine(folder, "bulk.db")
+    engine = scratch.engine("bulk")
     upgrade_database(engine)
     text, catalog = sample_source(), MechanismCatalog.load_default()
     variants = [_seed_variant(text, number) for number in range(agreements)]
@@ -159,13 +212,250 @@ def bench_bulk_import(folder: Path, *, agreements: int) -> Figure:
     return Figure(f"bulk import of {agreements:,} agreements", rate, "agreements/s")
 
 
-def run_benchmarks(*, quick: bool = False) -> Iterator[Figure]:
-    """Yield figures as they are measured; `quick` shrinks every size for a smoke test."""
+# --- status updates -------------------------------------------------------------------------
+
+UPDATE_AS_OF = date(2025, 11, 3)  # after the seed was signed, never in the future
+UPDATE_STATUSES = ("in_progress", "ongoing", "stalled")
+
+
+@dataclass(frozen=True)
+class WriterResult:
+    """What one writer was told: the ids of the updates it saved, how many were refused as
+    conflicts, and the traceback of anything else that went wrong ("" when nothing did)."""
+
+    worker: int
+    accepted: tuple[int, ...] = ()
+    refused: int = 0
+    error: str = ""
+    started: float = 0.0  # wall-clock seconds, comparable between processes
+    finished: float = 0.0
+
+
+def seed_database(url: str) -> list[str]:
+    """Migrate the database at `url`, import the seed agreement, and return its tracked
+    commitments as KEY:REF, in the order they were stored."""
+    from sqlmodel import col, select
+
+    from tracker.importer import parse_agreement
+    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.models import Agreement, Commitment
+    from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
+
+    engine = make_engine(url)
+    try:
+        upgrade_database(engine)
+        parsed = parse_agreement(sample_source(), catalog=MechanismCatalog.load_default())
+        with write_session(engine) as session:
+            import_agreement(parsed, session=session, source_name=SAMPLE_NAME, key=SAMPLE_KEY)
+        with read_session(engine) as session:
+            refs = session.exec(
+                select(Commitment.ref)
+                .join(Agreement)
+                .where(Agreement.key == SAMPLE_KEY, col(Commitment.tracked))
+                .order_by(col(Commitment.id))
+            ).all()
+        return [f"{SAMPLE_KEY}:{ref}" for ref in refs]
+    finally:
+        engine.dispose()
+
+
+def write_status_updates(
+    url: str,
+    references: Sequence[str],
+    *,
+    worker: int,
+    count: int,
+    evidence_dir: Path,
+    start: Any = None,
+) -> WriterResult:
+    """Make `count` status updates as a desk officer would, each against the version just read.
+
+    Update n goes to references[(worker + n) % len(references)]: the commitment's version is
+    read in a short read transaction, then the update is recorded in a write transaction of
+    its own with that version as the expected one, so a writer that got in between makes it a
+    `Conflict`. Every other exception ends the run and comes back as `error`. `start` (a
+    multiprocessing barrier) lines several writers up before the first update.
+    """
+    from tracker.models import StatusUpdateCreate
+    from tracker.services.lookup import find_commitment
+    from tracker.services.policy import FollowUpPolicy
+    from tracker.services.status import Conflict, record_status_update
+
+    accepted: list[int] = []
+    refused = 0
+    started = 0.0
+    engine: Engine | None = None
+    try:
+        engine = make_engine(url)
+        policy = FollowUpPolicy(evidence_dir=evidence_dir)
+        if start is not None:
+            start.wait()
+        started = time.time()
+        for n in range(count):
+            reference = references[(worker + n) % len(references)]
+            with read_session(engine) as session:
+                version = find_commitment(reference, session=session).version
+            update = StatusUpdateCreate(
+                status=UPDATE_STATUSES[n % len(UPDATE_STATUSES)],
+                narrative=f"writer {worker}, update {n + 1} of {count}",
+                as_of=UPDATE_AS_OF,
+                expected_version=version,
+            )
+            try:
+                with write_session(engine) as session:
+                    commitment = find_commitment(reference, session=session)
+                    row = record_status_update(
+                        commitment,
+                        update,
+                        session=session,
+                        policy=policy,
+                        author=f"writer-{worker}",
+                    )
+                    assert row.id is not None
+                    row_id = row.id
+            except Conflict:
+                refused += 1
+            else:
+                accepted.append(row_id)
+    except BaseException:
+        return WriterResult(
+            worker, tuple(accepted), refused, traceback.format_exc(), started, time.time()
+        )
+    finally:
+        if engine is not None:
+            engine.dispose()
+    return WriterResult(worker, tuple(accepted), refused, "", started, time.time())
+
+
+def _writer_process(
+    url: str,
+    references: Sequence[str],
+    worker: int,
+    count: int,
+    evidence_dir: Path,
+    start: Any,
+    results: Any,
+) -> None:
+    try:
+        result = write_status_updates(
+            url, references, worker=worker, count=count, evidence_dir=evidence_dir, start=start
+        )
+    except BaseException:
+        result = WriterResult(worker, error=traceback.format_exc())
+    results.put(result)
+
+
+def run_concurrent_writers(
+    url: str,
+    references: Sequence[str],
+    *,
+    processes: int,
+    count: int,
+    evidence_dir: Path,
+    timeout: float = 300.0,
+) -> list[WriterResult]:
+    """`processes` writer processes (spawned, each with its own engine), started together,
+    each making `count` updates with `write_status_updates`; their results by worker number.
+    A writer that does not report within `timeout` seconds comes back with an error."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(processes, timeout=timeout)
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=_writer_process,
+            args=(url, list(references), worker, count, evidence_dir, start, results),
+            name=f"tracker-writer-{worker}",
+        )
+        for worker in range(processes)
+    ]
+    for process in workers:
+        process.start()
+    reported: dict[int, WriterResult] = {}
+    deadline = time.monotonic() + timeout
+    try:
+        while len(reported) < processes:
+            try:
+                result = results.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            reported[result.worker] = result
+    finally:
+        for process in workers:
+            process.join(timeout=5 if len(reported) == processes else 0.1)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+    for worker, process in enumerate(workers):
+        if worker not in reported:
+            reported[worker] = WriterResult(
+                worker,
+                error=f"writer {worker} reported nothing within {timeout:.0f} s "
+                f"(exit code {process.exitcode})",
+            )
+    return [reported[worker] for worker in range(processes)]
+
+
+def bench_sequential_updates(scratch: Scratch, *, updates: int) -> Figure:
+    url = scratch.url("updates")
+    references = seed_database(url)
+    result = write_status_updates(
+        url, references, worker=0, count=updates, evidence_dir=scratch.folder / "evidence"
+    )
+    if result.error:
+        raise RuntimeError(f"a sequential status update failed:\n{result.error}")
+    rate = updates / (result.finished - result.started)
+    return Figure(
+        f"{updates:,} status updates in a row on {scratch.label}, one write transaction each",
+        rate,
+        "/s",
+    )
+
+
+def bench_concurrent_updates(
+    scratch: Scratch, *, processes: int, updates: int, commitments: int = 3
+) -> Figure:
+    url = scratch.url("concurrent")
+    references = seed_database(url)[:commitments]
+    per_writer = updates // processes
+    results = run_concurrent_writers(
+        url,
+        references,
+        processes=processes,
+        count=per_writer,
+        evidence_dir=scratch.folder / "evidence",
+    )
+    if errors := [result.error for result in results if result.error]:
+        raise RuntimeError(f"a concurrent status update failed:\n{errors[0]}")
+    accepted = sum(len(result.accepted) for result in results)
+    refused = sum(result.refused for result in results)
+    elapsed = max(r.finished for r in results) - min(r.started for r in results)
+    return Figure(
+        f"status updates saved by {processes} processes at once on {len(references)} "
+        f"{scratch.label} commitments ({refused:,} of {processes * per_writer:,} refused "
+        "as conflicts)",
+        accepted / elapsed,
+        "/s",
+    )
+
+
+def run_benchmarks(*, quick: bool = False, database_url: str | None = None) -> Iterator[Figure]:
+    """Yield figures as they are measured; `quick` shrinks every size for a smoke test.
+
+    Without `database_url` every database is a SQLite file in a temporary folder; with a
+    PostgreSQL URL, each is a fresh schema in that database, dropped afterwards.
+    """
     repeat = 2 if quick else 7
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
-        folder = Path(tmp)
-        yield bench_schema(folder, repeat=repeat)
-        yield bench_listing(folder, repeat=repeat, commitments=50 if quick else 1000)
-        yield bench_parse(repeat=3 if quick else 50)
-        yield bench_import(folder, repeat=repeat)
-        yield bench_bulk_import(folder, agreements=5 if quick else 1000)
+        scratch = Scratch(Path(tmp), database_url)
+        try:
+            yield bench_schema(scratch, repeat=repeat)
+            yield bench_listing(scratch, repeat=repeat, commitments=50 if quick else 1000)
+            yield bench_parse(repeat=3 if quick else 50)
+            yield bench_import(scratch, repeat=repeat)
+            yield bench_bulk_import(scratch, agreements=5 if quick else 1000)
+            yield bench_sequential_updates(scratch, updates=20 if quick else 500)
+            yield bench_concurrent_updates(
+                scratch, processes=2 if quick else 4, updates=20 if quick else 1000
+            )
+        finally:
+            scratch.close()

@@ -110,6 +110,52 @@ class ScheduleSettings(_Section):
         return value.lower()
 
 
+class ProgressStatus(_Section):
+    """One progress status: the key stored in the database and its labels."""
+
+    key: str = Field(pattern=r"^[a-z][a-z_]{0,48}$")
+    ko: str = Field(min_length=1, max_length=50)
+    en: str = Field(min_length=1, max_length=50)
+    default: bool = False
+    stalled: bool = False
+    final: bool = False
+
+    def label(self, language: Language) -> str:
+        return self.ko if language is Language.KO else self.en
+
+
+DEFAULT_STATUSES = (
+    ProgressStatus(key="not_assessed", ko="점검 전", en="Not assessed yet", default=True),
+    ProgressStatus(key="not_started", ko="미착수", en="Not started"),
+    ProgressStatus(key="in_progress", ko="진행 중", en="In progress"),
+    ProgressStatus(key="ongoing", ko="상시 이행", en="Ongoing"),
+    ProgressStatus(key="achieved", ko="달성", en="Achieved", final=True),
+    ProgressStatus(key="stalled", ko="정체", en="Stalled", stalled=True),
+    ProgressStatus(key="discontinued", ko="중단", en="Discontinued", final=True),
+)
+
+
+class ProgressSettings(_Section):
+    statuses: tuple[ProgressStatus, ...] = DEFAULT_STATUSES
+
+    @field_validator("statuses")
+    @classmethod
+    def _one_default_and_unique(
+        cls, value: tuple[ProgressStatus, ...]
+    ) -> tuple[ProgressStatus, ...]:
+        keys = [status.key for status in value]
+        if duplicated := sorted({key for key in keys if keys.count(key) > 1}):
+            raise ValueError(f"status keys must be unique; repeated: {', '.join(duplicated)}")
+        defaults = [status.key for status in value if status.default]
+        if len(defaults) != 1:
+            raise ValueError(f"exactly one status must have default = true, found {len(defaults)}")
+        return value
+
+
+class EvidenceSettings(_Section):
+    max_bytes: int = Field(default=20_000_000, gt=0)
+
+
 class AttentionSettings(_Section):
     stale_days: int = Field(default=90, gt=0)
     due_days: int = Field(default=60, gt=0)
@@ -136,6 +182,8 @@ class Settings(BaseSettings):
     imports: ImportSettings = ImportSettings()
     mail: MailSettings = MailSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    progress: ProgressSettings = ProgressSettings()
+    evidence: EvidenceSettings = EvidenceSettings()
     attention: AttentionSettings = AttentionSettings()
     web: WebSettings = WebSettings()
 

@@ -5,7 +5,7 @@ Values are stored in the database as these strings, so renaming a member is a mi
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Language(StrEnum):
@@ -64,3 +64,45 @@ class DigestFrequency(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
     OFF = "off"
+
+
+class UpdateSource(StrEnum):
+    """Where a status update was entered."""
+
+    WEB = "web"
+    CLI = "cli"
+    SPREADSHEET = "spreadsheet"
+    API = "api"
+
+
+class EvidenceKind(StrEnum):
+    LINK = "link"
+    FILE = "file"
+
+
+class Score(IntEnum):
+    """The per-cycle assessment; "not assessed" is the absence of a score, never 0."""
+
+    FULL = 1
+    PARTIAL = 0
+    NONE = -1
+
+    def label(self, language: Language) -> str:
+        return _SCORE_LABELS[self][language is Language.EN]
+
+
+_SCORE_LABELS = {
+    Score.FULL: ("완전 이행", "Full"),
+    Score.PARTIAL: ("부분 이행", "Partial"),
+    Score.NONE: ("미이행", "None"),
+}
+NOT_ASSESSED_LABEL = {Language.KO: "미평가", Language.EN: "Not assessed"}
+
+
+class Attention(StrEnum):
+    """Why a commitment needs an officer's attention."""
+
+    STALE = "stale"  # no status update for attention.stale_days
+    DUE = "due"  # a meeting that reviews it is within attention.due_days
+    UNOWNED = "unowned"  # no officer, or the officer has left
+    STALLED = "stalled"  # its progress status is flagged stalled

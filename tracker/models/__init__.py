@@ -18,6 +18,17 @@ from tracker.models.commitment import (
     CommitmentPublic,
     CommitmentUpdate,
 )
+from tracker.models.followup import (
+    Assessment,
+    AssessmentPublic,
+    Evidence,
+    EvidencePublic,
+    ReviewCycle,
+    ReviewCyclePublic,
+    StatusUpdate,
+    StatusUpdateCreate,
+    StatusUpdatePublic,
+)
 from tracker.models.mechanism import (
     Mechanism,
     MechanismAlias,
@@ -44,6 +55,8 @@ __all__ = [
     "AgreementCreate",
     "AgreementPublic",
     "AgreementUpdate",
+    "Assessment",
+    "AssessmentPublic",
     "ChangeRecord",
     "Clause",
     "ClauseItem",
@@ -55,6 +68,8 @@ __all__ = [
     "Division",
     "DivisionCreate",
     "DivisionPublic",
+    "Evidence",
+    "EvidencePublic",
     "Mechanism",
     "MechanismAlias",
     "MechanismCreate",
@@ -68,7 +83,12 @@ __all__ = [
     "OfficerCreate",
     "OfficerPublic",
     "OfficerUpdate",
+    "ReviewCycle",
+    "ReviewCyclePublic",
     "Section",
+    "StatusUpdate",
+    "StatusUpdateCreate",
+    "StatusUpdatePublic",
     "UTCDateTime",
     "utcnow",
 ]

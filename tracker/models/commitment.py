@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.domain import LinkRole, Strength
@@ -20,10 +20,20 @@ class CommitmentBase(SQLModel):
     tracked: bool = True
 
 
+# Optimistic locking: every UPDATE of a commitment checks and bumps this column, so a write
+# based on a stale read fails instead of overwriting (SQLAlchemy's version_id_col).
+_version_column = Column("version", Integer, nullable=False, server_default="1")
+
+
 class Commitment(CommitmentBase, table=True):
-    """One discrete undertaking; `text` is source_text[span_start:span_end] of its agreement."""
+    """One discrete undertaking; `text` is source_text[span_start:span_end] of its agreement.
+
+    `status`, `status_as_of` and `last_update_at` repeat the latest status update, so lists and
+    attention rules need no subquery; None means nobody has reported yet.
+    """
 
     __table_args__ = (UniqueConstraint("agreement_id", "ref", name="uq_commitment_ref"),)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _version_column}
 
     id: int | None = Field(default=None, primary_key=True)
     agreement_id: int = Field(foreign_key="agreement.id", index=True, ondelete="CASCADE")
@@ -31,6 +41,14 @@ class Commitment(CommitmentBase, table=True):
     item_id: int | None = Field(default=None, foreign_key="clause_item.id", ondelete="SET NULL")
     span_start: int
     span_end: int
+    owner_id: int | None = Field(default=None, foreign_key="officer.id", index=True)
+    division_id: int | None = Field(default=None, foreign_key="division.id", index=True)
+    lead_agency: str = Field(default="", max_length=200)
+    supporting_agencies: str = Field(default="", max_length=500)
+    status: str | None = Field(default=None, max_length=50, index=True)
+    status_as_of: date | None = None
+    last_update_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    version: int = Field(default=1, sa_column=_version_column)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
@@ -59,6 +77,18 @@ class CommitmentPublic(CommitmentBase):
     agreement_key: str = ""
     clause: str = ""
     mechanisms: list[str] = []
+    version: int = 1
+    owner_id: int | None = None
+    owner: str = ""
+    division_id: int | None = None
+    division: str = ""
+    lead_agency: str = ""
+    supporting_agencies: str = ""
+    status: str = ""
+    status_label: str = ""
+    status_as_of: date | None = None
+    last_update_at: datetime | None = None
+    attention: list[str] = []
 
 
 class CommitmentMechanism(SQLModel, table=True):

@@ -68,3 +68,4 @@ class OfficerUpdate(SQLModel):
 
 class OfficerPublic(OfficerBase):
     id: int
+    division: str = ""

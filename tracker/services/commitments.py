@@ -1,62 +1,137 @@
-"""Reading commitments."""
+"""Reading commitments: filtered lists with owner, status and attention."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from tracker.domain import Strength
+from tracker.domain import Attention, Strength
 from tracker.models import (
     Agreement,
     Clause,
     Commitment,
     CommitmentMechanism,
     CommitmentPublic,
+    Division,
     Mechanism,
+    Officer,
 )
-from tracker.services.lookup import find_agreement, find_mechanism
+from tracker.services.attention import attention_for
+from tracker.services.lookup import find_agreement, find_mechanism, find_officer
+from tracker.services.policy import FollowUpPolicy
+
+
+@dataclass(frozen=True)
+class CommitmentFilter:
+    """What a user can narrow a list by; names and references are resolved as typed."""
+
+    agreement: str | None = None
+    mechanism: str | None = None
+    owner: str | None = None
+    division: str | None = None
+    status: str | None = None
+    tracked: bool | None = None
+    strength: Strength | None = None
+    attention: tuple[Attention, ...] = ()  # every one of these flags must be raised
 
 
 def list_commitments(
     *,
     session: Session,
+    policy: FollowUpPolicy | None = None,
+    where: CommitmentFilter | None = None,
     agreement: str | None = None,
     mechanism: str | None = None,
     tracked: bool | None = None,
     strength: Strength | None = None,
 ) -> list[CommitmentPublic]:
-    """Commitments in document order; `agreement` and `mechanism` take what a user types."""
+    """Commitments in document order, each with its owner, status label and attention flags."""
+    policy = policy or FollowUpPolicy()
+    where = where or CommitmentFilter(
+        agreement=agreement, mechanism=mechanism, tracked=tracked, strength=strength
+    )
     query = (
         select(Commitment, Agreement.key, Clause.number)
         .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
         .join(Clause, col(Clause.id) == Commitment.clause_id)
     )
-    if agreement is not None:
-        query = query.where(
-            Commitment.agreement_id == find_agreement(agreement, session=session).id
-        )
-    if mechanism is not None:
-        linked = select(CommitmentMechanism.commitment_id).where(
-            CommitmentMechanism.mechanism_id == find_mechanism(mechanism, session=session).id
-        )
-        query = query.where(col(Commitment.id).in_(linked))
-    if tracked is not None:
-        query = query.where(Commitment.tracked == tracked)
-    if strength is not None:
-        query = query.where(Commitment.strength == strength)
+    for condition in _conditions(where, session=session, policy=policy):
+        query = query.where(condition)
     query = query.order_by(
         col(Agreement.id), col(Clause.position), col(Commitment.span_start), col(Commitment.id)
     )
     rows = session.exec(query).all()
-    names = _mechanism_names(session, [c.id for c, _, _ in rows if c.id is not None])
+    commitments = [commitment for commitment, _, _ in rows]
+    flags = attention_for(commitments, session=session, policy=policy)
+    if where.attention:
+        wanted = set(where.attention)
+        rows = [row for row in rows if wanted <= set(flags.get(row[0].id or 0, []))]
+    ids = [c.id for c, _, _ in rows if c.id is not None]
+    names = _mechanism_names(session, ids)
+    officers = _names(session, Officer, {c.owner_id for c, _, _ in rows})
+    divisions = _names(session, Division, {c.division_id for c, _, _ in rows})
     return [
         CommitmentPublic.model_validate(
             commitment,
-            update={"agreement_key": key, "clause": number, "mechanisms": names[commitment.id]},
+            update={
+                "agreement_key": key,
+                "clause": number,
+                "mechanisms": names[commitment.id],
+                "owner": officers.get(commitment.owner_id, ""),
+                "division": divisions.get(commitment.division_id, ""),
+                "status": policy.status_of(commitment.status).key,
+                "status_label": policy.label(commitment.status),
+                "attention": [flag.value for flag in flags.get(commitment.id or 0, [])],
+            },
         )
         for commitment, key, number in rows
     ]
+
+
+def _conditions(
+    where: CommitmentFilter, *, session: Session, policy: FollowUpPolicy
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.agreement is not None:
+        conditions.append(
+            col(Commitment.agreement_id) == find_agreement(where.agreement, session=session).id
+        )
+    if where.mechanism is not None:
+        linked = select(CommitmentMechanism.commitment_id).where(
+            CommitmentMechanism.mechanism_id == find_mechanism(where.mechanism, session=session).id
+        )
+        conditions.append(col(Commitment.id).in_(linked))
+    if where.owner is not None:
+        conditions.append(col(Commitment.owner_id) == find_officer(where.owner, session=session).id)
+    if where.division is not None:
+        divisions = select(Division.id).where(Division.name == where.division.strip())
+        conditions.append(col(Commitment.division_id).in_(divisions))
+    if where.status is not None:
+        status = policy.status(where.status)
+        if status.default:  # nobody has reported yet, or someone set it back explicitly
+            conditions.append(
+                col(Commitment.status).is_(None) | (col(Commitment.status) == status.key)
+            )
+        else:
+            conditions.append(col(Commitment.status) == status.key)
+    if where.tracked is not None:
+        conditions.append(col(Commitment.tracked) == where.tracked)
+    if where.strength is not None:
+        conditions.append(col(Commitment.strength) == where.strength)
+    return conditions
+
+
+def _names(
+    session: Session, model: type[Officer] | type[Division], ids: set[int | None]
+) -> dict[int | None, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = session.exec(select(model.id, model.name).where(col(model.id).in_(wanted))).all()
+    return dict(rows)
 
 
 def _mechanism_names(session: Session, ids: list[int]) -> defaultdict[int | None, list[str]]:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.domain import LinkRole
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import TrackerError
 from tracker.models import (
     Agreement,
     ChangeRecord,
@@ -25,7 +25,11 @@ from tracker.models import (
     Meeting,
     utcnow,
 )
-from tracker.services.lookup import find_agreement, find_mechanism
+from tracker.services import lookup
+from tracker.services.lookup import find_mechanism
+
+# The ChangeRecord actions a correction writes; a replacing import re-splits without them.
+CORRECTION_ACTIONS = ("split", "merge", "adjust", "track", "untrack", "link", "unlink")
 
 
 class CorrectionRefused(TrackerError):
@@ -33,13 +37,7 @@ class CorrectionRefused(TrackerError):
 
 
 def find_commitment(agreement: str, ref: str, *, session: Session) -> Commitment:
-    found = find_agreement(agreement, session=session)
-    commitment = session.exec(
-        select(Commitment).where(Commitment.agreement_id == found.id, Commitment.ref == ref)
-    ).first()
-    if commitment is None:
-        raise NotFound(f"agreement {found.key!r} has no commitment {ref!r}")
-    return commitment
+    return lookup.find_commitment(ref, agreement=agreement, session=session)
 
 
 def split_commitment(

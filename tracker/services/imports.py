@@ -29,6 +29,7 @@ from tracker.importer.mechanisms import MechanismCatalog
 from tracker.importer.parsed import ParsedAgreement, ParsedClause, ParsedMechanism
 from tracker.models import (
     Agreement,
+    Assessment,
     ChangeRecord,
     Clause,
     ClauseItem,
@@ -39,8 +40,11 @@ from tracker.models import (
     MechanismAlias,
     Officer,
     Section,
+    StatusUpdate,
     utcnow,
 )
+from tracker.services.corrections import CORRECTION_ACTIONS
+from tracker.services.cycles import open_cycle
 from tracker.text import fold_name
 
 Outcome = Literal["imported", "unchanged", "replaced"]
@@ -197,6 +201,7 @@ def import_agreement(
         if not changes:  # the same content in another form: CRLF, another encoding, HTML
             return ImportOutcome("unchanged", earlier.key, earlier.id, parsed)
         changes += _discarded_corrections(session, earlier)
+        _refuse_losing_follow_up(session, earlier, parsed)
         if not replace:
             raise RevisionNeedsReplace(
                 f"{source_name} revises agreement {earlier.key!r} ({len(changes)} changes: "
@@ -216,7 +221,8 @@ def import_agreement(
     mechanisms = _store_mechanisms(session, parsed.mechanisms, counterpart=agreement.countries)
     if parsed.review_mechanism:
         agreement.review_mechanism_id = mechanisms[parsed.review_mechanism].id
-    _store_structure(session, agreement.id, parsed, mechanisms)
+    _store_structure(session, agreement, parsed, mechanisms)
+    open_cycle(agreement, session=session)
     session.add(
         ChangeRecord(
             actor=actor,
@@ -403,11 +409,13 @@ def _add_aliases(session: Session, mechanism: Mechanism, names: tuple[str, ...])
 
 def _store_structure(
     session: Session,
-    agreement_id: int,
+    agreement: Agreement,
     parsed: ParsedAgreement,
     mechanisms: dict[str, Mechanism],
 ) -> None:
     """Sections and items are rebuilt; clauses and commitments are kept by number and ref."""
+    agreement_id = agreement.id
+    assert agreement_id is not None
     old_commitments = {
         c.ref: c
         for c in session.exec(
@@ -457,7 +465,7 @@ def _store_structure(
             assert row.id is not None
             item_ids[(parsed_clause.number, row.position)] = row.id
 
-    _store_commitments(session, agreement_id, parsed, old_commitments, clause_ids, item_ids)
+    _store_commitments(session, agreement, parsed, old_commitments, clause_ids, item_ids)
     _link_commitments(session, agreement_id, parsed, mechanisms)
     for gone in old_commitments.values():
         session.delete(gone)
@@ -468,22 +476,28 @@ def _store_structure(
 
 def _store_commitments(
     session: Session,
-    agreement_id: int,
+    agreement: Agreement,
     parsed: ParsedAgreement,
     old_commitments: dict[str, Commitment],
     clause_ids: dict[str, int],
     item_ids: dict[tuple[str, int], int],
 ) -> None:
     """Update the commitments whose ref survives (their ids, and so their history, stay); add
-    the new ones. `old_commitments` is left holding those that are gone."""
+    the new ones, owned by the desk officer and led by the domestic body. `old_commitments` is
+    left holding those that are gone."""
+    assert agreement.id is not None
+    desk_officer = session.get(Officer, agreement.desk_officer_id or 0)
     for parsed_commitment in parsed.commitments:
         commitment = old_commitments.pop(parsed_commitment.ref, None) or Commitment(
-            agreement_id=agreement_id,
+            agreement_id=agreement.id,
             clause_id=0,
             ref=parsed_commitment.ref,
             text="",
             span_start=0,
             span_end=0,
+            owner_id=desk_officer.id if desk_officer else None,
+            division_id=desk_officer.division_id if desk_officer else None,
+            lead_agency=agreement.domestic_body,
         )
         item = parsed_commitment.item
         commitment.clause_id = clause_ids[parsed_commitment.clause]
@@ -602,6 +616,26 @@ RECORD_FIELDS = (
 )
 
 
+def _refuse_losing_follow_up(session: Session, earlier: Agreement, parsed: ParsedAgreement) -> None:
+    """A revision may drop commitments, but never one with status updates or assessments."""
+    kept = {commitment.ref for commitment in parsed.commitments}
+    followed = session.exec(
+        select(Commitment.ref)
+        .where(Commitment.agreement_id == earlier.id, col(Commitment.ref).not_in(kept))
+        .where(
+            col(Commitment.id).in_(select(StatusUpdate.commitment_id))
+            | col(Commitment.id).in_(select(Assessment.commitment_id))
+        )
+        .order_by(col(Commitment.ref))
+    ).all()
+    if followed:
+        raise RevisionNeedsReplace(
+            f"the revised text no longer has commitment(s) {', '.join(followed)} of "
+            f"{earlier.key!r}, which have status updates or assessments; nothing was imported "
+            "(import the revision under another --key to keep both)"
+        )
+
+
 def _discarded_corrections(session: Session, earlier: Agreement) -> list[str]:
     """Corrections made since the last import; a replacement re-splits the text without them."""
     ids = select(Commitment.id).where(Commitment.agreement_id == earlier.id)
@@ -610,6 +644,7 @@ def _discarded_corrections(session: Session, earlier: Agreement) -> list[str]:
         .where(
             ChangeRecord.entity == "commitment",
             col(ChangeRecord.entity_id).in_(ids),
+            col(ChangeRecord.action).in_(CORRECTION_ACTIONS),
             col(ChangeRecord.at) >= earlier.imported_at,
         )
         .order_by(col(ChangeRecord.at))

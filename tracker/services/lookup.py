@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from tracker.errors import NotFound
-from tracker.models import Agreement, Mechanism, MechanismAlias
+from tracker.models import Agreement, Commitment, Mechanism, MechanismAlias, Officer
 from tracker.text import fold_name
 
 
@@ -42,3 +42,53 @@ def find_mechanism(reference: str, *, session: Session) -> Mechanism:
             f"or NAME@COUNTERPART"
         )
     return found[0]
+
+
+def find_commitment(
+    reference: str, *, session: Session, agreement: str | None = None
+) -> Commitment:
+    """By `KEY:REF` (`kr-ca-2025:7.3`), by REF within `agreement`, or by a REF that only one
+    agreement has."""
+    key, colon, ref = reference.rpartition(":")
+    if colon and agreement is not None and key != agreement:
+        raise NotFound(f"{reference!r} names agreement {key!r}, but --agreement is {agreement!r}")
+    agreement = key if colon else agreement
+    ref = ref.strip()
+    query = select(Commitment).where(Commitment.ref == ref)
+    if agreement is not None:
+        found = find_agreement(agreement, session=session)
+        commitment = session.exec(query.where(Commitment.agreement_id == found.id)).first()
+        if commitment is None:
+            raise NotFound(f"agreement {found.key!r} has no commitment {ref!r}")
+        return commitment
+    candidates = session.exec(query).all()
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise NotFound(f"no commitment {ref!r} (see `tracker commitments list`)")
+    keys = session.exec(
+        select(Agreement.key).where(col(Agreement.id).in_([c.agreement_id for c in candidates]))
+    ).all()
+    raise NotFound(
+        f"{len(candidates)} agreements have a commitment {ref!r}: give it as KEY:{ref}, "
+        f"one of {', '.join(f'{k}:{ref}' for k in sorted(keys))}"
+    )
+
+
+def find_officer(reference: str, *, session: Session) -> Officer:
+    """By id, e-mail address or name; a name two officers share must be given another way."""
+    if reference.isdigit() and (by_id := session.get(Officer, int(reference))) is not None:
+        return by_id
+    if "@" in reference:
+        by_email = session.exec(
+            select(Officer).where(col(Officer.email) == reference.strip().lower())
+        ).first()
+        if by_email is not None:
+            return by_email
+    named = session.exec(select(Officer).where(Officer.name == reference.strip())).all()
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        raise NotFound(f"no officer {reference!r} (see `tracker officers list`)")
+    choices = ", ".join(f"{o.id} ({o.email or 'no e-mail'})" for o in named)
+    raise NotFound(f"{len(named)} officers are called {reference!r}: {choices}; give the id")

@@ -1,0 +1,427 @@
+"""Meetings of mechanisms, review cycles, and the per-cycle assessments.
+
+A review cycle is the span between two meetings of an agreement's reviewing mechanism (for the
+seed, two biennial 2+2 meetings). The open cycle ends at that mechanism's next meeting: the
+recorded one, or, until an officer sets the real date, the date its cadence gives. Recording a
+meeting as held closes the open cycle of every agreement that mechanism reviews and opens the
+next; assessments start blank in the new cycle, progress statuses carry on.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from tracker.domain import Cadence, Score
+from tracker.errors import NotFound, TrackerError
+from tracker.models import (
+    Agreement,
+    Assessment,
+    ChangeRecord,
+    Commitment,
+    Mechanism,
+    Meeting,
+    MeetingCreate,
+    MeetingUpdate,
+    ReviewCycle,
+    ReviewCyclePublic,
+    utcnow,
+)
+from tracker.services.status import check_version, describe, save_commitment
+
+CADENCE_MONTHS = {Cadence.BIENNIAL: 24, Cadence.ANNUAL: 12}
+
+
+class MeetingRefused(TrackerError):
+    """A meeting that cannot be recorded as given."""
+
+
+class AssessmentRefused(TrackerError):
+    """An assessment that cannot be recorded as given."""
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    """When a mechanism meets next: a recorded meeting, or one its cadence projects."""
+
+    on: date
+    meeting_id: int | None = None
+    estimated: bool = False
+    title: str = ""
+    place: str = ""
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months; 29 February becomes 28 February in a common year."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_meeting(
+    mechanism: Mechanism,
+    data: MeetingCreate,
+    *,
+    session: Session,
+    actor: str,
+    today: date,
+) -> Meeting:
+    """Record a past (held) or planned meeting; a held one rolls review cycles over."""
+    _check_meeting_date(data.held_on, planned=data.planned, today=today)
+    existing = session.exec(
+        select(Meeting).where(Meeting.mechanism_id == mechanism.id, Meeting.held_on == data.held_on)
+    ).first()
+    if existing is not None:
+        raise MeetingRefused(
+            f"{mechanism.name} already has a meeting on {data.held_on} (id {existing.id}); "
+            f"change it with `tracker meetings update {existing.id}`"
+        )
+    meeting = Meeting.model_validate(data, update={"mechanism_id": mechanism.id})
+    session.add(meeting)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise MeetingRefused(f"{mechanism.name} already has a meeting on {data.held_on}") from None
+    assert meeting.id is not None
+    _record(session, "meeting", meeting.id, "added", actor, _meeting_summary(mechanism, meeting))
+    if not meeting.planned:
+        roll_cycles_over(meeting, session=session, actor=actor)
+    return meeting
+
+
+def update_meeting(
+    meeting: Meeting, change: MeetingUpdate, *, session: Session, actor: str, today: date
+) -> Meeting:
+    """Set the real date, place or title, or mark a planned meeting as held."""
+    values = change.model_dump(exclude_unset=True, exclude_none=True)
+    held_on = values.get("held_on", meeting.held_on)
+    planned = values.get("planned", meeting.planned)
+    _check_meeting_date(held_on, planned=planned, today=today)
+    was_planned = meeting.planned
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    session.add(meeting)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise MeetingRefused(f"that mechanism already has a meeting on {held_on}") from None
+    mechanism = session.get(Mechanism, meeting.mechanism_id)
+    assert mechanism is not None and meeting.id is not None
+    _record(
+        session,
+        "meeting",
+        meeting.id,
+        "updated",
+        actor,
+        _meeting_summary(mechanism, meeting) | {"changed": sorted(values)},
+    )
+    if was_planned and not meeting.planned:
+        roll_cycles_over(meeting, session=session, actor=actor)
+    return meeting
+
+
+def _check_meeting_date(held_on: date, *, planned: bool, today: date) -> None:
+    if not planned and held_on > today:
+        raise MeetingRefused(
+            f"a meeting on {held_on} cannot have been held yet (today is {today}); "
+            "record it as planned"
+        )
+
+
+def find_meeting(
+    reference: str, *, session: Session, mechanism: Mechanism | None = None
+) -> Meeting:
+    """By id, or by date (YYYY-MM-DD) within `mechanism`."""
+    if reference.isdigit():
+        meeting = session.get(Meeting, int(reference))
+        if meeting is None or (mechanism is not None and meeting.mechanism_id != mechanism.id):
+            raise NotFound(f"no meeting {reference} (see `tracker meetings list`)")
+        return meeting
+    try:
+        day = date.fromisoformat(reference)
+    except ValueError:
+        raise NotFound(f"{reference!r} is neither a meeting id nor a date (YYYY-MM-DD)") from None
+    if mechanism is None:
+        raise NotFound("give the mechanism to find a meeting by its date")
+    meeting = session.exec(
+        select(Meeting).where(Meeting.mechanism_id == mechanism.id, Meeting.held_on == day)
+    ).first()
+    if meeting is None:
+        raise NotFound(f"{mechanism.name} has no meeting on {day}")
+    return meeting
+
+
+def next_meeting(
+    mechanism: Mechanism, *, session: Session, after: date, anchor: date | None = None
+) -> NextMeeting | None:
+    """The first meeting on or after `after`: a recorded one, else one projected from the last
+    recorded meeting (or `anchor`, e.g. the signing date) by the cadence; None when the cadence
+    gives no interval (regular, ad hoc, unknown) and nothing is recorded."""
+    recorded = session.exec(
+        select(Meeting)
+        .where(Meeting.mechanism_id == mechanism.id, col(Meeting.held_on) >= after)
+        .order_by(col(Meeting.held_on))
+    ).first()
+    if recorded is not None:
+        assert recorded.id is not None
+        return NextMeeting(
+            recorded.held_on, recorded.id, title=recorded.title, place=recorded.place
+        )
+    months = CADENCE_MONTHS.get(mechanism.cadence)
+    last = session.exec(
+        select(col(Meeting.held_on))
+        .where(Meeting.mechanism_id == mechanism.id)
+        .order_by(col(Meeting.held_on).desc())
+    ).first()
+    start = max((d for d in (last, anchor) if d is not None), default=None)
+    if months is None or start is None:
+        return None
+    projected, steps = start, 0
+    while projected < after or projected == start:
+        steps += 1
+        projected = add_months(start, months * steps)
+    return NextMeeting(projected, estimated=True)
+
+
+def open_cycle(agreement: Agreement, *, session: Session) -> ReviewCycle:
+    """The agreement's open review cycle, opened (as cycle 1, from the signing date) if none."""
+    cycle = session.exec(
+        select(ReviewCycle)
+        .where(ReviewCycle.agreement_id == agreement.id, col(ReviewCycle.ends_on).is_(None))
+        .order_by(col(ReviewCycle.number).desc())
+    ).first()
+    if cycle is not None:
+        return cycle
+    assert agreement.id is not None
+    last = session.exec(
+        select(ReviewCycle)
+        .where(ReviewCycle.agreement_id == agreement.id)
+        .order_by(col(ReviewCycle.number).desc())
+    ).first()
+    cycle = ReviewCycle(
+        agreement_id=agreement.id,
+        number=last.number + 1 if last else 1,
+        starts_on=(last.ends_on if last and last.ends_on else None)
+        or agreement.signed_on
+        or agreement.imported_at.date(),
+    )
+    session.add(cycle)
+    session.flush()
+    return cycle
+
+
+def cycle_end(cycle: ReviewCycle, agreement: Agreement, *, session: Session) -> NextMeeting | None:
+    """Where `cycle` ends: its recorded end, or the reviewing mechanism's next meeting."""
+    if cycle.ends_on is not None:
+        return NextMeeting(cycle.ends_on)
+    return _meeting_after(cycle.starts_on, agreement, session=session)
+
+
+def open_cycle_end(agreement: Agreement, *, session: Session) -> NextMeeting | None:
+    """When the agreement's open cycle ends, without opening one (safe in a read session)."""
+    starts_on = session.exec(
+        select(col(ReviewCycle.starts_on)).where(
+            ReviewCycle.agreement_id == agreement.id, col(ReviewCycle.ends_on).is_(None)
+        )
+    ).first()
+    return _meeting_after(
+        starts_on or agreement.signed_on or agreement.imported_at.date(), agreement, session=session
+    )
+
+
+def _meeting_after(start: date, agreement: Agreement, *, session: Session) -> NextMeeting | None:
+    if agreement.review_mechanism_id is None:
+        return None
+    mechanism = session.get(Mechanism, agreement.review_mechanism_id)
+    assert mechanism is not None
+    # The meeting that opened the cycle falls on its first day: the end is strictly later.
+    return next_meeting(mechanism, session=session, after=start + timedelta(days=1), anchor=start)
+
+
+def roll_cycles_over(meeting: Meeting, *, session: Session, actor: str) -> list[ReviewCycle]:
+    """`meeting` was held: for each agreement its mechanism reviews, close the open cycle on the
+    meeting's day and open the next. A meeting before the open cycle began changes nothing."""
+    opened = []
+    agreements = session.exec(
+        select(Agreement).where(Agreement.review_mechanism_id == meeting.mechanism_id)
+    ).all()
+    for agreement in agreements:
+        current = open_cycle(agreement, session=session)
+        if meeting.held_on <= current.starts_on:
+            continue
+        current.ends_on = meeting.held_on
+        session.add(current)
+        session.flush()
+        following = open_cycle(agreement, session=session)
+        assert agreement.id is not None
+        _record(
+            session,
+            "agreement",
+            agreement.id,
+            "cycle",
+            actor,
+            {
+                "summary": f"cycle {current.number} closed on {meeting.held_on}; "
+                f"cycle {following.number} opened",
+                "closed": current.number,
+                "opened": following.number,
+                "meeting_id": meeting.id,
+            },
+        )
+        opened.append(following)
+    return opened
+
+
+def list_cycles(agreement: Agreement, *, session: Session) -> list[ReviewCyclePublic]:
+    open_cycle_exists = session.exec(
+        select(ReviewCycle.id).where(
+            ReviewCycle.agreement_id == agreement.id, col(ReviewCycle.ends_on).is_(None)
+        )
+    ).first()
+    if open_cycle_exists is None:
+        raise NotFound(f"agreement {agreement.key!r} has no open review cycle")
+    cycles = session.exec(
+        select(ReviewCycle)
+        .where(ReviewCycle.agreement_id == agreement.id)
+        .order_by(col(ReviewCycle.number))
+    ).all()
+    return [cycle_public(cycle, agreement, session=session) for cycle in cycles]
+
+
+def cycle_public(
+    cycle: ReviewCycle, agreement: Agreement, *, session: Session
+) -> ReviewCyclePublic:
+    end = cycle_end(cycle, agreement, session=session)
+    return ReviewCyclePublic.model_validate(
+        cycle,
+        update={
+            "closes_on": end.on if end else None,
+            "closes_estimated": end.estimated if end else False,
+        },
+    )
+
+
+def find_cycle(agreement: Agreement, reference: str, *, session: Session) -> ReviewCycle:
+    """ "current" (the open cycle), "previous", or a cycle number."""
+    wanted = reference.strip().lower()
+    current = open_cycle(agreement, session=session)
+    if wanted in ("current", "open", "현재"):
+        return current
+    if wanted in ("previous", "last", "이전"):
+        number = current.number - 1
+    elif wanted.isdigit():
+        number = int(wanted)
+    else:
+        raise NotFound(f"cycle {reference!r}: give current, previous or a cycle number")
+    cycle = session.exec(
+        select(ReviewCycle).where(
+            ReviewCycle.agreement_id == agreement.id, ReviewCycle.number == number
+        )
+    ).first()
+    if cycle is None:
+        raise NotFound(
+            f"agreement {agreement.key!r} has no review cycle {number} (cycles 1–{current.number})"
+        )
+    return cycle
+
+
+def parse_score(text: str) -> Score | None:
+    """+1/1/full/완전, 0/partial/부분, -1/none/미이행; "na" or "not-assessed" clears it."""
+    folded = text.strip().lower().replace("−", "-").replace(" ", "").replace("_", "-")
+    if folded in ("+1", "1", "full", "완전", "완전이행"):
+        return Score.FULL
+    if folded in ("0", "partial", "부분", "부분이행"):
+        return Score.PARTIAL
+    if folded in ("-1", "none", "미이행"):
+        return Score.NONE
+    if folded in ("na", "n/a", "not-assessed", "미평가", ""):
+        return None
+    raise AssessmentRefused(
+        f"unknown score {text!r}: use +1 (full), 0 (partial), -1 (none) or na (not assessed)"
+    )
+
+
+def assess(
+    commitment: Commitment,
+    cycle: ReviewCycle,
+    *,
+    score: Score | None,
+    rationale: str,
+    session: Session,
+    actor: str,
+    expected_version: int | None = None,
+) -> Assessment:
+    """Record (or revise) the verdict on `commitment` for `cycle`; history keeps every one."""
+    where = describe(commitment, session=session)
+    if cycle.agreement_id != commitment.agreement_id:
+        raise AssessmentRefused(f"{where}: cycle {cycle.number} belongs to another agreement")
+    if not commitment.tracked:
+        raise AssessmentRefused(f"{where} is not tracked; track it before assessing it")
+    if score is not None and not rationale.strip():
+        raise AssessmentRefused(f"{where}: give a rationale for the score")
+    check_version(commitment, expected_version, session=session)
+    assessment = session.exec(
+        select(Assessment).where(
+            Assessment.commitment_id == commitment.id, Assessment.cycle_id == cycle.id
+        )
+    ).first()
+    previous = assessment.score if assessment else None
+    if assessment is None:
+        assert commitment.id is not None and cycle.id is not None
+        assessment = Assessment(commitment_id=commitment.id, cycle_id=cycle.id, assessed_by=actor)
+    assessment.score = None if score is None else int(score)
+    assessment.rationale = rationale.strip()
+    assessment.assessed_by = actor
+    assessment.assessed_at = utcnow()
+    session.add(assessment)
+    # Assessing is a change to the commitment: it moves the version on like any other edit.
+    save_commitment(commitment, session=session)
+    assert commitment.id is not None
+    _record(
+        session,
+        "commitment",
+        commitment.id,
+        "assessment",
+        actor,
+        {
+            "summary": f"cycle {cycle.number}: {_score_text(previous)} → {_score_text(score)}"
+            + (f"; {assessment.rationale}" if assessment.rationale else ""),
+            "cycle": cycle.number,
+            "score": assessment.score,
+            "previous": previous,
+            "version": commitment.version,
+        },
+    )
+    return assessment
+
+
+def _score_text(score: int | None) -> str:
+    return "not assessed" if score is None else f"{score:+d}"
+
+
+def _meeting_summary(mechanism: Mechanism, meeting: Meeting) -> dict[str, object]:
+    state = "planned" if meeting.planned else "held"
+    return {
+        "summary": f"{mechanism.name} {state} {meeting.held_on}"
+        + (f" {meeting.place}" if meeting.place else ""),
+        "mechanism_id": mechanism.id,
+        "held_on": meeting.held_on.isoformat(),
+        "planned": meeting.planned,
+    }
+
+
+def _record(
+    session: Session,
+    entity: str,
+    entity_id: int,
+    action: str,
+    actor: str,
+    detail: dict[str, object],
+) -> None:
+    session.add(
+        ChangeRecord(actor=actor, entity=entity, entity_id=entity_id, action=action, detail=detail)
+    )

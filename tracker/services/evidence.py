@@ -1,0 +1,114 @@
+"""Evidence for a status update: web links, and files kept under the evidence folder.
+
+Files are stored by content (evidence/ab/<sha256>), written to a temp file and renamed, so a
+half-copied file never carries a real name and the same file attached twice is kept once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tracker.domain import EvidenceKind
+from tracker.errors import TrackerError
+from tracker.models import Evidence
+
+_CHUNK = 1 << 20
+
+
+class EvidenceRefused(TrackerError):
+    """An evidence link or file that cannot be accepted."""
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """Checked evidence, not yet stored: a link, or a file to copy in."""
+
+    kind: EvidenceKind
+    url: str = ""
+    path: Path | None = None
+    size_bytes: int | None = None
+
+
+def check_evidence(values: list[str], *, max_bytes: int) -> list[EvidenceItem]:
+    """Every item checked before anything is stored: a URL must be http(s) with a host, a file
+    must exist, be a regular file, and be no larger than `max_bytes`."""
+    return [_check_one(value.strip(), max_bytes=max_bytes) for value in values if value.strip()]
+
+
+def _check_one(value: str, *, max_bytes: int) -> EvidenceItem:
+    scheme = urlsplit(value).scheme.lower()
+    if scheme in ("http", "https"):
+        if not urlsplit(value).hostname:
+            raise EvidenceRefused(f"evidence link {value!r} has no host")
+        if len(value) > 2000:
+            raise EvidenceRefused(f"evidence link is {len(value):,} characters; the limit is 2,000")
+        return EvidenceItem(EvidenceKind.LINK, url=value)
+    if scheme and len(scheme) > 1:  # "C:\\..." is a Windows path, not a scheme
+        raise EvidenceRefused(
+            f"evidence link {value!r}: only http and https links are accepted, not {scheme}:"
+        )
+    path = Path(value).expanduser()
+    if not path.exists():
+        raise EvidenceRefused(f"evidence file {value} does not exist")
+    if not path.is_file():
+        raise EvidenceRefused(f"evidence {value} is not a file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise EvidenceRefused(
+            f"evidence file {value} is {size:,} bytes; the limit is {max_bytes:,} "
+            "(evidence.max_bytes)"
+        )
+    return EvidenceItem(EvidenceKind.FILE, path=path, size_bytes=size)
+
+
+def store_evidence(item: EvidenceItem, *, status_update_id: int, folder: Path) -> Evidence:
+    """The Evidence row for `item`; a file is copied into `folder` first."""
+    if item.kind is EvidenceKind.LINK:
+        return Evidence(status_update_id=status_update_id, kind=item.kind, url=item.url)
+    assert item.path is not None
+    digest, size, stored = _copy_in(item.path, folder)
+    return Evidence(
+        status_update_id=status_update_id,
+        kind=item.kind,
+        file_name=item.path.name[:255],
+        stored_path=stored,
+        sha256=digest,
+        size_bytes=size,
+    )
+
+
+def _copy_in(source: Path, folder: Path) -> tuple[str, int, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+    try:
+        with os.fdopen(handle, "wb") as out, source.open("rb") as data:
+            while chunk := data.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        hexdigest = digest.hexdigest()
+        relative = Path(hexdigest[:2]) / hexdigest
+        target = folder / relative
+        target.parent.mkdir(exist_ok=True)
+        if target.exists():
+            os.unlink(temp_name)
+        else:
+            os.replace(temp_name, target)
+    except BaseException:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
+        raise
+    return hexdigest, size, relative.as_posix()
+
+
+def evidence_path(evidence: Evidence, *, folder: Path) -> Path:
+    return folder / evidence.stored_path

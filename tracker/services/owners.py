@@ -1,0 +1,222 @@
+"""Who answers for a commitment: its officer, division, lead and supporting agencies.
+
+Staff rotate every two years, so a handover moves everything an officer owns (and the
+agreements they are desk officer for) to a successor in one transaction, with history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from tracker.errors import TrackerError
+from tracker.models import (
+    Agreement,
+    ChangeRecord,
+    Commitment,
+    Division,
+    Officer,
+    OfficerCreate,
+    OfficerPublic,
+)
+from tracker.services.status import check_version, save_commitment
+
+
+class OwnerRefused(TrackerError):
+    """An assignment or handover that cannot be made."""
+
+
+def find_division(name: str, *, session: Session, ministry: str | None = None) -> Division:
+    """The division called `name` (within `ministry` when given); created when new."""
+    query = select(Division).where(Division.name == name.strip())
+    if ministry is not None:
+        query = query.where(Division.ministry == ministry.strip())
+    found = session.exec(query).all()
+    if len(found) > 1:
+        choices = ", ".join(f"{d.ministry or '-'} / {d.name}" for d in found)
+        raise OwnerRefused(
+            f"{len(found)} divisions are called {name!r} ({choices}): give --ministry"
+        )
+    if found:
+        return found[0]
+    division = Division(name=name.strip(), ministry=(ministry or "").strip())
+    session.add(division)
+    session.flush()
+    return division
+
+
+def add_officer(
+    data: OfficerCreate, *, session: Session, actor: str, division: str | None = None
+) -> Officer:
+    if not data.name.strip():
+        raise OwnerRefused("an officer needs a name")
+    email = data.email.strip().lower() if data.email else None
+    if email is not None:
+        if "@" not in email or " " in email:
+            raise OwnerRefused(f"{data.email!r} is not an e-mail address")
+        if session.exec(select(Officer).where(Officer.email == email)).first() is not None:
+            raise OwnerRefused(f"an officer with e-mail {email} already exists")
+    officer = Officer.model_validate(data, update={"email": email, "name": data.name.strip()})
+    if division is not None:
+        officer.division_id = find_division(division, session=session).id
+    session.add(officer)
+    session.flush()
+    assert officer.id is not None
+    _record(session, "officer", officer.id, "added", actor, {"name": officer.name})
+    return officer
+
+
+def list_officers(*, session: Session, include_inactive: bool = False) -> list[OfficerPublic]:
+    query = select(Officer, Division.name).outerjoin(
+        Division, col(Division.id) == Officer.division_id
+    )
+    if not include_inactive:
+        query = query.where(col(Officer.active).is_(True))
+    rows = session.exec(query.order_by(col(Officer.name), col(Officer.id))).all()
+    return [
+        OfficerPublic.model_validate(officer, update={"division": division or ""})
+        for officer, division in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OwnerChange:
+    officer: Officer | None = None
+    division: Division | None = None
+    lead_agency: str | None = None
+    supporting_agencies: str | None = None
+
+
+def assign_owner(
+    commitment: Commitment,
+    change: OwnerChange,
+    *,
+    session: Session,
+    actor: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Commitment:
+    """Reassign one commitment; a new officer brings their division unless one is given."""
+    check_version(commitment, expected_version, session=session)
+    if change.officer is not None and not change.officer.active:
+        raise OwnerRefused(f"officer {change.officer.name!r} is no longer active")
+    before = _owner_state(commitment, session=session)
+    if change.officer is not None:
+        commitment.owner_id = change.officer.id
+        if change.division is None and change.officer.division_id is not None:
+            commitment.division_id = change.officer.division_id
+    if change.division is not None:
+        commitment.division_id = change.division.id
+    if change.lead_agency is not None:
+        commitment.lead_agency = change.lead_agency.strip()
+    if change.supporting_agencies is not None:
+        commitment.supporting_agencies = normalize_agencies(change.supporting_agencies)
+    after = _owner_state(commitment, session=session)
+    if after == before:
+        return commitment
+    save_commitment(commitment, session=session)
+    assert commitment.id is not None
+    changed = {k: {"from": before[k], "to": after[k]} for k in after if after[k] != before[k]}
+    summary = "; ".join(f"{k}: {v['from'] or '-'} → {v['to'] or '-'}" for k, v in changed.items())
+    _record(
+        session,
+        "commitment",
+        commitment.id,
+        "owner",
+        actor,
+        {"summary": summary, "changes": changed, "version": commitment.version},
+        reason,
+    )
+    return commitment
+
+
+def normalize_agencies(text: str) -> str:
+    """ "국방부,방위사업청 " → "국방부, 방위사업청"; also accepts ; and · as separators."""
+    parts = [p.strip() for p in text.replace(";", ",").replace("·", ",").split(",")]
+    return ", ".join(dict.fromkeys(p for p in parts if p))
+
+
+@dataclass(frozen=True)
+class Handover:
+    commitments: int
+    agreements: int
+
+
+def handover(
+    giver: Officer,
+    taker: Officer,
+    *,
+    session: Session,
+    actor: str,
+    reason: str = "",
+    agreement: Agreement | None = None,
+) -> Handover:
+    """Move every commitment `giver` owns (in `agreement`, or everywhere) to `taker`, and make
+    `taker` desk officer of `giver`'s agreements."""
+    if giver.id == taker.id:
+        raise OwnerRefused("an officer cannot hand over to themselves")
+    if not taker.active:
+        raise OwnerRefused(f"officer {taker.name!r} is no longer active")
+    commitments = select(Commitment).where(Commitment.owner_id == giver.id)
+    agreements = select(Agreement).where(Agreement.desk_officer_id == giver.id)
+    if agreement is not None:
+        commitments = commitments.where(Commitment.agreement_id == agreement.id)
+        agreements = agreements.where(Agreement.id == agreement.id)
+    moved = session.exec(commitments.order_by(col(Commitment.id))).all()
+    summary = f"{giver.name} → {taker.name}"
+    for commitment in moved:
+        commitment.owner_id = taker.id
+        if commitment.division_id in (None, giver.division_id) and taker.division_id:
+            commitment.division_id = taker.division_id
+        save_commitment(commitment, session=session)
+        assert commitment.id is not None
+        _record(
+            session,
+            "commitment",
+            commitment.id,
+            "handover",
+            actor,
+            {"summary": summary, "from": giver.id, "to": taker.id},
+            reason,
+        )
+    desks = session.exec(agreements).all()
+    for desk in desks:
+        desk.desk_officer_id = taker.id
+        session.add(desk)
+        assert desk.id is not None
+        _record(session, "agreement", desk.id, "handover", actor, {"summary": summary}, reason)
+    session.flush()
+    return Handover(commitments=len(moved), agreements=len(desks))
+
+
+def _owner_state(commitment: Commitment, *, session: Session) -> dict[str, str]:
+    officer = session.get(Officer, commitment.owner_id) if commitment.owner_id else None
+    division = session.get(Division, commitment.division_id) if commitment.division_id else None
+    return {
+        "officer": officer.name if officer else "",
+        "division": division.name if division else "",
+        "lead_agency": commitment.lead_agency,
+        "supporting_agencies": commitment.supporting_agencies,
+    }
+
+
+def _record(
+    session: Session,
+    entity: str,
+    entity_id: int,
+    action: str,
+    actor: str,
+    detail: dict[str, object],
+    reason: str = "",
+) -> None:
+    session.add(
+        ChangeRecord(
+            actor=actor,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            detail=detail,
+            reason=reason,
+        )
+    )

@@ -1,0 +1,76 @@
+"""The follow-up rules of one installation, taken from its settings: the progress statuses and
+their labels, the attention thresholds, where evidence goes, and what day it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tracker.config import DEFAULT_STATUSES, ProgressStatus, Settings
+from tracker.domain import Language
+from tracker.errors import TrackerError
+from tracker.models import utcnow
+from tracker.text import fold_name
+
+
+class UnknownStatus(TrackerError):
+    """A progress status that the configuration does not list."""
+
+
+@dataclass(frozen=True)
+class FollowUpPolicy:
+    statuses: tuple[ProgressStatus, ...] = DEFAULT_STATUSES
+    stale_days: int = 90
+    due_days: int = 60
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Seoul"))
+    language: Language = Language.KO
+    evidence_dir: Path = Path("var/evidence")
+    evidence_max_bytes: int = 20_000_000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FollowUpPolicy:
+        return cls(
+            statuses=settings.progress.statuses,
+            stale_days=settings.attention.stale_days,
+            due_days=settings.attention.due_days,
+            timezone=settings.tz,
+            language=settings.general.language,
+            evidence_dir=settings.resolve(settings.paths.evidence),
+            evidence_max_bytes=settings.evidence.max_bytes,
+        )
+
+    def today(self) -> date:
+        """Today in the configured zone: 00:30 in Seoul is already tomorrow in UTC terms."""
+        return utcnow().astimezone(self.timezone).date()
+
+    @property
+    def default_status(self) -> ProgressStatus:
+        return next(status for status in self.statuses if status.default)
+
+    def status(self, text: str) -> ProgressStatus:
+        """The status a user means: its key or its Korean or English label, in any case."""
+        wanted = _folded(text)
+        for status in self.statuses:
+            if wanted in (_folded(status.key), _folded(status.ko), _folded(status.en)):
+                return status
+        choices = ", ".join(f"{s.key} ({s.ko})" for s in self.statuses)
+        raise UnknownStatus(f"unknown status {text!r}; use one of: {choices}")
+
+    def status_of(self, key: str | None) -> ProgressStatus:
+        """The status stored as `key` (None: nobody has reported yet). A key since removed from
+        the configuration still shows, under its own name."""
+        if key is None:
+            return self.default_status
+        for status in self.statuses:
+            if status.key == key:
+                return status
+        return ProgressStatus(key=key, ko=key, en=key)
+
+    def label(self, key: str | None, language: Language | None = None) -> str:
+        return self.status_of(key).label(language or self.language)
+
+
+def _folded(text: str) -> str:
+    return fold_name(text).replace("_", "").replace("-", "")

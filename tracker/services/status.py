@@ -1,0 +1,243 @@
+"""Status updates: append-only, checked against the commitment's version, with evidence.
+
+The commitment row repeats its current status (the latest update that no later one corrects,
+by as-of date, then by when it was recorded) so lists need no subquery. Writing that summary
+bumps the commitment's version: an update made against an older version is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, select
+
+from tracker.domain import UpdateSource
+from tracker.errors import TrackerError
+from tracker.models import (
+    Agreement,
+    ChangeRecord,
+    Commitment,
+    Evidence,
+    EvidencePublic,
+    StatusUpdate,
+    StatusUpdateCreate,
+    StatusUpdatePublic,
+    utcnow,
+)
+from tracker.services.evidence import check_evidence, store_evidence
+from tracker.services.policy import FollowUpPolicy
+
+
+class Conflict(TrackerError):
+    """Someone else changed the commitment since the caller read it; nothing was saved."""
+
+    exit_code = 3
+
+
+class UpdateRefused(TrackerError):
+    """A status update that breaks a rule (date, correction target)."""
+
+
+def check_version(commitment: Commitment, expected: int | None, *, session: Session) -> None:
+    """Refuse, naming the newer change, when `expected` is not the commitment's version."""
+    if expected is None or expected == commitment.version:
+        return
+    latest = latest_update(commitment, session=session)
+    newer = (
+        f"; latest update: {latest.as_of} {latest.author} set {latest.status!r}"
+        + (f" ({latest.narrative[:60]})" if latest.narrative else "")
+        if latest is not None
+        else ""
+    )
+    raise Conflict(
+        f"{describe(commitment, session=session)} changed since you read it (you had version "
+        f"{expected}, it is now {commitment.version}{newer}); nothing was saved: reload and "
+        "apply your change again"
+    )
+
+
+def describe(commitment: Commitment, *, session: Session) -> str:
+    agreement = session.get(Agreement, commitment.agreement_id)
+    return f"{agreement.key if agreement else commitment.agreement_id}:{commitment.ref}"
+
+
+def record_status_update(
+    commitment: Commitment,
+    update: StatusUpdateCreate,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    author: str,
+    author_id: int | None = None,
+    source: UpdateSource = UpdateSource.CLI,
+    today: date | None = None,
+) -> StatusUpdate:
+    """Append `update` to `commitment`'s history and make it current when it is the latest.
+
+    Everything is checked before anything is written: the status, the date, the corrected
+    update, the version, every evidence item. The caller's transaction makes it all or nothing.
+    """
+    today = today or policy.today()
+    status = policy.status(update.status)
+    where = describe(commitment, session=session)
+    if update.as_of > today:
+        raise UpdateRefused(f"{where}: as-of date {update.as_of} is after today ({today})")
+    if update.corrects_id is not None:
+        corrected = session.get(StatusUpdate, update.corrects_id)
+        if corrected is None or corrected.commitment_id != commitment.id:
+            raise UpdateRefused(f"{where}: it has no status update {update.corrects_id}")
+    evidence = check_evidence(update.evidence, max_bytes=policy.evidence_max_bytes)
+    check_version(commitment, update.expected_version, session=session)
+
+    assert commitment.id is not None
+    row = StatusUpdate(
+        commitment_id=commitment.id,
+        status=status.key,
+        narrative=update.narrative.strip(),
+        as_of=update.as_of,
+        author=author,
+        author_id=author_id,
+        source=source,
+        corrects_id=update.corrects_id,
+        commitment_version=commitment.version,
+    )
+    session.add(row)
+    session.flush()
+    _refresh_current_status(commitment, session=session)
+    row.commitment_version = commitment.version
+    assert row.id is not None
+    for item in evidence:
+        session.add(store_evidence(item, status_update_id=row.id, folder=policy.evidence_dir))
+    session.flush()
+    return row
+
+
+def _refresh_current_status(commitment: Commitment, *, session: Session) -> None:
+    """Write the current status onto the commitment, bumping its version (and so refusing a
+    concurrent writer that read the same version)."""
+    current = latest_update(commitment, session=session)
+    commitment.status = current.status if current else None
+    commitment.status_as_of = current.as_of if current else None
+    commitment.last_update_at = utcnow()
+    save_commitment(commitment, session=session)
+
+
+def save_commitment(commitment: Commitment, *, session: Session) -> None:
+    """Flush a change to `commitment`; its version moves on, and a concurrent writer who read
+    the same version is refused rather than overwritten."""
+    commitment.updated_at = utcnow()
+    session.add(commitment)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"{describe(commitment, session=session)} was changed by someone else while this "
+            "change was being saved; nothing was saved: try again"
+        ) from None
+
+
+def latest_update(commitment: Commitment, *, session: Session) -> StatusUpdate | None:
+    """The update that stands: the latest as-of date, then the latest recorded, leaving out
+    every update that a later one corrects."""
+    corrected = select(StatusUpdate.corrects_id).where(
+        StatusUpdate.commitment_id == commitment.id, col(StatusUpdate.corrects_id).is_not(None)
+    )
+    return session.exec(
+        select(StatusUpdate)
+        .where(
+            StatusUpdate.commitment_id == commitment.id,
+            col(StatusUpdate.id).not_in(corrected),
+        )
+        .order_by(
+            col(StatusUpdate.as_of).desc(),
+            col(StatusUpdate.recorded_at).desc(),
+            col(StatusUpdate.id).desc(),
+        )
+    ).first()
+
+
+def list_updates(commitment: Commitment, *, session: Session) -> list[StatusUpdatePublic]:
+    """Every update of `commitment`, newest recorded first, with its evidence."""
+    updates = session.exec(
+        select(StatusUpdate)
+        .where(StatusUpdate.commitment_id == commitment.id)
+        .order_by(col(StatusUpdate.recorded_at).desc(), col(StatusUpdate.id).desc())
+    ).all()
+    evidence: dict[int, list[EvidencePublic]] = {}
+    ids = [u.id for u in updates if u.id is not None]
+    for item in session.exec(
+        select(Evidence).where(col(Evidence.status_update_id).in_(ids)).order_by(col(Evidence.id))
+    ).all():
+        evidence.setdefault(item.status_update_id, []).append(
+            EvidencePublic.model_validate(item, from_attributes=True)
+        )
+    return [
+        StatusUpdatePublic.model_validate(
+            update, update={"evidence": evidence.get(update.id or 0, [])}
+        )
+        for update in updates
+    ]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a commitment's history: a status update, or another recorded change."""
+
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def history(
+    commitment: Commitment, *, session: Session, policy: FollowUpPolicy
+) -> list[HistoryEntry]:
+    """Everything that happened to `commitment`, oldest first."""
+    entries = [
+        HistoryEntry(
+            at=update.recorded_at,
+            actor=update.author,
+            action="correction" if update.corrects_id else "status",
+            summary=_update_summary(update, policy),
+            detail=update.model_dump(mode="json"),
+        )
+        for update in list_updates(commitment, session=session)
+    ]
+    for record in session.exec(
+        select(ChangeRecord).where(
+            ChangeRecord.entity == "commitment", ChangeRecord.entity_id == commitment.id
+        )
+    ).all():
+        entries.append(
+            HistoryEntry(
+                at=record.at,
+                actor=record.actor,
+                action=record.action,
+                summary=_change_summary(record),
+                detail=dict(record.detail) | ({"reason": record.reason} if record.reason else {}),
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def _update_summary(update: StatusUpdatePublic, policy: FollowUpPolicy) -> str:
+    parts = [f"{policy.label(update.status)} (as of {update.as_of})"]
+    if update.corrects_id:
+        parts.append(f"corrects update {update.corrects_id}")
+    if update.narrative:
+        parts.append(update.narrative)
+    if update.evidence:
+        parts.append(f"evidence: {', '.join(e.url or e.file_name for e in update.evidence)}")
+    return "; ".join(parts)
+
+
+def _change_summary(record: ChangeRecord) -> str:
+    detail = record.detail
+    if "summary" in detail:
+        return str(detail["summary"])
+    shown = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
+    return shown + (f"; {record.reason}" if record.reason else "")
