@@ -160,3 +160,17 @@ def add_two_agreements(session: Session) -> None:
         mechanisms=mechanisms,
     )
     session.commit()
+
+
+def import_seed(session: Session, *, text: str | None = None, key: str = "kr-ca-2025") -> Agreement:
+    """The reference agreement, imported as `tracker demo` does; committed."""
+    from tracker.importer import parse_agreement
+    from tracker.services.imports import SAMPLE_NAME, import_agreement, sample_source
+
+    outcome = import_agreement(
+        parse_agreement(text or sample_source()), session=session, source_name=SAMPLE_NAME, key=key
+    )
+    session.commit()
+    agreement = session.get(Agreement, outcome.agreement_id)
+    assert agreement is not None
+    return agreement

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from tracker import __version__
-from tracker.cli import corrections, importing, listing, maintenance, setup
+from tracker.cli import (
+    corrections,
+    followup,
+    importing,
+    listing,
+    maintenance,
+    meetings,
+    officers,
+    setup,
+)
 from tracker.cli.base import CliState, TrackerTyper
 
 app = TrackerTyper(
@@ -57,6 +66,9 @@ setup.register(app)
 importing.register(app)
 listing.register(app)
 corrections.register()
+followup.register(app)
+meetings.register(app)
+officers.register(app)
 maintenance.register(app)
 
 

@@ -4,11 +4,14 @@ runtime on the context, and output helpers."""
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import BaseModel
@@ -18,6 +21,7 @@ from tracker.config import load_settings
 from tracker.db import read_session, write_session
 from tracker.errors import TrackerError
 from tracker.runtime import Runtime
+from tracker.services.policy import FollowUpPolicy
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,6 +78,30 @@ def runtime_of(ctx: typer.Context) -> Runtime:
         state = CliState(None)
         ctx.obj = state
     return state.runtime
+
+
+def policy_of(ctx: typer.Context) -> FollowUpPolicy:
+    return FollowUpPolicy.from_settings(runtime_of(ctx).settings)
+
+
+def actor_name(by: str | None) -> str:
+    """Who is acting, for the history: --by, else the login name."""
+    return by or f"cli:{getpass.getuser()}"
+
+
+def parse_day(value: str | None, *, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
 @contextmanager

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from tracker.cli.base import writing
+from tracker.cli.base import actor_name, writing
 from tracker.cli.listing import commitments_app, mechanisms_app
 from tracker.models import Commitment
 from tracker.services import corrections
@@ -22,10 +21,6 @@ ReasonOption = Annotated[str, typer.Option(help="Why, for the history.")]
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Who makes the correction (default: your user name).")
 ]
-
-
-def _actor(by: str | None) -> str:
-    return by or f"cli:{getpass.getuser()}"
 
 
 def _show(commitment: Commitment) -> None:
@@ -50,7 +45,7 @@ def split(
     with writing(ctx) as session:
         first = corrections.find_commitment(agreement, ref, session=session)
         second = corrections.split_commitment(
-            first, at=at, session=session, actor=_actor(by), reason=reason
+            first, at=at, session=session, actor=actor_name(by), reason=reason
         )
         _show(first)
         _show(second)
@@ -75,7 +70,7 @@ def merge(
         second = corrections.find_commitment(agreement, other, session=session)
         _show(
             corrections.merge_commitments(
-                first, second, session=session, actor=_actor(by), reason=reason
+                first, second, session=session, actor=actor_name(by), reason=reason
             )
         )
 
@@ -109,7 +104,7 @@ def adjust(
             start_at=start_at,
             end_after=end_after,
             session=session,
-            actor=_actor(by),
+            actor=actor_name(by),
             reason=reason,
         )
         _show(commitment)
@@ -126,7 +121,7 @@ def _tracking(tracked: bool) -> Callable[..., None]:
         with writing(ctx) as session:
             commitment = corrections.find_commitment(agreement, ref, session=session)
             corrections.set_tracked(
-                commitment, tracked, session=session, actor=_actor(by), reason=reason
+                commitment, tracked, session=session, actor=actor_name(by), reason=reason
             )
             _show(commitment)
 
@@ -150,7 +145,9 @@ def _linking(link: bool) -> Callable[..., None]:
         action = corrections.link_mechanism if link else corrections.unlink_mechanism
         with writing(ctx) as session:
             commitment = corrections.find_commitment(agreement, ref, session=session)
-            found = action(commitment, mechanism, session=session, actor=_actor(by), reason=reason)
+            found = action(
+                commitment, mechanism, session=session, actor=actor_name(by), reason=reason
+            )
             typer.echo(f"{commitment.ref} {'→' if link else '↛'} {found.name}")
 
     verb = "link" if link else "unlink"
@@ -176,7 +173,7 @@ def merge_mechanisms(
     """
     with writing(ctx) as session:
         kept = corrections.merge_mechanisms(
-            keep, other, session=session, actor=_actor(by), reason=reason
+            keep, other, session=session, actor=actor_name(by), reason=reason
         )
         typer.echo(f"merged into {kept.name}")
 

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from tracker.cli.base import TrackerTyper, print_json, print_table, reading
-from tracker.domain import Strength
+from tracker.cli.base import TrackerTyper, policy_of, print_json, print_table, reading
+from tracker.domain import Attention, Strength
 from tracker.services.agreements import list_agreements
-from tracker.services.commitments import list_commitments
+from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.mechanisms import list_mechanisms
+from tracker.services.rollups import Grouping, rollup
 from tracker.text import shorten
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -62,6 +63,20 @@ def commitments_list(
         str | None, typer.Option("--agreement", "-a", help="Agreement key or id.")
     ] = None,
     mechanism: Annotated[str | None, typer.Option(help="Mechanism name, alias or id.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Owner: officer id, e-mail or name.")] = None,
+    division: Annotated[str | None, typer.Option(help="Owning division, e.g. 북미2과.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Progress status key or label, e.g. stalled or 정체.")
+    ] = None,
+    stale: Annotated[
+        bool, typer.Option("--stale", help="Only stale ones (no recent update).")
+    ] = False,
+    due: Annotated[
+        bool, typer.Option("--due", help="Only those whose reviewing meeting is near.")
+    ] = False,
+    unowned: Annotated[
+        bool, typer.Option("--unowned", help="Only those without an owner.")
+    ] = False,
     tracked: Annotated[
         bool | None,
         typer.Option("--tracked/--untracked", help="Only tracked, or only untracked, ones."),
@@ -69,31 +84,108 @@ def commitments_list(
     strength: Annotated[Strength | None, typer.Option(help="Only this strength.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List commitments in document order.
+    """List commitments in document order, with status, owner and attention flags.
 
     \b
     Example:
       tracker commitments list -a kr-ca-2025 --tracked
-      tracker commitments list --mechanism "2+2" --json
+      tracker commitments list --owner 정진우 --stale
+      tracker commitments list --status 정체 --due --json
     """
-    with reading(ctx) as session:
-        commitments = list_commitments(
-            session=session,
-            agreement=agreement,
-            mechanism=mechanism,
-            tracked=tracked,
-            strength=strength,
+    flags = tuple(
+        flag
+        for flag, wanted in (
+            (Attention.STALE, stale),
+            (Attention.DUE, due),
+            (Attention.UNOWNED, unowned),
         )
+        if wanted
+    )
+    where = CommitmentFilter(
+        agreement=agreement,
+        mechanism=mechanism,
+        owner=owner,
+        division=division,
+        status=status,
+        tracked=tracked,
+        strength=strength,
+        attention=flags,
+    )
+    with reading(ctx) as session:
+        commitments = list_commitments(session=session, policy=policy_of(ctx), where=where)
     if as_json:
         print_json(commitments)
         return
     print_table(
-        ["agreement", "ref", "strength", "tracked", "text"],
+        ["agreement", "ref", "v", "status", "owner", "attention", "text"],
         [
-            (c.agreement_key, c.ref, c.strength.value, c.tracked, shorten(c.text))
+            (
+                c.agreement_key,
+                c.ref,
+                c.version,
+                c.status_label if c.tracked else f"untracked ({c.strength.value})",
+                c.owner,
+                ",".join(c.attention),
+                shorten(c.text, 50),
+            )
             for c in commitments
         ],
         empty="no commitments match",
+    )
+
+
+def summary(
+    ctx: typer.Context,
+    by: Annotated[Grouping, typer.Option(help="Group by this.")] = Grouping.AGREEMENT,
+    agreement: Annotated[
+        str | None, typer.Option("--agreement", "-a", help="Only this agreement.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Count tracked commitments by progress status, with the mean assessment of the open cycle.
+
+    \b
+    Example:
+      tracker summary --by section -a kr-ca-2025
+      tracker summary --by owner --json
+    """
+    policy = policy_of(ctx)
+    with reading(ctx) as session:
+        rows = rollup(session=session, policy=policy, by=by, agreement=agreement)
+    if as_json:
+        print_json(
+            [
+                {
+                    "group": row.group,
+                    "total": row.total,
+                    "by_status": row.by_status,
+                    "assessed": row.assessed,
+                    "mean_score": row.mean_score,
+                    "attention": dict(row.attention),
+                }
+                for row in rows
+            ]
+        )
+        return
+    print_table(
+        [
+            by.value,
+            "tracked",
+            *(s.label(policy.language) for s in policy.statuses),
+            "assessed",
+            "mean",
+        ],
+        [
+            (
+                row.group,
+                row.total,
+                *(row.by_status.get(s.key, 0) for s in policy.statuses),
+                row.assessed,
+                "-" if row.mean_score is None else f"{row.mean_score:+.2f}",
+            )
+            for row in rows
+        ],
+        empty="no tracked commitments",
     )
 
 
@@ -132,6 +224,7 @@ def register(app: TrackerTyper) -> None:
     agreements_app.command("list")(agreements_list)
     commitments_app.command("list")(commitments_list)
     mechanisms_app.command("list")(mechanisms_list)
+    app.command("summary")(summary)
     app.add_typer(agreements_app, name="agreements")
     app.add_typer(commitments_app, name="commitments")
     app.add_typer(mechanisms_app, name="mechanisms")

@@ -24,7 +24,7 @@ from tracker.models import (
     Mechanism,
     Officer,
 )
-from tracker.services.cycles import NextMeeting, next_meeting, open_cycle_end
+from tracker.services.cycles import NextMeeting, cycle_mechanism, next_meeting, open_cycle_end
 from tracker.services.policy import FollowUpPolicy
 
 
@@ -117,12 +117,13 @@ def _review_dates(
 def _cycle_ends(
     session: Session, agreement_ids: set[int]
 ) -> dict[int, tuple[int | None, date | None]]:
-    """Agreement id → (its reviewing mechanism, the end of its open cycle)."""
+    """Agreement id → (the mechanism bounding its cycles, the end of its open cycle)."""
     ends: dict[int, tuple[int | None, date | None]] = {}
     for agreement in session.exec(
         select(Agreement).where(col(Agreement.id).in_(agreement_ids))
     ).all():
         assert agreement.id is not None
         end = open_cycle_end(agreement, session=session)
-        ends[agreement.id] = (agreement.review_mechanism_id, end.on if end else None)
+        bounding = cycle_mechanism(agreement, session=session)
+        ends[agreement.id] = (bounding.id if bounding else None, end.on if end else None)
     return ends

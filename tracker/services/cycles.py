@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
-from tracker.domain import Cadence, Score
+from tracker.domain import NOT_ASSESSED_LABEL, Cadence, Language, Score
 from tracker.errors import NotFound, TrackerError
 from tracker.models import (
     Agreement,
     Assessment,
+    AssessmentPublic,
     ChangeRecord,
     Commitment,
     Mechanism,
@@ -132,6 +133,79 @@ def _check_meeting_date(held_on: date, *, planned: bool, today: date) -> None:
         )
 
 
+class MeetingListed(SQLModel):
+    id: int | None
+    mechanism_id: int
+    mechanism: str
+    held_on: date
+    state: str  # held, planned, or estimated (projected from the cadence; not recorded)
+    place: str = ""
+    title: str = ""
+
+
+def list_meetings(
+    *,
+    session: Session,
+    today: date,
+    mechanism: Mechanism | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[MeetingListed]:
+    """Recorded meetings by date, plus each mechanism's projected next meeting where no future
+    one is recorded (the reviewing mechanism of an agreement projects from its open cycle)."""
+    query = select(Meeting, Mechanism).join(Mechanism, col(Mechanism.id) == Meeting.mechanism_id)
+    mechanisms = session.exec(select(Mechanism).order_by(col(Mechanism.id))).all()
+    if mechanism is not None:
+        query = query.where(Meeting.mechanism_id == mechanism.id)
+        mechanisms = [mechanism]
+    rows = [
+        MeetingListed(
+            id=meeting.id,
+            mechanism_id=meeting.mechanism_id,
+            mechanism=owner.name,
+            held_on=meeting.held_on,
+            state="planned" if meeting.planned else "held",
+            place=meeting.place,
+            title=meeting.title,
+        )
+        for meeting, owner in session.exec(query).all()
+    ]
+    for candidate in mechanisms:
+        projected = _projected_meeting(candidate, session=session, today=today)
+        if projected is not None and candidate.id is not None:
+            rows.append(
+                MeetingListed(
+                    id=None,
+                    mechanism_id=candidate.id,
+                    mechanism=candidate.name,
+                    held_on=projected,
+                    state="estimated",
+                )
+            )
+    return sorted(
+        (
+            row
+            for row in rows
+            if (since is None or row.held_on >= since) and (until is None or row.held_on <= until)
+        ),
+        key=lambda row: (row.held_on, row.mechanism, row.id or 0),
+    )
+
+
+def _projected_meeting(mechanism: Mechanism, *, session: Session, today: date) -> date | None:
+    reviewed = session.exec(
+        select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
+    ).all()
+    ends = [
+        open_cycle_end(agreement, session=session)
+        for agreement in reviewed
+        if (bounding := cycle_mechanism(agreement, session=session)) and bounding.id == mechanism.id
+    ]
+    upcoming = next_meeting(mechanism, session=session, after=today)
+    candidates = [end for end in (*ends, upcoming) if end is not None and end.estimated]
+    return min((c.on for c in candidates), default=None)
+
+
 def find_meeting(
     reference: str, *, session: Session, mechanism: Mechanism | None = None
 ) -> Meeting:
@@ -233,23 +307,41 @@ def open_cycle_end(agreement: Agreement, *, session: Session) -> NextMeeting | N
     )
 
 
-def _meeting_after(start: date, agreement: Agreement, *, session: Session) -> NextMeeting | None:
+def cycle_mechanism(agreement: Agreement, *, session: Session) -> Mechanism | None:
+    """The mechanism whose meetings bound the agreement's cycles: the top of its review chain
+    (the seed's policy dialogue reviews, and reports to the 2+2, so cycles run 2+2 to 2+2)."""
     if agreement.review_mechanism_id is None:
         return None
     mechanism = session.get(Mechanism, agreement.review_mechanism_id)
-    assert mechanism is not None
+    seen: set[int | None] = set()
+    while mechanism is not None and mechanism.reports_to_id and mechanism.id not in seen:
+        seen.add(mechanism.id)
+        above = session.get(Mechanism, mechanism.reports_to_id)
+        if above is None:
+            break
+        mechanism = above
+    return mechanism
+
+
+def _meeting_after(start: date, agreement: Agreement, *, session: Session) -> NextMeeting | None:
+    mechanism = cycle_mechanism(agreement, session=session)
+    if mechanism is None:
+        return None
     # The meeting that opened the cycle falls on its first day: the end is strictly later.
     return next_meeting(mechanism, session=session, after=start + timedelta(days=1), anchor=start)
 
 
 def roll_cycles_over(meeting: Meeting, *, session: Session, actor: str) -> list[ReviewCycle]:
-    """`meeting` was held: for each agreement its mechanism reviews, close the open cycle on the
+    """`meeting` was held: for each agreement whose cycles it bounds, close the open cycle on the
     meeting's day and open the next. A meeting before the open cycle began changes nothing."""
     opened = []
     agreements = session.exec(
-        select(Agreement).where(Agreement.review_mechanism_id == meeting.mechanism_id)
+        select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
     ).all()
     for agreement in agreements:
+        bounding = cycle_mechanism(agreement, session=session)
+        if bounding is None or bounding.id != meeting.mechanism_id:
+            continue
         current = open_cycle(agreement, session=session)
         if meeting.held_on <= current.starts_on:
             continue
@@ -401,6 +493,26 @@ def assess(
 
 def _score_text(score: int | None) -> str:
     return "not assessed" if score is None else f"{score:+d}"
+
+
+def score_label(score: int | None, language: Language = Language.KO) -> str:
+    """ "+1 완전 이행", "0 부분 이행", "-1 미이행", or "미평가"."""
+    if score is None:
+        return NOT_ASSESSED_LABEL[language]
+    return f"{score:+d} {Score(score).label(language)}".replace("+0", "0")
+
+
+def current_assessment(commitment: Commitment, *, session: Session) -> AssessmentPublic | None:
+    """The commitment's assessment in its agreement's open cycle, if any."""
+    row = session.exec(
+        select(Assessment, ReviewCycle.number)
+        .join(ReviewCycle, col(ReviewCycle.id) == Assessment.cycle_id)
+        .where(Assessment.commitment_id == commitment.id, col(ReviewCycle.ends_on).is_(None))
+    ).first()
+    if row is None:
+        return None
+    assessment, number = row
+    return AssessmentPublic.model_validate(assessment, update={"cycle_number": number})
 
 
 def _meeting_summary(mechanism: Mechanism, meeting: Meeting) -> dict[str, object]:

@@ -102,17 +102,19 @@ def assign_owner(
     if change.officer is not None and not change.officer.active:
         raise OwnerRefused(f"officer {change.officer.name!r} is no longer active")
     before = _owner_state(commitment, session=session)
-    if change.officer is not None:
-        commitment.owner_id = change.officer.id
-        if change.division is None and change.officer.division_id is not None:
-            commitment.division_id = change.officer.division_id
-    if change.division is not None:
-        commitment.division_id = change.division.id
-    if change.lead_agency is not None:
-        commitment.lead_agency = change.lead_agency.strip()
-    if change.supporting_agencies is not None:
-        commitment.supporting_agencies = normalize_agencies(change.supporting_agencies)
-    after = _owner_state(commitment, session=session)
+    # One flush for the whole change, so the version moves on once.
+    with session.no_autoflush:
+        if change.officer is not None:
+            commitment.owner_id = change.officer.id
+            if change.division is None and change.officer.division_id is not None:
+                commitment.division_id = change.officer.division_id
+        if change.division is not None:
+            commitment.division_id = change.division.id
+        if change.lead_agency is not None:
+            commitment.lead_agency = change.lead_agency.strip()
+        if change.supporting_agencies is not None:
+            commitment.supporting_agencies = normalize_agencies(change.supporting_agencies)
+        after = _owner_state(commitment, session=session)
     if after == before:
         return commitment
     save_commitment(commitment, session=session)

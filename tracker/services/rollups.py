@@ -1,0 +1,119 @@
+"""Rollups for reports and the dashboard: tracked commitments counted by progress status, and
+the mean assessment of the open cycle, per agreement, section, mechanism, owner or division."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from tracker.models import Assessment, Clause, Commitment, CommitmentPublic, ReviewCycle, Section
+from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.policy import FollowUpPolicy
+
+
+class Grouping(StrEnum):
+    AGREEMENT = "agreement"
+    SECTION = "section"
+    MECHANISM = "mechanism"
+    OWNER = "owner"
+    DIVISION = "division"
+
+
+@dataclass
+class RollupRow:
+    group: str
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    assessed: int = 0
+    score_sum: int = 0
+    attention: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def mean_score(self) -> float | None:
+        """Mean of the scores given (+1, 0, −1); None when nothing is assessed yet."""
+        return self.score_sum / self.assessed if self.assessed else None
+
+    @property
+    def not_assessed(self) -> int:
+        return self.total - self.assessed
+
+
+def rollup(
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    by: Grouping,
+    agreement: str | None = None,
+) -> list[RollupRow]:
+    """One row per group, in first-seen document order, and a last row "total"; a commitment
+    linked to several mechanisms counts under each, but once in the total."""
+    commitments = list_commitments(
+        session=session, policy=policy, where=CommitmentFilter(agreement=agreement, tracked=True)
+    )
+    scores = _open_cycle_scores(session, [c.id for c in commitments])
+    sections = (
+        _section_titles(session, [c.id for c in commitments]) if by is Grouping.SECTION else {}
+    )
+    rows: dict[str, RollupRow] = {}
+    total = _blank(policy, "total")
+    for commitment in commitments:
+        for group in _groups(commitment, by, sections):
+            row = rows.setdefault(group, _blank(policy, group))
+            _count(row, commitment, scores.get(commitment.id))
+        _count(total, commitment, scores.get(commitment.id))
+    return [*rows.values(), total]
+
+
+def _blank(policy: FollowUpPolicy, group: str) -> RollupRow:
+    return RollupRow(group=group, by_status={status.key: 0 for status in policy.statuses})
+
+
+def _count(row: RollupRow, commitment: CommitmentPublic, score: int | None) -> None:
+    row.total += 1
+    row.by_status[commitment.status] = row.by_status.get(commitment.status, 0) + 1
+    if score is not None:
+        row.assessed += 1
+        row.score_sum += score
+    row.attention.update(commitment.attention)
+
+
+def _groups(commitment: CommitmentPublic, by: Grouping, sections: dict[int, str]) -> list[str]:
+    if by is Grouping.AGREEMENT:
+        return [commitment.agreement_key]
+    if by is Grouping.SECTION:
+        return [f"{commitment.agreement_key} › {sections.get(commitment.id, '-')}"]
+    if by is Grouping.MECHANISM:
+        return commitment.mechanisms or ["-"]
+    if by is Grouping.OWNER:
+        return [commitment.owner or "-"]
+    return [commitment.division or "-"]
+
+
+def _open_cycle_scores(session: Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Assessment.commitment_id, Assessment.score)
+        .join(ReviewCycle, col(ReviewCycle.id) == Assessment.cycle_id)
+        .where(
+            col(Assessment.commitment_id).in_(ids),
+            col(ReviewCycle.ends_on).is_(None),
+            col(Assessment.score).is_not(None),
+        )
+    ).all()
+    return {commitment_id: score for commitment_id, score in rows if score is not None}
+
+
+def _section_titles(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Commitment.id, Section.title)
+        .join(Clause, col(Clause.id) == Commitment.clause_id)
+        .join(Section, col(Section.id) == Clause.section_id)
+        .where(col(Commitment.id).in_(ids))
+    ).all()
+    return {commitment_id: title for commitment_id, title in rows if commitment_id is not None}
