@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -39,3 +41,62 @@ def test_migrations_downgrade_to_empty_and_back(engine: Engine) -> None:
     assert current_revision(engine) is None
     upgrade_database(engine)
     assert "commitment" in inspect(engine).get_table_names()
+
+
+def test_upgrading_an_existing_database_gives_its_commitments_owners_and_a_first_cycle(
+    settings: Settings,
+) -> None:
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine, revision="0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO division (id, name, ministry, name_en) "
+                "VALUES (1, '북미2과', '외교부', '')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO officer (id, name, rank, division_id, role, language, "
+                "digest_frequency, active, created_at) VALUES (1, '정진우', '', 1, 'officer', "
+                "'ko', 'weekly', :yes, :now)"
+            ),
+            {"yes": True, "now": datetime(2025, 11, 1, tzinfo=UTC)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO agreement (id, key, title, document_title, domestic_body, "
+                "foreign_body, countries, field, signed_on, place, summary, officer_rank, "
+                "officer_name, officer_ministry, officer_division, language, desk_officer_id, "
+                "source_name, source_text, source_hash, imported_at) VALUES (1, 'kr-ca-2025', "
+                "'t', '', '외교부', '', '캐나다', '', :signed, '', '', '', '', '', '', 'ko', 1, "
+                "'', '1. x', 'h', :now)"
+            ),
+            {"signed": date(2025, 10, 30), "now": datetime(2025, 11, 1, tzinfo=UTC)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO clause (id, agreement_id, number, position, text, span_start, "
+                "span_end) VALUES (1, 1, '1', 1, '1. x', 0, 4)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO commitment (id, agreement_id, clause_id, ref, text, actors, "
+                "strength, tracked, span_start, span_end, created_at, updated_at) VALUES "
+                "(1, 1, 1, '1.1', 'x', 'both', 'firm', :yes, 3, 4, :now, :now)"
+            ),
+            {"yes": True, "now": datetime(2025, 11, 1, tzinfo=UTC)},
+        )
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        owner = connection.execute(
+            text("SELECT owner_id, division_id, lead_agency, version FROM commitment")
+        ).one()
+        cycle = connection.execute(
+            text("SELECT agreement_id, number, starts_on, ends_on FROM review_cycle")
+        ).one()
+    assert tuple(owner) == (1, 1, "외교부", 1)
+    assert (cycle.agreement_id, cycle.number, cycle.ends_on) == (1, 1, None)
+    assert str(cycle.starts_on) == "2025-10-30"
+    engine.dispose()
