@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from tracker.models import (
     Mechanism,
     Officer,
     Section,
+    StatusUpdate,
+    StatusUpdateCreate,
 )
 from tracker.services.imports import (
     RevisionNeedsReplace,
@@ -32,7 +35,9 @@ from tracker.services.imports import (
     read_source,
     sample_source,
 )
-from tracker.services.lookup import find_mechanism
+from tracker.services.lookup import find_commitment, find_mechanism
+from tracker.services.policy import FollowUpPolicy
+from tracker.services.status import record_status_update
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
 CATALOG = MechanismCatalog.load_default()
@@ -195,3 +200,24 @@ def test_each_partner_has_its_own_two_plus_two(engine: Engine) -> None:
         with pytest.raises(NotFound, match=r"'2\+2' names 2 mechanisms: .*NAME@COUNTERPART"):
             find_mechanism("2+2", session=session)
         assert find_mechanism("2+2@호주", session=session).counterpart == "호주"
+
+
+def test_a_revision_that_drops_a_followed_up_commitment_is_refused(engine: Engine) -> None:
+    import_text(engine, sample_source())
+    with write_session(engine) as session:
+        commitment = find_commitment("seed:26.1", session=session)
+        record_status_update(
+            commitment,
+            StatusUpdateCreate(status="in_progress", as_of=date(2026, 1, 5)),
+            session=session,
+            policy=FollowUpPolicy(),
+            author="정진우",
+            today=date(2026, 1, 5),
+        )
+    revised = sample_source().replace(
+        "26. 이 안보·국방 협력 파트너십의 내용은 적절히 검토될 것이다.", ""
+    )
+    with pytest.raises(RevisionNeedsReplace, match=r"no longer has commitment\(s\) 26.1 of 'seed'"):
+        import_text(engine, revised, replace=True)
+    with read_session(engine) as session:
+        assert len(session.exec(select(StatusUpdate)).all()) == 1
