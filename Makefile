@@ -9,12 +9,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench clean
+.PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres clean
 
 help:
 	@echo "make demo    install everything, set up the embedded SQLite database, run the demo"
 	@echo "make test    install everything, lint, type-check, test on SQLite and PostgreSQL"
 	@echo "make bench   run the benchmarks and print their figures"
+	@echo "make bench-postgres  the same benchmarks on a throw-away PostgreSQL cluster"
 	@echo "make clean   remove the virtualenv and generated files"
 
 $(STAMP): pyproject.toml
@@ -58,6 +59,15 @@ test: venv sysdeps lint test-sqlite test-postgres
 
 bench: venv
 	$(BIN)/tracker bench
+
+# The same benchmarks on a throw-away PostgreSQL cluster, started as test-postgres starts its
+# own (fsync and synchronous_commit off: figures for comparison, not for a durable server).
+bench-postgres: venv sysdeps
+	@pgdir=$$(mktemp -d /tmp/tracker-pg.XXXXXX); \
+	trap 'scripts/pg-cluster.sh stop "$$pgdir" >/dev/null 2>&1 || true' EXIT; \
+	url=$$(scripts/pg-cluster.sh start "$$pgdir"); \
+	echo "PostgreSQL bench cluster: $$url"; \
+	$(BIN)/tracker bench --database-url "$$url"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -66,7 +66,7 @@ def test_eight_officers_updating_the_same_commitments_at_once_are_each_saved_or_
     with read_session(engine) as session:
         rows = session.exec(select(StatusUpdate).order_by(col(StatusUpdate.id))).all()
     assert len(set(accepted)) == len(accepted)
-    assert sorted(row.id for row in rows) == sorted(accepted)
+    assert sorted(row.id or 0 for row in rows) == sorted(accepted)
 
     # Each commitment's version moved once per saved update, and its updates quote the
     # versions in between, each exactly once: no update was lost or applied twice.
@@ -76,6 +76,8 @@ def test_eight_officers_updating_the_same_commitments_at_once_are_each_saved_or_
         _, initial = before[reference]
         saved = per_commitment[commitment_id]
         assert version == initial + saved, (reference, version, initial, saved)
-        quoted = sorted(row.commitment_version for row in rows if row.commitment_id == commitment_id)
+        quoted = sorted(
+            row.commitment_version for row in rows if row.commitment_id == commitment_id
+        )
         assert quoted == list(range(initial + 1, version + 1)), reference
     assert sum(per_commitment.values()) == len(rows)

@@ -17,6 +17,7 @@ from tracker.cli import (
     meetings,
     officers,
     setup,
+    spreadsheet,
 )
 from tracker.cli.base import CliState, TrackerTyper
 
@@ -69,6 +70,7 @@ corrections.register()
 followup.register(app)
 meetings.register(app)
 officers.register(app)
+spreadsheet.register(app)
 maintenance.register(app)
 
 

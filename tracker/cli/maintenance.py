@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from tracker.bench import run_benchmarks
 from tracker.cli.base import TrackerTyper, runtime_of, writing
 from tracker.cli.importing import catalog_for, print_split
 from tracker.cli.listing import agreements_list
 from tracker.cli.setup import init
+from tracker.db import check_connection, make_engine
 from tracker.importer import parse_agreement
 from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
 
@@ -42,14 +45,43 @@ def demo(ctx: typer.Context) -> None:
 
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="Small sizes, for a smoke test.")] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            metavar="URL",
+            help="Measure on this PostgreSQL database instead of throw-away SQLite files: "
+            "each benchmark works in a fresh schema of its own, dropped afterwards.",
+        ),
+    ] = None,
 ) -> None:
     """Measure the figures the project tracks (median of several runs) and print them.
+
+    Status updates are measured one after another and from several processes at once on
+    the same commitments; the second figure says how many were refused as conflicts.
 
     \b
     Example:
       tracker bench
+      tracker bench --database-url postgresql+psycopg://tracker@127.0.0.1:5432/tracker
     """
-    for figure in run_benchmarks(quick=quick):
+    if database_url is not None:
+        try:
+            backend = make_url(database_url).get_backend_name()
+        except ArgumentError:
+            backend = ""
+        if backend != "postgresql":
+            raise typer.BadParameter(
+                "give a PostgreSQL URL (postgresql+psycopg://USER@HOST:PORT/DB); without "
+                "--database-url the benchmarks run on SQLite",
+                param_hint="--database-url",
+            )
+        engine = make_engine(database_url)
+        try:
+            check_connection(engine)
+        finally:
+            engine.dispose()
+    for figure in run_benchmarks(quick=quick, database_url=database_url):
         typer.echo(str(figure))
 
 

@@ -42,7 +42,14 @@ class UpdateRefused(TrackerError):
 
 
 def check_version(commitment: Commitment, expected: int | None, *, session: Session) -> None:
-    """Refuse, naming the newer change, when `expected` is not the commitment's version."""
+    """Lock the commitment for this transaction and refuse, naming the newer change, when
+    `expected` is not its version.
+
+    The row lock (FOR UPDATE on PostgreSQL; SQLite's write transactions already take turns)
+    makes concurrent writers queue here and read the winner's version, so a change made
+    without `expected` is never refused, and a stale one is refused before any work.
+    """
+    session.refresh(commitment, with_for_update=True)
     if expected is None or expected == commitment.version:
         return
     latest = latest_update(commitment, session=session)
@@ -130,12 +137,15 @@ def save_commitment(commitment: Commitment, *, session: Session) -> None:
     the same version is refused rather than overwritten."""
     commitment.updated_at = utcnow()
     session.add(commitment)
+    # Named before the flush: after a failed flush the session can no longer query.
+    with session.no_autoflush:
+        where = describe(commitment, session=session)
     try:
         session.flush()
     except StaleDataError:
         raise Conflict(
-            f"{describe(commitment, session=session)} was changed by someone else while this "
-            "change was being saved; nothing was saved: try again"
+            f"{where} was changed by someone else while this change was being saved; "
+            "nothing was saved: try again"
         ) from None
 
 
