@@ -238,15 +238,15 @@ def test_a_back_dated_row_goes_into_the_history_without_becoming_current(
     seeded: Session, policy: FollowUpPolicy, sheets: Path
 ) -> None:
     first = export(seeded, policy, sheets / "first.csv")
-    edit_csv(first, {"7.3": {"new_status": "in_progress", "as_of": "2025-11-20"}})
+    edit_csv(first, {"7.3": {"new_status": "in_progress", "as_of": "2025-11-25"}})
     import_sheet(seeded, policy, first)
     second = export(seeded, policy, sheets / "second.csv")
-    edit_csv(second, {"7.3": {"new_status": "not_started", "as_of": "2025-06-01"}})
+    edit_csv(second, {"7.3": {"new_status": "not_started", "as_of": "2025-11-05"}})
 
     (applied,) = import_sheet(seeded, policy, second).applied
 
-    assert not applied.current and applied.current_as_of == date(2025, 11, 20)
-    assert status_of(seeded, "7.3") == ("in_progress", date(2025, 11, 20))
+    assert not applied.current and applied.current_as_of == date(2025, 11, 25)
+    assert status_of(seeded, "7.3") == ("in_progress", date(2025, 11, 25))
 
 
 def test_the_export_follows_an_officer_and_leaves_untracked_commitments_out(
@@ -561,9 +561,9 @@ def test_nothing_is_written_when_a_commitment_changes_while_the_sheet_is_applied
     path = export(seeded, policy, sheets / "kr-ca.csv")
     edit_csv(path, {"3.2": {"new_status": "진행 중"}, "9.2": {"new_status": "달성"}})
     sheet = read_updates(path)
-    from tracker.services import spreadsheet
+    from tracker.services.spreadsheet import applying
 
-    checked = spreadsheet.check_updates
+    checked = applying.check_updates
 
     def racing(*args: Any, **kwargs: Any) -> Any:
         planned = checked(*args, **kwargs)
@@ -572,7 +572,7 @@ def test_nothing_is_written_when_a_commitment_changes_while_the_sheet_is_applied
         commitment.version += 1
         return planned
 
-    monkeypatch.setattr(spreadsheet, "check_updates", racing)
+    monkeypatch.setattr(applying, "check_updates", racing)
     with pytest.raises(SheetRefused, match=r"line 18: kr-ca-2025:9\.2 changed since you read"):
         apply_updates(sheet, session=seeded, policy=policy, author="정진우", today=TODAY)
     seeded.rollback()

@@ -95,7 +95,8 @@ def test_an_update_against_an_old_version_is_refused_naming_the_newer_one(
     with pytest.raises(
         Conflict,
         match=r"kr-ca-2025:7.1 changed since you read it.*version 1, it "
-        r"is now 2.*정진우 set 'in_progress' \(국장급 협의\).*nothing was saved",
+        r"is now 2; last change: 정진우 set 진행 중 as of 2026-11-26 \(국장급 협의\)\); "
+        r"nothing was saved",
     ):
         update(commitment, session, policy, "achieved", expected_version=1)
     session.rollback()
@@ -184,3 +185,25 @@ def test_a_correction_is_a_new_update_that_replaces_the_one_it_corrects(
     assert commitment.status == "in_progress"
     actions = [e.action for e in history(commitment, session=session, policy=policy)]
     assert actions == ["status", "correction"]
+
+
+def test_every_problem_of_one_update_is_reported_at_once(
+    session: Session, commitment: Commitment, policy: FollowUpPolicy
+) -> None:
+    with pytest.raises(UpdateRefused) as refused:
+        update(
+            commitment,
+            session,
+            policy,
+            "done",
+            as_of=date(2020, 1, 1),
+            evidence=["https://ok.example/a", "missing.pdf"],
+        )
+    assert str(refused.value).splitlines() == [
+        "kr-ca-2025:7.1: 3 problems; nothing was saved",
+        "  unknown status 'done'; use one of: not_assessed (점검 전), not_started (미착수), "
+        "in_progress (진행 중), ongoing (상시 이행), achieved (달성), stalled (정체), "
+        "discontinued (중단)",
+        "  as-of date 2020-01-01 is before the agreement was signed (2025-10-30)",
+        "  evidence file missing.pdf does not exist",
+    ]

@@ -99,6 +99,11 @@ def status_set(
             f"{where}: {policy.label(update.status)} as of {update.as_of} "
             f"(update {update.id}, version {commitment.version})"
         )
+        if commitment.status_as_of and commitment.status_as_of > update.as_of:
+            typer.echo(
+                f"recorded in the history; the current status stays "
+                f"{policy.label(commitment.status)} as of {commitment.status_as_of}"
+            )
 
 
 def show(

@@ -43,12 +43,13 @@ def meetings_add(
     note: Annotated[str, typer.Option(help="Anything else worth keeping.")] = "",
     by: ByOption = None,
 ) -> None:
-    """Record a meeting; a held meeting of a reviewing mechanism opens a new review cycle.
+    """Record a meeting. A held meeting of the mechanism that bounds review cycles (for the
+    seed, the 2+2) closes the open cycle and opens the next.
 
     \b
     Example:
       tracker meetings add "2+2@캐나다" --date 2027-10-14 --place 오타와
-      tracker meetings add 국장급 --date 2026-06-02 --held --title "제3차 정책대화"
+      tracker meetings add "외교·국방 정책 대화" --date 2026-06-02 --held --title "제3차 정책대화"
     """
     policy = policy_of(ctx)
     day = parse_day(on, option="--date")

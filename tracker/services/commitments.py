@@ -21,6 +21,7 @@ from tracker.models import (
 )
 from tracker.services.attention import attention_for
 from tracker.services.lookup import find_agreement, find_mechanism, find_officer
+from tracker.services.owners import find_division
 from tracker.services.policy import FollowUpPolicy
 
 
@@ -107,8 +108,8 @@ def _conditions(
     if where.owner is not None:
         conditions.append(col(Commitment.owner_id) == find_officer(where.owner, session=session).id)
     if where.division is not None:
-        divisions = select(Division.id).where(Division.name == where.division.strip())
-        conditions.append(col(Commitment.division_id).in_(divisions))
+        division = find_division(where.division, session=session)
+        conditions.append(col(Commitment.division_id) == division.id)
     if where.status is not None:
         status = policy.status(where.status)
         if status.default:  # nobody has reported yet, or someone set it back explicitly

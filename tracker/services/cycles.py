@@ -73,6 +73,8 @@ def add_meeting(
 ) -> Meeting:
     """Record a past (held) or planned meeting; a held one rolls review cycles over."""
     _check_meeting_date(data.held_on, planned=data.planned, today=today)
+    if not data.planned:
+        _refuse_inside_closed_cycle(mechanism, data.held_on, session=session)
     existing = session.exec(
         select(Meeting).where(Meeting.mechanism_id == mechanism.id, Meeting.held_on == data.held_on)
     ).first()
@@ -103,6 +105,12 @@ def update_meeting(
     planned = values.get("planned", meeting.planned)
     _check_meeting_date(held_on, planned=planned, today=today)
     was_planned = meeting.planned
+    if not was_planned:
+        _move_boundaries(meeting, held_on, planned=planned, session=session)
+    elif not planned:
+        _refuse_inside_closed_cycle(
+            _mechanism_of(meeting, session=session), held_on, session=session
+        )
     for name, value in values.items():
         setattr(meeting, name, value)
     session.add(meeting)
@@ -123,6 +131,76 @@ def update_meeting(
     if was_planned and not meeting.planned:
         roll_cycles_over(meeting, session=session, actor=actor)
     return meeting
+
+
+def _mechanism_of(meeting: Meeting, *, session: Session) -> Mechanism:
+    mechanism = session.get(Mechanism, meeting.mechanism_id)
+    assert mechanism is not None
+    return mechanism
+
+
+def _bounded_agreements(mechanism_id: int, *, session: Session) -> list[Agreement]:
+    """The agreements whose review cycles this mechanism's meetings bound."""
+    return [
+        agreement
+        for agreement in session.exec(
+            select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
+        ).all()
+        if (bounding := cycle_mechanism(agreement, session=session)) is not None
+        and bounding.id == mechanism_id
+    ]
+
+
+def _refuse_inside_closed_cycle(mechanism: Mechanism, held_on: date, *, session: Session) -> None:
+    """A held meeting inside a closed cycle would leave that cycle spanning two meetings."""
+    assert mechanism.id is not None
+    for agreement in _bounded_agreements(mechanism.id, session=session):
+        inside = session.exec(
+            select(ReviewCycle).where(
+                ReviewCycle.agreement_id == agreement.id,
+                col(ReviewCycle.ends_on).is_not(None),
+                col(ReviewCycle.starts_on) < held_on,
+                col(ReviewCycle.ends_on) > held_on,
+            )
+        ).first()
+        if inside is not None:
+            raise MeetingRefused(
+                f"a held {mechanism.name} on {held_on} falls inside closed review cycle "
+                f"{inside.number} of {agreement.key} ({inside.starts_on} – {inside.ends_on}); "
+                "record the meetings that bound cycles in the order they were held"
+            )
+
+
+def _move_boundaries(meeting: Meeting, held_on: date, *, planned: bool, session: Session) -> None:
+    """A held meeting that ends a cycle may move within its neighbours, never back to planned."""
+    for agreement in _bounded_agreements(meeting.mechanism_id, session=session):
+        closed = session.exec(
+            select(ReviewCycle).where(
+                ReviewCycle.agreement_id == agreement.id, ReviewCycle.ends_on == meeting.held_on
+            )
+        ).first()
+        if closed is None:
+            continue
+        if planned:
+            raise MeetingRefused(
+                f"meeting {meeting.id} closed review cycle {closed.number} of {agreement.key}; "
+                "a held meeting that ends a cycle cannot be set back to planned"
+            )
+        following = session.exec(
+            select(ReviewCycle).where(
+                ReviewCycle.agreement_id == agreement.id,
+                ReviewCycle.number == closed.number + 1,
+            )
+        ).one()
+        latest = following.ends_on or date.max
+        if not closed.starts_on < held_on < latest:
+            raise MeetingRefused(
+                f"meeting {meeting.id} ends review cycle {closed.number} of {agreement.key}; "
+                f"its date must stay after {closed.starts_on}"
+                + (f" and before {following.ends_on}" if following.ends_on else "")
+            )
+        closed.ends_on = following.starts_on = held_on
+        session.add_all([closed, following])
 
 
 def _check_meeting_date(held_on: date, *, planned: bool, today: date) -> None:
@@ -193,13 +271,10 @@ def list_meetings(
 
 
 def _projected_meeting(mechanism: Mechanism, *, session: Session, today: date) -> date | None:
-    reviewed = session.exec(
-        select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
-    ).all()
+    assert mechanism.id is not None
     ends = [
         open_cycle_end(agreement, session=session)
-        for agreement in reviewed
-        if (bounding := cycle_mechanism(agreement, session=session)) and bounding.id == mechanism.id
+        for agreement in _bounded_agreements(mechanism.id, session=session)
     ]
     upcoming = next_meeting(mechanism, session=session, after=today)
     candidates = [end for end in (*ends, upcoming) if end is not None and end.estimated]
@@ -232,8 +307,9 @@ def find_meeting(
 def next_meeting(
     mechanism: Mechanism, *, session: Session, after: date, anchor: date | None = None
 ) -> NextMeeting | None:
-    """The first meeting on or after `after`: a recorded one, else one projected from the last
-    recorded meeting (or `anchor`, e.g. the signing date) by the cadence; None when the cadence
+    """The first meeting on or after `after`: a recorded one, else one projected by the cadence
+    from the last recorded meeting (or, with none, from `anchor`: the cycle's start or the signing
+    date); None when the cadence
     gives no interval (regular, ad hoc, unknown) and nothing is recorded."""
     recorded = session.exec(
         select(Meeting)
@@ -251,7 +327,8 @@ def next_meeting(
         .where(Meeting.mechanism_id == mechanism.id)
         .order_by(col(Meeting.held_on).desc())
     ).first()
-    start = max((d for d in (last, anchor) if d is not None), default=None)
+    # The cadence runs from the last meeting; the anchor only stands in when there is none.
+    start = last if last is not None else anchor
     if months is None or start is None:
         return None
     projected, steps = start, 0
@@ -335,13 +412,7 @@ def roll_cycles_over(meeting: Meeting, *, session: Session, actor: str) -> list[
     """`meeting` was held: for each agreement whose cycles it bounds, close the open cycle on the
     meeting's day and open the next. A meeting before the open cycle began changes nothing."""
     opened = []
-    agreements = session.exec(
-        select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
-    ).all()
-    for agreement in agreements:
-        bounding = cycle_mechanism(agreement, session=session)
-        if bounding is None or bounding.id != meeting.mechanism_id:
-            continue
+    for agreement in _bounded_agreements(meeting.mechanism_id, session=session):
         current = open_cycle(agreement, session=session)
         if meeting.held_on <= current.starts_on:
             continue
@@ -404,6 +475,10 @@ def find_cycle(agreement: Agreement, reference: str, *, session: Session) -> Rev
     if wanted in ("current", "open", "현재"):
         return current
     if wanted in ("previous", "last", "이전"):
+        if current.number == 1:
+            raise NotFound(
+                f"{agreement.key} is in its first review cycle; there is no previous one"
+            )
         number = current.number - 1
     elif wanted.isdigit():
         number = int(wanted)
@@ -492,7 +567,7 @@ def assess(
 
 
 def _score_text(score: int | None) -> str:
-    return "not assessed" if score is None else f"{score:+d}"
+    return "not assessed" if score is None else f"{score:+d}".replace("+0", "0")
 
 
 def score_label(score: int | None, language: Language = Language.KO) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from tracker.errors import TrackerError
 from tracker.models import Evidence
 
 _CHUNK = 1 << 20
+# "www.mofa.go.kr/..." typed without its scheme: say so rather than "no such file".
+_WEB_ADDRESS = re.compile(r"^(www\.|[\w-]+\.(go\.kr|gov|org|com|net|int)(/|$))", re.IGNORECASE)
 
 
 class EvidenceRefused(TrackerError):
@@ -54,7 +57,8 @@ def _check_one(value: str, *, max_bytes: int) -> EvidenceItem:
         )
     path = Path(value).expanduser()
     if not path.exists():
-        raise EvidenceRefused(f"evidence file {value} does not exist")
+        hint = f" (a link? write https://{value})" if _WEB_ADDRESS.match(value) else ""
+        raise EvidenceRefused(f"evidence file {value} does not exist{hint}")
     if not path.is_file():
         raise EvidenceRefused(f"evidence {value} is not a file")
     size = path.stat().st_size

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from tracker.errors import TrackerError
+from tracker.errors import NotFound, TrackerError
 from tracker.models import (
     Agreement,
     ChangeRecord,
@@ -27,8 +27,11 @@ class OwnerRefused(TrackerError):
     """An assignment or handover that cannot be made."""
 
 
-def find_division(name: str, *, session: Session, ministry: str | None = None) -> Division:
-    """The division called `name` (within `ministry` when given); created when new."""
+def find_division(
+    name: str, *, session: Session, ministry: str | None = None, create: bool = False
+) -> Division:
+    """The division called `name` (within `ministry` when given); with `create`, a new one is
+    added, otherwise an unknown name is refused (a typo must not found a division)."""
     query = select(Division).where(Division.name == name.strip())
     if ministry is not None:
         query = query.where(Division.ministry == ministry.strip())
@@ -40,6 +43,9 @@ def find_division(name: str, *, session: Session, ministry: str | None = None) -
         )
     if found:
         return found[0]
+    if not create:
+        known = ", ".join(session.exec(select(Division.name).order_by(col(Division.name))).all())
+        raise NotFound(f"no division {name!r} (known: {known or 'none yet'})")
     division = Division(name=name.strip(), ministry=(ministry or "").strip())
     session.add(division)
     session.flush()
@@ -59,7 +65,7 @@ def add_officer(
             raise OwnerRefused(f"an officer with e-mail {email} already exists")
     officer = Officer.model_validate(data, update={"email": email, "name": data.name.strip()})
     if division is not None:
-        officer.division_id = find_division(division, session=session).id
+        officer.division_id = find_division(division, session=session, create=True).id
     session.add(officer)
     session.flush()
     assert officer.id is not None

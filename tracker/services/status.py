@@ -7,9 +7,11 @@ bumps the commitment's version: an update made against an older version is refus
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
@@ -27,8 +29,11 @@ from tracker.models import (
     StatusUpdatePublic,
     utcnow,
 )
-from tracker.services.evidence import check_evidence, store_evidence
+from tracker.services.evidence import EvidenceItem, check_evidence, store_evidence
 from tracker.services.policy import FollowUpPolicy
+from tracker.text import shorten
+
+T = TypeVar("T")
 
 
 class Conflict(TrackerError):
@@ -41,7 +46,13 @@ class UpdateRefused(TrackerError):
     """A status update that breaks a rule (date, correction target)."""
 
 
-def check_version(commitment: Commitment, expected: int | None, *, session: Session) -> None:
+def check_version(
+    commitment: Commitment,
+    expected: int | None,
+    *,
+    session: Session,
+    policy: FollowUpPolicy | None = None,
+) -> None:
     """Lock the commitment for this transaction and refuse, naming the newer change, when
     `expected` is not its version.
 
@@ -52,18 +63,33 @@ def check_version(commitment: Commitment, expected: int | None, *, session: Sess
     session.refresh(commitment, with_for_update=True)
     if expected is None or expected == commitment.version:
         return
-    latest = latest_update(commitment, session=session)
-    newer = (
-        f"; latest update: {latest.as_of} {latest.author} set {latest.status!r}"
-        + (f" ({latest.narrative[:60]})" if latest.narrative else "")
-        if latest is not None
-        else ""
-    )
     raise Conflict(
         f"{describe(commitment, session=session)} changed since you read it (you had version "
-        f"{expected}, it is now {commitment.version}{newer}); nothing was saved: reload and "
-        "apply your change again"
+        f"{expected}, it is now {commitment.version}; last change: "
+        f"{last_change(commitment, session=session, policy=policy or FollowUpPolicy())}); "
+        "nothing was saved: reload and apply your change again"
     )
+
+
+def last_change(commitment: Commitment, *, session: Session, policy: FollowUpPolicy) -> str:
+    """The most recent thing that happened to `commitment`, in one phrase for a conflict."""
+    latest = session.exec(
+        select(StatusUpdate)
+        .where(StatusUpdate.commitment_id == commitment.id)
+        .order_by(col(StatusUpdate.recorded_at).desc(), col(StatusUpdate.id).desc())
+    ).first()
+    record = session.exec(
+        select(ChangeRecord)
+        .where(ChangeRecord.entity == "commitment", ChangeRecord.entity_id == commitment.id)
+        .order_by(col(ChangeRecord.at).desc(), col(ChangeRecord.id).desc())
+    ).first()
+    if record is not None and (latest is None or record.at > latest.recorded_at):
+        return f"{record.actor} {record.action}: {_change_summary(record)}"
+    if latest is not None:
+        return f"{latest.author} set {policy.label(latest.status)} as of {latest.as_of}" + (
+            f" ({shorten(latest.narrative, 60)})" if latest.narrative else ""
+        )
+    return "none recorded"
 
 
 def describe(commitment: Commitment, *, session: Session) -> str:
@@ -88,16 +114,28 @@ def record_status_update(
     update, the version, every evidence item. The caller's transaction makes it all or nothing.
     """
     today = today or policy.today()
-    status = policy.status(update.status)
     where = describe(commitment, session=session)
-    if update.as_of > today:
-        raise UpdateRefused(f"{where}: as-of date {update.as_of} is after today ({today})")
+    problems: list[TrackerError] = []
+    status = _collect(problems, lambda: policy.status(update.status))
+    problems += _date_problems(commitment, update.as_of, today=today, session=session)
     if update.corrects_id is not None:
         corrected = session.get(StatusUpdate, update.corrects_id)
         if corrected is None or corrected.commitment_id != commitment.id:
-            raise UpdateRefused(f"{where}: it has no status update {update.corrects_id}")
-    evidence = check_evidence(update.evidence, max_bytes=policy.evidence_max_bytes)
-    check_version(commitment, update.expected_version, session=session)
+            problems.append(UpdateRefused(f"it has no status update {update.corrects_id}"))
+    evidence: list[EvidenceItem] = []
+    for value in update.evidence:
+        checked = _collect(
+            problems, partial(check_evidence, [value], max_bytes=policy.evidence_max_bytes)
+        )
+        evidence += checked or []
+    if problems or status is None:
+        if len(problems) == 1:  # keep its kind: UnknownStatus, EvidenceRefused...
+            raise type(problems[0])(f"{where}: {problems[0]}")
+        raise UpdateRefused(
+            f"{where}: {len(problems)} problems; nothing was saved\n"
+            + "\n".join(f"  {problem}" for problem in problems)
+        )
+    check_version(commitment, update.expected_version, session=session, policy=policy)
 
     assert commitment.id is not None
     row = StatusUpdate(
@@ -120,6 +158,30 @@ def record_status_update(
         session.add(store_evidence(item, status_update_id=row.id, folder=policy.evidence_dir))
     session.flush()
     return row
+
+
+def _collect(problems: list[TrackerError], check: Callable[[], T]) -> T | None:
+    """Run one check; a refusal becomes a line in `problems`, so every one is reported."""
+    try:
+        return check()
+    except TrackerError as exc:
+        problems.append(exc)
+        return None
+
+
+def _date_problems(
+    commitment: Commitment, as_of: date, *, today: date, session: Session
+) -> list[TrackerError]:
+    if as_of > today:
+        return [UpdateRefused(f"as-of date {as_of} is after today ({today})")]
+    agreement = session.get(Agreement, commitment.agreement_id)
+    if agreement is not None and agreement.signed_on and as_of < agreement.signed_on:
+        return [
+            UpdateRefused(
+                f"as-of date {as_of} is before the agreement was signed ({agreement.signed_on})"
+            )
+        ]
+    return []
 
 
 def _refresh_current_status(commitment: Commitment, *, session: Session) -> None:
@@ -248,6 +310,7 @@ def _update_summary(update: StatusUpdatePublic, policy: FollowUpPolicy) -> str:
 def _change_summary(record: ChangeRecord) -> str:
     detail = record.detail
     if "summary" in detail:
-        return str(detail["summary"])
-    shown = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
+        shown = str(detail["summary"])
+    else:
+        shown = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
     return shown + (f"; {record.reason}" if record.reason else "")

@@ -1,0 +1,214 @@
+"""Reading an edited sheet: CSV (UTF-8) or XLSX records, the header check, and the changed
+rows, as typed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tracker.services.spreadsheet.columns import (
+    COLUMNS,
+    EDITABLE,
+    MAX_BYTES,
+    SHEET_TITLE,
+    SUFFIXES,
+    SpreadsheetRefused,
+)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One changed row, as typed: nothing in it is checked yet."""
+
+    where: str  # "line 5" (CSV) or "row 5" (XLSX)
+    agreement: str
+    ref: str
+    version: str
+    new_status: str
+    note: str
+    as_of: str | date
+    evidence: str
+    text: str = ""  # the commitment's text as exported: a check that the row is the one meant
+
+
+@dataclass(frozen=True)
+class Sheet:
+    path: Path
+    rows: list[SheetRow]
+    unchanged: int  # rows with nothing to apply
+    problems: list[str] = field(default_factory=list)  # rows that could not even be read
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def read_updates(path: Path, *, max_bytes: int = MAX_BYTES) -> Sheet:
+    """The rows of an edited export (CSV in UTF-8, or XLSX) that have something to apply.
+
+    A file that cannot be read as a whole (missing, too large, another encoding, another
+    header) is refused at once; problems of single rows are kept for `check_updates`.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".xlsm", ".ods", ".numbers"):
+        raise SpreadsheetRefused(
+            f"{path.name}: {suffix} files are not read; save it as .xlsx or as CSV UTF-8"
+        )
+    if suffix not in SUFFIXES:
+        raise SpreadsheetRefused(f"{path.name}: expected a .csv or .xlsx file")
+    if not path.is_file():
+        raise SpreadsheetRefused(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise SpreadsheetRefused(
+            f"{path.name} is {size:,} bytes; the limit for a sheet is {max_bytes:,}"
+        )
+    if size == 0:
+        raise SpreadsheetRefused(f"{path.name} is empty")
+    records = _csv_records(path) if suffix == ".csv" else _xlsx_records(path)
+    return _sheet(path, records)
+
+
+def _csv_records(path: Path) -> Iterator[tuple[str, list[Any]]]:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpreadsheetRefused(
+            f"{path.name} is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or .xlsx"
+        )
+    if b"\x00" in data:
+        raise SpreadsheetRefused(f"{path.name} is not a CSV file (it holds binary data)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpreadsheetRefused(_not_utf8(path.name, data)) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for number, cells in enumerate(reader, start=1):
+            where = f"line {start}" + (f" (spreadsheet row {number})" if start != number else "")
+            yield where, cells
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise SpreadsheetRefused(
+            f"{path.name}: line {reader.line_num}: not valid CSV ({exc})"
+        ) from None
+
+
+def _not_utf8(name: str, data: bytes) -> str:
+    try:
+        data.decode("cp949")
+    except UnicodeDecodeError:
+        looks = "it is not UTF-8"
+    else:
+        looks = "it looks like CP949/EUC-KR, Excel's plain 'CSV (쉼표로 분리)'"
+    return (
+        f"{name} is not in UTF-8 ({looks}); in Excel choose Save As > "
+        "'CSV UTF-8 (쉼표로 분리)' (CSV UTF-8), or save it as .xlsx, and import that"
+    )
+
+
+def _xlsx_records(path: Path) -> Iterator[tuple[str, list[Any]]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise SpreadsheetRefused(
+            f"{path.name} is not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+        ) from None
+    try:
+        names = workbook.sheetnames
+        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in names else workbook.worksheets[0]
+        if isinstance(sheet, ReadOnlyWorksheet):
+            sheet.reset_dimensions()  # some programs record a wrong used range: read every row
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield f"row {number}", list(values)
+    finally:
+        workbook.close()
+
+
+def _sheet(path: Path, records: Iterable[tuple[str, list[Any]]]) -> Sheet:
+    iterator = iter(records)
+    header_record = next(iterator, None)
+    if header_record is None:
+        raise SpreadsheetRefused(f"{path.name} is empty")
+    positions = _header(path.name, header_record[1])
+    width = len(positions)
+    rows: list[SheetRow] = []
+    problems: list[str] = []
+    unchanged = 0
+    for where, cells in iterator:
+        extra = [value for value in cells[width:] if _text(value)]
+        if extra:
+            shown = ", ".join(repr(_text(value)) for value in extra[:3])
+            problems.append(f"{where}: values beyond the header's {width} columns: {shown}")
+            continue
+        values = {
+            name: cells[index] if index < len(cells) else None for name, index in positions.items()
+        }
+        if not any(_text(values[name]) for name in EDITABLE):
+            if any(_text(value) for value in cells):
+                unchanged += 1
+            continue
+        as_of = values["as_of"]
+        rows.append(
+            SheetRow(
+                where=where,
+                agreement=_text(values["agreement"]),
+                ref=_text(values["ref"]),
+                version=_text(values["version"]),
+                new_status=_text(values["new_status"]),
+                note=_text(values["note"]),
+                as_of=as_of if isinstance(as_of, date) else _text(as_of),
+                evidence=_text(values["evidence"]),
+                text=_text(values["text"]),
+            )
+        )
+    return Sheet(path=path, rows=rows, unchanged=unchanged, problems=problems)
+
+
+def _header(name: str, cells: list[Any]) -> dict[str, int]:
+    """Column key -> index; the header must name every column once and nothing else."""
+    while cells and not _text(cells[-1]):
+        cells = cells[:-1]
+    keys = [_text(cell).lower() for cell in cells]
+    missing = [column for column in COLUMNS if column not in keys]
+    extra = [key or f"(blank, column {i})" for i, key in enumerate(keys, 1) if key not in COLUMNS]
+    repeated = sorted({key for key in keys if key in COLUMNS and keys.count(key) > 1})
+    if missing or extra or repeated:
+        parts = []
+        if extra:
+            parts.append(f"unknown column{'s' if len(extra) > 1 else ''} {', '.join(extra)}")
+        if missing:
+            parts.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        if repeated:
+            parts.append(f"repeated column{'s' if len(repeated) > 1 else ''} {', '.join(repeated)}")
+        hint = ""
+        if len(keys) == 1 and (";" in keys[0] or "\t" in keys[0]):
+            hint = " (the columns must be separated by commas)"
+        raise SpreadsheetRefused(
+            f"{name}: the header is not the export's: {'; '.join(parts)}{hint}; the first row "
+            f"must be exactly: {', '.join(COLUMNS)}"
+        )
+    return {key: keys.index(key) for key in COLUMNS}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
