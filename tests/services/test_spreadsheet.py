@@ -441,7 +441,7 @@ def test_a_row_for_a_commitment_someone_updated_since_the_export_is_refused(
     (problem,) = error.problems
     assert problem.startswith(
         f"line {line_of(path, '7.3')}: kr-ca-2025:7.3 changed since the export (the sheet has "
-        "version 1, it is now 2; last change: 김민수 set 'in_progress' as of 2025-11-25"
+        "version 1, it is now 2; last change: 김민수 set 진행 중 as of 2025-11-25"
     )
     assert problem.endswith("export again and re-enter this row")
     assert error.exit_code == 3

@@ -15,9 +15,7 @@ from tracker.config import ProgressStatus
 from tracker.domain import UpdateSource
 from tracker.errors import NotFound, TrackerError
 from tracker.models import (
-    ChangeRecord,
     Commitment,
-    StatusUpdate,
     StatusUpdateCreate,
 )
 from tracker.services.evidence import EvidenceRefused, check_evidence
@@ -25,7 +23,7 @@ from tracker.services.lookup import find_agreement
 from tracker.services.policy import FollowUpPolicy, UnknownStatus
 from tracker.services.spreadsheet.columns import SheetRefused
 from tracker.services.spreadsheet.reading import Sheet, SheetRow
-from tracker.services.status import latest_update, record_status_update
+from tracker.services.status import last_change, latest_update, record_status_update
 from tracker.text import fold_whitespace
 
 
@@ -101,7 +99,9 @@ def check_updates(
                     f"the text is not that of {reference}: was the ref changed (Excel turns "
                     "a CSV's 7.10 into 7.1)? keep agreement, ref, version and text as exported"
                 )
-            version_problem = _version_problem(row.version, commitment, session=session)
+            version_problem = _version_problem(
+                row.version, commitment, session=session, policy=policy
+            )
             if version_problem:
                 row_problems.append(f"{reference} {version_problem}")
                 conflicts += version_problem.startswith("changed")
@@ -233,7 +233,9 @@ def _same_text(typed: str, stored: str) -> bool:
     return typed == expected or (typed.startswith("'") and typed[1:] == expected)
 
 
-def _version_problem(text: str, commitment: Commitment, *, session: Session) -> str:
+def _version_problem(
+    text: str, commitment: Commitment, *, session: Session, policy: FollowUpPolicy
+) -> str:
     if not text.isdigit():
         shown = repr(text) if text else "blank"
         return f"has version {shown}; the version column must stay as exported (a number)"
@@ -241,31 +243,10 @@ def _version_problem(text: str, commitment: Commitment, *, session: Session) -> 
         return ""
     return (
         f"changed since the export (the sheet has version {int(text)}, it is now "
-        f"{commitment.version}{_last_change(commitment, session=session)}); export again and "
-        "re-enter this row"
+        f"{commitment.version}; last change: "
+        f"{last_change(commitment, session=session, policy=policy)}); "
+        "export again and re-enter this row"
     )
-
-
-def _last_change(commitment: Commitment, *, session: Session) -> str:
-    """Who changed `commitment` last, and how: its latest status update or recorded change."""
-    update = session.exec(
-        select(StatusUpdate)
-        .where(StatusUpdate.commitment_id == commitment.id)
-        .order_by(col(StatusUpdate.recorded_at).desc(), col(StatusUpdate.id).desc())
-    ).first()
-    record = session.exec(
-        select(ChangeRecord)
-        .where(ChangeRecord.entity == "commitment", ChangeRecord.entity_id == commitment.id)
-        .order_by(col(ChangeRecord.at).desc(), col(ChangeRecord.id).desc())
-    ).first()
-    if record is not None and (update is None or record.at > update.recorded_at):
-        return f"; last change: {record.action} by {record.actor} on {record.at.date()}"
-    if update is not None:
-        return (
-            f"; last change: {update.author} set {update.status!r} as of {update.as_of}, "
-            f"recorded {update.recorded_at.date()}"
-        )
-    return ""
 
 
 def _as_of(value: str | date, *, today: date) -> tuple[date | None, str]:
