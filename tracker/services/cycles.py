@@ -22,7 +22,6 @@ from tracker.models import (
     Agreement,
     Assessment,
     AssessmentPublic,
-    ChangeRecord,
     Commitment,
     Mechanism,
     Meeting,
@@ -32,6 +31,7 @@ from tracker.models import (
     ReviewCyclePublic,
     utcnow,
 )
+from tracker.services.changes import record_change
 from tracker.services.status import check_version, describe, save_commitment
 
 CADENCE_MONTHS = {Cadence.BIENNIAL: 24, Cadence.ANNUAL: 12}
@@ -90,7 +90,9 @@ def add_meeting(
     except IntegrityError:
         raise MeetingRefused(f"{mechanism.name} already has a meeting on {data.held_on}") from None
     assert meeting.id is not None
-    _record(session, "meeting", meeting.id, "added", actor, _meeting_summary(mechanism, meeting))
+    record_change(
+        session, "meeting", meeting.id, "added", actor, _meeting_summary(mechanism, meeting)
+    )
     if not meeting.planned:
         roll_cycles_over(meeting, session=session, actor=actor)
     return meeting
@@ -120,7 +122,7 @@ def update_meeting(
         raise MeetingRefused(f"that mechanism already has a meeting on {held_on}") from None
     mechanism = session.get(Mechanism, meeting.mechanism_id)
     assert mechanism is not None and meeting.id is not None
-    _record(
+    record_change(
         session,
         "meeting",
         meeting.id,
@@ -421,7 +423,7 @@ def roll_cycles_over(meeting: Meeting, *, session: Session, actor: str) -> list[
         session.flush()
         following = open_cycle(agreement, session=session)
         assert agreement.id is not None
-        _record(
+        record_change(
             session,
             "agreement",
             agreement.id,
@@ -548,7 +550,7 @@ def assess(
     # Assessing is a change to the commitment: it moves the version on like any other edit.
     save_commitment(commitment, session=session)
     assert commitment.id is not None
-    _record(
+    record_change(
         session,
         "commitment",
         commitment.id,
@@ -599,16 +601,3 @@ def _meeting_summary(mechanism: Mechanism, meeting: Meeting) -> dict[str, object
         "held_on": meeting.held_on.isoformat(),
         "planned": meeting.planned,
     }
-
-
-def _record(
-    session: Session,
-    entity: str,
-    entity_id: int,
-    action: str,
-    actor: str,
-    detail: dict[str, object],
-) -> None:
-    session.add(
-        ChangeRecord(actor=actor, entity=entity, entity_id=entity_id, action=action, detail=detail)
-    )

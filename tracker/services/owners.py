@@ -13,13 +13,13 @@ from sqlmodel import Session, col, select
 from tracker.errors import NotFound, TrackerError
 from tracker.models import (
     Agreement,
-    ChangeRecord,
     Commitment,
     Division,
     Officer,
     OfficerCreate,
     OfficerPublic,
 )
+from tracker.services.changes import record_change
 from tracker.services.status import check_version, save_commitment
 
 
@@ -69,7 +69,7 @@ def add_officer(
     session.add(officer)
     session.flush()
     assert officer.id is not None
-    _record(session, "officer", officer.id, "added", actor, {"name": officer.name})
+    record_change(session, "officer", officer.id, "added", actor, {"name": officer.name})
     return officer
 
 
@@ -127,7 +127,7 @@ def assign_owner(
     assert commitment.id is not None
     changed = {k: {"from": before[k], "to": after[k]} for k in after if after[k] != before[k]}
     summary = "; ".join(f"{k}: {v['from'] or '-'} → {v['to'] or '-'}" for k, v in changed.items())
-    _record(
+    record_change(
         session,
         "commitment",
         commitment.id,
@@ -179,7 +179,7 @@ def handover(
             commitment.division_id = taker.division_id
         save_commitment(commitment, session=session)
         assert commitment.id is not None
-        _record(
+        record_change(
             session,
             "commitment",
             commitment.id,
@@ -193,7 +193,9 @@ def handover(
         desk.desk_officer_id = taker.id
         session.add(desk)
         assert desk.id is not None
-        _record(session, "agreement", desk.id, "handover", actor, {"summary": summary}, reason)
+        record_change(
+            session, "agreement", desk.id, "handover", actor, {"summary": summary}, reason
+        )
     session.flush()
     return Handover(commitments=len(moved), agreements=len(desks))
 
@@ -207,24 +209,3 @@ def _owner_state(commitment: Commitment, *, session: Session) -> dict[str, str]:
         "lead_agency": commitment.lead_agency,
         "supporting_agencies": commitment.supporting_agencies,
     }
-
-
-def _record(
-    session: Session,
-    entity: str,
-    entity_id: int,
-    action: str,
-    actor: str,
-    detail: dict[str, object],
-    reason: str = "",
-) -> None:
-    session.add(
-        ChangeRecord(
-            actor=actor,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            detail=detail,
-            reason=reason,
-        )
-    )
