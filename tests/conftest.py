@@ -21,6 +21,7 @@ from tracker.db import make_engine
 from tracker.schema import upgrade_database
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+TEMPLATES = (Path(__file__).parents[1] / "templates").as_posix()
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +54,10 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 def config_file(tmp_path: Path, database_url: str) -> Path:
     (tmp_path / "var").mkdir(exist_ok=True)
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\nurl = "{database_url}"\n', encoding="utf-8")
+    path.write_text(
+        f'[database]\nurl = "{database_url}"\n[paths]\ntemplates = "{TEMPLATES}"\n',
+        encoding="utf-8",
+    )
     return path
 
 

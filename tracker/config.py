@@ -156,6 +156,13 @@ class EvidenceSettings(_Section):
     max_bytes: int = Field(default=20_000_000, gt=0)
 
 
+class ReportSettings(_Section):
+    classification: str = Field(default="", max_length=100)
+    override_templates: Path | None = None
+    time_limit_seconds: float = Field(default=120.0, gt=0)
+    memory_mb: int = Field(default=1536, ge=256)
+
+
 class AttentionSettings(_Section):
     stale_days: int = Field(default=90, gt=0)
     due_days: int = Field(default=60, gt=0)
@@ -185,6 +192,7 @@ class Settings(BaseSettings):
     progress: ProgressSettings = ProgressSettings()
     evidence: EvidenceSettings = EvidenceSettings()
     attention: AttentionSettings = AttentionSettings()
+    reports: ReportSettings = ReportSettings()
     web: WebSettings = WebSettings()
 
     @classmethod

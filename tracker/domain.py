@@ -106,3 +106,8 @@ class Attention(StrEnum):
     DUE = "due"  # a meeting that reviews it is within attention.due_days
     UNOWNED = "unowned"  # no officer, or the officer has left
     STALLED = "stalled"  # its progress status is flagged stalled
+
+
+class ReportKind(StrEnum):
+    REVIEW = "review"  # the biennial review report of one agreement for one cycle
+    BRIEF = "brief"  # a pre-meeting brief for one mechanism meeting

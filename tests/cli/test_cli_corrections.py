@@ -14,7 +14,7 @@ KEY = "kr-ca-2025"
 def test_an_officer_splits_untracks_and_links_then_sees_the_result(
     cli: Cli, engine: Engine
 ) -> None:
-    assert cli("demo").exit_code == 0
+    assert cli("demo", "--no-report").exit_code == 0
     split = cli("commitments", "split", "9.2", "-a", KEY, "--at", "공동 개발", "--by", "정진우")
     assert split.exit_code == 0, split.output
     assert "9.2b (tracked): 공동 개발" in split.stdout
@@ -30,7 +30,7 @@ def test_an_officer_splits_untracks_and_links_then_sees_the_result(
 
 
 def test_a_refused_correction_is_one_line_and_changes_nothing(cli: Cli, engine: Engine) -> None:
-    assert cli("demo").exit_code == 0
+    assert cli("demo", "--no-report").exit_code == 0
     before = cli("commitments", "list", "--agreement", KEY, "--json").stdout
     result = cli("commitments", "merge", "7.1", "7.3", "-a", KEY)
     assert result.exit_code == 1

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.conftest import Cli
 
 
-def test_demo_sets_up_a_fresh_installation_and_lists_it(cli: Cli) -> None:
+def test_demo_sets_up_a_fresh_installation_and_ends_with_the_review_reports_path(
+    cli: Cli, tmp_path: Path
+) -> None:
     result = cli("demo")
     assert result.exit_code == 0, result.output
     assert "schema: empty -> " in result.stdout
+    last = result.stdout.strip().splitlines()[-1]
+    path = Path(last.split(" (")[0])
+    assert path.is_relative_to(tmp_path / "reports" / "kr-ca-2025")
+    assert path.name.endswith("_review-cycle-01_ko_v01.pdf")
+    assert path.read_bytes().startswith(b"%PDF")
 
 
 def test_bench_prints_one_figure_per_line(cli: Cli) -> None:

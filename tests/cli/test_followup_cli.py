@@ -71,7 +71,7 @@ def evidence_files(tmp_path: Path) -> list[Path]:
 
 
 def demo(cli: Cli) -> None:
-    ok(cli("demo"))
+    ok(cli("demo", "--no-report"))
 
 
 # Status updates and history

@@ -93,7 +93,7 @@ def test_before_any_meeting_the_next_2plus2_is_projected_from_the_signing(
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         assert meetings(cli) == [("2027-10-30", TWO_PLUS_TWO, "estimated")]
         table = ok(cli("cycles", "list", "-a", KEY)).stdout.splitlines()
         assert table[0].split() == ["cycle", "from", "to", "state"]
@@ -120,7 +120,7 @@ def test_before_any_meeting_the_next_2plus2_is_projected_from_the_signing(
 
 def test_planned_and_held_meetings_are_listed(cli: Cli, engine: Engine) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         result = ok(
             cli(
                 "meetings",
@@ -164,7 +164,7 @@ def test_a_held_dialogue_or_an_earlier_2plus2_leaves_the_cycles_alone(
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         # The policy dialogue reviews, but reports to the 2+2: only the 2+2 bounds cycles.
         add_meeting(cli, DIALOGUE, "--date", "2026-06-02", "--held")
         # The first 2+2 (November 2024) came before the partnership was signed.
@@ -176,7 +176,7 @@ def test_meetings_that_cannot_be_recorded_are_refused_and_nothing_is_written(
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         first = add_meeting(cli, "2+2", "--date", "2027-06-10", "--place", "오타와")
         before = ok(cli("meetings", "list", "--json")).stdout
 
@@ -208,7 +208,7 @@ def test_setting_the_real_date_then_marking_held_rolls_the_cycle_over(
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         planned = add_meeting(cli, "2+2", "--date", "2026-12-20")
         result = ok(
             cli("meetings", "update", str(planned), "--date", "2027-01-14", "--place", "서울")
@@ -249,7 +249,7 @@ def test_a_new_cycle_starts_blank_while_statuses_and_old_assessments_stay(
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         ok(cli("status", "set", f"{KEY}:7.3", "-s", "in_progress", "-n", "1차 협의 개최"))
         ok(cli("assess", f"{KEY}:7.3", "--score", "+1", "--rationale", "공동연습 2회 실시"))
         ok(cli("assess", f"{KEY}:7.1", "--score", "0", "--rationale", "협의 개시"))
@@ -310,7 +310,7 @@ def test_a_new_cycle_starts_blank_while_statuses_and_old_assessments_stay(
 
 def test_each_held_2plus2_closes_one_cycle(cli: Cli, engine: Engine) -> None:
     with on(date(2029, 3, 1)):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         add_meeting(cli, "2+2", "--date", "2026-11-20", "--held")
         add_meeting(cli, "2+2", "--date", "2028-11-09", "--held")
         assert spans(cli) == [
@@ -332,7 +332,7 @@ def test_a_2plus2_planned_within_due_days_makes_tracked_commitments_due(
     cli: Cli, engine: Engine, config_file: Path
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         ok(cli("status", "set", f"{KEY}:9.1", "-s", "achieved"))
         assert listed(cli, "--due") == []
         add_meeting(cli, "2+2", "--date", str(TODAY + timedelta(days=45)))
@@ -353,7 +353,7 @@ def test_a_planned_policy_dialogue_makes_the_commitments_it_reviews_due(
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         add_meeting(cli, DIALOGUE, "--date", str(TODAY + timedelta(days=19)), "--place", "서울")
         assert len(listed(cli, "--due", "--tracked")) == TRACKED
         assert listed(cli, "--due", "--untracked") == []
@@ -363,7 +363,7 @@ def test_the_projected_2plus2_makes_commitments_due_when_it_comes_near(
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
     with on(date(2027, 8, 30)):  # 61 days before the projected 2027-10-30
         assert listed(cli, "--due") == []
     with on(date(2027, 9, 1)):
@@ -385,7 +385,7 @@ def test_correcting_the_date_of_a_held_2plus2_moves_the_cycle_boundary(
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         held = add_meeting(cli, "2+2", "--date", "2026-11-20", "--held", "--place", "오타와")
         ok(cli("meetings", "update", str(held), "--date", "2026-11-18"))
         assert held_days(cli) == {"2026-11-18"}
@@ -401,7 +401,7 @@ def test_a_held_2plus2_set_back_to_planned_does_not_leave_a_cycle_closed_on_noth
     cli: Cli, engine: Engine
 ) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         held = add_meeting(cli, "2+2", "--date", "2026-11-20", "--held")
         cli("meetings", "update", str(held), "--planned", "--date", "2027-02-01")
         # Refused, or the cycle reopened: either way every closed cycle ends on a held 2+2.
@@ -412,7 +412,7 @@ def test_a_held_2plus2_set_back_to_planned_does_not_leave_a_cycle_closed_on_noth
 
 def test_a_2plus2_recorded_late_still_bounds_its_cycle(cli: Cli, engine: Engine) -> None:
     with on(TODAY):
-        ok(cli("demo"))
+        ok(cli("demo", "--no-report"))
         add_meeting(cli, "2+2", "--date", "2026-11-20", "--held")
         late = cli("meetings", "add", "2+2", "--date", "2026-05-01", "--held")
         # Refused, or the cycles split at it: either way no held 2+2 lies inside a cycle.

@@ -16,6 +16,7 @@ from tracker.cli import (
     maintenance,
     meetings,
     officers,
+    reports,
     setup,
     spreadsheet,
 )
@@ -71,6 +72,7 @@ followup.register(app)
 meetings.register(app)
 officers.register(app)
 spreadsheet.register(app)
+reports.register(app)
 maintenance.register(app)
 
 

@@ -12,21 +12,29 @@ from tracker.bench import run_benchmarks
 from tracker.cli.base import TrackerTyper, runtime_of, writing
 from tracker.cli.importing import catalog_for, print_split
 from tracker.cli.listing import agreements_list
+from tracker.cli.reports import review
 from tracker.cli.setup import init
 from tracker.db import check_connection, make_engine
 from tracker.importer import parse_agreement
 from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
 
 
-def demo(ctx: typer.Context) -> None:
-    """Set up the database, import the seed agreement shipped with tracker, and show its split.
+def demo(
+    ctx: typer.Context,
+    report: Annotated[
+        bool, typer.Option("--report/--no-report", help="Also build the review report (PDF).")
+    ] = True,
+) -> None:
+    """Set up the database, import the seed agreement shipped with tracker, show its split, and
+    build its review report for the current cycle.
 
     The seed is the portal record of the Korea-Canada security and defence partnership
-    (2025-10-30). Running the demo again changes nothing.
+    (2025-10-30). Running the demo again imports nothing new; the report gets a new version.
 
     \b
     Example:
       tracker demo
+      tracker demo --no-report
     """
     init(ctx)
     runtime = runtime_of(ctx)
@@ -41,6 +49,10 @@ def demo(ctx: typer.Context) -> None:
         typer.echo(f"{outcome.outcome}: {outcome.key}")
     typer.echo("")
     agreements_list(ctx)
+    if report:
+        typer.echo("")
+        typer.echo("review report of the current cycle:")
+        review(ctx, agreement=outcome.key, by="demo")
 
 
 def bench(

@@ -49,6 +49,7 @@ from tracker.models.organization import (
     OfficerPublic,
     OfficerUpdate,
 )
+from tracker.models.report import Report, ReportPublic
 
 __all__ = [
     "Agreement",
@@ -83,6 +84,8 @@ __all__ = [
     "OfficerCreate",
     "OfficerPublic",
     "OfficerUpdate",
+    "Report",
+    "ReportPublic",
     "ReviewCycle",
     "ReviewCyclePublic",
     "Section",

@@ -29,6 +29,7 @@ class RollupRow:
     by_status: dict[str, int] = field(default_factory=dict)
     assessed: int = 0
     score_sum: int = 0
+    scores: Counter[int] = field(default_factory=Counter)  # +1, 0, -1 → how many
     attention: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -47,13 +48,15 @@ def rollup(
     policy: FollowUpPolicy,
     by: Grouping,
     agreement: str | None = None,
+    cycle_id: int | None = None,
 ) -> list[RollupRow]:
     """One row per group, in first-seen document order, and a last row "total"; a commitment
-    linked to several mechanisms counts under each, but once in the total."""
+    linked to several mechanisms counts under each, but once in the total. Scores are those of
+    each agreement's open cycle, or of `cycle_id`."""
     commitments = list_commitments(
         session=session, policy=policy, where=CommitmentFilter(agreement=agreement, tracked=True)
     )
-    scores = _open_cycle_scores(session, [c.id for c in commitments])
+    scores = _cycle_scores(session, [c.id for c in commitments], cycle_id)
     sections = (
         _section_titles(session, [c.id for c in commitments]) if by is Grouping.SECTION else {}
     )
@@ -77,6 +80,7 @@ def _count(row: RollupRow, commitment: CommitmentPublic, score: int | None) -> N
     if score is not None:
         row.assessed += 1
         row.score_sum += score
+        row.scores[score] += 1
     row.attention.update(commitment.attention)
 
 
@@ -92,15 +96,18 @@ def _groups(commitment: CommitmentPublic, by: Grouping, sections: dict[int, str]
     return [commitment.division or "-"]
 
 
-def _open_cycle_scores(session: Session, ids: list[int]) -> dict[int, int]:
+def _cycle_scores(session: Session, ids: list[int], cycle_id: int | None) -> dict[int, int]:
     if not ids:
         return {}
+    in_cycle = (
+        col(ReviewCycle.ends_on).is_(None) if cycle_id is None else col(ReviewCycle.id) == cycle_id
+    )
     rows = session.exec(
         select(Assessment.commitment_id, Assessment.score)
         .join(ReviewCycle, col(ReviewCycle.id) == Assessment.cycle_id)
         .where(
             col(Assessment.commitment_id).in_(ids),
-            col(ReviewCycle.ends_on).is_(None),
+            in_cycle,
             col(Assessment.score).is_not(None),
         )
     ).all()

@@ -1,0 +1,560 @@
+"""Build what a report shows from the services: counts, attention, mechanisms, clause by clause,
+and what changed since the previous report. Read-only: call it in a read session."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from tracker.domain import Language, ReportKind, Score
+from tracker.models import (
+    Agreement,
+    Assessment,
+    Clause,
+    Commitment,
+    CommitmentMechanism,
+    CommitmentPublic,
+    Division,
+    Evidence,
+    Mechanism,
+    Meeting,
+    Officer,
+    Report,
+    ReviewCycle,
+    Section,
+    StatusUpdate,
+)
+from tracker.reports.labels import labels_for
+from tracker.reports.views import (
+    AnnexClause,
+    AttentionItem,
+    BriefView,
+    ClauseView,
+    CommitmentView,
+    Count,
+    Cover,
+    GroupCounts,
+    MechanismView,
+    MeetingView,
+    ReviewReportView,
+    SectionView,
+)
+from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.cycles import NextMeeting, cycle_end, cycle_mechanism, next_meeting
+from tracker.services.policy import FollowUpPolicy
+from tracker.services.rollups import Grouping, RollupRow, rollup
+from tracker.text import shorten
+
+SCORE_KEYS = {Score.FULL: "full", Score.PARTIAL: "partial", Score.NONE: "none"}
+
+
+def review_report(
+    agreement: Agreement,
+    cycle: ReviewCycle,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    language: str,
+    classification: str,
+    today: date,
+) -> ReviewReportView:
+    labels = labels_for(language)
+    previous = previous_report(agreement, session=session)
+    commitments = list_commitments(
+        session=session,
+        policy=policy,
+        where=CommitmentFilter(agreement=agreement.key, tracked=True),
+    )
+    views = _commitment_views(
+        commitments,
+        session=session,
+        policy=policy,
+        labels=labels,
+        cycle_ids={agreement.id: cycle.id},
+        previous=previous.snapshot if previous else None,
+    )
+    by_id = {c.id: v for c, v in zip(commitments, views, strict=True)}
+    end = cycle_end(cycle, agreement, session=session)
+    bounding = cycle_mechanism(agreement, session=session)
+    meeting = _meeting_view(bounding, end, session=session) if bounding else None
+    sections = _sections(agreement, by_id, session=session)
+    rollups = {
+        by: rollup(
+            session=session, policy=policy, by=by, agreement=agreement.key, cycle_id=cycle.id
+        )
+        for by in (Grouping.AGREEMENT, Grouping.SECTION, Grouping.MECHANISM)
+    }
+    total = rollups[Grouping.AGREEMENT][-1]
+    return ReviewReportView(
+        language=language,
+        labels=labels,
+        cover=Cover(
+            title=labels["report.review_title"].format(agreement=agreement.title),
+            agreement_title=agreement.title,
+            counterpart=_counterpart(agreement),
+            signed_on=agreement.signed_on,
+            signed_at=agreement.place,
+            meeting=meeting,
+            cycle_label=_cycle_label(cycle, end, labels),
+            prepared_by=_prepared_by(agreement, session=session),
+            prepared_on=today,
+            classification=classification,
+        ),
+        running_title=agreement.title,
+        status_counts=_status_counts(total, policy, language),
+        score_counts=_score_counts(total, labels),
+        by_section=[
+            _group(row, policy, language, labels, name=row.group.split(" › ", 1)[-1])
+            for row in rollups[Grouping.SECTION][:-1]
+        ],
+        by_mechanism=[
+            _group(row, policy, language, labels) for row in rollups[Grouping.MECHANISM][:-1]
+        ],
+        attention=_attention(views, labels)
+        + _planned_mechanisms(agreement, session=session, labels=labels),
+        mechanisms=_mechanisms(agreement, session=session, labels=labels, today=today),
+        sections=sections,
+        annex=_annex(agreement, session=session),
+        previous_report_on=(
+            previous.generated_at.astimezone(policy.timezone).date() if previous else None
+        ),
+        tracked_total=len(views),
+    )
+
+
+def brief_report(
+    mechanism: Mechanism,
+    meeting: Meeting,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    language: str,
+    classification: str,
+    today: date,
+) -> BriefView:
+    """The commitments `mechanism` follows (named or reviewing), across every agreement."""
+    labels = labels_for(language)
+    commitments = list_commitments(
+        session=session,
+        policy=policy,
+        where=CommitmentFilter(mechanism=str(mechanism.id), tracked=True),
+    )
+    agreements = {
+        a.id: a
+        for a in session.exec(
+            select(Agreement).where(col(Agreement.id).in_({c.agreement_id for c in commitments}))
+        ).all()
+    }
+    open_cycles = dict(
+        session.exec(
+            select(ReviewCycle.agreement_id, ReviewCycle.id).where(
+                col(ReviewCycle.agreement_id).in_(list(agreements)),
+                col(ReviewCycle.ends_on).is_(None),
+            )
+        ).all()
+    )
+    views = _commitment_views(
+        commitments,
+        session=session,
+        policy=policy,
+        labels=labels,
+        cycle_ids=open_cycles,
+        previous=None,
+    )
+    grouped: dict[int, list[CommitmentView]] = defaultdict(list)
+    for commitment, view in zip(commitments, views, strict=True):
+        grouped[commitment.agreement_id].append(view)
+    mechanism_rows = rollup(session=session, policy=policy, by=Grouping.MECHANISM)
+    by_agreement = [
+        _counts_of(agreements[agreement_id].key, group, policy, language, labels)
+        for agreement_id, group in grouped.items()
+    ]
+    total = next((row for row in mechanism_rows if row.group == mechanism.name), None)
+    when = meeting.held_on.isoformat()
+    return BriefView(
+        language=language,
+        labels=labels,
+        cover=Cover(
+            title=labels["report.brief_title"].format(mechanism=mechanism.name, date=when),
+            agreement_title=", ".join(a.title for a in agreements.values()),
+            counterpart=mechanism.counterpart,
+            signed_on=None,
+            signed_at="",
+            meeting=MeetingView(mechanism.name, meeting.held_on, meeting.place, meeting.title),
+            cycle_label="",
+            prepared_by=_brief_author(agreements.values(), session=session),
+            prepared_on=today,
+            classification=classification,
+        ),
+        running_title=labels["report.brief_title"].format(mechanism=mechanism.name, date=when),
+        status_counts=_status_counts(total, policy, language)
+        if total
+        else _count_views(views, policy, language)[0],
+        score_counts=_score_counts(total, labels)
+        if total
+        else _count_views(views, policy, language)[1],
+        by_agreement=by_agreement,
+        attention=_attention(views, labels),
+        agreements=[
+            (agreements[agreement_id].key, agreements[agreement_id].title, group)
+            for agreement_id, group in grouped.items()
+        ],
+    )
+
+
+def previous_report(agreement: Agreement, *, session: Session) -> Report | None:
+    return session.exec(
+        select(Report)
+        .where(Report.agreement_id == agreement.id, Report.kind == ReportKind.REVIEW)
+        .order_by(col(Report.generated_at).desc(), col(Report.id).desc())
+    ).first()
+
+
+def snapshot(views: Sequence[CommitmentView]) -> dict[str, Any]:
+    """What the next report compares against: each commitment's state as this one shows it."""
+    return {
+        f"{view.agreement_key}:{view.ref}": {
+            "status": view.status_key,
+            "status_label": view.status,
+            "score": view.score,
+            "owner": view.owner,
+            "narrative": view.narrative,
+        }
+        for view in views
+    }
+
+
+def report_views(view: ReviewReportView | BriefView) -> list[CommitmentView]:
+    if isinstance(view, ReviewReportView):
+        return [c for s in view.sections for clause in s.clauses for c in clause.commitments]
+    return [c for _, _, group in view.agreements for c in group]
+
+
+def _commitment_views(
+    commitments: list[CommitmentPublic],
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    labels: dict[str, str],
+    cycle_ids: Mapping[Any, int | None],
+    previous: dict[str, Any] | None,
+) -> list[CommitmentView]:
+    ids = [c.id for c in commitments]
+    assessments = {
+        a.commitment_id: a
+        for a in session.exec(
+            select(Assessment).where(
+                col(Assessment.commitment_id).in_(ids),
+                col(Assessment.cycle_id).in_([i for i in cycle_ids.values() if i is not None]),
+            )
+        ).all()
+    }
+    narratives = _latest_narratives(session, ids)
+    evidence = dict(
+        session.exec(
+            select(StatusUpdate.commitment_id, func.count(col(Evidence.id)))
+            .join(Evidence, col(Evidence.status_update_id) == StatusUpdate.id)
+            .where(col(StatusUpdate.commitment_id).in_(ids))
+            .group_by(col(StatusUpdate.commitment_id))
+        ).all()
+    )
+    views = []
+    for commitment in commitments:
+        assessment = assessments.get(commitment.id)
+        score = assessment.score if assessment else None
+        view = CommitmentView(
+            ref=commitment.ref,
+            agreement_key=commitment.agreement_key,
+            text=commitment.text,
+            owner=commitment.owner,
+            division=commitment.division,
+            lead_agency=commitment.lead_agency,
+            status_key=commitment.status,
+            status=commitment.status_label,
+            status_as_of=commitment.status_as_of,
+            score=score,
+            assessment=_score_label(score, labels),
+            rationale=assessment.rationale if assessment else "",
+            narrative=narratives.get(commitment.id, ""),
+            evidence_count=evidence.get(commitment.id, 0),
+            last_update=(
+                commitment.last_update_at.astimezone(policy.timezone).date()
+                if commitment.last_update_at
+                else None
+            ),
+            mechanisms=commitment.mechanisms,
+            attention=[labels[f"attention.{flag}"] for flag in commitment.attention],
+            changes=[],
+        )
+        views.append(_with_changes(view, previous, labels))
+    return views
+
+
+def _with_changes(
+    view: CommitmentView, previous: dict[str, Any] | None, labels: dict[str, str]
+) -> CommitmentView:
+    if previous is None:
+        return view
+    before = previous.get(f"{view.agreement_key}:{view.ref}")
+    if before is None:
+        view.changes.append(labels["change.new"])
+        return CommitmentView(**{**view.__dict__, "new_since_previous": True})
+    if before["status"] != view.status_key:
+        view.changes.append(
+            labels["change.status"].format(before=before["status_label"], after=view.status)
+        )
+    if before["score"] != view.score:
+        view.changes.append(
+            labels["change.assessment"].format(
+                before=_score_label(before["score"], labels), after=view.assessment
+            )
+        )
+    if before["owner"] != view.owner:
+        view.changes.append(labels["change.owner"].format(before=before["owner"], after=view.owner))
+    if before["narrative"] != view.narrative and view.narrative:
+        view.changes.append(labels["change.narrative"])
+    return view
+
+
+def _latest_narratives(session: Session, ids: list[int]) -> dict[int, str]:
+    """The narrative of each commitment's latest update that no later one corrects."""
+    corrected = select(StatusUpdate.corrects_id).where(col(StatusUpdate.corrects_id).is_not(None))
+    rows = session.exec(
+        select(StatusUpdate)
+        .where(col(StatusUpdate.commitment_id).in_(ids), col(StatusUpdate.id).not_in(corrected))
+        .order_by(col(StatusUpdate.as_of), col(StatusUpdate.recorded_at), col(StatusUpdate.id))
+    ).all()
+    return {row.commitment_id: row.narrative for row in rows}
+
+
+def _score_label(score: int | None, labels: dict[str, str]) -> str:
+    if score is None:
+        return labels["score.not_assessed"]
+    return f"{score:+d} {labels['score.' + SCORE_KEYS[Score(score)]]}".replace("+0", "0")
+
+
+def _status_counts(row: RollupRow, policy: FollowUpPolicy, language: str) -> list[Count]:
+    return [
+        Count(status.key, policy.label(status.key, Language(language)), row.by_status[status.key])
+        for status in policy.statuses
+    ]
+
+
+def _score_counts(row: RollupRow, labels: dict[str, str]) -> list[Count]:
+    return [
+        *(
+            Count(key, labels[f"score.{key}"], row.scores.get(int(score), 0))
+            for score, key in SCORE_KEYS.items()
+        ),
+        Count("not_assessed", labels["score.not_assessed"], row.total - row.assessed),
+    ]
+
+
+def _group(
+    row: RollupRow,
+    policy: FollowUpPolicy,
+    language: str,
+    labels: dict[str, str],
+    *,
+    name: str | None = None,
+) -> GroupCounts:
+    return GroupCounts(
+        name=name or row.group,
+        total=row.total,
+        statuses=_status_counts(row, policy, language),
+        scores=_score_counts(row, labels),
+        mean_score=row.mean_score,
+    )
+
+
+def _counts_of(
+    name: str,
+    views: list[CommitmentView],
+    policy: FollowUpPolicy,
+    language: str,
+    labels: dict[str, str],
+) -> GroupCounts:
+    row = RollupRow(group=name, by_status={s.key: 0 for s in policy.statuses})
+    for view in views:
+        row.total += 1
+        row.by_status[view.status_key] = row.by_status.get(view.status_key, 0) + 1
+        if view.score is not None:
+            row.assessed += 1
+            row.score_sum += view.score
+            row.scores[view.score] += 1
+    return _group(row, policy, language, labels)
+
+
+def _count_views(
+    views: list[CommitmentView], policy: FollowUpPolicy, language: str
+) -> tuple[list[Count], list[Count]]:
+    group = _counts_of("", views, policy, language, labels_for(language))
+    return group.statuses, group.scores
+
+
+def _attention(views: list[CommitmentView], labels: dict[str, str]) -> list[AttentionItem]:
+    items = []
+    for view in views:
+        reasons = list(view.attention)
+        if view.score is None:
+            reasons.append(labels["attention.not_assessed"])
+        if view.attention:  # stalled, stale, due or unowned; "not assessed" alone is in the table
+            items.append(AttentionItem(view.ref, shorten(view.text, 80), view.owner, reasons))
+    return items
+
+
+def _planned_mechanisms(
+    agreement: Agreement, *, session: Session, labels: dict[str, str]
+) -> list[AttentionItem]:
+    """Mechanisms the text plans ("will establish") that are not set up yet."""
+    linked = list(_linked_mechanism_ids(agreement, session=session))
+    rows = session.exec(
+        select(Mechanism)
+        .where(col(Mechanism.id).in_(linked), col(Mechanism.planned).is_(True))
+        .order_by(col(Mechanism.id))
+    ).all()
+    return [AttentionItem(m.name, "", "", [labels["attention.planned_mechanism"]]) for m in rows]
+
+
+def _linked_mechanism_ids(agreement: Agreement, *, session: Session) -> dict[int, int]:
+    """Mechanism id → how many tracked commitments of `agreement` it follows."""
+    rows = session.exec(
+        select(CommitmentMechanism.mechanism_id, func.count(func.distinct(Commitment.id)))
+        .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
+        .where(Commitment.agreement_id == agreement.id, col(Commitment.tracked).is_(True))
+        .group_by(col(CommitmentMechanism.mechanism_id))
+    ).all()
+    return dict(rows)
+
+
+def _mechanisms(
+    agreement: Agreement, *, session: Session, labels: dict[str, str], today: date
+) -> list[MechanismView]:
+    counts = _linked_mechanism_ids(agreement, session=session)
+    bounding = cycle_mechanism(agreement, session=session)
+    if bounding is not None and bounding.id is not None:
+        counts.setdefault(bounding.id, 0)
+    mechanisms = session.exec(
+        select(Mechanism).where(col(Mechanism.id).in_(list(counts))).order_by(col(Mechanism.id))
+    ).all()
+    names = dict(session.exec(select(Mechanism.id, Mechanism.name)).all())
+    views = []
+    for mechanism in mechanisms:
+        last = session.exec(
+            select(func.max(Meeting.held_on)).where(
+                Meeting.mechanism_id == mechanism.id,
+                col(Meeting.planned).is_(False),
+                col(Meeting.held_on) <= today,
+            )
+        ).one()
+        upcoming = next_meeting(
+            mechanism,
+            session=session,
+            after=today,
+            anchor=agreement.signed_on
+            if mechanism.id == (bounding.id if bounding else None)
+            else None,
+        )
+        views.append(
+            MechanismView(
+                name=mechanism.name,
+                kind=labels[f"kind.{mechanism.kind.value}"],
+                cadence=labels[f"cadence.{mechanism.cadence.value}"],
+                planned=mechanism.planned,
+                reports_to=names.get(mechanism.reports_to_id, "")
+                if mechanism.reports_to_id
+                else "",
+                last_meeting=last,
+                next_meeting=_meeting_view(mechanism, upcoming, session=session)
+                if upcoming
+                else None,
+                reviews=counts.get(mechanism.id or 0, 0),
+            )
+        )
+    return views
+
+
+def _meeting_view(
+    mechanism: Mechanism, upcoming: NextMeeting | None, *, session: Session
+) -> MeetingView | None:
+    if upcoming is None:
+        return None
+    recorded = session.exec(
+        select(Meeting).where(Meeting.mechanism_id == mechanism.id, Meeting.held_on == upcoming.on)
+    ).first()
+    return MeetingView(
+        mechanism=mechanism.name,
+        on=upcoming.on,
+        place=recorded.place if recorded else "",
+        title=recorded.title if recorded else "",
+        estimated=recorded is None,
+    )
+
+
+def _sections(
+    agreement: Agreement, views: dict[int, CommitmentView], *, session: Session
+) -> list[SectionView]:
+    rows = session.exec(
+        select(col(Commitment.id), col(Clause.number), col(Section.id), col(Section.title))
+        .join(Clause, col(Clause.id) == Commitment.clause_id)
+        .outerjoin(Section, col(Section.id) == Clause.section_id)
+        .where(Commitment.agreement_id == agreement.id, col(Commitment.tracked).is_(True))
+        .order_by(col(Clause.position), col(Commitment.span_start))
+    ).all()
+    sections: dict[int | None, tuple[str, dict[str, list[CommitmentView]]]] = {}
+    for commitment_id, number, section_id, title in rows:
+        if commitment_id not in views:
+            continue
+        _, clauses = sections.setdefault(section_id, (title or "", {}))
+        clauses.setdefault(number, []).append(views[commitment_id])
+    return [
+        SectionView(
+            title=title,
+            anchor=f"section-{index}",
+            clauses=[ClauseView(number, items) for number, items in clauses.items()],
+        )
+        for index, (title, clauses) in enumerate(sections.values(), start=1)
+    ]
+
+
+def _annex(agreement: Agreement, *, session: Session) -> list[AnnexClause]:
+    rows = session.exec(
+        select(Clause.number, Clause.text, Section.title)
+        .outerjoin(Section, col(Section.id) == Clause.section_id)
+        .where(Clause.agreement_id == agreement.id)
+        .order_by(col(Clause.position))
+    ).all()
+    annex, last = [], None
+    for number, text, title in rows:
+        annex.append(AnnexClause(section=title if title != last else "", number=number, text=text))
+        last = title
+    return annex
+
+
+def _counterpart(agreement: Agreement) -> str:
+    parts = [agreement.countries, agreement.foreign_body]
+    return " / ".join(dict.fromkeys(p for p in parts if p))
+
+
+def _cycle_label(cycle: ReviewCycle, end: NextMeeting | None, labels: dict[str, str]) -> str:
+    finish = "-" if end is None else end.on.isoformat()
+    if end is not None and end.estimated:
+        finish += f" {labels['estimated']}"
+    return labels["cycle.label"].format(number=cycle.number, start=cycle.starts_on, end=finish)
+
+
+def _prepared_by(agreement: Agreement, *, session: Session) -> str:
+    officer = session.get(Officer, agreement.desk_officer_id) if agreement.desk_officer_id else None
+    if officer is None:
+        return " ".join(p for p in (agreement.officer_division, agreement.officer_name) if p)
+    division = session.get(Division, officer.division_id) if officer.division_id else None
+    return " ".join(p for p in (division.name if division else "", officer.rank, officer.name) if p)
+
+
+def _brief_author(agreements: Any, *, session: Session) -> str:
+    first = next(iter(agreements), None)
+    return _prepared_by(first, session=session) if first is not None else ""

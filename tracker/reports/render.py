@@ -1,0 +1,139 @@
+"""HTML to PDF in a child process, with a time limit and a memory cap.
+
+WeasyPrint takes most of a report's time and all of its memory; a runaway layout must not take
+the scheduler or the web app down with it. The child stays warm between reports (importing
+WeasyPrint alone costs most of a second), and is killed and replaced when a report overruns.
+Only files beside the templates may be fetched: text from agreements and notes is escaped, and
+even a stray URL in a template cannot reach the network or the rest of the disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import resource
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import TrackerError
+
+
+class RenderFailed(TrackerError):
+    """The PDF could not be made: too slow, too big, or WeasyPrint failed."""
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    seconds: float  # time spent in WeasyPrint, in the child
+    peak_rss_mb: float  # the child's peak memory
+
+
+class PdfRenderer:
+    """A warm WeasyPrint child: `render(html)` returns the PDF; `close()` stops the child."""
+
+    def __init__(self, *, assets: list[Path], time_limit: float, memory_mb: int) -> None:
+        self.assets = [path.resolve() for path in assets]
+        self.time_limit = time_limit
+        self.memory_mb = memory_mb
+        self._process: Any = None
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> PdfRenderer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def render(self, html: str) -> RenderedPdf:
+        conn = self._start()
+        conn.send(html)
+        if not conn.poll(self.time_limit):
+            self._kill()
+            raise RenderFailed(
+                f"rendering took longer than {self.time_limit:g} s "
+                "(reports.time_limit_seconds); nothing was written"
+            )
+        try:
+            outcome = conn.recv()
+        except EOFError:
+            self._kill()
+            raise RenderFailed(
+                f"the rendering process died (over the {self.memory_mb} MiB memory cap, "
+                "reports.memory_mb?); nothing was written"
+            ) from None
+        if isinstance(outcome, str):
+            raise RenderFailed(f"rendering failed: {outcome}; nothing was written")
+        return RenderedPdf(*outcome)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self._conn.send(None)
+        if self._process is not None:
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+        self._process = self._conn = None
+
+    def _start(self) -> Connection:
+        if self._process is not None and self._process.is_alive() and self._conn is not None:
+            return self._conn
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve,
+            args=(child, [str(path) for path in self.assets], self.memory_mb),
+            daemon=True,
+            name="tracker-pdf",
+        )
+        self._process.start()
+        child.close()
+        self._conn = parent
+        return parent
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(timeout=5)
+        self._process = self._conn = None
+
+
+def _serve(conn: Connection, assets: list[str], memory_mb: int) -> None:
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import weasyprint
+
+    roots = [Path(folder) for folder in assets]
+
+    def fetch_assets_only(url: str) -> dict[str, Any]:
+        if url.startswith("file://"):
+            path = Path(url.removeprefix("file://")).resolve()
+            if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                fetched: dict[str, Any] = weasyprint.default_url_fetcher(url)
+                return fetched
+        raise ValueError(f"refused to fetch {url[:80]}")
+
+    base_url = roots[0].as_uri() + "/" if roots else None
+    while True:
+        html = conn.recv()
+        if html is None:
+            return
+        started = time.perf_counter()
+        try:
+            document = weasyprint.HTML(
+                string=html, base_url=base_url, url_fetcher=fetch_assets_only
+            ).render()
+            data = document.write_pdf()
+        except MemoryError:
+            conn.send(f"over the {memory_mb} MiB memory cap (reports.memory_mb)")
+            continue
+        except Exception as exc:
+            conn.send(f"{type(exc).__name__}: {exc}")
+            continue
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        conn.send((data, len(document.pages), time.perf_counter() - started, peak))

@@ -1,0 +1,238 @@
+"""Review reports and pre-meeting briefs: prepare (read), render (child process), store.
+
+Preparing reads the database and renders the HTML; rendering the PDF happens outside any
+transaction (it takes seconds); storing writes the file (temp file, then rename) and its
+registry row in one short write transaction. Every generation for the same subject is a new
+version with its own file; earlier files stay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from tracker.config import Settings
+from tracker.domain import Language, ReportKind
+from tracker.errors import NotFound, TrackerError
+from tracker.models import Agreement, Report, ReportPublic
+from tracker.reports.context import brief_report, report_views, review_report, snapshot
+from tracker.reports.render import PdfRenderer, RenderedPdf
+from tracker.reports.templating import make_environment
+from tracker.services.cycles import cycle_end, find_cycle, find_meeting
+from tracker.services.lookup import find_agreement, find_mechanism
+from tracker.services.policy import FollowUpPolicy
+
+
+class ReportRefused(TrackerError):
+    """A report that cannot be made as asked."""
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    kind: ReportKind
+    language: Language
+    subject: str  # "kr-ca-2025/cycle-1", "mechanism-3/2027-10-14"
+    folder: str  # under the reports folder
+    stem: str  # file name without version and suffix; sorts by date
+    html: str
+    snapshot: dict[str, Any]
+    agreement_id: int | None = None
+    cycle_id: int | None = None
+    meeting_id: int | None = None
+    mechanism_id: int | None = None
+
+
+def template_folders(settings: Settings) -> list[Path]:
+    """The override folder (if any) first, then the shipped templates."""
+    folders = [settings.resolve(settings.paths.templates)]
+    if settings.reports.override_templates is not None:
+        folders.insert(0, settings.resolve(settings.reports.override_templates))
+    return folders
+
+
+def make_renderer(settings: Settings) -> PdfRenderer:
+    return PdfRenderer(
+        assets=[folder / "reports" for folder in template_folders(settings)][::-1],
+        time_limit=settings.reports.time_limit_seconds,
+        memory_mb=settings.reports.memory_mb,
+    )
+
+
+def prepare_review(
+    agreement_ref: str,
+    *,
+    session: Session,
+    settings: Settings,
+    cycle: str = "current",
+    language: Language | None = None,
+    today: date | None = None,
+) -> PreparedReport:
+    policy = FollowUpPolicy.from_settings(settings)
+    today = today or policy.today()
+    language = language or settings.general.language
+    agreement = find_agreement(agreement_ref, session=session)
+    chosen = _existing_cycle(agreement, cycle, session=session)
+    view = review_report(
+        agreement,
+        chosen,
+        session=session,
+        policy=policy,
+        language=language.value,
+        classification=settings.reports.classification,
+        today=today,
+    )
+    end = cycle_end(chosen, agreement, session=session)
+    when = (end.on if end else chosen.starts_on).isoformat()
+    return PreparedReport(
+        kind=ReportKind.REVIEW,
+        language=language,
+        subject=f"{agreement.key}/cycle-{chosen.number}",
+        folder=agreement.key,
+        stem=f"{when}_review-cycle-{chosen.number:02d}_{language.value}",
+        html=_render(settings, "review.html", view),
+        snapshot=snapshot(report_views(view)),
+        agreement_id=agreement.id,
+        cycle_id=chosen.id,
+    )
+
+
+def prepare_brief(
+    mechanism_ref: str,
+    meeting_ref: str,
+    *,
+    session: Session,
+    settings: Settings,
+    language: Language | None = None,
+    today: date | None = None,
+) -> PreparedReport:
+    policy = FollowUpPolicy.from_settings(settings)
+    today = today or policy.today()
+    language = language or settings.general.language
+    mechanism = find_mechanism(mechanism_ref, session=session)
+    meeting = find_meeting(meeting_ref, session=session, mechanism=mechanism)
+    view = brief_report(
+        mechanism,
+        meeting,
+        session=session,
+        policy=policy,
+        language=language.value,
+        classification=settings.reports.classification,
+        today=today,
+    )
+    if not view.agreements:
+        raise ReportRefused(f"{mechanism.name} follows no tracked commitment; nothing to brief")
+    return PreparedReport(
+        kind=ReportKind.BRIEF,
+        language=language,
+        subject=f"mechanism-{mechanism.id}/{meeting.held_on.isoformat()}",
+        folder=f"mechanism-{mechanism.id}-{_slug(mechanism.name_en or mechanism.name)}",
+        stem=f"{meeting.held_on.isoformat()}_brief_{language.value}",
+        html=_render(settings, "brief.html", view),
+        snapshot=snapshot(report_views(view)),
+        meeting_id=meeting.id,
+        mechanism_id=mechanism.id,
+    )
+
+
+def store_report(
+    prepared: PreparedReport,
+    pdf: RenderedPdf,
+    *,
+    session: Session,
+    reports_dir: Path,
+    actor: str,
+    out: Path | None = None,
+) -> Report:
+    """Write the PDF (temp file, then rename) and record it; the file goes if the row fails."""
+    version = (
+        session.exec(
+            select(func.max(Report.version)).where(
+                Report.kind == prepared.kind,
+                Report.subject == prepared.subject,
+                Report.language == prepared.language,
+            )
+        ).one()
+        or 0
+    ) + 1
+    target = out or reports_dir / prepared.folder / f"{prepared.stem}_v{version:02d}.pdf"
+    write_atomically(target, pdf.data)
+    try:
+        report = Report(
+            kind=prepared.kind,
+            language=prepared.language,
+            agreement_id=prepared.agreement_id,
+            cycle_id=prepared.cycle_id,
+            meeting_id=prepared.meeting_id,
+            mechanism_id=prepared.mechanism_id,
+            subject=prepared.subject,
+            version=version,
+            path=_relative(target, reports_dir),
+            sha256=hashlib.sha256(pdf.data).hexdigest(),
+            size_bytes=len(pdf.data),
+            pages=pdf.pages,
+            generated_by=actor,
+            snapshot=prepared.snapshot,
+        )
+        session.add(report)
+        session.flush()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return report
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to a temp file beside `target`, then rename: never a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def list_reports(*, session: Session, agreement: str | None = None) -> list[ReportPublic]:
+    query = select(Report).order_by(col(Report.generated_at).desc(), col(Report.id).desc())
+    if agreement is not None:
+        query = query.where(Report.agreement_id == find_agreement(agreement, session=session).id)
+    return [ReportPublic.model_validate(r, from_attributes=True) for r in session.exec(query).all()]
+
+
+def report_path(report: Report | ReportPublic, reports_dir: Path) -> Path:
+    path = Path(report.path)
+    return path if path.is_absolute() else reports_dir / path
+
+
+def _existing_cycle(agreement: Agreement, reference: str, *, session: Session) -> Any:
+    try:
+        return find_cycle(agreement, reference, session=session)
+    except NotFound as exc:
+        raise ReportRefused(str(exc)) from None
+
+
+def _render(settings: Settings, template: str, view: Any) -> str:
+    environment = make_environment([folder / "reports" for folder in template_folders(settings)])
+    return environment.get_template(template).render(report=view)
+
+
+def _relative(target: Path, reports_dir: Path) -> str:
+    resolved = target.resolve()
+    base = reports_dir.resolve()
+    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(resolved)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "mechanism"
