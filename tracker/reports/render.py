@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from tracker.errors import TrackerError
 
@@ -51,7 +52,11 @@ class PdfRenderer:
 
     def render(self, html: str) -> RenderedPdf:
         conn = self._start()
-        conn.send(html)
+        try:
+            conn.send(html)
+        except (BrokenPipeError, OSError):
+            self._kill()
+            raise RenderFailed("the rendering process died before it could start") from None
         if not conn.poll(self.time_limit):
             self._kill()
             raise RenderFailed(
@@ -110,13 +115,15 @@ def _serve(conn: Connection, assets: list[str], memory_mb: int) -> None:
 
     roots = [Path(folder) for folder in assets]
 
-    def fetch_assets_only(url: str) -> dict[str, Any]:
-        if url.startswith("file://"):
-            path = Path(url.removeprefix("file://")).resolve()
-            if any(path.is_relative_to(root) for root in roots) and path.is_file():
-                fetched: dict[str, Any] = weasyprint.default_url_fetcher(url)
-                return fetched
-        raise ValueError(f"refused to fetch {url[:80]}")
+    class AssetsOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
+        """Files beside the templates, and nothing else: no network, no other file."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file://"):
+                path = Path(unquote(url.removeprefix("file://"))).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError(f"refused to fetch {url[:80]}")
 
     base_url = roots[0].as_uri() + "/" if roots else None
     while True:
@@ -126,12 +133,13 @@ def _serve(conn: Connection, assets: list[str], memory_mb: int) -> None:
         started = time.perf_counter()
         try:
             document = weasyprint.HTML(
-                string=html, base_url=base_url, url_fetcher=fetch_assets_only
+                string=html, base_url=base_url, url_fetcher=AssetsOnly()
             ).render()
             data = document.write_pdf()
         except MemoryError:
+            # The heap may be in pieces: report, then exit so the next report gets a fresh child.
             conn.send(f"over the {memory_mb} MiB memory cap (reports.memory_mb)")
-            continue
+            return
         except Exception as exc:
             conn.send(f"{type(exc).__name__}: {exc}")
             continue

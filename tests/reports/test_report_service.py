@@ -1,0 +1,158 @@
+"""Preparing and storing reports: counts from the database, briefs across agreements, the
+registry, and the renderer's limits. Everything but the PDF tests runs on both databases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tests.factories import import_seed
+from tracker.config import Settings
+from tracker.domain import Language
+from tracker.models import MeetingCreate, Report, StatusUpdateCreate
+from tracker.reports.render import PdfRenderer, RenderedPdf, RenderFailed
+from tracker.services import reports
+from tracker.services.cycles import add_meeting
+from tracker.services.lookup import find_commitment, find_mechanism
+from tracker.services.policy import FollowUpPolicy
+from tracker.services.status import record_status_update
+
+TODAY = date(2026, 11, 26)
+TEMPLATES = Path(__file__).parents[2] / "templates"
+
+
+@pytest.fixture
+def seeded(session: Session) -> Session:
+    import_seed(session)
+    commitment = find_commitment("kr-ca-2025:7.1", session=session)
+    record_status_update(
+        commitment,
+        StatusUpdateCreate(
+            status="stalled", narrative='<b>굵게</b> & "따옴표"', as_of=date(2026, 11, 1)
+        ),
+        session=session,
+        policy=FollowUpPolicy(),
+        author="정진우",
+        today=TODAY,
+    )
+    session.commit()
+    return session
+
+
+def test_the_review_html_is_escaped_and_counts_what_the_database_holds(
+    seeded: Session, settings: Settings
+) -> None:
+    prepared = reports.prepare_review("kr-ca-2025", session=seeded, settings=settings, today=TODAY)
+    assert prepared.subject == "kr-ca-2025/cycle-1"
+    assert prepared.stem == "2027-10-30_review-cycle-01_ko"
+    html = prepared.html.replace("\u2060", "")
+    assert "&lt;b&gt;굵게&lt;/b&gt;" in html and "<b>굵게" not in html
+    assert len(prepared.snapshot) == 36
+    assert prepared.snapshot["kr-ca-2025:7.1"]["status"] == "stalled"
+    statuses = [entry["status"] for entry in prepared.snapshot.values()]
+    assert statuses.count("not_assessed") == 35
+
+
+def test_a_brief_gathers_what_a_mechanism_follows_for_its_meeting(
+    seeded: Session, settings: Settings
+) -> None:
+    dialogue = find_mechanism("외교·국방 정책 대화", session=seeded)
+    assert dialogue.id is not None
+    add_meeting(
+        dialogue,
+        MeetingCreate(mechanism_id=dialogue.id, held_on=date(2027, 3, 4), place="오타와"),
+        session=seeded,
+        actor="test",
+        today=TODAY,
+    )
+    seeded.commit()
+    prepared = reports.prepare_brief(
+        "외교·국방 정책 대화", "2027-03-04", session=seeded, settings=settings, today=TODAY
+    )
+    assert prepared.stem == "2027-03-04_brief_ko"
+    assert len(prepared.snapshot) == 36  # the dialogue reviews every tracked commitment
+    assert "오타와" in prepared.html.replace("\u2060", "")
+
+
+def test_an_unknown_cycle_or_meeting_is_refused_in_one_line(
+    seeded: Session, settings: Settings
+) -> None:
+    with pytest.raises(reports.ReportRefused, match="has no review cycle 4"):
+        reports.prepare_review("kr-ca-2025", session=seeded, settings=settings, cycle="4")
+    with pytest.raises(Exception, match="has no meeting on 2027-01-01"):
+        reports.prepare_brief("2+2", "2027-01-01", session=seeded, settings=settings)
+
+
+def test_storing_twice_keeps_both_versions_and_a_failed_row_leaves_no_file(
+    seeded: Session, settings: Settings, tmp_path: Path
+) -> None:
+    prepared = reports.prepare_review("kr-ca-2025", session=seeded, settings=settings, today=TODAY)
+    pdf = RenderedPdf(b"%PDF-1.7 fake", pages=1, seconds=0.0, peak_rss_mb=0.0)
+    folder = tmp_path / "reports"
+    first = reports.store_report(prepared, pdf, session=seeded, reports_dir=folder, actor="a")
+    second = reports.store_report(prepared, pdf, session=seeded, reports_dir=folder, actor="a")
+    seeded.commit()
+    assert (first.version, second.version) == (1, 2)
+    assert [p.name for p in sorted((folder / "kr-ca-2025").iterdir())] == [
+        "2027-10-30_review-cycle-01_ko_v01.pdf",
+        "2027-10-30_review-cycle-01_ko_v02.pdf",
+    ]
+    english = reports.prepare_review(
+        "kr-ca-2025", session=seeded, settings=settings, language=Language.EN, today=TODAY
+    )
+    orphan = replace(english, cycle_id=999_999)  # the row cannot be stored
+    with pytest.raises(IntegrityError):
+        reports.store_report(orphan, pdf, session=seeded, reports_dir=folder, actor="a")
+    seeded.rollback()
+    assert not any(p.name.endswith("_en_v01.pdf") for p in (folder / "kr-ca-2025").iterdir())
+    assert len(seeded.exec(select(Report)).all()) == 2
+    assert not [p for p in folder.rglob(".*") if p.is_file()]  # no temp files left behind
+
+
+def test_a_render_over_its_time_limit_is_stopped_and_the_next_one_still_works() -> None:
+    slow = "<p>x</p>" * 200_000
+    with PdfRenderer(assets=[TEMPLATES / "reports"], time_limit=0.5, memory_mb=2048) as renderer:
+        with pytest.raises(RenderFailed, match=r"longer than 0.5 s"):
+            renderer.render(slow)
+        renderer.time_limit = 60
+        assert renderer.render("<p>다음 보고서</p>").data.startswith(b"%PDF")
+
+
+def test_a_render_over_its_memory_cap_fails_cleanly_and_the_next_one_still_works() -> None:
+    huge = "<table>" + "<tr><td>가나다</td><td>라마바</td></tr>" * 20_000 + "</table>"
+    renderer = PdfRenderer(assets=[TEMPLATES / "reports"], time_limit=120, memory_mb=300)
+    with renderer, pytest.raises(RenderFailed, match=r"over the 300 MiB memory cap"):
+        renderer.render(huge)
+    with renderer:
+        assert renderer.render("<p>다음 보고서</p>").data.startswith(b"%PDF")
+
+
+def test_templates_fetch_nothing_outside_their_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.css"
+    secret.write_text("p { color: red }", encoding="utf-8")
+    page = f'<link rel="stylesheet" href="{secret.as_uri()}"><img src="http://example.com/x.png">'
+    with PdfRenderer(assets=[TEMPLATES / "reports"], time_limit=60, memory_mb=2048) as renderer:
+        rendered = renderer.render(page + "<p>본문</p>")
+    assert rendered.data.startswith(b"%PDF")  # rendered without them, not failed
+
+
+def test_an_override_folder_replaces_a_shipped_template(
+    seeded: Session, settings: Settings, tmp_path: Path
+) -> None:
+    override = tmp_path / "mine" / "reports"
+    override.mkdir(parents=True)
+    (override / "review.html").write_text(
+        "<h1>우리 부서 양식: {{ report.cover.agreement_title }}</h1>", encoding="utf-8"
+    )
+    custom = settings.model_copy(
+        update={
+            "reports": settings.reports.model_copy(update={"override_templates": override.parent})
+        }
+    )
+    prepared = reports.prepare_review("kr-ca-2025", session=seeded, settings=custom, today=TODAY)
+    assert prepared.html.startswith("<h1>우리 부서 양식: 한\u2060-")
