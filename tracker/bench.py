@@ -438,7 +438,9 @@ def bench_concurrent_updates(
     )
 
 
-def run_benchmarks(*, quick: bool = False, database_url: str | None = None) -> Iterator[Figure]:
+def run_benchmarks(
+    *, quick: bool = False, database_url: str | None = None, templates: Path | None = None
+) -> Iterator[Figure | str]:
     """Yield figures as they are measured; `quick` shrinks every size for a smoke test.
 
     Without `database_url` every database is a SQLite file in a temporary folder; with a
@@ -457,5 +459,14 @@ def run_benchmarks(*, quick: bool = False, database_url: str | None = None) -> I
             yield bench_concurrent_updates(
                 scratch, processes=2 if quick else 4, updates=20 if quick else 1000
             )
+            if templates is not None:
+                from tracker.bench_reports import bench_report_batch, bench_review_report
+
+                yield from bench_review_report(
+                    scratch.url("report"), Path(tmp), templates, repeat=1 if quick else 5
+                )
+                yield bench_report_batch(
+                    scratch.url("batch"), Path(tmp), templates, agreements=2 if quick else 50
+                )
         finally:
             scratch.close()

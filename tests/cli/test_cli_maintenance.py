@@ -27,4 +27,4 @@ def test_bench_prints_one_figure_per_line(cli: Cli) -> None:
     lines = result.stdout.strip().splitlines()
     assert len(lines) >= 2
     for line in lines:
-        assert re.fullmatch(r"[^:]+: [\d,]+\.\d (ms|/s|agreements/s)(  \(goal .+\))?", line), line
+        assert re.fullmatch(r"[^:]+: [\d,]+\.\d (ms|/s|agreements/s|%|pages|KB|MB|reports/min)(  \(goal .+\))?", line), line

@@ -56,6 +56,7 @@ def demo(
 
 
 def bench(
+    ctx: typer.Context,
     quick: Annotated[bool, typer.Option("--quick", help="Small sizes, for a smoke test.")] = False,
     database_url: Annotated[
         str | None,
@@ -93,7 +94,9 @@ def bench(
             check_connection(engine)
         finally:
             engine.dispose()
-    for figure in run_benchmarks(quick=quick, database_url=database_url):
+    settings = runtime_of(ctx).settings
+    templates = settings.resolve(settings.paths.templates)
+    for figure in run_benchmarks(quick=quick, database_url=database_url, templates=templates):
         typer.echo(str(figure))
 
 
