@@ -7,6 +7,9 @@ from pathlib import Path
 
 from tests.conftest import Cli
 
+UNITS = "ms|/s|agreements/s|%|pages|KB|MB|reports/min"
+FIGURE = rf"[^:]+: [\d,]+\.\d ({UNITS})(  \(goal .+\))?"
+
 
 def test_demo_sets_up_a_fresh_installation_and_ends_with_the_review_reports_path(
     cli: Cli, tmp_path: Path
@@ -27,4 +30,4 @@ def test_bench_prints_one_figure_per_line(cli: Cli) -> None:
     lines = result.stdout.strip().splitlines()
     assert len(lines) >= 2
     for line in lines:
-        assert re.fullmatch(r"[^:]+: [\d,]+\.\d (ms|/s|agreements/s|%|pages|KB|MB|reports/min)(  \(goal .+\))?", line), line
+        assert re.fullmatch(FIGURE, line), line
