@@ -19,15 +19,22 @@ from tests.factories import import_seed
 from tests.reports.conftest import pdf_fonts, pdf_pages, pdf_text
 from tracker.config import Settings, load_settings
 from tracker.db import make_engine, read_session, write_session
-from tracker.domain import Language, Score
-from tracker.models import Agreement, Clause, Commitment, Report, StatusUpdateCreate
+from tracker.domain import Language, ReportKind, Score
+from tracker.models import (
+    Agreement,
+    Clause,
+    Commitment,
+    MeetingCreate,
+    Report,
+    StatusUpdateCreate,
+)
 from tracker.reports.render import PdfRenderer
 from tracker.reports.templating import keep_words
 from tracker.schema import upgrade_database
 from tracker.services import reports
 from tracker.services.commitments import CommitmentFilter, list_commitments
-from tracker.services.cycles import assess, find_cycle
-from tracker.services.lookup import find_commitment
+from tracker.services.cycles import add_meeting, assess, find_cycle
+from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status import record_status_update
 
@@ -43,6 +50,7 @@ class Rendered:
     first: Path
     second: Path
     english: Path
+    brief: Path
 
 
 def generate(
@@ -57,6 +65,29 @@ def generate(
     with write_session(engine) as session:
         report = reports.store_report(
             prepared, pdf, session=session, reports_dir=folder, actor="test"
+        )
+        return reports.report_path(report, folder)
+
+
+def generate_brief(settings: Settings, engine: Engine, renderer: PdfRenderer) -> Path:
+    with Session(engine) as session:
+        dialogue = find_mechanism("외교·국방 정책 대화", session=session)
+        assert dialogue.id is not None
+        add_meeting(
+            dialogue,
+            MeetingCreate(mechanism_id=dialogue.id, held_on=date(2027, 3, 4), place="오타와"),
+            session=session,
+            actor="test",
+            today=TODAY,
+        )
+        session.commit()
+        prepared = reports.prepare_brief(
+            str(dialogue.id), "2027-03-04", session=session, settings=settings, today=TODAY
+        )
+    folder = settings.resolve(settings.paths.reports)
+    with write_session(engine) as session:
+        report = reports.store_report(
+            prepared, renderer.render(prepared.html), session=session, reports_dir=folder, actor="t"
         )
         return reports.report_path(report, folder)
 
@@ -113,7 +144,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rendered]:
             session.commit()
         second = generate(settings, engine, r)
         english = generate(settings, engine, r, Language.EN)
-    yield Rendered(settings, engine, first, second, english)
+        brief = generate_brief(settings, engine, r)
+    yield Rendered(settings, engine, first, second, english, brief)
     engine.dispose()
 
 
@@ -234,7 +266,9 @@ def test_a_second_report_says_what_changed_and_keeps_the_first_as_a_version(
     text = pdf_text(rendered.second, layout=True)
     assert re.search(r"진행 중\s*→\s*달성", text)
     with read_session(rendered.engine) as session:
-        rows = session.exec(select(Report).order_by(Report.id)).all()
+        rows = session.exec(
+            select(Report).where(Report.kind == ReportKind.REVIEW).order_by(Report.id)
+        ).all()
     assert [(r.version, r.language, r.pages > 5) for r in rows] == [
         (1, Language.KO, True),
         (2, Language.KO, True),
@@ -250,3 +284,14 @@ def test_the_english_report_has_english_headings_and_the_same_commitments(
     assert "Contents" in text and "Summary" in text
     assert "목차" not in text
     assert "7.1" in text and "Achieved" in text
+
+
+def test_the_brief_for_a_policy_dialogue_lists_what_it_follows_for_that_meeting(
+    rendered: Rendered,
+) -> None:
+    text = pdf_text(rendered.brief, layout=True)
+    assert "국장급 외교·국방 정책 대화" in text and "2027-03-04" in text and "오타와" in text
+    for ref in ("7.1", "9.1", "16.1"):
+        assert re.search(rf"(?m)(^|\s){re.escape(ref)}(\s|$)", text), ref
+    assert re.search(r"정체", text) and re.search(r"달성", text)
+    assert rendered.brief.parent.name.startswith("mechanism-")
