@@ -94,6 +94,7 @@ class ScheduleSettings(_Section):
     digest_time: str = "08:00"
     stale_check_time: str = "06:00"
     misfire_grace_seconds: int = Field(default=86_400, ge=1)
+    lease_seconds: int = Field(default=900, ge=1)
 
     @field_validator("digest_time", "stale_check_time")
     @classmethod

@@ -17,6 +17,7 @@ from tracker.cli import (
     meetings,
     officers,
     reports,
+    scheduler,
     setup,
     spreadsheet,
 )
@@ -73,6 +74,7 @@ meetings.register(app)
 officers.register(app)
 spreadsheet.register(app)
 reports.register(app)
+scheduler.register(app)
 maintenance.register(app)
 
 

@@ -29,6 +29,7 @@ from tracker.models.followup import (
     StatusUpdateCreate,
     StatusUpdatePublic,
 )
+from tracker.models.ledger import JobRun
 from tracker.models.mechanism import (
     Mechanism,
     MechanismAlias,
@@ -71,6 +72,7 @@ __all__ = [
     "DivisionPublic",
     "Evidence",
     "EvidencePublic",
+    "JobRun",
     "Mechanism",
     "MechanismAlias",
     "MechanismCreate",

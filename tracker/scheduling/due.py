@@ -1,0 +1,119 @@
+"""What is due: the database decides; the scheduler and `tracker report due` only ask.
+
+- a review report for an agreement, `schedule.report_lead_days` before each recorded meeting of
+  the mechanism that bounds its cycles (for the seed, each 2+2), until the meeting has passed;
+- a pre-meeting brief for every other recorded meeting of a mechanism that follows tracked
+  commitments, on the same lead;
+- the daily stale check, at `schedule.stale_check_time`.
+Every unit is named by (kind, period, subject), the key the ledger makes unique; a meeting
+whose date changes is a new period, so its report is built again for the new date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from tracker.config import Settings
+from tracker.models import Agreement, Commitment, CommitmentMechanism, JobRun, Meeting
+from tracker.scheduling.ledger import Unit
+from tracker.services.cycles import cycle_mechanism
+
+REVIEW = "review_report"
+BRIEF = "brief"
+STALE = "stale_check"
+# A scheduler down longer than this does not replay every daily check it missed.
+CATCH_UP_DAYS = 30
+
+
+def due_units(*, session: Session, settings: Settings, now: datetime) -> list[Unit]:
+    """Every unit whose time has come by `now`: reports whose meeting has not passed, and each
+    daily check since the last one done (at most `CATCH_UP_DAYS` back)."""
+    today = now.astimezone(settings.tz).date()
+    last = session.exec(
+        select(JobRun.period)
+        .where(JobRun.kind == STALE, col(JobRun.finished_at).is_not(None))
+        .order_by(col(JobRun.period).desc())
+    ).first()
+    start = today  # a first run starts today; later runs replay what they missed
+    if last is not None:
+        start = max(
+            today - timedelta(days=CATCH_UP_DAYS), date.fromisoformat(last) + timedelta(days=1)
+        )
+    units = [u for u in _stale_checks(settings, start, today) if u.due_at <= now]
+    units += [
+        u for u in _meeting_units(session, settings) if u.due_at <= now and _upcoming(u, today)
+    ]
+    return sorted(units, key=lambda u: (u.due_at, u.kind, u.subject))
+
+
+def planned_units(*, session: Session, settings: Settings, start: date, end: date) -> list[Unit]:
+    """Units falling due between `start` and `end` (local days, inclusive), by due time."""
+    zone = settings.tz
+    first = _at(start, "00:00", zone)
+    last = _at(end + timedelta(days=1), "00:00", zone)
+    units = [u for u in _meeting_units(session, settings) if first <= u.due_at < last]
+    units += list(_stale_checks(settings, start, end))
+    return sorted(units, key=lambda u: (u.due_at, u.kind, u.subject))
+
+
+def _meeting_units(session: Session, settings: Settings) -> list[Unit]:
+    lead = timedelta(days=settings.schedule.report_lead_days)
+    zone = settings.tz
+    bounded: dict[int, list[Agreement]] = {}
+    for agreement in session.exec(
+        select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
+    ).all():
+        mechanism = cycle_mechanism(agreement, session=session)
+        if mechanism is not None and mechanism.id is not None:
+            bounded.setdefault(mechanism.id, []).append(agreement)
+    following = set(
+        session.exec(
+            select(CommitmentMechanism.mechanism_id)
+            .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
+            .where(col(Commitment.tracked).is_(True))
+        ).all()
+    )
+    units = []
+    for meeting in session.exec(select(Meeting).order_by(col(Meeting.held_on))).all():
+        period = f"{meeting.held_on.isoformat()}#meeting-{meeting.id}"
+        due_at = _at(meeting.held_on - lead, "00:00", zone)
+        if meeting.mechanism_id in bounded:
+            units += [
+                Unit(REVIEW, period, agreement.key, due_at, f"meeting {meeting.held_on}")
+                for agreement in bounded[meeting.mechanism_id]
+            ]
+        elif meeting.mechanism_id in following:
+            units.append(
+                Unit(
+                    BRIEF,
+                    period,
+                    f"mechanism-{meeting.mechanism_id}",
+                    due_at,
+                    f"meeting {meeting.held_on}",
+                )
+            )
+    return units
+
+
+def _stale_checks(settings: Settings, start: date, end: date) -> Iterator[Unit]:
+    day = start
+    while day <= end:
+        at = _at(day, settings.schedule.stale_check_time, settings.tz)
+        yield Unit(STALE, day.isoformat(), "all", at, "daily")
+        day += timedelta(days=1)
+
+
+def _upcoming(unit: Unit, today: date) -> bool:
+    """A meeting's report is only worth building until the meeting day."""
+    return date.fromisoformat(unit.period.split("#", 1)[0]) >= today
+
+
+def _at(day: date, clock: str, zone: ZoneInfo) -> datetime:
+    """`clock` on `day` in `zone`, as an aware datetime; a time that DST skips moves forward."""
+    hour, minute = (int(part) for part in clock.split(":"))
+    local = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    return local.astimezone(ZoneInfo("UTC")).astimezone(zone)
