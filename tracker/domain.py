@@ -111,3 +111,9 @@ class Attention(StrEnum):
 class ReportKind(StrEnum):
     REVIEW = "review"  # the biennial review report of one agreement for one cycle
     BRIEF = "brief"  # a pre-meeting brief for one mechanism meeting
+
+
+class OutboxState(StrEnum):
+    QUEUED = "queued"  # waiting for its next attempt
+    SENT = "sent"
+    FAILED = "failed"  # refused for good (5xx), or out of attempts; `outbox retry` re-queues

@@ -17,7 +17,9 @@ def test_the_plan_lists_reports_before_meetings_without_running_anything(cli: Cl
     assert [(p["kind"], p["subject"], p["due_at"][:10]) for p in planned] == [
         ("review_report", "kr-ca-2025", "2027-09-14"),
         ("stale_check", "all", "2027-09-14"),
+        ("digests", "all", "2027-09-14"),
         ("stale_check", "all", "2027-09-15"),
+        ("digests", "all", "2027-09-15"),
     ]
     assert planned[0]["reason"] == "meeting 2027-10-14"
     assert (

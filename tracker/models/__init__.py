@@ -50,6 +50,7 @@ from tracker.models.organization import (
     OfficerPublic,
     OfficerUpdate,
 )
+from tracker.models.outbox import OutboxMessage
 from tracker.models.report import Report, ReportPublic
 
 __all__ = [
@@ -86,6 +87,7 @@ __all__ = [
     "OfficerCreate",
     "OfficerPublic",
     "OfficerUpdate",
+    "OutboxMessage",
     "Report",
     "ReportPublic",
     "ReviewCycle",

@@ -4,7 +4,8 @@
   the mechanism that bounds its cycles (for the seed, each 2+2), until the meeting has passed;
 - a pre-meeting brief for every other recorded meeting of a mechanism that follows tracked
   commitments, on the same lead;
-- the daily stale check, at `schedule.stale_check_time`.
+- the daily stale check, at `schedule.stale_check_time`;
+- composing the digests due that day, at `schedule.digest_time`.
 Every unit is named by (kind, period, subject), the key the ledger makes unique; a meeting
 whose date changes is a new period, so its report is built again for the new date.
 """
@@ -25,6 +26,7 @@ from tracker.services.cycles import cycle_mechanism
 REVIEW = "review_report"
 BRIEF = "brief"
 STALE = "stale_check"
+DIGESTS = "digests"
 # A scheduler down longer than this does not replay every daily check it missed.
 CATCH_UP_DAYS = 30
 
@@ -44,6 +46,7 @@ def due_units(*, session: Session, settings: Settings, now: datetime) -> list[Un
             today - timedelta(days=CATCH_UP_DAYS), date.fromisoformat(last) + timedelta(days=1)
         )
     units = [u for u in _stale_checks(settings, start, today) if u.due_at <= now]
+    units += [u for u in _digest_runs(settings, today, today) if u.due_at <= now]
     units += [
         u for u in _meeting_units(session, settings) if u.due_at <= now and _upcoming(u, today)
     ]
@@ -57,6 +60,7 @@ def planned_units(*, session: Session, settings: Settings, start: date, end: dat
     last = _at(end + timedelta(days=1), "00:00", zone)
     units = [u for u in _meeting_units(session, settings) if first <= u.due_at < last]
     units += list(_stale_checks(settings, start, end))
+    units += list(_digest_runs(settings, start, end))
     return sorted(units, key=lambda u: (u.due_at, u.kind, u.subject))
 
 
@@ -104,6 +108,16 @@ def _stale_checks(settings: Settings, start: date, end: date) -> Iterator[Unit]:
     while day <= end:
         at = _at(day, settings.schedule.stale_check_time, settings.tz)
         yield Unit(STALE, day.isoformat(), "all", at, "daily")
+        day += timedelta(days=1)
+
+
+def _digest_runs(settings: Settings, start: date, end: date) -> Iterator[Unit]:
+    """Each day at `schedule.digest_time`, compose what is due: weekly digests on
+    `schedule.digest_weekday`, daily ones every day (each officer's own period, once)."""
+    day = start
+    while day <= end:
+        at = _at(day, settings.schedule.digest_time, settings.tz)
+        yield Unit(DIGESTS, day.isoformat(), "all", at, "daily and weekly digests")
         day += timedelta(days=1)
 
 

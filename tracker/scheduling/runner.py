@@ -16,9 +16,12 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import Settings
 from tracker.db import read_session, write_session
+from tracker.digests.compose import compose_due
+from tracker.digests.mailer import make_backend
+from tracker.digests.sender import Delivery, send_queued
 from tracker.models import JobRun
 from tracker.reports.render import PdfRenderer
-from tracker.scheduling.due import BRIEF, REVIEW, STALE, due_units
+from tracker.scheduling.due import BRIEF, DIGESTS, REVIEW, STALE, due_units
 from tracker.scheduling.ledger import Unit, claim, fail, finish
 from tracker.scheduling.stale import mark_stale
 from tracker.services import reports
@@ -55,12 +58,20 @@ class Runner:
         with read_session(self.engine) as session:
             units = due_units(session=session, settings=self.settings, now=now)
         wanted = set(kinds) if kinds is not None else None
-        return [
+        outcomes = [
             outcome
             for unit in units
             if wanted is None or unit.kind in wanted
             if (outcome := self.run_one(unit, now=now)) is not None
         ]
+        if wanted is None:
+            self.deliver(now=now)  # retries of temporary failures fall due between runs
+        return outcomes
+
+    def deliver(self, *, now: datetime) -> list[Delivery]:
+        return send_queued(
+            engine=self.engine, settings=self.settings, backend=make_backend(self.settings), now=now
+        )
 
     def run_one(self, unit: Unit, *, now: datetime) -> Outcome | None:
         lease = timedelta(seconds=self.settings.schedule.lease_seconds)
@@ -91,6 +102,7 @@ class Runner:
             REVIEW: self._review,
             BRIEF: self._brief,
             STALE: self._stale,
+            DIGESTS: self._digests,
         }
         return handlers[unit.kind](unit, run, now)
 
@@ -127,6 +139,14 @@ class Runner:
             marked = mark_stale(session=session, policy=policy, day=self._day(now))
             finish(run, session=session, now=now, result=f"{marked} newly stale")
         return f"{marked} newly stale"
+
+    def _digests(self, unit: Unit, run: JobRun, now: datetime) -> str:
+        composed = compose_due(engine=self.engine, settings=self.settings, now=now)
+        delivered = self.deliver(now=now)
+        sent = sum(1 for d in delivered if d.state == "sent")
+        with write_session(self.engine) as session:
+            finish(run, session=session, now=now, result=f"{len(composed)} composed, {sent} sent")
+        return f"{len(composed)} composed, {sent} sent"
 
     def _renderer_for(self) -> PdfRenderer:
         if self._renderer is None:

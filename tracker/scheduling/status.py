@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.models import JobRun
-from tracker.scheduling.due import BRIEF, REVIEW, STALE, planned_units
+from tracker.scheduling.due import BRIEF, DIGESTS, REVIEW, STALE, planned_units
 from tracker.scheduling.ledger import Unit
 
 
@@ -27,7 +27,7 @@ def scheduler_status(*, session: Session, settings: Settings, now: datetime) -> 
         session=session, settings=settings, start=today, end=today + timedelta(days=800)
     )
     statuses = []
-    for kind in (REVIEW, BRIEF, STALE):
+    for kind in (REVIEW, BRIEF, STALE, DIGESTS):
         last = session.exec(
             select(JobRun)
             .where(JobRun.kind == kind, col(JobRun.finished_at).is_not(None))

@@ -1,0 +1,153 @@
+"""Deliver the outbox: claim a message, send it, record what happened.
+
+Temporary failures are retried with exponential backoff (1 min, 2, 4 ... up to 6 h) and the
+same Message-ID; permanent ones (5xx) are marked failed with the reason and wait for
+`tracker outbox retry`. A claim (`sending_until`) keeps two senders off one message, and runs
+out if the sender dies mid-send, so the message is tried again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from tracker.config import Settings
+from tracker.db import read_session, write_session
+from tracker.digests.mailer import Backend, PermanentFailure, TemporaryFailure, build_message
+from tracker.domain import OutboxState
+from tracker.errors import NotFound, TrackerError
+from tracker.models import Officer, OutboxMessage
+
+log = logging.getLogger("tracker.mail")
+MAX_ATTEMPTS = 12
+FIRST_BACKOFF = timedelta(minutes=1)
+LONGEST_BACKOFF = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outbox_id: int
+    state: str  # sent, retry, failed
+    detail: str = ""
+
+
+def backoff(attempts: int) -> timedelta:
+    delay: timedelta = FIRST_BACKOFF * 2 ** max(attempts - 1, 0)
+    return min(delay, LONGEST_BACKOFF)
+
+
+def send_queued(
+    *, engine: Engine, settings: Settings, backend: Backend, now: datetime
+) -> list[Delivery]:
+    """Try every queued message whose next attempt is due."""
+    with read_session(engine) as session:
+        ids = session.exec(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.state == OutboxState.QUEUED,
+                col(OutboxMessage.next_attempt_at) <= now,
+            )
+            .order_by(col(OutboxMessage.id))
+        ).all()
+    deliveries = []
+    for outbox_id in ids:
+        assert outbox_id is not None
+        delivery = _send_one(outbox_id, engine=engine, settings=settings, backend=backend, now=now)
+        if delivery is not None:
+            deliveries.append(delivery)
+    return deliveries
+
+
+def _send_one(
+    outbox_id: int, *, engine: Engine, settings: Settings, backend: Backend, now: datetime
+) -> Delivery | None:
+    hold = timedelta(seconds=settings.mail.timeout_seconds * 4)
+    with write_session(engine) as session:
+        taken = session.execute(
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id) == outbox_id,
+                col(OutboxMessage.state) == OutboxState.QUEUED,
+                col(OutboxMessage.next_attempt_at) <= now,
+                col(OutboxMessage.sending_until).is_(None)
+                | (col(OutboxMessage.sending_until) < now),
+            )
+            .values(sending_until=now + hold, attempts=OutboxMessage.attempts + 1)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        row = session.get(OutboxMessage, outbox_id)
+        assert row is not None
+        officer = session.get(Officer, row.officer_id)
+        message = build_message(
+            row, settings=settings, officer_name=officer.name if officer else ""
+        )
+        attempts = row.attempts
+        session.expunge(row)
+    try:
+        backend.send(message, row)
+    except TemporaryFailure as exc:
+        if attempts >= MAX_ATTEMPTS:
+            return _record(
+                outbox_id,
+                engine,
+                OutboxState.FAILED,
+                f"gave up after {attempts} attempts: {exc}",
+                now,
+            )
+        retry_at = now + backoff(attempts)
+        with write_session(engine) as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == outbox_id)
+                .values(next_attempt_at=retry_at, sending_until=None, last_error=str(exc)[:2000])
+            )
+        log.warning("digest %s to %s: %s; retrying at %s", outbox_id, row.to_address, exc, retry_at)
+        return Delivery(outbox_id, "retry", str(exc))
+    except PermanentFailure as exc:
+        log.error("digest %s to %s refused: %s", outbox_id, row.to_address, exc)
+        return _record(outbox_id, engine, OutboxState.FAILED, str(exc), now)
+    return _record(outbox_id, engine, OutboxState.SENT, "", now)
+
+
+def _record(
+    outbox_id: int, engine: Engine, state: OutboxState, error: str, now: datetime
+) -> Delivery:
+    with write_session(engine) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == outbox_id)
+            .values(
+                state=state,
+                sending_until=None,
+                last_error=error[:2000],
+                sent_at=now if state is OutboxState.SENT else None,
+            )
+        )
+    return Delivery(outbox_id, state.value, error)
+
+
+class RetryRefused(TrackerError):
+    """Only a failed message can be re-queued."""
+
+
+def requeue(outbox_id: int, *, engine: Engine, now: datetime) -> OutboxMessage:
+    """Put a failed message back in the queue, to be tried at once, keeping its Message-ID."""
+    with write_session(engine) as session:
+        row = session.get(OutboxMessage, outbox_id)
+        if row is None:
+            raise NotFound(f"no outbox message {outbox_id} (see `tracker outbox list`)")
+        if row.state is not OutboxState.FAILED:
+            raise RetryRefused(f"outbox message {outbox_id} is {row.state.value}, not failed")
+        row.state = OutboxState.QUEUED
+        row.next_attempt_at = now
+        row.attempts = 0
+        session.add(row)
+        session.flush()
+        session.expunge(row)
+    return row
