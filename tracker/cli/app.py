@@ -10,6 +10,7 @@ import typer
 from tracker import __version__
 from tracker.cli import (
     corrections,
+    digests,
     followup,
     importing,
     listing,
@@ -75,6 +76,7 @@ officers.register(app)
 spreadsheet.register(app)
 reports.register(app)
 scheduler.register(app)
+digests.register(app)
 maintenance.register(app)
 
 

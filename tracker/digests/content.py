@@ -153,7 +153,8 @@ def _changes_by_others(
     ).all():
         if update.author_id != officer.id and update.author != officer.name:
             label = policy.label(update.status, officer.language)
-            changes.append((update.commitment_id, f"{update.author}: {label}"))
+            said = f" — {shorten(update.narrative, 60)}" if update.narrative else ""
+            changes.append((update.commitment_id, f"{update.author}: {label}{said}"))
     for record in session.exec(
         select(ChangeRecord)
         .where(
