@@ -4,7 +4,7 @@ and what changed since the previous report. Read-only: call it in a read session
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -555,6 +555,6 @@ def _prepared_by(agreement: Agreement, *, session: Session) -> str:
     return " ".join(p for p in (division.name if division else "", officer.rank, officer.name) if p)
 
 
-def _brief_author(agreements: Any, *, session: Session) -> str:
+def _brief_author(agreements: Iterable[Agreement], *, session: Session) -> str:
     first = next(iter(agreements), None)
     return _prepared_by(first, session=session) if first is not None else ""

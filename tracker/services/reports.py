@@ -22,7 +22,7 @@ from sqlmodel import Session, col, func, select
 from tracker.config import Settings
 from tracker.domain import Language, ReportKind
 from tracker.errors import NotFound, TrackerError
-from tracker.models import Agreement, Report, ReportPublic
+from tracker.models import Agreement, Report, ReportPublic, ReviewCycle
 from tracker.reports.context import brief_report, report_views, review_report, snapshot
 from tracker.reports.render import PdfRenderer, RenderedPdf
 from tracker.reports.templating import make_environment
@@ -216,7 +216,7 @@ def report_path(report: Report | ReportPublic, reports_dir: Path) -> Path:
     return path if path.is_absolute() else reports_dir / path
 
 
-def _existing_cycle(agreement: Agreement, reference: str, *, session: Session) -> Any:
+def _existing_cycle(agreement: Agreement, reference: str, *, session: Session) -> ReviewCycle:
     try:
         return find_cycle(agreement, reference, session=session)
     except NotFound as exc:
