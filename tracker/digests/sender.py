@@ -112,6 +112,10 @@ def _send_one(
     except PermanentFailure as exc:
         log.error("digest %s to %s refused: %s", outbox_id, row.to_address, exc)
         return _record(outbox_id, engine, OutboxState.FAILED, str(exc), now)
+    except (ValueError, UnicodeError) as exc:  # a message that cannot be built as it stands
+        reason = f"cannot build the message: {type(exc).__name__}: {exc}"
+        log.error("digest %s to %s: %s", outbox_id, row.to_address, reason)
+        return _record(outbox_id, engine, OutboxState.FAILED, reason, now)
     return _record(outbox_id, engine, OutboxState.SENT, "", now)
 
 

@@ -61,6 +61,11 @@ def add_officer(
     if email is not None:
         if "@" not in email or " " in email:
             raise OwnerRefused(f"{data.email!r} is not an e-mail address")
+        if not email.isascii():
+            raise OwnerRefused(
+                f"{data.email!r}: use the officer's ASCII address (mail servers here do not "
+                "accept non-ASCII addresses)"
+            )
         if session.exec(select(Officer).where(Officer.email == email)).first() is not None:
             raise OwnerRefused(f"an officer with e-mail {email} already exists")
     officer = Officer.model_validate(data, update={"email": email, "name": data.name.strip()})
