@@ -468,5 +468,8 @@ def run_benchmarks(
                 yield bench_report_batch(
                     scratch.url("batch"), Path(tmp), templates, agreements=2 if quick else 50
                 )
+                from tracker.bench_digests import bench_digests
+
+                yield from bench_digests(scratch, templates, officers=10 if quick else 500)
         finally:
             scratch.close()

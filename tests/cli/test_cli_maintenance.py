@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import Cli
 
-UNITS = "ms|/s|agreements/s|%|pages|KB|MB|reports/min"
+UNITS = "ms|s|/s|agreements/s|digests/s|%|pages|KB|MB|reports/min"
 FIGURE = rf"[^:]+: [\d,]+\.\d ({UNITS})(  \(goal .+\))?"
 
 

@@ -62,6 +62,8 @@ class SmtpBackend:
                 if self.mail.user:
                     client.login(self.mail.user, self.mail.password.get_secret_value())
                 client.send_message(message)
+        except smtplib.SMTPNotSupportedError as exc:  # e.g. no STARTTLS: a setting to fix
+            raise PermanentFailure(f"the server does not support it: {exc}") from None
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             reason = "; ".join(f"{code} {text!r}" for code, text in exc.recipients.values())

@@ -24,7 +24,9 @@ from tracker.errors import NotFound, TrackerError
 from tracker.models import Officer, OutboxMessage
 
 log = logging.getLogger("tracker.mail")
-MAX_ATTEMPTS = 12
+# With waits doubling to at most 6 h, 24 tries span about four days: a mail server down over a
+# long weekend still gets every digest.
+MAX_ATTEMPTS = 24
 FIRST_BACKOFF = timedelta(minutes=1)
 LONGEST_BACKOFF = timedelta(hours=6)
 
@@ -84,13 +86,11 @@ def _send_one(
         row = session.get(OutboxMessage, outbox_id)
         assert row is not None
         officer = session.get(Officer, row.officer_id)
-        message = build_message(
-            row, settings=settings, officer_name=officer.name if officer else ""
-        )
+        name = officer.name if officer else ""
         attempts = row.attempts
         session.expunge(row)
     try:
-        backend.send(message, row)
+        backend.send(build_message(row, settings=settings, officer_name=name), row)
     except TemporaryFailure as exc:
         if attempts >= MAX_ATTEMPTS:
             return _record(
@@ -151,6 +151,7 @@ def requeue(outbox_id: int, *, engine: Engine, now: datetime) -> OutboxMessage:
         row.state = OutboxState.QUEUED
         row.next_attempt_at = now
         row.attempts = 0
+        row.last_error = ""
         session.add(row)
         session.flush()
         session.expunge(row)
