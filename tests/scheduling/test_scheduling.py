@@ -15,7 +15,7 @@ from tracker.config import Settings
 from tracker.db import read_session
 from tracker.models import ChangeRecord, JobRun, MeetingCreate, Report
 from tracker.scheduling.due import BRIEF, DIGESTS, REVIEW, STALE, planned_units
-from tracker.scheduling.ledger import Unit, claim, finish
+from tracker.scheduling.ledger import MAX_FAILURES, Unit, claim, fail, finish
 from tracker.scheduling.runner import Runner
 from tracker.services.cycles import add_meeting
 from tracker.services.lookup import find_mechanism
@@ -48,10 +48,10 @@ def test_a_unit_is_claimed_once_retaken_after_its_lease_and_never_after_it_is_do
     now = datetime(2027, 1, 5, tzinfo=UTC)
     lease = timedelta(minutes=15)
     first = claim(unit, engine=engine, now=now, lease=lease)
-    assert first is not None and first.attempts == 1
+    assert first is not None
     assert claim(unit, engine=engine, now=now + timedelta(minutes=5), lease=lease) is None
     retaken = claim(unit, engine=engine, now=now + timedelta(minutes=16), lease=lease)
-    assert retaken is not None and retaken.attempts == 2
+    assert retaken is not None and retaken.attempts == 0  # a lost claim is no failure
     with Session(engine) as session:
         finish(retaken, session=session, now=now, result="ok")
         session.commit()
@@ -166,3 +166,20 @@ def test_the_daily_check_marks_a_commitment_stale_once_until_it_is_updated_again
     with read_session(engine) as reading:
         marks = reading.exec(select(ChangeRecord).where(ChangeRecord.action == "stale")).all()
     assert len(marks) == 36  # every tracked commitment, once
+
+
+def test_a_unit_that_keeps_failing_is_left_with_its_error_after_five_tries(
+    engine: Engine,
+) -> None:
+    unit = Unit(
+        "review_report", "2027-10-14#meeting-1", "kr-ca-2025", datetime(2027, 9, 14, tzinfo=UTC)
+    )
+    now = datetime(2027, 9, 14, 1, tzinfo=UTC)
+    for attempt in range(MAX_FAILURES):
+        run = claim(unit, engine=engine, now=now + timedelta(hours=attempt), lease=timedelta(0))
+        assert run is not None
+        fail(run, engine=engine, error=f"RenderFailed: try {attempt + 1}")
+    assert claim(unit, engine=engine, now=now + timedelta(days=1), lease=timedelta(0)) is None
+    with read_session(engine) as session:
+        row = session.exec(select(JobRun)).one()
+    assert (row.attempts, row.last_error, row.finished_at) == (5, "RenderFailed: try 5", None)

@@ -19,9 +19,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tracker.db import write_session
-from tracker.models import JobRun
+from tracker.models import JobRun, utcnow
 
-MAX_ATTEMPTS = 5
+# A unit that failed this many times (raised an error; a killed process does not count) is
+# left for an operator: `scheduler status` shows it with its last error.
+MAX_FAILURES = 5
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,10 @@ def worker_name() -> str:
 
 
 def claim(unit: Unit, *, engine: Engine, now: datetime, lease: timedelta) -> JobRun | None:
-    """The ledger row, claimed for us until `now + lease`; None if it is done, held by a live
-    claim, or has failed too often."""
+    """The ledger row, claimed for us for `lease` from now (the wall clock, or `now` when that
+    is later, as in simulations); None if it is done, held by a live claim, or has failed too
+    often. `attempts` counts failures only: a process killed mid-way is no failure of the work."""
+    lease_until = max(now, utcnow()) + lease
     with write_session(engine) as session:
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         values = {
@@ -66,15 +70,10 @@ def claim(unit: Unit, *, engine: Engine, now: datetime, lease: timedelta) -> Job
                 col(JobRun.period) == unit.period,
                 col(JobRun.subject) == unit.subject,
                 col(JobRun.finished_at).is_(None),
-                col(JobRun.attempts) < MAX_ATTEMPTS,
+                col(JobRun.attempts) < MAX_FAILURES,
                 col(JobRun.lease_until).is_(None) | (col(JobRun.lease_until) < now),
             )
-            .values(
-                claimed_at=now,
-                lease_until=now + lease,
-                claimed_by=worker_name(),
-                attempts=JobRun.attempts + 1,
-            )
+            .values(claimed_at=now, lease_until=lease_until, claimed_by=worker_name())
         )
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             return None
@@ -100,7 +99,7 @@ def fail(run: JobRun, *, engine: Engine, error: str) -> None:
         session.execute(
             update(JobRun)
             .where(col(JobRun.id) == run.id)
-            .values(last_error=error[:2000], lease_until=None)
+            .values(last_error=error[:2000], lease_until=None, attempts=JobRun.attempts + 1)
         )
 
 

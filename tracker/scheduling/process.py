@@ -111,8 +111,14 @@ def run_scheduler(
             )
 
             def stop(signum: int, _frame: Any) -> None:
-                log.info("received %s; stopping", signal.Signals(signum).name)
-                scheduler.shutdown(wait=False)
+                log.info(
+                    "received %s; stopping after the unit of work under way",
+                    signal.Signals(signum).name,
+                )
+                runner.stopping.set()
+                # Wait for the check under way (it stops before its next unit), so the lock
+                # is released only once no work is left running.
+                scheduler.shutdown(wait=True)
 
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)

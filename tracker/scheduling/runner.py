@@ -8,6 +8,7 @@ the retry overwrites under the same version: never a partial PDF, never two regi
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -48,6 +49,8 @@ class Runner:
         self.settings = settings
         self.actor = actor
         self._renderer: PdfRenderer | None = None
+        # Set by a signal: the check under way stops before its next unit of work.
+        self.stopping = threading.Event()
 
     def close(self) -> None:
         if self._renderer is not None:
@@ -58,12 +61,14 @@ class Runner:
         with read_session(self.engine) as session:
             units = due_units(session=session, settings=self.settings, now=now)
         wanted = set(kinds) if kinds is not None else None
-        outcomes = [
-            outcome
-            for unit in units
-            if wanted is None or unit.kind in wanted
-            if (outcome := self.run_one(unit, now=now)) is not None
-        ]
+        outcomes: list[Outcome] = []
+        for unit in units:
+            if self.stopping.is_set():
+                return outcomes
+            if wanted is not None and unit.kind not in wanted:
+                continue
+            if (outcome := self.run_one(unit, now=now)) is not None:
+                outcomes.append(outcome)
         if wanted is None:
             self.deliver(now=now)  # retries of temporary failures fall due between runs
         return outcomes
