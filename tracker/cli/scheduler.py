@@ -45,12 +45,13 @@ def run(
       tracker scheduler run
       tracker scheduler run --once
     """
+    runtime = runtime_of(ctx)
+    engine = runtime.checked_engine()  # before logging is on: a refusal stays one line
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    runtime = runtime_of(ctx)
     run_scheduler(
-        engine=runtime.checked_engine(),
+        engine=engine,
         settings=runtime.settings,
         check_seconds=check_every,
         once=once,

@@ -31,8 +31,9 @@ from tracker.models import utcnow
 from tracker.scheduling.runner import Runner
 
 log = logging.getLogger("tracker.scheduler")
-# pg_advisory_lock key: "tracker" scheduler, as one 64-bit number.
-ADVISORY_KEY = 0x7472_6163_6B65_72
+# pg_advisory_lock keys: "trak" for tracker's scheduler, and the schema, so installations in
+# different schemas of one database each get their own scheduler.
+ADVISORY_KEY = 0x7472_616B
 CHECK_JOB_ID = "check-due-work"
 
 
@@ -46,7 +47,8 @@ def single_instance(engine: Engine, settings: Settings) -> Iterator[None]:
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             got = connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
+                text("SELECT pg_try_advisory_lock(:key, hashtext(current_schema()))"),
+                {"key": ADVISORY_KEY},
             ).scalar()
             if not got:
                 raise SchedulerBusy(
