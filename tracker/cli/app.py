@@ -21,6 +21,7 @@ from tracker.cli import (
     scheduler,
     setup,
     spreadsheet,
+    web,
 )
 from tracker.cli.base import CliState, TrackerTyper
 
@@ -77,6 +78,7 @@ spreadsheet.register(app)
 reports.register(app)
 scheduler.register(app)
 digests.register(app)
+web.register(app)
 maintenance.register(app)
 
 

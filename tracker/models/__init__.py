@@ -1,6 +1,7 @@
 """The data model. Importing this package registers every table on SQLModel.metadata."""
 
 from tracker.models._types import UTCDateTime, utcnow
+from tracker.models.account import Account, SignInAttempt, WebSession
 from tracker.models.agreement import (
     Agreement,
     AgreementCreate,
@@ -54,6 +55,7 @@ from tracker.models.outbox import OutboxMessage
 from tracker.models.report import Report, ReportPublic
 
 __all__ = [
+    "Account",
     "Agreement",
     "AgreementCreate",
     "AgreementPublic",
@@ -93,9 +95,11 @@ __all__ = [
     "ReviewCycle",
     "ReviewCyclePublic",
     "Section",
+    "SignInAttempt",
     "StatusUpdate",
     "StatusUpdateCreate",
     "StatusUpdatePublic",
     "UTCDateTime",
+    "WebSession",
     "utcnow",
 ]

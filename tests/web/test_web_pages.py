@@ -1,0 +1,173 @@
+"""The web app without a browser: sign-in, CSRF, roles, updates and conflicts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tests.factories import import_seed
+from tracker.config import Settings
+from tracker.domain import Role
+from tracker.models import ChangeRecord, OfficerCreate, StatusUpdate
+from tracker.services.accounts import add_account
+from tracker.services.lookup import find_officer
+from tracker.services.owners import add_officer
+from tracker.web.app import create_app
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    import_seed(session)
+    desk = find_officer("정진우", session=session)
+    add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
+    other = add_officer(
+        OfficerCreate(name="박서연", role=Role.OFFICER),
+        session=session,
+        actor="t",
+        division="군비통제과",
+    )
+    add_account(other, login="sypark", password=PASSWORD, session=session, actor="test")
+    session.commit()
+    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
+        yield client
+
+
+def sign_in(client: TestClient, login: str = "jwjung", password: str = PASSWORD) -> str:
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    response = client.post(
+        "/login", data={"login": login, "password": password, "csrf": csrf.group(1), "next": "/"}
+    )
+    return response.headers.get("location", "") if response.status_code == 303 else response.text
+
+
+def form_token(html: str) -> tuple[str, str]:
+    csrf = re.search(r'name="csrf" value="([^"]+)"', html)
+    version = re.search(r'name="version" value="(\d+)"', html)
+    assert csrf is not None and version is not None
+    return csrf.group(1), version.group(1)
+
+
+def test_every_page_but_sign_in_and_health_wants_a_signed_in_officer(
+    app_client: TestClient,
+) -> None:
+    assert app_client.get("/healthz").json() == {"status": "ok"}
+    for path in ("/", "/agreements", "/agreements/kr-ca-2025", "/commitments/kr-ca-2025:7.1"):
+        response = app_client.get(path)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    assert "서비스 이용을 위해 로그인 해주세요" in app_client.get("/login").text
+
+
+def test_an_officer_signs_in_updates_a_commitment_and_sees_it_in_history(
+    app_client: TestClient, session: Session
+) -> None:
+    assert sign_in(app_client) == "/"
+    page = app_client.get("/commitments/kr-ca-2025:7.1")
+    assert page.status_code == 200 and "합동 작전, 연습 및 훈련 참여 확대" in page.text
+    csrf, version = form_token(page.text)
+    saved = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={
+            "csrf": csrf,
+            "version": version,
+            "status": "in_progress",
+            "note": "<script>alert(1)</script> 1차 훈련 참관",
+            "evidence": "https://www.mofa.go.kr/press/1",
+        },
+    )
+    assert saved.status_code == 303
+    after = app_client.get("/commitments/kr-ca-2025:7.1").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 1차 훈련 참관" in after
+    assert "<script>alert(1)" not in after
+    assert "https://www.mofa.go.kr/press/1" in after
+    update = session.exec(select(StatusUpdate)).one()
+    assert (update.author, update.source.value) == ("정진우", "web")
+
+
+def test_a_stale_form_gets_a_conflict_and_keeps_what_was_typed(app_client: TestClient) -> None:
+    sign_in(app_client)
+    page = app_client.get("/commitments/kr-ca-2025:7.1").text
+    csrf, version = form_token(page)
+    first = {"csrf": csrf, "version": version, "status": "in_progress", "note": "첫 번째"}
+    assert app_client.post("/commitments/kr-ca-2025:7.1/status", data=first).status_code == 303
+    second = first | {"status": "achieved", "note": "두 번째 탭에서 입력"}
+    conflict = app_client.post("/commitments/kr-ca-2025:7.1/status", data=second)
+    assert conflict.status_code == 409
+    assert "changed since you read it" in conflict.text and "첫 번째" in conflict.text
+    assert "두 번째 탭에서 입력" in conflict.text  # nothing typed is lost
+
+
+def test_forms_without_the_csrf_token_are_refused(app_client: TestClient) -> None:
+    sign_in(app_client)
+    _, version = form_token(app_client.get("/commitments/kr-ca-2025:7.1").text)
+    response = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={"version": version, "status": "achieved", "csrf": "forged"},
+    )
+    assert response.status_code == 403
+    login = app_client.post("/login", data={"login": "jwjung", "password": PASSWORD})
+    assert login.status_code == 403
+
+
+def test_an_officer_of_another_division_reads_but_cannot_edit(
+    app_client: TestClient, session: Session
+) -> None:
+    assert sign_in(app_client, "sypark") == "/"
+    page = app_client.get("/commitments/kr-ca-2025:7.1").text
+    assert "수정 권한이 없습니다" in page and 'name="version"' not in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf is not None
+    forced = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={"csrf": csrf.group(1), "version": "1", "status": "achieved"},
+    )
+    assert forced.status_code == 403
+    assert session.exec(select(StatusUpdate)).all() == []
+
+
+def test_the_sign_in_throttle_engages_after_five_failures(
+    app_client: TestClient, session: Session
+) -> None:
+    for _ in range(5):
+        assert "wrong login or password" in sign_in(app_client, password="wrong password!")
+    throttled = sign_in(app_client)  # even the right password, for a while
+    assert "too many failed sign-ins" in throttled
+    refused = session.exec(
+        select(ChangeRecord).where(ChangeRecord.action == "sign-in refused")
+    ).all()
+    assert len(refused) == 5
+
+
+def test_the_session_cookie_is_http_only_and_same_site_and_signing_out_revokes_it(
+    app_client: TestClient,
+) -> None:
+    page = app_client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    response = app_client.post(
+        "/login", data={"login": "jwjung", "password": PASSWORD, "csrf": csrf.group(1)}
+    )
+    cookie = next(
+        v
+        for k, v in response.headers.multi_items()
+        if k == "set-cookie" and v.startswith("tracker_session=")
+    )
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    token = cookie.split(";", 1)[0].split("=", 1)[1]
+    dashboard = app_client.get("/")
+    assert dashboard.status_code == 200
+    out = re.search(
+        r'action="/logout"><input type="hidden" name="csrf" value="([^"]+)"', dashboard.text
+    )
+    assert out is not None
+    assert app_client.post("/logout", data={"csrf": out.group(1)}).status_code == 303
+    app_client.cookies.set("tracker_session", token)  # the old cookie, replayed
+    assert app_client.get("/").status_code == 303

@@ -1,0 +1,144 @@
+"""The web app process and its user accounts."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Annotated
+
+import typer
+from sqlmodel import col, select
+
+from tracker.cli.base import TrackerTyper, actor_name, print_table, reading, runtime_of, writing
+from tracker.domain import Role
+from tracker.models import Account, Officer
+from tracker.services import accounts
+from tracker.services.changes import record_change
+from tracker.services.lookup import find_officer
+
+users_app = TrackerTyper(help="Web accounts (administrators).")
+PASSWORD_ENV = "TRACKER_NEW_PASSWORD"
+
+
+def users_add(
+    ctx: typer.Context,
+    officer: Annotated[str, typer.Argument(help="Officer: id, e-mail or name.")],
+    login: Annotated[str, typer.Option(help="Sign-in name, e.g. jwjung.")],
+    role: Annotated[Role, typer.Option(help="admin, officer or viewer.")] = Role.OFFICER,
+    by: Annotated[str | None, typer.Option("--by", help="Who adds it.")] = None,
+) -> None:
+    """Give an officer a web account; the password is asked for (or read from
+    $TRACKER_NEW_PASSWORD), never taken from the command line.
+
+    \b
+    Example:
+      tracker users add 정진우 --login jwjung --role officer
+    """
+    password = os.environ.get(PASSWORD_ENV) or getpass.getpass("password: ")
+    with writing(ctx) as session:
+        found = find_officer(officer, session=session)
+        found.role = role
+        session.add(found)
+        account = accounts.add_account(
+            found, login=login, password=password, session=session, actor=actor_name(by)
+        )
+        typer.echo(f"account {account.login} for {found.name} ({role.value})")
+
+
+def users_list(ctx: typer.Context) -> None:
+    """List web accounts with their officer, role and state.
+
+    \b
+    Example:
+      tracker users list
+    """
+    with reading(ctx) as session:
+        rows = session.exec(
+            select(Account, Officer)
+            .join(Officer, col(Officer.id) == Account.officer_id)
+            .order_by(col(Account.login))
+        ).all()
+    print_table(
+        ["login", "officer", "role", "active"],
+        [(a.login, o.name, o.role.value, o.active) for a, o in rows],
+        empty="no accounts yet (add one with `tracker users add OFFICER --login NAME`)",
+    )
+
+
+def users_disable(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help="Sign-in name.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who disables it.")] = None,
+) -> None:
+    """Disable an account: its sessions stop working at once.
+
+    \b
+    Example:
+      tracker users disable jwjung
+    """
+    with writing(ctx) as session:
+        account = accounts.find_account(login, session=session)
+        officer = session.get(Officer, account.officer_id)
+        assert officer is not None and account.id is not None
+        officer.active = False
+        session.add(officer)
+        record_change(session, "account", account.id, "disabled", actor_name(by), {})
+        typer.echo(f"{account.login} disabled")
+
+
+def users_set_role(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[Role, typer.Argument(help="admin, officer or viewer.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who changes it.")] = None,
+) -> None:
+    """Change an account's role.
+
+    \b
+    Example:
+      tracker users set-role jwjung admin
+    """
+    with writing(ctx) as session:
+        account = accounts.find_account(login, session=session)
+        officer = session.get(Officer, account.officer_id)
+        assert officer is not None and account.id is not None
+        before = officer.role
+        officer.role = role
+        session.add(officer)
+        record_change(
+            session,
+            "account",
+            account.id,
+            "role",
+            actor_name(by),
+            {"from": before.value, "to": role.value},
+        )
+        typer.echo(f"{account.login}: {before.value} → {role.value}")
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Run the web app. It never runs scheduled jobs (that is `tracker scheduler run`).
+
+    \b
+    Example:
+      tracker serve --port 8000
+    """
+    import uvicorn
+
+    from tracker.web.app import create_app
+
+    runtime = runtime_of(ctx)
+    uvicorn.run(create_app(runtime.settings), host=host, port=port, log_level="info")
+
+
+def register(app: TrackerTyper) -> None:
+    users_app.command("add")(users_add)
+    users_app.command("list")(users_list)
+    users_app.command("disable")(users_disable)
+    users_app.command("set-role")(users_set_role)
+    app.add_typer(users_app, name="users")
+    app.command("serve")(serve)

@@ -1,0 +1,183 @@
+"""Accounts, sign-in and sessions for the web app; the rule of who may do what.
+
+Passwords are hashed with Argon2 (pwdlib). A session token is random; only its SHA-256 is
+stored. Failed sign-ins are throttled per login and per address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pwdlib import PasswordHash
+from sqlmodel import Session, col, func, select
+
+from tracker.domain import Role
+from tracker.errors import NotFound, TrackerError
+from tracker.models import Account, Commitment, Officer, SignInAttempt, WebSession, utcnow
+from tracker.services.changes import record_change
+
+SESSION_LIFETIME = timedelta(hours=12)
+THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_LIMIT = 5  # failed sign-ins per login, and per address, within the window
+MIN_PASSWORD = 10
+
+_hasher = PasswordHash.recommended
+
+
+class AccountRefused(TrackerError):
+    """An account that cannot be made or changed as asked."""
+
+
+class SignInRefused(TrackerError):
+    """Wrong login or password, a disabled account, or too many tries."""
+
+
+def add_account(
+    officer: Officer, *, login: str, password: str, session: Session, actor: str
+) -> Account:
+    login = login.strip().lower()
+    if not login or not login.isascii() or " " in login:
+        raise AccountRefused(f"login {login!r}: use letters, digits, dots or dashes")
+    if len(password) < MIN_PASSWORD:
+        raise AccountRefused(f"the password must have at least {MIN_PASSWORD} characters")
+    if session.exec(select(Account).where(Account.login == login)).first() is not None:
+        raise AccountRefused(f"login {login!r} is taken")
+    if session.exec(select(Account).where(Account.officer_id == officer.id)).first():
+        raise AccountRefused(f"{officer.name} already has an account")
+    assert officer.id is not None
+    account = Account(officer_id=officer.id, login=login, password_hash=_hasher().hash(password))
+    session.add(account)
+    session.flush()
+    assert account.id is not None
+    record_change(session, "account", account.id, "added", actor, {"login": login})
+    return account
+
+
+def find_account(login: str, *, session: Session) -> Account:
+    account = session.exec(select(Account).where(Account.login == login.strip().lower())).first()
+    if account is None:
+        raise NotFound(f"no account {login!r} (see `tracker users list`)")
+    return account
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str  # for the cookie; never stored
+    csrf_token: str
+    expires_at: datetime
+
+
+def sign_in(
+    login: str, password: str, *, session: Session, address: str, now: datetime | None = None
+) -> SignedIn:
+    """Check the password and open a session; every outcome is recorded."""
+    now = now or utcnow()
+    login = login.strip().lower()
+    since = now - THROTTLE_WINDOW
+    by_login = session.exec(
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(SignInAttempt.login == login, col(SignInAttempt.at) > since)
+    ).one()
+    by_address = session.exec(
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(SignInAttempt.address == address, col(SignInAttempt.at) > since)
+    ).one()
+    if by_login >= THROTTLE_LIMIT or by_address >= THROTTLE_LIMIT:
+        raise SignInRefused("too many failed sign-ins; wait 15 minutes and try again")
+    account = session.exec(select(Account).where(Account.login == login)).first()
+    officer = session.get(Officer, account.officer_id) if account else None
+    valid = account is not None and _hasher().verify(password, account.password_hash)
+    if not valid or officer is None or not officer.active:
+        raise SignInRefused("wrong login or password")
+    assert account is not None and account.id is not None
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    expires = now + SESSION_LIFETIME
+    session.add(
+        WebSession(
+            token_hash=_digest(token),
+            account_id=account.id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    record_change(session, "account", account.id, "signed in", login, {"address": address})
+    return SignedIn(token, csrf, expires)
+
+
+def record_failed_sign_in(
+    login: str, *, session: Session, address: str, now: datetime | None = None
+) -> None:
+    """Counted for the throttle and kept in the audit log; in its own transaction, since the
+    refused sign-in's is rolled back."""
+    login = login.strip().lower()
+    session.add(SignInAttempt(login=login, address=address, at=now or utcnow()))
+    account = session.exec(select(Account).where(Account.login == login)).first()
+    record_change(
+        session,
+        "account",
+        account.id if account and account.id else 0,
+        "sign-in refused",
+        address,
+        {"login": login},
+    )
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """The signed-in officer behind a request."""
+
+    account: Account
+    officer: Officer
+    session: WebSession
+
+    @property
+    def role(self) -> Role:
+        return self.officer.role
+
+
+def visitor(token: str | None, *, session: Session, now: datetime | None = None) -> Visitor | None:
+    if not token:
+        return None
+    now = now or utcnow()
+    web_session = session.exec(
+        select(WebSession).where(WebSession.token_hash == _digest(token))
+    ).first()
+    if web_session is None or web_session.revoked_at is not None or web_session.expires_at < now:
+        return None
+    account = session.get(Account, web_session.account_id)
+    officer = session.get(Officer, account.officer_id) if account else None
+    if account is None or officer is None or not officer.active:
+        return None
+    return Visitor(account, officer, web_session)
+
+
+def sign_out(current: Visitor, *, session: Session) -> None:
+    web_session = session.get(WebSession, current.session.id)
+    assert web_session is not None
+    web_session.revoked_at = utcnow()
+    session.add(web_session)
+    assert current.account.id is not None
+    record_change(session, "account", current.account.id, "signed out", current.account.login, {})
+
+
+def may_edit(current: Visitor, commitment: Commitment) -> bool:
+    """The one rule: administrators edit everything; officers edit commitments they own or
+    that belong to their division; viewers read."""
+    if current.role is Role.ADMIN:
+        return True
+    if current.role is not Role.OFFICER:
+        return False
+    return commitment.owner_id == current.officer.id or (
+        current.officer.division_id is not None
+        and commitment.division_id == current.officer.division_id
+    )
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
