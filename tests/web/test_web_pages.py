@@ -171,3 +171,17 @@ def test_the_session_cookie_is_http_only_and_same_site_and_signing_out_revokes_i
     assert app_client.post("/logout", data={"csrf": out.group(1)}).status_code == 303
     app_client.cookies.set("tracker_session", token)  # the old cookie, replayed
     assert app_client.get("/").status_code == 303
+
+
+def test_the_web_form_takes_evidence_links_only_never_a_server_path(
+    app_client: TestClient, session: Session
+) -> None:
+    sign_in(app_client)
+    csrf, version = form_token(app_client.get("/commitments/kr-ca-2025:7.1").text)
+    response = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={"csrf": csrf, "version": version, "status": "achieved", "evidence": "/etc/passwd"},
+    )
+    assert response.status_code == 400
+    assert "evidence must be http(s) links; not a link: /etc/passwd" in response.text
+    assert session.exec(select(StatusUpdate)).all() == []

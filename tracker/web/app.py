@@ -254,13 +254,19 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
                 if not accounts.may_edit(visitor, commitment):
                     raise Forbidden("you may not edit this commitment (another division's)")
                 day = date.fromisoformat(as_of) if as_of else policy.today()
+                links = evidence.split()
+                # A path would make the server copy one of its own files: links only here.
+                if not_links := [e for e in links if not e.startswith(("http://", "https://"))]:
+                    raise TrackerError(
+                        f"evidence must be http(s) links; not a link: {not_links[0][:80]}"
+                    )
                 status.record_status_update(
                     commitment,
                     StatusUpdateCreate(
                         status=new_status,
                         narrative=note,
                         as_of=day,
-                        evidence=[e for e in evidence.split() if e.startswith("http")],
+                        evidence=links,
                         expected_version=version,
                     ),
                     session=session,
