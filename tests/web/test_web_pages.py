@@ -185,3 +185,38 @@ def test_the_web_form_takes_evidence_links_only_never_a_server_path(
     assert response.status_code == 400
     assert "evidence must be http(s) links; not a link: /etc/passwd" in response.text
     assert session.exec(select(StatusUpdate)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("role", "own", "expected"),
+    [
+        (Role.VIEWER, False, 403),
+        (Role.OFFICER, False, 403),  # another division's commitment
+        (Role.OFFICER, True, 303),  # their own division's
+        (Role.ADMIN, False, 303),
+    ],
+)
+def test_every_page_by_role_reads_and_only_the_rule_lets_one_edit(
+    app_client: TestClient, session: Session, role: Role, own: bool, expected: int
+) -> None:
+    officer = add_officer(
+        OfficerCreate(name=f"역할 {role.value}", role=role),
+        session=session,
+        actor="test",
+        division="북미2과" if own else "개발협력과",
+    )
+    add_account(
+        officer, login=f"user-{role.value}-{own}", password=PASSWORD, session=session, actor="test"
+    )
+    session.commit()
+    assert sign_in(app_client, f"user-{role.value}-{own}") == "/"
+    for path in ("/", "/agreements", "/agreements/kr-ca-2025", "/commitments/kr-ca-2025:7.1"):
+        assert app_client.get(path).status_code == 200, path
+    page = app_client.get("/commitments/kr-ca-2025:7.1").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf is not None
+    posted = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={"csrf": csrf.group(1), "version": "1", "status": "in_progress"},
+    )
+    assert posted.status_code == expected
