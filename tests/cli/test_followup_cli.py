@@ -756,3 +756,22 @@ def test_summary_counts_match_what_the_lists_show(cli: Cli, engine: Engine) -> N
     assert sum(r["total"] for r in sections[:-1]) == TRACKED
     assert all(r["group"].startswith(f"{KEY} › ") for r in sections[:-1])
     assert cli("summary", "--by", "country").exit_code == 2
+
+
+def test_an_imported_desk_officer_gets_an_e_mail_address_and_then_a_digest(
+    cli: Cli, engine: Engine
+) -> None:
+    demo(cli)
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    ok(cli("meetings", "add", "2+2", "--date", soon))  # every tracked commitment is due
+    assert ok(cli("digest", "due")).stdout == "composed 0, sent 0\n"  # no address yet
+    updated = ok(cli("officers", "update", "정진우", "--email", "JW.Jung@mofa.go.kr"))
+    assert updated.stdout == "officer 1: 정진우 <jw.jung@mofa.go.kr>\n"
+    ok(cli("officers", "add", "김하늘", "--email", "haneul.kim@mofa.go.kr"))
+    taken = cli("officers", "update", "정진우", "--email", "haneul.kim@mofa.go.kr")
+    assert taken.exit_code == 1
+    assert taken.stderr == "error: an officer with e-mail haneul.kim@mofa.go.kr already exists\n"
+    nothing = cli("officers", "update", "정진우")
+    assert nothing.exit_code == 2
+    assert "jw.jung@mofa.go.kr" in ok(cli("officers", "list")).stdout
+    assert ok(cli("digest", "due")).stdout == "composed 1, sent 1\n"

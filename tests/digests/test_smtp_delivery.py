@@ -158,7 +158,7 @@ def test_the_delivered_digest_reads_right_in_korean_in_text_and_html(
     assert mail["Auto-Submitted"] == "auto-generated"
     assert mail["Date"].datetime == NOW
     subject = str(mail["Subject"])
-    assert "정진우" in subject and "2027-W37" in subject
+    assert "정진우" in subject and "(2027-09-13)" in subject
 
     assert mail.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in mail.iter_parts()] == ["text/plain", "text/html"]

@@ -8,8 +8,9 @@ import typer
 
 from tracker.cli.base import TrackerTyper, actor_name, print_json, print_table, reading, writing
 from tracker.domain import DigestFrequency, Language
-from tracker.models import OfficerCreate
+from tracker.models import OfficerCreate, OfficerUpdate
 from tracker.services import owners
+from tracker.services.lookup import find_officer
 
 officers_app = TrackerTyper(help="Officers who own commitments.")
 
@@ -44,6 +45,40 @@ def officers_add(
         typer.echo(f"officer {officer.id}: {officer.name}")
 
 
+def officers_update(
+    ctx: typer.Context,
+    officer: Annotated[str, typer.Argument(help="Officer: id, e-mail or name.")],
+    email: Annotated[str | None, typer.Option(help="E-mail address (for digests).")] = None,
+    rank: Annotated[str | None, typer.Option(help="Rank, e.g. 외무서기관.")] = None,
+    division: Annotated[str | None, typer.Option(help="Division, e.g. 북미2과.")] = None,
+    language: Annotated[Language | None, typer.Option(help="Language of their mail.")] = None,
+    digest: Annotated[
+        DigestFrequency | None, typer.Option(help="How often they get a digest.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who changes it.")] = None,
+) -> None:
+    """Change an officer: e-mail, rank, division, mail language, digest frequency.
+
+    \b
+    Example:
+      tracker officers update 정진우 --email jw.jung@mofa.go.kr --digest weekly
+    """
+    change = OfficerUpdate(email=email, rank=rank, language=language, digest_frequency=digest)
+    if not change.model_dump(exclude_none=True) and division is None:
+        raise typer.BadParameter(
+            "nothing to change: give --email, --rank, --division, --language or --digest"
+        )
+    with writing(ctx) as session:
+        found = owners.update_officer(
+            find_officer(officer, session=session),
+            change,
+            session=session,
+            actor=actor_name(by),
+            division=division,
+        )
+        typer.echo(f"officer {found.id}: {found.name} <{found.email or '-'}>")
+
+
 def officers_list(
     ctx: typer.Context,
     include_inactive: Annotated[
@@ -71,5 +106,6 @@ def officers_list(
 
 def register(app: TrackerTyper) -> None:
     officers_app.command("add")(officers_add)
+    officers_app.command("update")(officers_update)
     officers_app.command("list")(officers_list)
     app.add_typer(officers_app, name="officers")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.utils import make_msgid, parseaddr
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -44,14 +44,14 @@ def email_environment(settings: Settings) -> Environment:
 
 
 def render_digest(
-    content: DigestContent, *, settings: Settings, period: str, environment: Environment
+    content: DigestContent, *, settings: Settings, dated: date, environment: Environment
 ) -> ComposedMail:
     officer = content.officer
     language = officer.language.value
     context = {
         "officer": officer,
         "content": content,
-        "period": period,
+        "period": dated.isoformat(),  # readers see the digest's day, not "2027-W03"
         "labels": LABELS[language],
         "language": language,
         "since": content.since.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"),
@@ -68,15 +68,19 @@ def render_digest(
 def preview(
     officer: Officer, *, session: Session, settings: Settings, now: datetime
 ) -> ComposedMail | None:
-    """What the officer's digest would say now; composes nothing."""
-    period = current_period(DigestFrequency.DAILY, now=now, settings=settings)
-    name = period[0] if period else now.astimezone(settings.tz).date().isoformat()
+    """What the officer's digest would say now, dated as theirs would be; composes nothing."""
+    frequency = (
+        officer.digest_frequency
+        if officer.digest_frequency is not DigestFrequency.OFF
+        else DigestFrequency.WEEKLY
+    )
+    period = current_period(frequency, now=now, settings=settings)
+    dated = (period[1] if period else now).astimezone(settings.tz).date()
     content = _content(officer, session=session, settings=settings, now=now)
     if content is None:
         return None
-    return render_digest(
-        content, settings=settings, period=name, environment=email_environment(settings)
-    )
+    environment = email_environment(settings)
+    return render_digest(content, settings=settings, dated=dated, environment=environment)
 
 
 def compose_due(*, engine: Engine, settings: Settings, now: datetime) -> list[int]:
@@ -118,7 +122,7 @@ def _compose_one(
     due = current_period(officer.digest_frequency, now=now, settings=settings)
     if due is None:
         return None
-    period, _ = due
+    period, due_at = due
     if session.exec(
         select(OutboxMessage.id).where(
             OutboxMessage.officer_id == officer.id,
@@ -130,7 +134,8 @@ def _compose_one(
     content = _content(officer, session=session, settings=settings, now=now)
     if content is None:
         return None  # nothing to say: no mail
-    mail = render_digest(content, settings=settings, period=period, environment=environment)
+    dated = due_at.astimezone(settings.tz).date()
+    mail = render_digest(content, settings=settings, dated=dated, environment=environment)
     domain = parseaddr(settings.mail.from_address)[1].rpartition("@")[2] or "localhost"
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     result = session.execute(

@@ -18,6 +18,7 @@ from tracker.models import (
     Officer,
     OfficerCreate,
     OfficerPublic,
+    OfficerUpdate,
 )
 from tracker.services.changes import record_change
 from tracker.services.status import check_version, save_commitment
@@ -52,22 +53,61 @@ def find_division(
     return division
 
 
+def _checked_email(
+    given: str | None, *, session: Session, officer_id: int | None = None
+) -> str | None:
+    """The address as stored (trimmed, lower case), or a one-line refusal."""
+    email = given.strip().lower() if given else None
+    if email is None:
+        return None
+    if "@" not in email or " " in email:
+        raise OwnerRefused(f"{given!r} is not an e-mail address")
+    if not email.isascii():
+        raise OwnerRefused(
+            f"{given!r}: use the officer's ASCII address (mail servers here do not "
+            "accept non-ASCII addresses)"
+        )
+    holder = session.exec(select(Officer).where(Officer.email == email)).first()
+    if holder is not None and holder.id != officer_id:
+        raise OwnerRefused(f"an officer with e-mail {email} already exists")
+    return email
+
+
+def update_officer(
+    officer: Officer,
+    change: OfficerUpdate,
+    *,
+    session: Session,
+    actor: str,
+    division: str | None = None,
+) -> Officer:
+    """Set an officer's e-mail, rank, language, digest frequency or division (an imported desk
+    officer has no e-mail until someone sets it, and gets no digest before)."""
+    values = change.model_dump(exclude_unset=True, exclude_none=True)
+    if "email" in values:
+        values["email"] = _checked_email(values["email"], session=session, officer_id=officer.id)
+    if division is not None:
+        values["division_id"] = find_division(division, session=session, create=True).id
+    before = {name: getattr(officer, name) for name in values}
+    for name, value in values.items():
+        setattr(officer, name, value)
+    session.add(officer)
+    session.flush()
+    assert officer.id is not None
+    changed = {
+        k: {"from": str(before[k]), "to": str(v)} for k, v in values.items() if before[k] != v
+    }
+    if changed:
+        record_change(session, "officer", officer.id, "updated", actor, {"changes": changed})
+    return officer
+
+
 def add_officer(
     data: OfficerCreate, *, session: Session, actor: str, division: str | None = None
 ) -> Officer:
     if not data.name.strip():
         raise OwnerRefused("an officer needs a name")
-    email = data.email.strip().lower() if data.email else None
-    if email is not None:
-        if "@" not in email or " " in email:
-            raise OwnerRefused(f"{data.email!r} is not an e-mail address")
-        if not email.isascii():
-            raise OwnerRefused(
-                f"{data.email!r}: use the officer's ASCII address (mail servers here do not "
-                "accept non-ASCII addresses)"
-            )
-        if session.exec(select(Officer).where(Officer.email == email)).first() is not None:
-            raise OwnerRefused(f"an officer with e-mail {email} already exists")
+    email = _checked_email(data.email, session=session)
     officer = Officer.model_validate(data, update={"email": email, "name": data.name.strip()})
     if division is not None:
         officer.division_id = find_division(division, session=session, create=True).id
