@@ -20,9 +20,10 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.db import read_session, write_session
-from tracker.domain import UpdateSource
+from tracker.domain import Attention, UpdateSource
 from tracker.errors import NotFound, TrackerError
 from tracker.models import StatusUpdateCreate
+from tracker.reports.labels import labels_for as report_labels
 from tracker.runtime import Runtime
 from tracker.services import accounts, status
 from tracker.services.agreements import list_agreements
@@ -79,8 +80,16 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         language = language_of(request)
+        flags = {
+            flag.value: report_labels(language)[f"attention.{flag.value}"] for flag in Attention
+        }
         html = pages.get_template(name).render(
-            t=WEB_LABELS[language], language=language, request=request, policy=policy, **context
+            t=WEB_LABELS[language],
+            flags=flags,
+            language=language,
+            request=request,
+            policy=policy,
+            **context,
         )
         response = HTMLResponse(html, status_code=status_code)
         if request.query_params.get("lang") in ("ko", "en"):
