@@ -21,7 +21,7 @@ from tracker.cli.base import (
 from tracker.cli.listing import commitments_app
 from tracker.models import StatusUpdateCreate
 from tracker.services import cycles, owners, status
-from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.commitments import commitment_public
 from tracker.services.lookup import find_agreement, find_commitment, find_officer
 
 RefArgument = Annotated[
@@ -121,14 +121,7 @@ def show(
     policy = policy_of(ctx)
     with reading(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
-        found = find_agreement(str(commitment.agreement_id), session=session)
-        public = next(
-            c
-            for c in list_commitments(
-                session=session, policy=policy, where=CommitmentFilter(agreement=found.key)
-            )
-            if c.id == commitment.id
-        )
+        public = commitment_public(commitment, session=session, policy=policy)
         latest = status.latest_update(commitment, session=session)
         assessment = cycles.current_assessment(commitment, session=session)
     if as_json:
@@ -218,23 +211,22 @@ def assess(
       tracker assess kr-ca-2025:9.2 --cycle 1 --score 0 --rationale "협의 개시, 합의 미도출"
     """
     policy = policy_of(ctx)
+    given = cycles.parse_score(score)
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
-        found = find_agreement(str(commitment.agreement_id), session=session)
-        chosen = cycles.find_cycle(found, cycle, session=session)
+        chosen = cycles.cycle_of(commitment, cycle, session=session)
         cycles.assess(
             commitment,
             chosen,
-            score=cycles.parse_score(score),
+            score=given,
             rationale=rationale,
             session=session,
             actor=actor_name(by),
             expected_version=expect_version,
         )
         typer.echo(
-            f"{found.key}:{commitment.ref}: cycle {chosen.number} assessed "
-            f"{cycles.score_label(cycles.parse_score(score), policy.language)} "
-            f"(version {commitment.version})"
+            f"{status.describe(commitment, session=session)}: cycle {chosen.number} assessed "
+            f"{cycles.score_label(given, policy.language)} (version {commitment.version})"
         )
 
 

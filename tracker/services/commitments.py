@@ -37,6 +37,7 @@ class CommitmentFilter:
     tracked: bool | None = None
     strength: Strength | None = None
     attention: tuple[Attention, ...] = ()  # every one of these flags must be raised
+    ids: tuple[int, ...] = ()  # only these commitments
 
 
 def list_commitments(
@@ -92,6 +93,17 @@ def list_commitments(
     ]
 
 
+def commitment_public(
+    commitment: Commitment, *, session: Session, policy: FollowUpPolicy
+) -> CommitmentPublic:
+    """One commitment as lists show it: owner, status label, attention flags."""
+    assert commitment.id is not None
+    (public,) = list_commitments(
+        session=session, policy=policy, where=CommitmentFilter(ids=(commitment.id,))
+    )
+    return public
+
+
 def _conditions(
     where: CommitmentFilter, *, session: Session, policy: FollowUpPolicy
 ) -> list[ColumnElement[bool]]:
@@ -118,6 +130,8 @@ def _conditions(
             )
         else:
             conditions.append(col(Commitment.status) == status.key)
+    if where.ids:
+        conditions.append(col(Commitment.id).in_(where.ids))
     if where.tracked is not None:
         conditions.append(col(Commitment.tracked) == where.tracked)
     if where.strength is not None:

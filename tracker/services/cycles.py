@@ -498,6 +498,13 @@ def find_cycle(agreement: Agreement, reference: str, *, session: Session) -> Rev
     return cycle
 
 
+def cycle_of(commitment: Commitment, reference: str, *, session: Session) -> ReviewCycle:
+    """A cycle of the commitment's agreement: "current", "previous" or a number."""
+    agreement = session.get(Agreement, commitment.agreement_id)
+    assert agreement is not None
+    return find_cycle(agreement, reference, session=session)
+
+
 def parse_score(text: str) -> Score | None:
     """+1/1/full/완전, 0/partial/부분, -1/none/미이행; "na" or "not-assessed" clears it."""
     folded = text.strip().lower().replace("−", "-").replace(" ", "").replace("_", "-")
