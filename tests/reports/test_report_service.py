@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tests.factories import import_seed
+from tests.factories import add_agreement, add_mechanism, import_seed
 from tracker.config import Settings
-from tracker.domain import Language
+from tracker.domain import Language, Strength
 from tracker.models import MeetingCreate, Report, StatusUpdateCreate
+from tracker.reports.context import brief_report
 from tracker.reports.render import PdfRenderer, RenderedPdf, RenderFailed
 from tracker.services import reports
 from tracker.services.cycles import add_meeting
@@ -156,3 +157,39 @@ def test_an_override_folder_replaces_a_shipped_template(
     )
     prepared = reports.prepare_review("kr-ca-2025", session=seeded, settings=custom, today=TODAY)
     assert prepared.html.startswith("<h1>우리 부서 양식: 한\u2060-")
+
+
+def test_a_brief_counts_only_its_own_mechanism_when_another_counterpart_shares_the_name(
+    seeded: Session, settings: Settings
+) -> None:
+    canadian = find_mechanism("외교·국방 정책 대화", session=seeded)
+    australian = add_mechanism(seeded, canadian.name)
+    australian.counterpart = "호주"
+    add_agreement(
+        seeded,
+        key="kr-au-2026",
+        title="한-호주 국방 협력",
+        countries="호주",
+        clauses=[("1", [("양국은 국장급 외교·국방 정책 대화에서 점검할 것이다.", Strength.FIRM)])],
+        mechanisms={"정책 대화": australian},
+    )
+    seeded.commit()
+    assert canadian.id is not None
+    meeting = add_meeting(
+        canadian,
+        MeetingCreate(mechanism_id=canadian.id, held_on=date(2027, 3, 4)),
+        session=seeded,
+        actor="test",
+        today=TODAY,
+    )
+    view = brief_report(
+        canadian,
+        meeting,
+        session=seeded,
+        policy=FollowUpPolicy(),
+        language="ko",
+        classification="",
+        today=TODAY,
+    )
+    assert sum(count.count for count in view.status_counts) == 36
+    assert [group.name for group in view.by_agreement] == ["kr-ca-2025"]

@@ -295,3 +295,9 @@ def test_the_brief_for_a_policy_dialogue_lists_what_it_follows_for_that_meeting(
         assert re.search(rf"(?m)(^|\s){re.escape(ref)}(\s|$)", text), ref
     assert re.search(r"정체", text) and re.search(r"달성", text)
     assert rendered.brief.parent.name.startswith("mechanism-")
+
+
+def test_the_english_report_labels_every_status_in_english(rendered: Rendered) -> None:
+    text = pdf_text(rendered.english)
+    assert "Not assessed yet" in text and "Stalled" in text
+    assert "점검 전" not in text and "정체" not in text

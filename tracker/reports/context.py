@@ -84,7 +84,7 @@ def review_report(
     sections = _sections(agreement, by_id, session=session)
     rollups = {
         by: rollup(
-            session=session, policy=policy, by=by, agreement=agreement.key, cycle_id=cycle.id
+            session=session, policy=policy, by=by, cycle_id=cycle.id, commitments=commitments
         )
         for by in (Grouping.AGREEMENT, Grouping.SECTION, Grouping.MECHANISM)
     }
@@ -122,7 +122,6 @@ def review_report(
         previous_report_on=(
             previous.generated_at.astimezone(policy.timezone).date() if previous else None
         ),
-        tracked_total=len(views),
     )
 
 
@@ -168,12 +167,10 @@ def brief_report(
     grouped: dict[int, list[CommitmentView]] = defaultdict(list)
     for commitment, view in zip(commitments, views, strict=True):
         grouped[commitment.agreement_id].append(view)
-    mechanism_rows = rollup(session=session, policy=policy, by=Grouping.MECHANISM)
-    by_agreement = [
-        _counts_of(agreements[agreement_id].key, group, policy, language, labels)
-        for agreement_id, group in grouped.items()
-    ]
-    total = next((row for row in mechanism_rows if row.group == mechanism.name), None)
+    # Counted over exactly the commitments this brief lists: mechanism names are unique only
+    # per counterpart, so a rollup by name could add up another counterpart's dialogue.
+    rows = rollup(session=session, policy=policy, by=Grouping.AGREEMENT, commitments=commitments)
+    total = rows[-1]
     when = meeting.held_on.isoformat()
     return BriefView(
         language=language,
@@ -191,13 +188,9 @@ def brief_report(
             classification=classification,
         ),
         running_title=labels["report.brief_title"].format(mechanism=mechanism.name, date=when),
-        status_counts=_status_counts(total, policy, language)
-        if total
-        else _count_views(views, policy, language)[0],
-        score_counts=_score_counts(total, labels)
-        if total
-        else _count_views(views, policy, language)[1],
-        by_agreement=by_agreement,
+        status_counts=_status_counts(total, policy, language),
+        score_counts=_score_counts(total, labels),
+        by_agreement=[_group(row, policy, language, labels) for row in rows[:-1]],
         attention=_attention(views, labels),
         agreements=[
             (agreements[agreement_id].key, agreements[agreement_id].title, group)
@@ -290,12 +283,15 @@ def _commitment_views(
             attention=[labels[f"attention.{flag}"] for flag in commitment.attention],
             changes=[],
         )
-        views.append(_with_changes(view, previous, labels))
+        views.append(_with_changes(view, previous, labels, policy))
     return views
 
 
 def _with_changes(
-    view: CommitmentView, previous: dict[str, Any] | None, labels: dict[str, str]
+    view: CommitmentView,
+    previous: dict[str, Any] | None,
+    labels: dict[str, str],
+    policy: FollowUpPolicy,
 ) -> CommitmentView:
     if previous is None:
         return view
@@ -305,7 +301,7 @@ def _with_changes(
         return CommitmentView(**{**view.__dict__, "new_since_previous": True})
     if before["status"] != view.status_key:
         view.changes.append(
-            labels["change.status"].format(before=before["status_label"], after=view.status)
+            labels["change.status"].format(before=policy.label(before["status"]), after=view.status)
         )
     if before["score"] != view.score:
         view.changes.append(
@@ -350,7 +346,7 @@ def _score_counts(row: RollupRow, labels: dict[str, str]) -> list[Count]:
             Count(key, labels[f"score.{key}"], row.scores.get(int(score), 0))
             for score, key in SCORE_KEYS.items()
         ),
-        Count("not_assessed", labels["score.not_assessed"], row.total - row.assessed),
+        Count("not_assessed", labels["score.not_assessed"], row.not_assessed),
     ]
 
 
@@ -369,31 +365,6 @@ def _group(
         scores=_score_counts(row, labels),
         mean_score=row.mean_score,
     )
-
-
-def _counts_of(
-    name: str,
-    views: list[CommitmentView],
-    policy: FollowUpPolicy,
-    language: str,
-    labels: dict[str, str],
-) -> GroupCounts:
-    row = RollupRow(group=name, by_status={s.key: 0 for s in policy.statuses})
-    for view in views:
-        row.total += 1
-        row.by_status[view.status_key] = row.by_status.get(view.status_key, 0) + 1
-        if view.score is not None:
-            row.assessed += 1
-            row.score_sum += view.score
-            row.scores[view.score] += 1
-    return _group(row, policy, language, labels)
-
-
-def _count_views(
-    views: list[CommitmentView], policy: FollowUpPolicy, language: str
-) -> tuple[list[Count], list[Count]]:
-    group = _counts_of("", views, policy, language, labels_for(language))
-    return group.statuses, group.scores
 
 
 def _attention(views: list[CommitmentView], labels: dict[str, str]) -> list[AttentionItem]:

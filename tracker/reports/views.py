@@ -133,7 +133,6 @@ class ReviewReportView:
     sections: list[SectionView]
     annex: list[AnnexClause]
     previous_report_on: date | None = None  # date of the report "changes since" refers to
-    tracked_total: int = 0
 
 
 @dataclass

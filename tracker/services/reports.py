@@ -8,15 +8,17 @@ version with its own file; earlier files stay.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from sqlmodel import Session, col, func, select
 
 from tracker.config import Settings
@@ -75,9 +77,7 @@ def prepare_review(
     language: Language | None = None,
     today: date | None = None,
 ) -> PreparedReport:
-    policy = FollowUpPolicy.from_settings(settings)
-    today = today or policy.today()
-    language = language or settings.general.language
+    policy, language, today = _defaults(settings, language, today)
     agreement = find_agreement(agreement_ref, session=session)
     chosen = _existing_cycle(agreement, cycle, session=session)
     view = review_report(
@@ -113,9 +113,7 @@ def prepare_brief(
     language: Language | None = None,
     today: date | None = None,
 ) -> PreparedReport:
-    policy = FollowUpPolicy.from_settings(settings)
-    today = today or policy.today()
-    language = language or settings.general.language
+    policy, language, today = _defaults(settings, language, today)
     mechanism = find_mechanism(mechanism_ref, session=session)
     meeting = find_meeting(meeting_ref, session=session, mechanism=mechanism)
     view = brief_report(
@@ -140,6 +138,16 @@ def prepare_brief(
         meeting_id=meeting.id,
         mechanism_id=mechanism.id,
     )
+
+
+def _defaults(
+    settings: Settings, language: Language | None, today: date | None
+) -> tuple[FollowUpPolicy, Language, date]:
+    """The follow-up rules in the report's own language (statuses are labelled in it), the
+    language, and the day the report is dated."""
+    language = language or settings.general.language
+    policy = replace(FollowUpPolicy.from_settings(settings), language=language)
+    return policy, language, today or policy.today()
 
 
 def store_report(
@@ -230,8 +238,15 @@ def _existing_cycle(agreement: Agreement, reference: str, *, session: Session) -
 
 
 def _render(settings: Settings, template: str, view: Any) -> str:
-    environment = make_environment([folder / "reports" for folder in template_folders(settings)])
-    return environment.get_template(template).render(report=view)
+    folders = tuple(folder / "reports" for folder in template_folders(settings))
+    return _environment(folders).get_template(template).render(report=view)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...]) -> Environment:
+    """One environment per template folders, so a batch compiles each template once; Jinja
+    still notices a template edited on disk."""
+    return make_environment(folders)
 
 
 def _relative(target: Path, reports_dir: Path) -> str:

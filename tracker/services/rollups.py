@@ -4,6 +4,7 @@ the mean assessment of the open cycle, per agreement, section, mechanism, owner 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -49,13 +50,18 @@ def rollup(
     by: Grouping,
     agreement: str | None = None,
     cycle_id: int | None = None,
+    commitments: Sequence[CommitmentPublic] | None = None,
 ) -> list[RollupRow]:
     """One row per group, in first-seen document order, and a last row "total"; a commitment
     linked to several mechanisms counts under each, but once in the total. Scores are those of
-    each agreement's open cycle, or of `cycle_id`."""
-    commitments = list_commitments(
-        session=session, policy=policy, where=CommitmentFilter(agreement=agreement, tracked=True)
-    )
+    each agreement's open cycle, or of `cycle_id`. A caller that has listed the tracked
+    commitments already passes them as `commitments`."""
+    if commitments is None:
+        commitments = list_commitments(
+            session=session,
+            policy=policy,
+            where=CommitmentFilter(agreement=agreement, tracked=True),
+        )
     scores = _cycle_scores(session, [c.id for c in commitments], cycle_id)
     sections = (
         _section_titles(session, [c.id for c in commitments]) if by is Grouping.SECTION else {}
