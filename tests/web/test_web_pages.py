@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from tests.factories import import_seed
 from tracker.config import Settings
 from tracker.domain import Role
-from tracker.models import ChangeRecord, OfficerCreate, StatusUpdate
-from tracker.services.accounts import add_account
+from tracker.models import ChangeRecord, OfficerCreate, StatusUpdate, WebSession
+from tracker.services.accounts import add_account, disable_account
 from tracker.services.lookup import find_officer
 from tracker.services.owners import add_officer
 from tracker.web.app import create_app
@@ -220,3 +220,16 @@ def test_every_page_by_role_reads_and_only_the_rule_lets_one_edit(
         data={"csrf": csrf.group(1), "version": "1", "status": "in_progress"},
     )
     assert posted.status_code == expected
+
+
+def test_disabling_an_account_signs_its_open_sessions_out(
+    app_client: TestClient, session: Session
+) -> None:
+    assert sign_in(app_client) == "/"
+    assert app_client.get("/").status_code == 200
+    disable_account("JWJung", session=session, actor="admin")
+    session.commit()
+    assert app_client.get("/").status_code == 303  # the cookie it already had stops working
+    revoked = session.exec(select(WebSession)).all()
+    assert revoked and all(s.revoked_at is not None for s in revoked)
+    assert "wrong login or password" in sign_in(app_client)

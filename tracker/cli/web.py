@@ -7,13 +7,10 @@ import os
 from typing import Annotated
 
 import typer
-from sqlmodel import col, select
 
 from tracker.cli.base import TrackerTyper, actor_name, print_table, reading, runtime_of, writing
 from tracker.domain import Role
-from tracker.models import Account, Officer
 from tracker.services import accounts
-from tracker.services.changes import record_change
 from tracker.services.lookup import find_officer
 
 users_app = TrackerTyper(help="Web accounts (administrators).")
@@ -37,10 +34,13 @@ def users_add(
     password = os.environ.get(PASSWORD_ENV) or getpass.getpass("password: ")
     with writing(ctx) as session:
         found = find_officer(officer, session=session)
-        found.role = role
-        session.add(found)
         account = accounts.add_account(
-            found, login=login, password=password, session=session, actor=actor_name(by)
+            found,
+            login=login,
+            password=password,
+            session=session,
+            actor=actor_name(by),
+            role=role,
         )
         typer.echo(f"account {account.login} for {found.name} ({role.value})")
 
@@ -53,14 +53,10 @@ def users_list(ctx: typer.Context) -> None:
       tracker users list
     """
     with reading(ctx) as session:
-        rows = session.exec(
-            select(Account, Officer)
-            .join(Officer, col(Officer.id) == Account.officer_id)
-            .order_by(col(Account.login))
-        ).all()
+        rows = accounts.list_accounts(session=session)
     print_table(
         ["login", "officer", "role", "active"],
-        [(a.login, o.name, o.role.value, o.active) for a, o in rows],
+        [(a.login, a.officer, a.role.value, a.active) for a in rows],
         empty="no accounts yet (add one with `tracker users add OFFICER --login NAME`)",
     )
 
@@ -77,12 +73,7 @@ def users_disable(
       tracker users disable jwjung
     """
     with writing(ctx) as session:
-        account = accounts.find_account(login, session=session)
-        officer = session.get(Officer, account.officer_id)
-        assert officer is not None and account.id is not None
-        officer.active = False
-        session.add(officer)
-        record_change(session, "account", account.id, "disabled", actor_name(by), {})
+        account = accounts.disable_account(login, session=session, actor=actor_name(by))
         typer.echo(f"{account.login} disabled")
 
 
@@ -99,21 +90,8 @@ def users_set_role(
       tracker users set-role jwjung admin
     """
     with writing(ctx) as session:
-        account = accounts.find_account(login, session=session)
-        officer = session.get(Officer, account.officer_id)
-        assert officer is not None and account.id is not None
-        before = officer.role
-        officer.role = role
-        session.add(officer)
-        record_change(
-            session,
-            "account",
-            account.id,
-            "role",
-            actor_name(by),
-            {"from": before.value, "to": role.value},
-        )
-        typer.echo(f"{account.login}: {before.value} → {role.value}")
+        before = accounts.set_role(login, role, session=session, actor=actor_name(by))
+    typer.echo(f"{login.strip().lower()}: {before.value} → {role.value}")
 
 
 def serve(

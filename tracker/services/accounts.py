@@ -36,8 +36,15 @@ class SignInRefused(TrackerError):
 
 
 def add_account(
-    officer: Officer, *, login: str, password: str, session: Session, actor: str
+    officer: Officer,
+    *,
+    login: str,
+    password: str,
+    session: Session,
+    actor: str,
+    role: Role | None = None,
 ) -> Account:
+    """Give `officer` an account; `role`, when given, becomes the officer's role."""
     login = login.strip().lower()
     if not login or not login.isascii() or " " in login:
         raise AccountRefused(f"login {login!r}: use letters, digits, dots or dashes")
@@ -48,11 +55,16 @@ def add_account(
     if session.exec(select(Account).where(Account.officer_id == officer.id)).first():
         raise AccountRefused(f"{officer.name} already has an account")
     assert officer.id is not None
+    if role is not None:
+        officer.role = role
+        session.add(officer)
     account = Account(officer_id=officer.id, login=login, password_hash=_hasher().hash(password))
     session.add(account)
     session.flush()
     assert account.id is not None
-    record_change(session, "account", account.id, "added", actor, {"login": login})
+    record_change(
+        session, "account", account.id, "added", actor, {"login": login, "role": officer.role.value}
+    )
     return account
 
 
@@ -61,6 +73,64 @@ def find_account(login: str, *, session: Session) -> Account:
     if account is None:
         raise NotFound(f"no account {login!r} (see `tracker users list`)")
     return account
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """An account as `tracker users list` shows it."""
+
+    login: str
+    officer: str
+    role: Role
+    active: bool
+
+
+def list_accounts(*, session: Session) -> list[AccountRow]:
+    rows = session.exec(
+        select(Account, Officer)
+        .join(Officer, col(Officer.id) == Account.officer_id)
+        .order_by(col(Account.login))
+    ).all()
+    return [AccountRow(a.login, o.name, o.role, o.active) for a, o in rows]
+
+
+def disable_account(
+    login: str, *, session: Session, actor: str, now: datetime | None = None
+) -> Account:
+    """Disable the account's officer and revoke every open session: a browser signed in
+    before is signed out at its next request."""
+    now = now or utcnow()
+    account = find_account(login, session=session)
+    officer = session.get(Officer, account.officer_id)
+    assert officer is not None and account.id is not None
+    officer.active = False
+    session.add(officer)
+    open_sessions = session.exec(
+        select(WebSession).where(
+            WebSession.account_id == account.id, col(WebSession.revoked_at).is_(None)
+        )
+    ).all()
+    for web_session in open_sessions:
+        web_session.revoked_at = now
+        session.add(web_session)
+    record_change(
+        session, "account", account.id, "disabled", actor, {"sessions revoked": len(open_sessions)}
+    )
+    return account
+
+
+def set_role(login: str, role: Role, *, session: Session, actor: str) -> Role:
+    """Change the role of the account's officer; returns the role it had."""
+    account = find_account(login, session=session)
+    officer = session.get(Officer, account.officer_id)
+    assert officer is not None and account.id is not None
+    before = officer.role
+    officer.role = role
+    session.add(officer)
+    record_change(
+        session, "account", account.id, "role", actor, {"from": before.value, "to": role.value}
+    )
+    return before
 
 
 @dataclass(frozen=True)
