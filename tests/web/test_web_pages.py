@@ -233,3 +233,49 @@ def test_disabling_an_account_signs_its_open_sessions_out(
     revoked = session.exec(select(WebSession)).all()
     assert revoked and all(s.revoked_at is not None for s in revoked)
     assert "wrong login or password" in sign_in(app_client)
+
+
+def test_a_malformed_as_of_date_is_refused_in_plain_words(
+    app_client: TestClient, session: Session
+) -> None:
+    sign_in(app_client)
+    csrf, version = form_token(app_client.get("/commitments/kr-ca-2025:7.1").text)
+    response = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={"csrf": csrf, "version": version, "status": "achieved", "as_of": "2025-13-01"},
+    )
+    assert response.status_code == 400
+    assert "as-of date 2025-13-01 is not a date (YYYY-MM-DD)" in response.text
+    assert "month must be" not in response.text
+    assert session.exec(select(StatusUpdate)).all() == []
+
+
+def test_the_web_form_takes_a_link_whatever_the_case_of_its_scheme(
+    app_client: TestClient, session: Session
+) -> None:
+    sign_in(app_client)
+    csrf, version = form_token(app_client.get("/commitments/kr-ca-2025:7.1").text)
+    response = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={
+            "csrf": csrf,
+            "version": version,
+            "status": "achieved",
+            "evidence": "HTTPS://www.mofa.go.kr/press/2\nftp://files.example.org/x",
+        },
+    )
+    assert response.status_code == 400
+    assert "not a link: ftp://files.example.org/x" in response.text
+    assert "HTTPS://www.mofa.go.kr/press/2\nftp://files.example.org/x" in response.text  # kept
+    _, version = form_token(response.text)
+    response = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={
+            "csrf": csrf,
+            "version": version,
+            "status": "achieved",
+            "evidence": "HTTPS://www.mofa.go.kr/press/2",
+        },
+    )
+    assert response.status_code == 303
+    assert len(session.exec(select(StatusUpdate)).all()) == 1

@@ -37,13 +37,20 @@ class EvidenceItem:
     size_bytes: int | None = None
 
 
-def check_evidence(values: list[str], *, max_bytes: int) -> list[EvidenceItem]:
+def check_evidence(
+    values: list[str], *, max_bytes: int, links_only: bool = False
+) -> list[EvidenceItem]:
     """Every item checked before anything is stored: a URL must be http(s) with a host, a file
-    must exist, be a regular file, and be no larger than `max_bytes`."""
-    return [_check_one(value.strip(), max_bytes=max_bytes) for value in values if value.strip()]
+    must exist, be a regular file, and be no larger than `max_bytes`. With `links_only` (the
+    web form: a path there would make the server copy one of its own files) only links pass."""
+    return [
+        _check_one(value.strip(), max_bytes=max_bytes, links_only=links_only)
+        for value in values
+        if value.strip()
+    ]
 
 
-def _check_one(value: str, *, max_bytes: int) -> EvidenceItem:
+def _check_one(value: str, *, max_bytes: int, links_only: bool = False) -> EvidenceItem:
     scheme = urlsplit(value).scheme.lower()
     if scheme in ("http", "https"):
         if not urlsplit(value).hostname:
@@ -51,6 +58,8 @@ def _check_one(value: str, *, max_bytes: int) -> EvidenceItem:
         if len(value) > 2000:
             raise EvidenceRefused(f"evidence link is {len(value):,} characters; the limit is 2,000")
         return EvidenceItem(EvidenceKind.LINK, url=value)
+    if links_only:
+        raise EvidenceRefused(f"evidence must be http(s) links; not a link: {value[:80]}")
     if scheme and len(scheme) > 1:  # "C:\\..." is a Windows path, not a scheme
         raise EvidenceRefused(
             f"evidence link {value!r}: only http and https links are accepted, not {scheme}:"

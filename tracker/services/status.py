@@ -107,6 +107,7 @@ def record_status_update(
     author_id: int | None = None,
     source: UpdateSource = UpdateSource.CLI,
     today: date | None = None,
+    evidence_links_only: bool = False,
 ) -> StatusUpdate:
     """Append `update` to `commitment`'s history and make it current when it is the latest.
 
@@ -125,7 +126,13 @@ def record_status_update(
     evidence: list[EvidenceItem] = []
     for value in update.evidence:
         checked = _collect(
-            problems, partial(check_evidence, [value], max_bytes=policy.evidence_max_bytes)
+            problems,
+            partial(
+                check_evidence,
+                [value],
+                max_bytes=policy.evidence_max_bytes,
+                links_only=evidence_links_only,
+            ),
         )
         evidence += checked or []
     if problems or status is None:

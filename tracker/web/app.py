@@ -258,24 +258,18 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         check_csrf(visitor, csrf)
         draft = {"status": new_status, "note": note, "as_of": as_of, "evidence": evidence}
         try:
+            day = _day(as_of) if as_of else policy.today()
             with write_session(db) as session:
                 commitment = find_commitment(reference, session=session)
                 if not accounts.may_edit(visitor, commitment):
                     raise Forbidden("you may not edit this commitment (another division's)")
-                day = date.fromisoformat(as_of) if as_of else policy.today()
-                links = evidence.split()
-                # A path would make the server copy one of its own files: links only here.
-                if not_links := [e for e in links if not e.startswith(("http://", "https://"))]:
-                    raise TrackerError(
-                        f"evidence must be http(s) links; not a link: {not_links[0][:80]}"
-                    )
                 status.record_status_update(
                     commitment,
                     StatusUpdateCreate(
                         status=new_status,
                         narrative=note,
                         as_of=day,
-                        evidence=links,
+                        evidence=evidence.split(),
                         expected_version=version,
                     ),
                     session=session,
@@ -283,17 +277,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
                     author=visitor.officer.name,
                     author_id=visitor.officer.id,
                     source=UpdateSource.WEB,
-                )
-        except status.Conflict as exc:
-            with read_session(db) as session:
-                return _commitment(
-                    request,
-                    reference,
-                    visitor,
-                    session,
-                    status_code=409,
-                    error=str(exc),
-                    draft=draft,
+                    # A path would make the server copy one of its own files: links only here.
+                    evidence_links_only=True,
                 )
         except (TrackerError, ValueError) as exc:
             with read_session(db) as session:
@@ -302,13 +287,20 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
                     reference,
                     visitor,
                     session,
-                    status_code=400,
+                    status_code=409 if isinstance(exc, status.Conflict) else 400,
                     error=str(exc),
                     draft=draft,
                 )
         return RedirectResponse(f"/commitments/{reference}", status_code=303)
 
     return app
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TrackerError(f"as-of date {value[:40]} is not a date (YYYY-MM-DD)") from None
 
 
 def _local(target: str) -> str:
