@@ -18,6 +18,7 @@ from tracker.cli.base import (
     writing,
 )
 from tracker.domain import Language
+from tracker.files import write_atomically
 from tracker.services import reports
 from tracker.services.reports import PreparedReport
 
@@ -131,7 +132,7 @@ def _finish(
     settings = runtime_of(ctx).settings
     if html:
         target = out or Path(f"{prepared.stem}.html")
-        reports.write_atomically(target, prepared.html.encode())
+        write_atomically(target, prepared.html.encode())
         typer.echo(f"wrote {target}")
         return
     with reports.make_renderer(settings) as renderer:

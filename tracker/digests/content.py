@@ -60,13 +60,6 @@ class DigestContent:
     since: datetime
     agreements: list[AgreementDigest]
 
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            name: sum(len(getattr(a, name)) for a in self.agreements)
-            for name in ("due", "stale", "stalled", "changed", "reports", "meetings")
-        }
-
 
 def digest_content(
     officer: Officer,

@@ -14,8 +14,8 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 from tracker.config import Settings
+from tracker.files import write_atomically
 from tracker.models import OutboxMessage
-from tracker.services.reports import write_atomically
 
 
 class TemporaryFailure(Exception):

@@ -244,16 +244,6 @@ EN: dict[str, str] = {
 LABELS: dict[str, dict[str, str]] = {"ko": KO, "en": EN}
 
 
-def missing_keys() -> dict[str, list[str]]:
-    """Keys present in one language but not in another: {"ko": [keys only "ko" lacks], ...}."""
-    every = set().union(*(table.keys() for table in LABELS.values()))
-    return {
-        language: sorted(every - table.keys())
-        for language, table in LABELS.items()
-        if every - table.keys()
-    }
-
-
 def labels_for(language: str) -> dict[str, str]:
     """The labels of `language` ("ko" or "en"); Korean for anything else. A fresh copy."""
     return dict(LABELS.get(language, KO))

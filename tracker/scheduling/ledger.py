@@ -103,11 +103,6 @@ def fail(run: JobRun, *, engine: Engine, error: str) -> None:
         )
 
 
-def is_done(unit: Unit, *, session: Session) -> bool:
-    row = _row(session, unit)
-    return row is not None and row.finished_at is not None
-
-
 def _row(session: Session, unit: Unit) -> JobRun | None:
     return session.exec(
         select(JobRun).where(

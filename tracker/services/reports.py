@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -24,6 +22,7 @@ from sqlmodel import Session, col, func, select
 from tracker.config import Settings
 from tracker.domain import Language, ReportKind
 from tracker.errors import NotFound, TrackerError
+from tracker.files import write_atomically
 from tracker.models import Agreement, Report, ReportPublic, ReviewCycle
 from tracker.reports.context import brief_report, report_views, review_report, snapshot
 from tracker.reports.render import PdfRenderer, RenderedPdf
@@ -195,27 +194,6 @@ def store_report(
         target.unlink(missing_ok=True)
         raise
     return report
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to a temp file beside `target`, then rename: never a half-written file.
-
-    A process killed mid-write leaves its hidden temp file; the next write of the same target
-    (a retry takes the same name) clears it. Writers of one target never overlap: the ledger
-    claim or the registry's write transaction lets one through at a time."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in target.parent.glob(f".{target.name}.*"):
-        leftover.unlink(missing_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def list_reports(*, session: Session, agreement: str | None = None) -> list[ReportPublic]:

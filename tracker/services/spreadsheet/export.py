@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +14,7 @@ from sqlmodel import Session
 
 from tracker.config import ProgressStatus
 from tracker.domain import Language
+from tracker.files import write_atomically
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.spreadsheet.columns import (
@@ -121,21 +120,16 @@ def write_export(
             "or replace it with --force"
         )
     language = language or policy.language
-    temp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
-        with temp.open("xb") as out:
-            if suffix == ".csv":
-                out.write(_csv_bytes(rows))
-            else:
-                _write_xlsx(rows, out, statuses=policy.statuses, language=language)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
+        if suffix == ".csv":
+            data = _csv_bytes(rows)
+        else:
+            buffer = io.BytesIO()
+            _write_xlsx(rows, buffer, statuses=policy.statuses, language=language)
+            data = buffer.getvalue()
+        write_atomically(path, data)
     except OSError as exc:
         raise SpreadsheetRefused(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if temp.exists():
-            temp.unlink()
     return path
 
 
