@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
+from tracker.clock import local_moment
 from tracker.config import Settings
 from tracker.domain import DigestFrequency
 
@@ -12,9 +12,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def digest_time(day: date, settings: Settings) -> datetime:
-    hour, minute = (int(p) for p in settings.schedule.digest_time.split(":"))
-    local = datetime.combine(day, time(hour, minute), tzinfo=settings.tz)
-    return local.astimezone(ZoneInfo("UTC")).astimezone(settings.tz)  # DST gaps move forward
+    return local_moment(day, settings.schedule.digest_time, settings.tz)
 
 
 def current_period(

@@ -13,11 +13,11 @@ whose date changes is a new period, so its report is built again for the new dat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from tracker.clock import local_moment
 from tracker.config import Settings
 from tracker.models import Agreement, Commitment, CommitmentMechanism, JobRun, Meeting
 from tracker.scheduling.ledger import Unit
@@ -56,8 +56,8 @@ def due_units(*, session: Session, settings: Settings, now: datetime) -> list[Un
 def planned_units(*, session: Session, settings: Settings, start: date, end: date) -> list[Unit]:
     """Units falling due between `start` and `end` (local days, inclusive), by due time."""
     zone = settings.tz
-    first = _at(start, "00:00", zone)
-    last = _at(end + timedelta(days=1), "00:00", zone)
+    first = local_moment(start, "00:00", zone)
+    last = local_moment(end + timedelta(days=1), "00:00", zone)
     units = [u for u in _meeting_units(session, settings) if first <= u.due_at < last]
     units += list(_stale_checks(settings, start, end))
     units += list(_digest_runs(settings, start, end))
@@ -84,7 +84,7 @@ def _meeting_units(session: Session, settings: Settings) -> list[Unit]:
     units = []
     for meeting in session.exec(select(Meeting).order_by(col(Meeting.held_on))).all():
         period = f"{meeting.held_on.isoformat()}#meeting-{meeting.id}"
-        due_at = _at(meeting.held_on - lead, "00:00", zone)
+        due_at = local_moment(meeting.held_on - lead, "00:00", zone)
         if meeting.mechanism_id in bounded:
             units += [
                 Unit(REVIEW, period, agreement.key, due_at, f"meeting {meeting.held_on}")
@@ -104,30 +104,26 @@ def _meeting_units(session: Session, settings: Settings) -> list[Unit]:
 
 
 def _stale_checks(settings: Settings, start: date, end: date) -> Iterator[Unit]:
-    day = start
-    while day <= end:
-        at = _at(day, settings.schedule.stale_check_time, settings.tz)
-        yield Unit(STALE, day.isoformat(), "all", at, "daily")
-        day += timedelta(days=1)
+    return _daily(STALE, settings.schedule.stale_check_time, "daily", settings, start, end)
 
 
 def _digest_runs(settings: Settings, start: date, end: date) -> Iterator[Unit]:
     """Each day at `schedule.digest_time`, compose what is due: weekly digests on
     `schedule.digest_weekday`, daily ones every day (each officer's own period, once)."""
+    return _daily(
+        DIGESTS, settings.schedule.digest_time, "daily and weekly digests", settings, start, end
+    )
+
+
+def _daily(
+    kind: str, clock: str, reason: str, settings: Settings, start: date, end: date
+) -> Iterator[Unit]:
     day = start
     while day <= end:
-        at = _at(day, settings.schedule.digest_time, settings.tz)
-        yield Unit(DIGESTS, day.isoformat(), "all", at, "daily and weekly digests")
+        yield Unit(kind, day.isoformat(), "all", local_moment(day, clock, settings.tz), reason)
         day += timedelta(days=1)
 
 
 def _upcoming(unit: Unit, today: date) -> bool:
     """A meeting's report is only worth building until the meeting day."""
     return date.fromisoformat(unit.period.split("#", 1)[0]) >= today
-
-
-def _at(day: date, clock: str, zone: ZoneInfo) -> datetime:
-    """`clock` on `day` in `zone`, as an aware datetime; a time that DST skips moves forward."""
-    hour, minute = (int(part) for part in clock.split(":"))
-    local = datetime.combine(day, time(hour, minute), tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC")).astimezone(zone)
