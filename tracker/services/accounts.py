@@ -6,6 +6,7 @@ stored. Failed sign-ins are throttled per login and per address.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -24,7 +25,18 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 THROTTLE_LIMIT = 5  # failed sign-ins per login, and per address, within the window
 MIN_PASSWORD = 10
 
-_hasher = PasswordHash.recommended
+
+@functools.cache
+def _hasher() -> PasswordHash:
+    """Made on first use, not at import (the CLI rarely needs it), and then kept."""
+    return PasswordHash.recommended()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, checked when the login is unknown so that an unknown login
+    takes as long to refuse as a wrong password (no telling which logins exist)."""
+    return _hasher().hash(secrets.token_urlsafe(32))
 
 
 class AccountRefused(TrackerError):
@@ -33,6 +45,10 @@ class AccountRefused(TrackerError):
 
 class SignInRefused(TrackerError):
     """Wrong login or password, a disabled account, or too many tries."""
+
+
+class SignInThrottled(SignInRefused):
+    """Too many failed sign-ins for the login or the address: refused without a check."""
 
 
 def add_account(
@@ -158,10 +174,11 @@ def sign_in(
         .where(SignInAttempt.address == address, col(SignInAttempt.at) > since)
     ).one()
     if by_login >= THROTTLE_LIMIT or by_address >= THROTTLE_LIMIT:
-        raise SignInRefused("too many failed sign-ins; wait 15 minutes and try again")
+        raise SignInThrottled("too many failed sign-ins; wait 15 minutes and try again")
     account = session.exec(select(Account).where(Account.login == login)).first()
     officer = session.get(Officer, account.officer_id) if account else None
-    valid = account is not None and _hasher().verify(password, account.password_hash)
+    stored = account.password_hash if account is not None else _dummy_hash()
+    valid = _hasher().verify(password, stored) and account is not None
     if not valid or officer is None or not officer.active:
         raise SignInRefused("wrong login or password")
     assert account is not None and account.id is not None

@@ -142,10 +142,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         try:
             with write_session(db) as session:
                 signed = accounts.sign_in(login, password, session=session, address=address)
+        except accounts.SignInThrottled as exc:  # not counted again: it was not a try
+            return render(request, "login.html", 401, csrf=csrf, next=_local(next), error=str(exc))
         except accounts.SignInRefused as exc:
-            if "too many" not in str(exc):
-                with write_session(db) as session:
-                    accounts.record_failed_sign_in(login, session=session, address=address)
+            with write_session(db) as session:
+                accounts.record_failed_sign_in(login, session=session, address=address)
             return render(request, "login.html", 401, csrf=csrf, next=_local(next), error=str(exc))
         response = RedirectResponse(_local(next), status_code=303)
         response.set_cookie(
