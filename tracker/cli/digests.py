@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlmodel import col, select
 
 from tracker.cli.base import (
     TrackerTyper,
@@ -15,11 +14,10 @@ from tracker.cli.base import (
     reading,
     runtime_of,
 )
-from tracker.digests.compose import compose_due, preview
-from tracker.digests.mailer import make_backend
-from tracker.digests.sender import requeue, send_queued
+from tracker.digests.compose import preview
+from tracker.digests.sender import compose_and_send, list_outbox, requeue
 from tracker.domain import OutboxState
-from tracker.models import Officer, OutboxMessage, utcnow
+from tracker.models import utcnow
 from tracker.services.lookup import find_officer
 
 digest_app = TrackerTyper(help="Email digests: one per officer per period.")
@@ -56,15 +54,11 @@ def digest_due(ctx: typer.Context) -> None:
       tracker digest due
     """
     runtime = runtime_of(ctx)
-    engine = runtime.checked_engine()
-    now = utcnow()
-    composed = compose_due(engine=engine, settings=runtime.settings, now=now)
-    deliveries = send_queued(
-        engine=engine, settings=runtime.settings, backend=make_backend(runtime.settings), now=now
+    done = compose_and_send(
+        engine=runtime.checked_engine(), settings=runtime.settings, now=utcnow()
     )
-    sent = [d for d in deliveries if d.state == "sent"]
-    typer.echo(f"composed {len(composed)}, sent {len(sent)}")
-    for delivery in deliveries:
+    typer.echo(f"composed {len(done.composed)}, sent {done.sent}")
+    for delivery in done.deliveries:
         if delivery.state != "sent":
             typer.echo(f"outbox {delivery.outbox_id}: {delivery.state}: {delivery.detail}")
 
@@ -82,14 +76,7 @@ def outbox_list(
     """
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
-        query = (
-            select(OutboxMessage, Officer.name)
-            .join(Officer, col(Officer.id) == OutboxMessage.officer_id)
-            .order_by(col(OutboxMessage.id).desc())
-        )
-        if state is not None:
-            query = query.where(OutboxMessage.state == state)
-        rows = session.exec(query).all()
+        rows = list_outbox(session=session, state=state)
     if as_json:
         print_json(
             [

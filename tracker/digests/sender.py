@@ -14,11 +14,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.db import read_session, write_session
-from tracker.digests.mailer import Backend, PermanentFailure, TemporaryFailure, build_message
+from tracker.digests.compose import compose_due
+from tracker.digests.mailer import (
+    Backend,
+    PermanentFailure,
+    TemporaryFailure,
+    build_message,
+    make_backend,
+)
 from tracker.domain import OutboxState
 from tracker.errors import NotFound, TrackerError
 from tracker.models import Officer, OutboxMessage
@@ -134,6 +141,43 @@ def _record(
             )
         )
     return Delivery(outbox_id, state.value, error)
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    composed: list[int]
+    deliveries: list[Delivery]
+
+    @property
+    def sent(self) -> int:
+        return sum(1 for delivery in self.deliveries if delivery.state == "sent")
+
+    def __str__(self) -> str:
+        return f"{len(self.composed)} composed, {self.sent} sent"
+
+
+def compose_and_send(*, engine: Engine, settings: Settings, now: datetime) -> DigestRun:
+    """What `digest due` and the scheduler's daily run do: compose the digests due now (once
+    per officer and period), then send every queued message whose time has come."""
+    composed = compose_due(engine=engine, settings=settings, now=now)
+    deliveries = send_queued(
+        engine=engine, settings=settings, backend=make_backend(settings), now=now
+    )
+    return DigestRun(composed, deliveries)
+
+
+def list_outbox(
+    *, session: Session, state: OutboxState | None = None
+) -> list[tuple[OutboxMessage, str]]:
+    """Messages, newest first, each with its officer's name."""
+    query = (
+        select(OutboxMessage, Officer.name)
+        .join(Officer, col(Officer.id) == OutboxMessage.officer_id)
+        .order_by(col(OutboxMessage.id).desc())
+    )
+    if state is not None:
+        query = query.where(OutboxMessage.state == state)
+    return list(session.exec(query).all())
 
 
 class RetryRefused(TrackerError):

@@ -17,9 +17,8 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import Settings
 from tracker.db import read_session, write_session
-from tracker.digests.compose import compose_due
 from tracker.digests.mailer import make_backend
-from tracker.digests.sender import Delivery, send_queued
+from tracker.digests.sender import Delivery, compose_and_send, send_queued
 from tracker.models import JobRun
 from tracker.reports.render import PdfRenderer
 from tracker.scheduling.due import BRIEF, DIGESTS, REVIEW, STALE, due_units
@@ -146,12 +145,10 @@ class Runner:
         return f"{marked} newly stale"
 
     def _digests(self, unit: Unit, run: JobRun, now: datetime) -> str:
-        composed = compose_due(engine=self.engine, settings=self.settings, now=now)
-        delivered = self.deliver(now=now)
-        sent = sum(1 for d in delivered if d.state == "sent")
+        done = compose_and_send(engine=self.engine, settings=self.settings, now=now)
         with write_session(self.engine) as session:
-            finish(run, session=session, now=now, result=f"{len(composed)} composed, {sent} sent")
-        return f"{len(composed)} composed, {sent} sent"
+            finish(run, session=session, now=now, result=str(done))
+        return str(done)
 
     def _renderer_for(self) -> PdfRenderer:
         if self._renderer is None:
