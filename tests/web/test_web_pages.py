@@ -279,3 +279,30 @@ def test_the_web_form_takes_a_link_whatever_the_case_of_its_scheme(
     )
     assert response.status_code == 303
     assert len(session.exec(select(StatusUpdate)).all()) == 1
+
+
+def test_signing_in_returns_to_the_page_asked_for_or_the_page_a_stale_form_was_on(
+    app_client: TestClient,
+) -> None:
+    asked = app_client.get("/agreements", params={"q": "캐나다 & co", "country": "CA"})
+    assert asked.headers["location"] == (
+        "/login?next=%2Fagreements%3Fq%3D%25EC%25BA%2590%25EB%2582%2598%25EB%258B%25A4"
+        "%2B%2526%2Bco%26country%3DCA"
+    )
+    page = app_client.get(asked.headers["location"]).text
+    assert (
+        'name="next" value="/agreements?q=%EC%BA%90%EB%82%98%EB%8B%A4+%26+co&amp;country=CA"'
+        in page
+    )
+    posted = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={"csrf": "x", "version": "1", "status": "achieved"},
+        headers={"referer": "http://testserver/commitments/kr-ca-2025:7.1"},
+    )
+    assert posted.status_code == 303
+    assert posted.headers["location"] == "/login?next=%2Fcommitments%2Fkr-ca-2025%3A7.1"
+    elsewhere = app_client.post(
+        "/logout", headers={"referer": "https://evil.example/commitments/kr-ca-2025:7.1"}
+    )
+    assert elsewhere.headers["location"] == "/login?next=%2F"
+    assert app_client.post("/logout").headers["location"] == "/login?next=%2F"

@@ -11,9 +11,10 @@ import secrets
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -102,9 +103,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": "sign in first"}, status_code=401)
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if request.method == "GET":
+            query = request.url.query
+            target = request.url.path + (f"?{query}" if query else "")
+        else:  # a form posted after the session ended: back to the page it was on
+            target = _referer(request)
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
@@ -302,6 +306,14 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise TrackerError(f"as-of date {value[:40]} is not a date (YYYY-MM-DD)") from None
+
+
+def _referer(request: Request) -> str:
+    """The page a request came from, when it is on this site; else the dashboard."""
+    page = urlsplit(request.headers.get("referer", ""))
+    if page.netloc != request.url.netloc:
+        return "/"
+    return _local(page.path + (f"?{page.query}" if page.query else ""))
 
 
 def _local(target: str) -> str:
