@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -24,6 +24,12 @@ from tracker.runtime import Runtime
 from tracker.services.policy import FollowUpPolicy
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Options many commands share, spelled and explained once.
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Who makes the change (default: your user name).")
+]
 
 
 def _reporting_user_errors(fn: F) -> F:

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from tracker.cli.base import (
+    ByOption,
+    JsonOption,
     TrackerTyper,
     actor_name,
     local_time,
@@ -30,9 +32,6 @@ RefArgument = Annotated[
 AgreementOption = Annotated[
     str | None, typer.Option("--agreement", "-a", help="Agreement key or id.")
 ]
-ByOption = Annotated[
-    str | None, typer.Option("--by", help="Who makes the change (default: your user name).")
-]
 ReasonOption = Annotated[str, typer.Option(help="Why, for the history.")]
 VersionOption = Annotated[
     int | None,
@@ -42,7 +41,6 @@ VersionOption = Annotated[
         min=1,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 status_app = TrackerTyper(help="Progress status of commitments.")
 

@@ -6,15 +6,20 @@ from typing import Annotated
 
 import typer
 
-from tracker.cli.base import TrackerTyper, policy_of, print_json, print_table, reading
+from tracker.cli.base import (
+    JsonOption,
+    TrackerTyper,
+    policy_of,
+    print_json,
+    print_table,
+    reading,
+)
 from tracker.domain import Attention, Strength
 from tracker.services.agreements import list_agreements
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.mechanisms import list_mechanisms
 from tracker.services.rollups import Grouping, rollup
 from tracker.text import shorten
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 agreements_app = TrackerTyper(help="Imported agreements.")
 commitments_app = TrackerTyper(help="Commitments and their follow-up.")

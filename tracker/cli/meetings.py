@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from tracker.cli.base import (
+    ByOption,
+    JsonOption,
     TrackerTyper,
     actor_name,
     parse_day,
@@ -19,11 +21,6 @@ from tracker.cli.base import (
 from tracker.models import MeetingCreate, MeetingUpdate
 from tracker.services import cycles
 from tracker.services.lookup import find_agreement, find_mechanism
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-ByOption = Annotated[
-    str | None, typer.Option("--by", help="Who makes the change (default: your user name).")
-]
 
 meetings_app = TrackerTyper(help="Meetings of mechanisms, past and planned.")
 cycles_app = TrackerTyper(help="Review cycles: the spans between reviewing meetings.")
