@@ -306,3 +306,32 @@ def test_signing_in_returns_to_the_page_asked_for_or_the_page_a_stale_form_was_o
     )
     assert elsewhere.headers["location"] == "/login?next=%2F"
     assert app_client.post("/logout").headers["location"] == "/login?next=%2F"
+
+
+def test_pages_may_not_be_framed_sniffed_or_stored_and_there_is_no_api_schema(
+    app_client: TestClient,
+) -> None:
+    for response in (app_client.get("/login"), app_client.get("/"), app_client.get("/nowhere")):
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == "no-store"
+    assert "no-store" not in app_client.get("/healthz").headers.get("cache-control", "")
+    for path in ("/openapi.json", "/docs", "/redoc"):
+        assert app_client.get(path).status_code == 404, path
+
+
+def test_a_malformed_form_gets_a_page_that_names_the_field_not_the_value(
+    app_client: TestClient,
+) -> None:
+    sign_in(app_client)
+    csrf, _ = form_token(app_client.get("/commitments/kr-ca-2025:7.1").text)
+    response = app_client.post(
+        "/commitments/kr-ca-2025:7.1/status",
+        data={"csrf": csrf, "version": "<b>zzqq</b>", "status": "achieved"},
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "version" in response.text and "zzqq" not in response.text
+    missing = app_client.post("/login", data={"csrf": "x"})
+    assert missing.status_code == 400 and "login" in missing.text

@@ -8,12 +8,13 @@ inside `create_app` from the annotations at definition time.
 
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.engine import Engine
@@ -36,6 +37,11 @@ from tracker.web.labels import WEB_LABELS
 SESSION_COOKIE = "tracker_session"
 LOGIN_CSRF_COOKIE = "tracker_login_csrf"
 LANGUAGE_COOKIE = "tracker_lang"
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 class SignInRequired(Exception):
@@ -58,7 +64,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         lstrip_blocks=True,
     )
     secure = settings.web.base_url.startswith("https://")
-    app = FastAPI(title="tracker", docs_url=None, redoc_url=None)
+    app = FastAPI(title="tracker", docs_url=None, redoc_url=None, openapi_url=None)
 
     def reading() -> Iterator[Session]:
         with read_session(db) as session:
@@ -100,6 +106,25 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     def check_csrf(visitor: accounts.Visitor, token: str) -> None:
         if not hmac.compare_digest(visitor.session.csrf_token, token or ""):
             raise Forbidden("the form is out of date (CSRF); reload the page and try again")
+
+    @app.middleware("http")
+    async def _hardening(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if request.url.path != "/healthz":  # pages carry names and notes: never kept
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # The fields and what is wrong with them, never the values sent.
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'][1:]) or 'request'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        return render(request, "error.html", 400, message=f"the form is not valid: {problems}")
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:
