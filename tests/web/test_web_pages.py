@@ -15,6 +15,7 @@ from tracker.config import Settings
 from tracker.domain import Role
 from tracker.models import ChangeRecord, OfficerCreate, StatusUpdate, WebSession
 from tracker.services.accounts import add_account, disable_account
+from tracker.services.commitments import list_commitments
 from tracker.services.lookup import find_officer
 from tracker.services.owners import add_officer
 from tracker.web.app import create_app
@@ -335,3 +336,15 @@ def test_a_malformed_form_gets_a_page_that_names_the_field_not_the_value(
     assert "version" in response.text and "zzqq" not in response.text
     missing = app_client.post("/login", data={"csrf": "x"})
     assert missing.status_code == 400 and "login" in missing.text
+
+
+def test_an_agreement_page_lists_its_tracked_commitments_only(
+    app_client: TestClient, session: Session
+) -> None:
+    sign_in(app_client)
+    page = app_client.get("/agreements/kr-ca-2025").text
+    tracked = list_commitments(session=session, agreement="kr-ca-2025", tracked=True)
+    untracked = list_commitments(session=session, agreement="kr-ca-2025", tracked=False)
+    assert tracked and untracked
+    assert all(f'href="/commitments/kr-ca-2025:{c.ref}"' in page for c in tracked)
+    assert not any(f'href="/commitments/kr-ca-2025:{c.ref}"' in page for c in untracked)

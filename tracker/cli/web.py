@@ -110,7 +110,8 @@ def serve(
     from tracker.web.app import create_app
 
     runtime = runtime_of(ctx)
-    uvicorn.run(create_app(runtime.settings), host=host, port=port, log_level="info")
+    app = create_app(runtime.settings, engine=runtime.checked_engine())
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def register(app: TrackerTyper) -> None:

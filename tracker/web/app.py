@@ -53,8 +53,7 @@ class Forbidden(Exception):
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
-    runtime = Runtime(settings)
-    db = engine or runtime.checked_engine()
+    db = engine or Runtime(settings).checked_engine()
     policy = FollowUpPolicy.from_settings(settings)
     pages = Environment(
         loader=FileSystemLoader(str(settings.resolve(settings.paths.templates) / "web")),
@@ -64,6 +63,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         lstrip_blocks=True,
     )
     secure = settings.web.base_url.startswith("https://")
+    flag_labels = {language: _flag_labels(language) for language in WEB_LABELS}
     app = FastAPI(title="tracker", docs_url=None, redoc_url=None, openapi_url=None)
 
     def reading() -> Iterator[Session]:
@@ -87,14 +87,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         language = language_of(request)
-        flags = {
-            flag.value: report_labels(language)[f"attention.{flag.value}"] for flag in Attention
-        }
         html = pages.get_template(name).render(
             t=WEB_LABELS[language],
-            flags=flags,
+            flags=flag_labels[language],
             language=language,
-            request=request,
             policy=policy,
             **context,
         )
@@ -210,7 +206,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             "dashboard.html",
             visitor=visitor,
             attention=[c for c in mine if c.attention],
-            mine=mine,
             agreements=list_agreements(session=session),
         )
 
@@ -227,7 +222,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     def agreement_page(request: Request, key: str, visitor: Current, session: Reader) -> Response:
         agreement = find_agreement(key, session=session)
         commitments = list_commitments(
-            session=session, policy=policy, where=CommitmentFilter(agreement=agreement.key)
+            session=session,
+            policy=policy,
+            where=CommitmentFilter(agreement=agreement.key, tracked=True),
         )
         return render(
             request, "agreement.html", visitor=visitor, agreement=agreement, commitments=commitments
@@ -324,6 +321,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         return RedirectResponse(f"/commitments/{reference}", status_code=303)
 
     return app
+
+
+def _flag_labels(language: str) -> dict[str, str]:
+    """Attention flags in `language`, as the reports word them."""
+    labels = report_labels(language)
+    return {flag.value: labels[f"attention.{flag.value}"] for flag in Attention}
 
 
 def _day(value: str) -> date:
