@@ -24,12 +24,12 @@ from tracker.config import Settings
 from tracker.db import read_session, write_session
 from tracker.domain import Attention, UpdateSource
 from tracker.errors import NotFound, TrackerError
-from tracker.models import StatusUpdateCreate
+from tracker.models import Agreement, StatusUpdateCreate
 from tracker.reports.labels import labels_for as report_labels
 from tracker.runtime import Runtime
 from tracker.services import accounts, status
 from tracker.services.agreements import list_agreements
-from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.commitments import CommitmentFilter, commitment_public, list_commitments
 from tracker.services.lookup import find_agreement, find_commitment
 from tracker.services.policy import FollowUpPolicy
 from tracker.web.labels import WEB_LABELS
@@ -247,21 +247,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         draft: dict[str, str] | None = None,
     ) -> Response:
         commitment = find_commitment(reference, session=session)
-        agreement = find_agreement(str(commitment.agreement_id), session=session)
-        public = next(
-            c
-            for c in list_commitments(
-                session=session, policy=policy, where=CommitmentFilter(agreement=agreement.key)
-            )
-            if c.id == commitment.id
-        )
+        agreement = session.get(Agreement, commitment.agreement_id)
         return render(
             request,
             "commitment.html",
             status_code,
             visitor=visitor,
             agreement=agreement,
-            commitment=public,
+            commitment=commitment_public(commitment, session=session, policy=policy),
             history=status.history(commitment, session=session, policy=policy),
             editable=accounts.may_edit(visitor, commitment),
             error=error,
