@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from tests.factories import import_seed
 from tracker.config import Settings
-from tracker.domain import Role
+from tracker.domain import DigestFrequency, Language, Role
 from tracker.models import ChangeRecord, OfficerCreate, StatusUpdate, WebSession
 from tracker.services.accounts import add_account, disable_account
 from tracker.services.commitments import list_commitments
@@ -348,3 +348,39 @@ def test_an_agreement_page_lists_its_tracked_commitments_only(
     assert tracked and untracked
     assert all(f'href="/commitments/kr-ca-2025:{c.ref}"' in page for c in tracked)
     assert not any(f'href="/commitments/kr-ca-2025:{c.ref}"' in page for c in untracked)
+
+
+def test_an_officer_sets_their_mail_language_and_digest_frequency(
+    app_client: TestClient, session: Session
+) -> None:
+    sign_in(app_client)
+    dashboard = app_client.get("/").text
+    assert 'href="/me/settings"' in dashboard
+    page = app_client.get("/me/settings")
+    assert page.status_code == 200 and "이행점검 요약 메일" in page.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    forged = app_client.post(
+        "/me/settings", data={"csrf": "forged", "language": "en", "digest_frequency": "off"}
+    )
+    assert forged.status_code == 403
+    saved = app_client.post(
+        "/me/settings",
+        data={"csrf": csrf.group(1), "language": "en", "digest_frequency": "off"},
+    )
+    assert saved.status_code == 303 and saved.headers["location"] == "/me/settings?saved=1"
+    officer = find_officer("정진우", session=session)
+    session.refresh(officer)
+    assert (officer.language, officer.digest_frequency) == (Language.EN, DigestFrequency.OFF)
+    shown = app_client.get(saved.headers["location"]).text
+    assert "저장했습니다" in shown and '<option value="off" selected>' in shown
+    assert "Digest e-mails" in app_client.get("/me/settings?lang=en").text
+    assert (
+        app_client.post(
+            "/me/settings",
+            data={"csrf": csrf.group(1), "language": "fr", "digest_frequency": "off"},
+        ).status_code
+        == 400
+    )
+    signed_out = TestClient(app_client.app, follow_redirects=False).get("/me/settings")
+    assert signed_out.headers["location"] == "/login?next=%2Fme%2Fsettings"

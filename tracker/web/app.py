@@ -22,15 +22,16 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.db import read_session, write_session
-from tracker.domain import Attention, UpdateSource
+from tracker.domain import Attention, DigestFrequency, Language, UpdateSource
 from tracker.errors import NotFound, TrackerError
-from tracker.models import Agreement, StatusUpdateCreate
+from tracker.models import Agreement, Officer, OfficerUpdate, StatusUpdateCreate
 from tracker.reports.labels import labels_for as report_labels
 from tracker.runtime import Runtime
 from tracker.services import accounts, status
 from tracker.services.agreements import list_agreements
 from tracker.services.commitments import CommitmentFilter, commitment_public, list_commitments
 from tracker.services.lookup import find_agreement, find_commitment
+from tracker.services.owners import update_officer
 from tracker.services.policy import FollowUpPolicy
 from tracker.web.labels import WEB_LABELS
 
@@ -229,6 +230,30 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         return render(
             request, "agreement.html", visitor=visitor, agreement=agreement, commitments=commitments
         )
+
+    @app.get("/me/settings", response_class=HTMLResponse)
+    def settings_page(request: Request, visitor: Current, saved: bool = False) -> Response:
+        return render(request, "settings.html", visitor=visitor, saved=saved)
+
+    @app.post("/me/settings")
+    def save_settings(
+        visitor: Current,
+        language: Annotated[Language, Form()],
+        digest_frequency: Annotated[DigestFrequency, Form()],
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(visitor, csrf)
+        with write_session(db) as session:
+            officer = session.get(Officer, visitor.officer.id)
+            if officer is None:  # removed since the page was read
+                raise SignInRequired
+            update_officer(
+                officer,
+                OfficerUpdate(language=language, digest_frequency=digest_frequency),
+                session=session,
+                actor=visitor.officer.name,
+            )
+        return RedirectResponse("/me/settings?saved=1", status_code=303)
 
     @app.get("/commitments/{reference}", response_class=HTMLResponse)
     def commitment_page(
