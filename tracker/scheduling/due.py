@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 
 from tracker.clock import local_moment
 from tracker.config import Settings
-from tracker.models import Agreement, Commitment, CommitmentMechanism, JobRun, Meeting
+from tracker.models import Commitment, CommitmentMechanism, JobRun, Meeting
 from tracker.scheduling.ledger import Unit
-from tracker.services.cycles import cycle_mechanism
+from tracker.services.cycles import bounded_agreements
 
 REVIEW = "review_report"
 BRIEF = "brief"
@@ -67,13 +67,7 @@ def planned_units(*, session: Session, settings: Settings, start: date, end: dat
 def _meeting_units(session: Session, settings: Settings) -> list[Unit]:
     lead = timedelta(days=settings.schedule.report_lead_days)
     zone = settings.tz
-    bounded: dict[int, list[Agreement]] = {}
-    for agreement in session.exec(
-        select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
-    ).all():
-        mechanism = cycle_mechanism(agreement, session=session)
-        if mechanism is not None and mechanism.id is not None:
-            bounded.setdefault(mechanism.id, []).append(agreement)
+    bounded = bounded_agreements(session=session)
     following = set(
         session.exec(
             select(CommitmentMechanism.mechanism_id)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from tracker.domain import Attention
 from tracker.models import ChangeRecord, Commitment
-from tracker.services.attention import attention_for
+from tracker.services.attention import is_stale
 from tracker.services.changes import record_change
 from tracker.services.policy import FollowUpPolicy
 
@@ -17,18 +16,17 @@ def mark_stale(*, session: Session, policy: FollowUpPolicy, day: date) -> int:
     """Write a "stale" change record for each tracked commitment that is stale on `day` and has
     not been marked since its last update; digests report these as newly stale."""
     commitments = session.exec(select(Commitment).where(col(Commitment.tracked).is_(True))).all()
-    flags = attention_for(commitments, session=session, policy=policy, today=day)
     marked_since = dict(
         session.exec(
-            select(ChangeRecord.entity_id, ChangeRecord.at)
+            select(ChangeRecord.entity_id, func.max(ChangeRecord.at))
             .where(ChangeRecord.entity == "commitment", ChangeRecord.action == "stale")
-            .order_by(col(ChangeRecord.at))  # the latest mark of each commitment wins
+            .group_by(col(ChangeRecord.entity_id))
         ).all()
     )
     count = 0
     for commitment in commitments:
         assert commitment.id is not None
-        if Attention.STALE not in flags.get(commitment.id, []):
+        if not is_stale(commitment, policy, today=day):
             continue
         previous = marked_since.get(commitment.id)
         last_update = commitment.last_update_at or commitment.created_at

@@ -24,7 +24,7 @@ from tracker.models import (
     Mechanism,
     Officer,
 )
-from tracker.services.cycles import NextMeeting, cycle_mechanism, next_meeting, open_cycle_end
+from tracker.services.cycles import NextMeeting, next_meeting, open_cycle_ends
 from tracker.services.policy import FollowUpPolicy
 
 
@@ -45,9 +45,9 @@ def attention_for(
         assert commitment.id is not None
         status = policy.status_of(commitment.status)
         found = []
+        if is_stale(commitment, policy, today=today):
+            found.append(Attention.STALE)
         if not status.final:
-            if _last_activity(commitment, policy) < today - timedelta(days=policy.stale_days):
-                found.append(Attention.STALE)
             review = review_dates.get(commitment.id)
             if review is not None and (review - today).days <= policy.due_days:
                 found.append(Attention.DUE)
@@ -57,6 +57,15 @@ def attention_for(
             found.append(Attention.STALLED)
         flags[commitment.id] = found
     return flags
+
+
+def is_stale(commitment: Commitment, policy: FollowUpPolicy, *, today: date) -> bool:
+    """Tracked, not finished, and no status update for `stale_days` (counted from import)."""
+    return (
+        commitment.tracked
+        and not policy.status_of(commitment.status).final
+        and _last_activity(commitment, policy) < today - timedelta(days=policy.stale_days)
+    )
 
 
 def _last_activity(commitment: Commitment, policy: FollowUpPolicy) -> date:
@@ -118,12 +127,8 @@ def _cycle_ends(
     session: Session, agreement_ids: set[int]
 ) -> dict[int, tuple[int | None, date | None]]:
     """Agreement id → (the mechanism bounding its cycles, the end of its open cycle)."""
-    ends: dict[int, tuple[int | None, date | None]] = {}
-    for agreement in session.exec(
-        select(Agreement).where(col(Agreement.id).in_(agreement_ids))
-    ).all():
-        assert agreement.id is not None
-        end = open_cycle_end(agreement, session=session)
-        bounding = cycle_mechanism(agreement, session=session)
-        ends[agreement.id] = (bounding.id if bounding else None, end.on if end else None)
-    return ends
+    agreements = session.exec(select(Agreement).where(col(Agreement.id).in_(agreement_ids))).all()
+    return {
+        agreement_id: (bounding.id if bounding else None, end.on if end else None)
+        for agreement_id, (bounding, end) in open_cycle_ends(agreements, session=session).items()
+    }

@@ -29,7 +29,7 @@ from tracker.services import lookup
 from tracker.services.lookup import find_mechanism
 
 # The ChangeRecord actions a correction writes; a replacing import re-splits without them.
-CORRECTION_ACTIONS = ("split", "merge", "adjust", "track", "untrack", "link", "unlink")
+CORRECTION_ACTIONS = ("split", "merge", "move_boundary", "track", "untrack", "link", "unlink")
 
 
 class CorrectionRefused(TrackerError):

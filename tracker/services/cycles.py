@@ -10,6 +10,7 @@ next; assessments start blank in the new cycle, progress statuses carry on.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -141,16 +142,25 @@ def _mechanism_of(meeting: Meeting, *, session: Session) -> Mechanism:
     return mechanism
 
 
+def bounded_agreements(*, session: Session) -> dict[int, list[Agreement]]:
+    """Mechanism id -> the agreements whose review cycles that mechanism's meetings bound."""
+    bounded: dict[int, list[Agreement]] = {}
+    chains: dict[int, Mechanism | None] = {}
+    for agreement in session.exec(
+        select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
+    ).all():
+        assert agreement.review_mechanism_id is not None
+        if agreement.review_mechanism_id not in chains:
+            chains[agreement.review_mechanism_id] = cycle_mechanism(agreement, session=session)
+        bounding = chains[agreement.review_mechanism_id]
+        if bounding is not None and bounding.id is not None:
+            bounded.setdefault(bounding.id, []).append(agreement)
+    return bounded
+
+
 def _bounded_agreements(mechanism_id: int, *, session: Session) -> list[Agreement]:
     """The agreements whose review cycles this mechanism's meetings bound."""
-    return [
-        agreement
-        for agreement in session.exec(
-            select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
-        ).all()
-        if (bounding := cycle_mechanism(agreement, session=session)) is not None
-        and bounding.id == mechanism_id
-    ]
+    return bounded_agreements(session=session).get(mechanism_id, [])
 
 
 def _refuse_inside_closed_cycle(mechanism: Mechanism, held_on: date, *, session: Session) -> None:
@@ -234,10 +244,11 @@ def list_meetings(
     """Recorded meetings by date, plus each mechanism's projected next meeting where no future
     one is recorded (the reviewing mechanism of an agreement projects from its open cycle)."""
     query = select(Meeting, Mechanism).join(Mechanism, col(Mechanism.id) == Meeting.mechanism_id)
-    mechanisms = session.exec(select(Mechanism).order_by(col(Mechanism.id))).all()
     if mechanism is not None:
         query = query.where(Meeting.mechanism_id == mechanism.id)
-        mechanisms = [mechanism]
+        mechanisms: Sequence[Mechanism] = [mechanism]
+    else:
+        mechanisms = session.exec(select(Mechanism).order_by(col(Mechanism.id))).all()
     rows = [
         MeetingListed(
             id=meeting.id,
@@ -250,8 +261,9 @@ def list_meetings(
         )
         for meeting, owner in session.exec(query).all()
     ]
+    bounded = bounded_agreements(session=session)
     for candidate in mechanisms:
-        projected = _projected_meeting(candidate, session=session, today=today)
+        projected = _projected_meeting(candidate, bounded, session=session, today=today)
         if projected is not None and candidate.id is not None:
             rows.append(
                 MeetingListed(
@@ -272,11 +284,12 @@ def list_meetings(
     )
 
 
-def _projected_meeting(mechanism: Mechanism, *, session: Session, today: date) -> date | None:
+def _projected_meeting(
+    mechanism: Mechanism, bounded: dict[int, list[Agreement]], *, session: Session, today: date
+) -> date | None:
     assert mechanism.id is not None
     ends = [
-        open_cycle_end(agreement, session=session)
-        for agreement in _bounded_agreements(mechanism.id, session=session)
+        end for _, end in open_cycle_ends(bounded.get(mechanism.id, []), session=session).values()
     ]
     upcoming = next_meeting(mechanism, session=session, after=today)
     candidates = [end for end in (*ends, upcoming) if end is not None and end.estimated]
@@ -376,14 +389,44 @@ def cycle_end(cycle: ReviewCycle, agreement: Agreement, *, session: Session) -> 
 
 def open_cycle_end(agreement: Agreement, *, session: Session) -> NextMeeting | None:
     """When the agreement's open cycle ends, without opening one (safe in a read session)."""
-    starts_on = session.exec(
-        select(col(ReviewCycle.starts_on)).where(
-            ReviewCycle.agreement_id == agreement.id, col(ReviewCycle.ends_on).is_(None)
-        )
-    ).first()
-    return _meeting_after(
-        starts_on or agreement.signed_on or agreement.imported_at.date(), agreement, session=session
+    assert agreement.id is not None
+    return open_cycle_ends([agreement], session=session)[agreement.id][1]
+
+
+def open_cycle_ends(
+    agreements: Sequence[Agreement], *, session: Session
+) -> dict[int, tuple[Mechanism | None, NextMeeting | None]]:
+    """Agreement id -> (the mechanism bounding its cycles, when its open cycle ends): one query
+    for the open cycles, one chain walk per reviewing mechanism, one projection per distinct
+    (mechanism, start)."""
+    ids = [a.id for a in agreements if a.id is not None]
+    if not ids:
+        return {}
+    starts: dict[int, date] = dict(
+        session.exec(
+            select(col(ReviewCycle.agreement_id), col(ReviewCycle.starts_on)).where(
+                col(ReviewCycle.agreement_id).in_(ids), col(ReviewCycle.ends_on).is_(None)
+            )
+        ).all()
     )
+    chains: dict[int | None, Mechanism | None] = {}
+    projected: dict[tuple[int | None, date], NextMeeting | None] = {}
+    ends: dict[int, tuple[Mechanism | None, NextMeeting | None]] = {}
+    for agreement in agreements:
+        assert agreement.id is not None
+        if agreement.review_mechanism_id not in chains:
+            chains[agreement.review_mechanism_id] = cycle_mechanism(agreement, session=session)
+        mechanism = chains[agreement.review_mechanism_id]
+        if mechanism is None:
+            ends[agreement.id] = (None, None)
+            continue
+        start = starts.get(agreement.id) or agreement.signed_on or agreement.imported_at.date()
+        if (mechanism.id, start) not in projected:
+            projected[(mechanism.id, start)] = next_meeting(
+                mechanism, session=session, after=start + timedelta(days=1), anchor=start
+            )
+        ends[agreement.id] = (mechanism, projected[(mechanism.id, start)])
+    return ends
 
 
 def cycle_mechanism(agreement: Agreement, *, session: Session) -> Mechanism | None:
@@ -555,7 +598,7 @@ def assess(
     assessment.assessed_at = utcnow()
     session.add(assessment)
     # Assessing is a change to the commitment: it moves the version on like any other edit.
-    save_commitment(commitment, session=session)
+    save_commitment(commitment, session=session, where=where)
     assert commitment.id is not None
     record_change(
         session,

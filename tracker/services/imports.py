@@ -35,7 +35,6 @@ from tracker.models import (
     ClauseItem,
     Commitment,
     CommitmentMechanism,
-    Division,
     Mechanism,
     MechanismAlias,
     Officer,
@@ -45,6 +44,7 @@ from tracker.models import (
 )
 from tracker.services.corrections import CORRECTION_ACTIONS
 from tracker.services.cycles import open_cycle
+from tracker.services.owners import find_division
 from tracker.text import fold_name
 
 Outcome = Literal["imported", "unchanged", "replaced"]
@@ -314,19 +314,16 @@ def _desk_officer(session: Session, parsed: ParsedAgreement) -> int | None:
     record = parsed.record
     if record is None or not record.officer_name:
         return None
-    division_id = None
-    if record.officer_division:
-        division = session.exec(
-            select(Division).where(
-                Division.ministry == record.officer_ministry,
-                Division.name == record.officer_division,
-            )
-        ).first()
-        if division is None:
-            division = Division(name=record.officer_division, ministry=record.officer_ministry)
-            session.add(division)
-            session.flush()
-        division_id = division.id
+    division_id = (
+        find_division(
+            record.officer_division,
+            ministry=record.officer_ministry,
+            session=session,
+            create=True,
+        ).id
+        if record.officer_division
+        else None
+    )
     officer = session.exec(
         select(Officer).where(
             Officer.name == record.officer_name, Officer.division_id == division_id

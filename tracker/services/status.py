@@ -93,8 +93,10 @@ def last_change(commitment: Commitment, *, session: Session, policy: FollowUpPol
 
 
 def describe(commitment: Commitment, *, session: Session) -> str:
-    agreement = session.get(Agreement, commitment.agreement_id)
-    return f"{agreement.key if agreement else commitment.agreement_id}:{commitment.ref}"
+    key = session.exec(
+        select(Agreement.key).where(col(Agreement.id) == commitment.agreement_id)
+    ).first()
+    return f"{key or commitment.agreement_id}:{commitment.ref}"
 
 
 def record_status_update(
@@ -115,10 +117,12 @@ def record_status_update(
     update, the version, every evidence item. The caller's transaction makes it all or nothing.
     """
     today = today or policy.today()
-    where = describe(commitment, session=session)
+    agreement = session.get(Agreement, commitment.agreement_id)
+    assert agreement is not None
+    where = f"{agreement.key}:{commitment.ref}"
     problems: list[TrackerError] = []
     status = _collect(problems, lambda: policy.status(update.status))
-    problems += _date_problems(commitment, update.as_of, today=today, session=session)
+    problems += _date_problems(agreement, update.as_of, today=today)
     if update.corrects_id is not None:
         corrected = session.get(StatusUpdate, update.corrects_id)
         if corrected is None or corrected.commitment_id != commitment.id:
@@ -158,7 +162,7 @@ def record_status_update(
     )
     session.add(row)
     session.flush()
-    _refresh_current_status(commitment, session=session)
+    _refresh_current_status(commitment, session=session, where=where)
     row.commitment_version = commitment.version
     assert row.id is not None
     for item in evidence:
@@ -176,13 +180,10 @@ def _collect(problems: list[TrackerError], check: Callable[[], T]) -> T | None:
         return None
 
 
-def _date_problems(
-    commitment: Commitment, as_of: date, *, today: date, session: Session
-) -> list[TrackerError]:
+def _date_problems(agreement: Agreement, as_of: date, *, today: date) -> list[TrackerError]:
     if as_of > today:
         return [UpdateRefused(f"as-of date {as_of} is after today ({today})")]
-    agreement = session.get(Agreement, commitment.agreement_id)
-    if agreement is not None and agreement.signed_on and as_of < agreement.signed_on:
+    if agreement.signed_on and as_of < agreement.signed_on:
         return [
             UpdateRefused(
                 f"as-of date {as_of} is before the agreement was signed ({agreement.signed_on})"
@@ -191,24 +192,25 @@ def _date_problems(
     return []
 
 
-def _refresh_current_status(commitment: Commitment, *, session: Session) -> None:
+def _refresh_current_status(commitment: Commitment, *, session: Session, where: str) -> None:
     """Write the current status onto the commitment, bumping its version (and so refusing a
     concurrent writer that read the same version)."""
     current = latest_update(commitment, session=session)
     commitment.status = current.status if current else None
     commitment.status_as_of = current.as_of if current else None
     commitment.last_update_at = utcnow()
-    save_commitment(commitment, session=session)
+    save_commitment(commitment, session=session, where=where)
 
 
-def save_commitment(commitment: Commitment, *, session: Session) -> None:
+def save_commitment(commitment: Commitment, *, session: Session, where: str | None = None) -> None:
     """Flush a change to `commitment`; its version moves on, and a concurrent writer who read
     the same version is refused rather than overwritten."""
     commitment.updated_at = utcnow()
     session.add(commitment)
     # Named before the flush: after a failed flush the session can no longer query.
-    with session.no_autoflush:
-        where = describe(commitment, session=session)
+    if where is None:
+        with session.no_autoflush:
+            where = describe(commitment, session=session)
     try:
         session.flush()
     except StaleDataError:

@@ -23,7 +23,7 @@ from tracker.services.lookup import find_agreement
 from tracker.services.policy import FollowUpPolicy, UnknownStatus
 from tracker.services.spreadsheet.columns import SheetRefused
 from tracker.services.spreadsheet.reading import Sheet, SheetRow
-from tracker.services.status import last_change, latest_update, record_status_update
+from tracker.services.status import last_change, record_status_update
 from tracker.text import fold_whitespace
 
 
@@ -181,12 +181,11 @@ def apply_updates(
                 sheet.name, [f"{plan.where}: {exc}"], exit_code=exc.exit_code
             ) from None
         assert row.id is not None
-        latest = latest_update(commitment, session=session)
         applied.append(
             AppliedUpdate(
                 planned=plan,
                 status_update_id=row.id,
-                current=latest is not None and latest.id == row.id,
+                current=commitment.status_as_of == row.as_of,
                 current_as_of=commitment.status_as_of,
             )
         )
