@@ -26,7 +26,9 @@ from tracker.models import (
     utcnow,
 )
 from tracker.services import lookup
+from tracker.services.changes import record_change
 from tracker.services.lookup import find_mechanism
+from tracker.services.status import save_commitment
 
 # The ChangeRecord actions a correction writes; a replacing import re-splits without them.
 CORRECTION_ACTIONS = ("split", "merge", "move_boundary", "track", "untrack", "link", "unlink")
@@ -354,15 +356,15 @@ def _record(
     detail: dict[str, Any],
 ) -> None:
     assert commitment.id is not None
-    session.add(commitment)
-    session.add(
-        ChangeRecord(
-            actor=actor,
-            entity="commitment",
-            entity_id=commitment.id,
-            action=action,
-            reason=reason,
-            detail={"ref": commitment.ref, "text": commitment.text, **detail},
-        )
+    # Through save_commitment: a concurrent edit is refused as a Conflict, not a traceback.
+    save_commitment(commitment, session=session)
+    record_change(
+        session,
+        "commitment",
+        commitment.id,
+        action,
+        actor,
+        {"ref": commitment.ref, "text": commitment.text, **detail},
+        reason,
     )
     session.flush()

@@ -121,7 +121,3 @@ def _copy_in(source: Path, folder: Path) -> tuple[str, int, str]:
             os.unlink(temp_name)
         raise
     return hexdigest, size, relative.as_posix()
-
-
-def evidence_path(evidence: Evidence, *, folder: Path) -> Path:
-    return folder / evidence.stored_path
