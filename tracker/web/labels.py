@@ -49,6 +49,16 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "email": "이메일",
         "no_email": "등록된 이메일이 없어 요약 메일이 발송되지 않습니다. 관리자에게 문의하세요.",
         "saved": "저장했습니다.",
+        "meetings": "회의 일정",
+        "reports": "보고서",
+        "import": "가져오기",
+        "users": "사용자",
+        # -- import (ko) --
+        # -- calendar (ko) --
+        # -- reports (ko) --
+        # -- users (ko) --
+        # -- api (ko) --
+        # -- pages (ko) --
     },
     "en": {
         "app": "tracker",
@@ -96,5 +106,15 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "email": "E-mail",
         "no_email": "No e-mail address is set, so no digest is sent; ask an administrator.",
         "saved": "Saved.",
+        "meetings": "Meetings",
+        "reports": "Reports",
+        "import": "Import",
+        "users": "Users",
+        # -- import (en) --
+        # -- calendar (en) --
+        # -- reports (en) --
+        # -- users (en) --
+        # -- api (en) --
+        # -- pages (en) --
     },
 }

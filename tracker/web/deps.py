@@ -1,0 +1,114 @@
+"""What every route needs, as FastAPI dependencies: the app's `Web` context (kept on
+`app.state`, made by `create_app`), a read session, the signed-in visitor, rendering and the
+CSRF check. Routes declare them through the aliases below (`WebDep`, `Reader`, `Current`,
+`Admin`)."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker.config import Settings
+from tracker.db import read_session
+from tracker.domain import Role
+from tracker.services import accounts
+from tracker.services.policy import FollowUpPolicy
+from tracker.web.labels import WEB_LABELS
+
+SESSION_COOKIE = "tracker_session"
+LOGIN_CSRF_COOKIE = "tracker_login_csrf"
+LANGUAGE_COOKIE = "tracker_lang"
+
+
+class SignInRequired(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Web:
+    """The app's settings, database and page templates."""
+
+    settings: Settings
+    db: Engine
+    policy: FollowUpPolicy
+    pages: Environment
+    secure: bool  # served over HTTPS: cookies are Secure
+    flag_labels: dict[str, dict[str, str]]
+
+    def language_of(self, request: Request) -> str:
+        chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+        return chosen if chosen in ("ko", "en") else self.settings.general.language.value
+
+    def render(
+        self, request: Request, name: str, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
+        language = self.language_of(request)
+        html = self.pages.get_template(name).render(
+            t=WEB_LABELS[language],
+            flags=self.flag_labels[language],
+            language=language,
+            policy=self.policy,
+            path=request.url.path,
+            **context,
+        )
+        response = HTMLResponse(html, status_code=status_code)
+        if request.query_params.get("lang") in ("ko", "en"):
+            response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", secure=self.secure)
+        return response
+
+
+def get_web(request: Request) -> Web:
+    web: Web = request.app.state.web
+    return web
+
+
+WebDep = Annotated[Web, Depends(get_web)]
+
+
+def reading(web: WebDep) -> Iterator[Session]:
+    with read_session(web.db) as session:
+        yield session
+
+
+Reader = Annotated[Session, Depends(reading)]
+
+
+def current_visitor(request: Request, session: Reader) -> accounts.Visitor:
+    found = accounts.visitor(request.cookies.get(SESSION_COOKIE), session=session)
+    if found is None:
+        raise SignInRequired
+    return found
+
+
+Current = Annotated[accounts.Visitor, Depends(current_visitor)]
+
+
+def current_admin(visitor: Current) -> accounts.Visitor:
+    if visitor.role is not Role.ADMIN:
+        raise Forbidden("only an administrator may do this")
+    return visitor
+
+
+Admin = Annotated[accounts.Visitor, Depends(current_admin)]
+
+
+def check_csrf(visitor: accounts.Visitor, token: str) -> None:
+    if not hmac.compare_digest(visitor.session.csrf_token, token or ""):
+        raise Forbidden("the form is out of date (CSRF); reload the page and try again")
+
+
+def local(target: str) -> str:
+    """Only a path on this site: no open redirect to another host."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"

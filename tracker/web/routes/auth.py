@@ -1,0 +1,84 @@
+"""Sign-in, sign-out and the health check: the only routes open without a session."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tracker.db import write_session
+from tracker.services import accounts
+from tracker.web.deps import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    Current,
+    Forbidden,
+    WebDep,
+    check_csrf,
+    local,
+)
+
+router = APIRouter()
+
+
+@router.get("/healthz")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, web: WebDep, next: str = "/") -> Response:
+    token = secrets.token_urlsafe(24)
+    response = web.render(request, "login.html", csrf=token, next=local(next), error="")
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=web.secure
+    )
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    web: WebDep,
+    login: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(expected, csrf):
+        raise Forbidden("the sign-in form is out of date (CSRF); reload the page")
+    address = request.client.host if request.client else "unknown"
+    try:
+        with write_session(web.db) as session:
+            signed = accounts.sign_in(login, password, session=session, address=address)
+    except accounts.SignInThrottled as exc:  # not counted again: it was not a try
+        return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=str(exc))
+    except accounts.SignInRefused as exc:
+        with write_session(web.db) as session:
+            accounts.record_failed_sign_in(login, session=session, address=address)
+        return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=str(exc))
+    response = RedirectResponse(local(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.token,
+        httponly=True,
+        samesite="lax",
+        secure=web.secure,
+        expires=signed.expires_at,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(web: WebDep, visitor: Current, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(visitor, csrf)
+    with write_session(web.db) as session:
+        accounts.sign_out(visitor, session=session)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -1,0 +1,7 @@
+"""placeholder: users pages (being built)"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
