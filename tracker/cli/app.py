@@ -21,6 +21,7 @@ from tracker.cli import (
     scheduler,
     setup,
     spreadsheet,
+    tokens,
     web,
 )
 from tracker.cli.base import CliState, TrackerTyper
@@ -79,6 +80,7 @@ reports.register(app)
 scheduler.register(app)
 digests.register(app)
 web.register(app)
+tokens.register(app)
 maintenance.register(app)
 
 

@@ -11,6 +11,7 @@ from tracker.models.agreement import (
     ClauseItem,
     Section,
 )
+from tracker.models.api_token import ApiToken, ApiTokenCreate, ApiTokenPublic
 from tracker.models.commitment import (
     ChangeRecord,
     Commitment,
@@ -60,6 +61,9 @@ __all__ = [
     "AgreementCreate",
     "AgreementPublic",
     "AgreementUpdate",
+    "ApiToken",
+    "ApiTokenCreate",
+    "ApiTokenPublic",
     "Assessment",
     "AssessmentPublic",
     "ChangeRecord",

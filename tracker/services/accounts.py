@@ -11,13 +11,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
 
 from pwdlib import PasswordHash
 from sqlmodel import Session, col, func, select
 
 from tracker.domain import Role
 from tracker.errors import NotFound, TrackerError
-from tracker.models import Account, Commitment, Officer, SignInAttempt, WebSession, utcnow
+from tracker.models import Account, ApiToken, Commitment, Officer, SignInAttempt, WebSession, utcnow
 from tracker.services.changes import record_change
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -113,8 +115,8 @@ def list_accounts(*, session: Session) -> list[AccountRow]:
 def disable_account(
     login: str, *, session: Session, actor: str, now: datetime | None = None
 ) -> Account:
-    """Disable the account's officer and revoke every open session: a browser signed in
-    before is signed out at its next request."""
+    """Disable the account's officer and revoke every open session and API token: a browser
+    signed in before is signed out at its next request."""
     now = now or utcnow()
     account = find_account(login, session=session)
     officer = session.get(Officer, account.officer_id)
@@ -129,6 +131,14 @@ def disable_account(
     for web_session in open_sessions:
         web_session.revoked_at = now
         session.add(web_session)
+    # Its API tokens too: enabling the account again must not bring old tokens back.
+    for token in session.exec(
+        select(ApiToken).where(
+            ApiToken.account_id == account.id, col(ApiToken.revoked_at).is_(None)
+        )
+    ).all():
+        token.revoked_at = now
+        session.add(token)
     record_change(
         session, "account", account.id, "disabled", actor, {"sessions revoked": len(open_sessions)}
     )
@@ -253,13 +263,45 @@ def sign_out(current: Visitor, *, session: Session) -> None:
     record_change(session, "account", current.account.id, "signed out", current.account.login, {})
 
 
-def may_edit(current: Visitor, commitment: Commitment) -> bool:
-    """The one rule: administrators edit everything; officers edit commitments they own or
-    that belong to their division; viewers read."""
+class Permission(StrEnum):
+    """What a role may do; `may` and `may_edit` are the one place the rule is written."""
+
+    READ = "read"
+    EDIT_COMMITMENTS = "edit commitments"  # and, for officers, only their own (may_edit)
+    IMPORT = "import agreements"
+    RECORD_MEETINGS = "record meetings"
+    GENERATE_REPORTS = "generate reports"
+    MANAGE_USERS = "manage users"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.OFFICER: frozenset(set(Permission) - {Permission.MANAGE_USERS}),
+    Role.VIEWER: frozenset({Permission.READ}),
+}
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+class Caller(Protocol):
+    """Whoever acts: a signed-in visitor of the pages, or an API token's caller."""
+
+    @property
+    def officer(self) -> Officer: ...
+
+    @property
+    def role(self) -> Role: ...
+
+
+def may_edit(current: Caller, commitment: Commitment) -> bool:
+    """Administrators edit every commitment; officers those they own or that belong to their
+    division; viewers none."""
+    if not may(current.role, Permission.EDIT_COMMITMENTS):
+        return False
     if current.role is Role.ADMIN:
         return True
-    if current.role is not Role.OFFICER:
-        return False
     return commitment.owner_id == current.officer.id or (
         current.officer.division_id is not None
         and commitment.division_id == current.officer.division_id

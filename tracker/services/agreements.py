@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from tracker.models import Agreement, AgreementPublic, Clause, Commitment
+from tracker.models import Agreement, AgreementPublic, Clause, Commitment, Division
 
 
 def list_agreements(
@@ -17,9 +18,18 @@ def list_agreements(
     field: str | None = None,
     year: int | None = None,
     search: str | None = None,
+    division: str | None = None,
 ) -> list[AgreementPublic]:
-    """Agreements, newest signing first, with their clause and commitment counts."""
+    """Agreements, newest signing first, with their clause and commitment counts. `division`
+    keeps those with a commitment the division follows up."""
     query = select(Agreement)
+    if division:
+        followed = (
+            select(Commitment.agreement_id)
+            .join(Division, col(Division.id) == Commitment.division_id)
+            .where(Division.name == division)
+        )
+        query = query.where(col(Agreement.id).in_(followed))
     if country:
         query = query.where(col(Agreement.countries).contains(country))
     if field:
@@ -41,6 +51,35 @@ def list_agreements(
         AgreementPublic.model_validate(agreement, update=counts.get(agreement.id, {}))
         for agreement in agreements
     ]
+
+
+@dataclass(frozen=True)
+class AgreementFacets:
+    """The values the agreements list can be filtered by."""
+
+    countries: list[str]
+    fields: list[str]
+    years: list[int]
+    divisions: list[str]
+
+
+def agreement_facets(*, session: Session) -> AgreementFacets:
+    rows = session.exec(
+        select(col(Agreement.countries), col(Agreement.field), col(Agreement.signed_on))
+    ).all()
+    divisions = session.exec(
+        select(Division.name)
+        .where(col(Division.id).in_(select(Commitment.division_id).distinct()))
+        .order_by(col(Division.name))
+    ).all()
+    return AgreementFacets(
+        countries=sorted(
+            {part.strip() for c, _, _ in rows for part in c.split(",") if part.strip()}
+        ),
+        fields=sorted({part.strip() for _, f, _ in rows for part in f.split(",") if part.strip()}),
+        years=sorted({d.year for _, _, d in rows if d is not None}, reverse=True),
+        divisions=list(divisions),
+    )
 
 
 def _counts(session: Session, ids: list[int]) -> dict[int | None, dict[str, int]]:

@@ -194,13 +194,13 @@ def import_agreement(
     if key is not None:
         validate_key(key)
     wanted_key = key or key_for(parsed, source_name)
-    earlier = _earlier_version(session, parsed, wanted_key)
+    earlier = earlier_version(session, parsed, wanted_key)
     if earlier is not None:
         assert earlier.id is not None
         changes = describe_changes(earlier, parsed, source_name)
         if not changes:  # the same content in another form: CRLF, another encoding, HTML
             return ImportOutcome("unchanged", earlier.key, earlier.id, parsed)
-        changes += _discarded_corrections(session, earlier)
+        changes += discarded_corrections(session, earlier)
         _refuse_losing_follow_up(session, earlier, parsed)
         if not replace:
             raise RevisionNeedsReplace(
@@ -244,7 +244,7 @@ def import_agreement(
     )
 
 
-def _earlier_version(session: Session, parsed: ParsedAgreement, key: str) -> Agreement | None:
+def earlier_version(session: Session, parsed: ParsedAgreement, key: str) -> Agreement | None:
     by_key = session.exec(select(Agreement).where(Agreement.key == key)).first()
     if by_key is not None:
         return by_key
@@ -633,7 +633,7 @@ def _refuse_losing_follow_up(session: Session, earlier: Agreement, parsed: Parse
         )
 
 
-def _discarded_corrections(session: Session, earlier: Agreement) -> list[str]:
+def discarded_corrections(session: Session, earlier: Agreement) -> list[str]:
     """Corrections made since the last import; a replacement re-splits the text without them."""
     ids = select(Commitment.id).where(Commitment.agreement_id == earlier.id)
     records = session.exec(

@@ -7,10 +7,11 @@ bumps the commitment's version: an update made against an older version is refus
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -110,11 +111,14 @@ def record_status_update(
     source: UpdateSource = UpdateSource.CLI,
     today: date | None = None,
     evidence_links_only: bool = False,
+    evidence_files: Sequence[Path] = (),
 ) -> StatusUpdate:
     """Append `update` to `commitment`'s history and make it current when it is the latest.
 
     Everything is checked before anything is written: the status, the date, the corrected
     update, the version, every evidence item. The caller's transaction makes it all or nothing.
+    `evidence_files` are files the caller itself wrote (web uploads), accepted even when the
+    typed evidence must be links only.
     """
     today = today or policy.today()
     agreement = session.get(Agreement, commitment.agreement_id)
@@ -137,6 +141,12 @@ def record_status_update(
                 max_bytes=policy.evidence_max_bytes,
                 links_only=evidence_links_only,
             ),
+        )
+        evidence += checked or []
+    for path in evidence_files:
+        checked = _collect(
+            problems,
+            partial(check_evidence, [str(path)], max_bytes=policy.evidence_max_bytes),
         )
         evidence += checked or []
     if problems or status is None:

@@ -10,15 +10,23 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from sqlalchemy.engine import Engine
 
 from tracker.config import Settings
 from tracker.domain import Attention
-from tracker.errors import NotFound
+from tracker.errors import NotFound, TrackerError
 from tracker.reports.labels import labels_for as report_labels
 from tracker.runtime import Runtime
 from tracker.services.policy import FollowUpPolicy
+from tracker.web.api import create_api
 from tracker.web.deps import Forbidden, SignInRequired, Web, local
 from tracker.web.labels import WEB_LABELS
 from tracker.web.routes import auth, calendar, commitments, home, imports, me, reports, users
@@ -41,8 +49,15 @@ ROUTERS = (
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    templates = settings.resolve(settings.paths.templates)
     pages = Environment(
-        loader=FileSystemLoader(str(settings.resolve(settings.paths.templates) / "web")),
+        # Report macros (status colours) are shared, so chips on pages match the PDFs.
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(str(templates / "web")),
+                PrefixLoader({"reports": FileSystemLoader(str(templates / "reports"))}),
+            ]
+        ),
         autoescape=select_autoescape(["html"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -58,8 +73,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     app = FastAPI(title="tracker", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
+    app.router.add_event_handler("shutdown", lambda: reports.close_renderer(app))
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/api", create_api(web))
     _handle_errors(app, web)
     return app
 
@@ -100,6 +117,11 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
         return web.render(request, "error.html", 404, message=str(exc))
+
+    @app.exception_handler(TrackerError)
+    async def _refused(request: Request, exc: TrackerError) -> Response:
+        # A request the services refuse (a bad filter value, say): what was wrong, in a line.
+        return web.render(request, "error.html", 400, message=str(exc))
 
 
 def _flag_labels(language: str) -> dict[str, str]:

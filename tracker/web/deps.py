@@ -6,11 +6,11 @@ CSRF check. Routes declare them through the aliases below (`WebDep`, `Reader`, `
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from sqlalchemy.engine import Engine
@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.db import read_session
-from tracker.domain import Role
 from tracker.services import accounts
+from tracker.services.accounts import Permission, may
 from tracker.services.policy import FollowUpPolicy
 from tracker.web.labels import WEB_LABELS
 
@@ -95,18 +95,48 @@ def current_visitor(request: Request, session: Reader) -> accounts.Visitor:
 Current = Annotated[accounts.Visitor, Depends(current_visitor)]
 
 
-def current_admin(visitor: Current) -> accounts.Visitor:
-    if visitor.role is not Role.ADMIN:
-        raise Forbidden("only an administrator may do this")
-    return visitor
-
-
-Admin = Annotated[accounts.Visitor, Depends(current_admin)]
-
-
 def check_csrf(visitor: accounts.Visitor, token: str) -> None:
     if not hmac.compare_digest(visitor.session.csrf_token, token or ""):
         raise Forbidden("the form is out of date (CSRF); reload the page and try again")
+
+
+def form_visitor(visitor: Current, csrf: Annotated[str, Form()] = "") -> accounts.Visitor:
+    """The signed-in visitor of a form post, once its CSRF token is checked. As a dependency
+    it runs before the form's own fields are validated: a forged post is a 403, never a 400."""
+    check_csrf(visitor, csrf)
+    return visitor
+
+
+FormVisitor = Annotated[accounts.Visitor, Depends(form_visitor)]
+
+
+def _refuse(visitor: accounts.Visitor, permission: Permission) -> None:
+    if not may(visitor.role, permission):
+        raise Forbidden(f"your role ({visitor.role.value}) may not {permission.value}")
+
+
+def permitted(permission: Permission) -> Callable[..., accounts.Visitor]:
+    """A dependency: the visitor, whose role allows `permission`."""
+
+    def check(visitor: Current) -> accounts.Visitor:
+        _refuse(visitor, permission)
+        return visitor
+
+    return check
+
+
+def permitted_form(permission: Permission) -> Callable[..., accounts.Visitor]:
+    """A dependency for a form post: CSRF checked, then the role."""
+
+    def check(visitor: FormVisitor) -> accounts.Visitor:
+        _refuse(visitor, permission)
+        return visitor
+
+    return check
+
+
+Admin = Annotated[accounts.Visitor, Depends(permitted(Permission.MANAGE_USERS))]
+AdminForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.MANAGE_USERS))]
 
 
 def local(target: str) -> str:

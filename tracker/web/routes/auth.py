@@ -14,10 +14,9 @@ from tracker.services import accounts
 from tracker.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    Current,
     Forbidden,
+    FormVisitor,
     WebDep,
-    check_csrf,
     local,
 )
 
@@ -75,8 +74,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(web: WebDep, visitor: Current, csrf: Annotated[str, Form()] = "") -> Response:
-    check_csrf(visitor, csrf)
+def logout(web: WebDep, visitor: FormVisitor) -> Response:
     with write_session(web.db) as session:
         accounts.sign_out(visitor, session=session)
     response = RedirectResponse("/login", status_code=303)

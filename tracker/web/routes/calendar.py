@@ -1,7 +1,255 @@
-"""placeholder: calendar pages (being built)"""
+"""Mechanisms and meetings: the calendar page, the meeting forms, and the iCalendar feed."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from tracker.db import read_session, write_session
+from tracker.errors import NotFound, TrackerError
+from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
+from tracker.reports.labels import labels_for
+from tracker.services import accounts, cycles, tokens
+from tracker.services.accounts import Permission, may
+from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics
+from tracker.services.mechanisms import list_mechanisms
+from tracker.web.deps import (
+    Current,
+    Reader,
+    Web,
+    WebDep,
+    current_visitor,
+    permitted_form,
+)
 
 router = APIRouter()
+MeetingsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.RECORD_MEETINGS))]
+
+STATES = ("planned", "held")
+
+
+@router.get("/meetings", response_class=HTMLResponse)
+def meetings_page(
+    request: Request,
+    web: WebDep,
+    visitor: Current,
+    session: Reader,
+    mechanism: str = "",
+    record: str = "",
+    on: str = "",
+) -> Response:
+    # `record` and `on` fill the form in from a projected meeting ("record this one").
+    draft = {"mechanism": record, "held_on": on} if record else None
+    return _meetings(request, web, visitor, session, mechanism=mechanism, add_draft=draft)
+
+
+def feed_reader(request: Request, session: Reader, token: str = "") -> accounts.Caller:
+    """A calendar app cannot sign in: it subscribes to `/calendar.ics?token=<API token>`
+    (made on My settings; revoking it ends the subscription). A browser uses its session."""
+    if not token:
+        return current_visitor(request, session)
+    caller = tokens.caller_for_token(token, session=session)
+    if caller is None:
+        raise HTTPException(401, "the calendar token is not valid or was revoked")
+    return caller
+
+
+@router.get("/calendar.ics")
+def calendar_feed(
+    web: WebDep, _reader: Annotated[accounts.Caller, Depends(feed_reader)], session: Reader
+) -> Response:
+    return _feed(web, session)
+
+
+def _feed(web: Web, session: Session) -> Response:
+    meetings = agenda(session=session, settings=web.settings, today=web.policy.today())
+    body = render_ics(meetings, now=utcnow(), language=web.settings.general.language.value)
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="tracker.ics"'},
+    )
+
+
+@router.post("/meetings", response_class=HTMLResponse)
+def add_meeting(
+    request: Request,
+    web: WebDep,
+    visitor: MeetingsForm,
+    mechanism: Annotated[str, Form()] = "",
+    held_on: Annotated[str, Form()] = "",
+    state: Annotated[str, Form()] = "planned",
+    title: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    draft = {
+        "mechanism": mechanism,
+        "held_on": held_on,
+        "state": state,
+        "title": title,
+        "place": place,
+        "note": note,
+    }
+    try:
+        day, planned = _day(held_on), _planned(state)
+        with write_session(web.db) as session:
+            found = _mechanism(mechanism, session=session)
+            assert found.id is not None
+            cycles.add_meeting(
+                found,
+                MeetingCreate(
+                    mechanism_id=found.id,
+                    held_on=day,
+                    title=title.strip(),
+                    place=place.strip(),
+                    planned=planned,
+                    note=note.strip(),
+                ),
+                session=session,
+                actor=visitor.officer.name,
+                today=web.policy.today(),
+            )
+    except (TrackerError, ValueError) as exc:
+        with read_session(web.db) as session:
+            return _meetings(
+                request, web, visitor, session, status_code=400, error=_line(exc), add_draft=draft
+            )
+    return RedirectResponse("/meetings", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}", response_class=HTMLResponse)
+def update_meeting(
+    request: Request,
+    meeting_id: int,
+    web: WebDep,
+    visitor: MeetingsForm,
+    held_on: Annotated[str, Form()] = "",
+    state: Annotated[str, Form()] = "planned",
+    title: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+) -> Response:
+    draft = {
+        "id": str(meeting_id),
+        "held_on": held_on,
+        "state": state,
+        "title": title,
+        "place": place,
+    }
+    try:
+        day, planned = _day(held_on), _planned(state)
+        with write_session(web.db) as session:
+            meeting = cycles.find_meeting(str(meeting_id), session=session)
+            wanted = {
+                "held_on": day,
+                "planned": planned,
+                "title": title.strip(),
+                "place": place.strip(),
+            }
+            changed = {k: v for k, v in wanted.items() if getattr(meeting, k) != v}
+            if changed:  # an unchanged form writes nothing, not even a change record
+                cycles.update_meeting(
+                    meeting,
+                    MeetingUpdate.model_validate(changed),
+                    session=session,
+                    actor=visitor.officer.name,
+                    today=web.policy.today(),
+                )
+    except NotFound:
+        raise
+    except (TrackerError, ValueError) as exc:
+        with read_session(web.db) as session:
+            return _meetings(
+                request, web, visitor, session, status_code=400, error=_line(exc), edit_draft=draft
+            )
+    return RedirectResponse("/meetings", status_code=303)
+
+
+def _meetings(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    session: Session,
+    *,
+    mechanism: str = "",
+    status_code: int = 200,
+    error: str = "",
+    add_draft: dict[str, str] | None = None,
+    edit_draft: dict[str, str] | None = None,
+) -> Response:
+    today = web.policy.today()
+    mechanisms = list_mechanisms(session=session)
+    language = web.language_of(request)
+    names = {m.id: (m.name_en if language == "en" and m.name_en else m.name) for m in mechanisms}
+    everything = agenda(session=session, settings=web.settings, today=today)
+    chosen = int(mechanism) if mechanism.isdigit() and int(mechanism) in names else None
+    shown = [m for m in everything if chosen is None or m.mechanism_id == chosen]
+    following: dict[int, AgendaMeeting] = {}
+    for meeting in everything:
+        if meeting.on >= today:
+            following.setdefault(meeting.mechanism_id, meeting)
+    return web.render(
+        request,
+        "meetings.html",
+        status_code,
+        visitor=visitor,
+        mechanisms=mechanisms,
+        names=names,
+        words=labels_for(language),
+        chosen=chosen,
+        upcoming=_by_month([m for m in shown if m.on >= today]),
+        past=_by_month([m for m in reversed(shown) if m.on < today]),
+        following=following,
+        editable=may(visitor.role, Permission.RECORD_MEETINGS),
+        error=error,
+        add_draft=add_draft or {},
+        edit_draft=edit_draft or {},
+        today=today,
+        lead_days=web.settings.schedule.report_lead_days,
+    )
+
+
+def _by_month(meetings: list[AgendaMeeting]) -> list[tuple[date, list[AgendaMeeting]]]:
+    """Runs of meetings in the same month, each under the month's first day."""
+    months: list[tuple[date, list[AgendaMeeting]]] = []
+    for meeting in meetings:
+        month = meeting.on.replace(day=1)
+        if not months or months[-1][0] != month:
+            months.append((month, []))
+        months[-1][1].append(meeting)
+    return months
+
+
+def _mechanism(reference: str, *, session: Session) -> Mechanism:
+    found = session.get(Mechanism, int(reference)) if reference.isdigit() else None
+    if found is None:
+        raise TrackerError("choose the mechanism whose meeting this is")
+    return found
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise TrackerError(f"meeting date {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _planned(state: str) -> bool:
+    if state not in STATES:
+        raise TrackerError(f"meeting state {state[:20]!r}: choose planned or held")
+    return state == "planned"
+
+
+def _line(exc: Exception) -> str:
+    """The error as one line: a model's validation errors by field, never the values."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'meeting'}: {error['msg']}"
+            for error in exc.errors()
+        )
+    return " ".join(str(exc).split())

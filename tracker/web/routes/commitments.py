@@ -1,22 +1,26 @@
-"""The commitment page and its status update form."""
+"""The commitment page: its clause, history and evidence, the status update form (with file
+uploads) and the assessment for the open cycle."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
-from tracker.domain import UpdateSource
-from tracker.errors import TrackerError
-from tracker.models import Agreement, StatusUpdateCreate
+from tracker.domain import EvidenceKind, Score, UpdateSource
+from tracker.errors import NotFound, TrackerError
+from tracker.models import Agreement, Commitment, Evidence, StatusUpdateCreate
 from tracker.services import accounts, status
 from tracker.services.commitments import commitment_public
+from tracker.services.cycles import assess, current_assessment, open_cycle, parse_score
 from tracker.services.lookup import find_commitment
-from tracker.web.deps import Current, Forbidden, Reader, Web, WebDep, check_csrf
+from tracker.services.outline import clause_excerpt
+from tracker.web.deps import Current, Forbidden, FormVisitor, Reader, Web, WebDep
+from tracker.web.uploads import saved_uploads
 
 router = APIRouter()
 
@@ -38,9 +42,15 @@ def _commitment(
     status_code: int = 200,
     error: str = "",
     draft: dict[str, str] | None = None,
+    form: str = "status",
 ) -> Response:
     commitment = find_commitment(reference, session=session)
     agreement = session.get(Agreement, commitment.agreement_id)
+    assessment = current_assessment(commitment, session=session)
+    draft = draft or {}
+    score_choice = draft.get("score") or (
+        "na" if assessment is None or assessment.score is None else _score_value(assessment.score)
+    )
     return web.render(
         request,
         "commitment.html",
@@ -48,13 +58,48 @@ def _commitment(
         visitor=visitor,
         agreement=agreement,
         commitment=commitment_public(commitment, session=session, policy=web.policy),
+        clause=clause_excerpt(commitment, session=session),
         history=status.history(commitment, session=session, policy=web.policy),
+        assessment=assessment,
+        score_choice=score_choice,
         editable=accounts.may_edit(visitor, commitment),
         error=error,
+        error_form=form,
         conflict=status_code == 409,
-        draft=draft or {},
+        draft=draft,
         today=web.policy.today().isoformat(),
     )
+
+
+def _editable(reference: str, visitor: accounts.Visitor, *, session: Session) -> Commitment:
+    commitment = find_commitment(reference, session=session)
+    if not accounts.may_edit(visitor, commitment):
+        raise Forbidden("you may not edit this commitment (another division's)")
+    return commitment
+
+
+def _refused(
+    request: Request,
+    web: Web,
+    reference: str,
+    visitor: accounts.Visitor,
+    exc: Exception,
+    draft: dict[str, str],
+    form: str,
+) -> Response:
+    """The page again with the one-line reason and what the officer typed, nothing saved."""
+    with read_session(web.db) as session:
+        return _commitment(
+            request,
+            web,
+            reference,
+            visitor,
+            session,
+            status_code=409 if isinstance(exc, status.Conflict) else 400,
+            error=str(exc),
+            draft=draft,
+            form=form,
+        )
 
 
 @router.post("/commitments/{reference}/status", response_class=HTMLResponse)
@@ -62,24 +107,23 @@ def update_status(
     request: Request,
     reference: str,
     web: WebDep,
-    visitor: Current,
+    visitor: FormVisitor,
     new_status: Annotated[str, Form(alias="status")],
     version: Annotated[int, Form()],
-    csrf: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
     as_of: Annotated[str, Form()] = "",
     evidence: Annotated[str, Form()] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
-    check_csrf(visitor, csrf)
     draft = {"status": new_status, "note": note, "as_of": as_of, "evidence": evidence}
     try:
         day = _day(as_of) if as_of else web.policy.today()
-        with write_session(web.db) as session:
-            commitment = find_commitment(reference, session=session)
-            if not accounts.may_edit(visitor, commitment):
-                raise Forbidden("you may not edit this commitment (another division's)")
+        with (
+            saved_uploads(files or [], max_bytes=web.policy.evidence_max_bytes) as uploads,
+            write_session(web.db) as session,
+        ):
             status.record_status_update(
-                commitment,
+                _editable(reference, visitor, session=session),
                 StatusUpdateCreate(
                     status=new_status,
                     narrative=note,
@@ -92,22 +136,67 @@ def update_status(
                 author=visitor.officer.name,
                 author_id=visitor.officer.id,
                 source=UpdateSource.WEB,
-                # A path would make the server copy one of its own files: links only here.
+                # A typed path would make the server copy one of its own files: links only,
+                # and files only as uploads.
                 evidence_links_only=True,
+                evidence_files=uploads,
             )
     except (TrackerError, ValueError) as exc:
-        with read_session(web.db) as session:
-            return _commitment(
-                request,
-                web,
-                reference,
-                visitor,
-                session,
-                status_code=409 if isinstance(exc, status.Conflict) else 400,
-                error=str(exc),
-                draft=draft,
-            )
+        return _refused(request, web, reference, visitor, exc, draft, "status")
     return RedirectResponse(f"/commitments/{reference}", status_code=303)
+
+
+@router.post("/commitments/{reference}/assessment", response_class=HTMLResponse)
+def record_assessment(
+    request: Request,
+    reference: str,
+    web: WebDep,
+    visitor: FormVisitor,
+    score: Annotated[str, Form()],
+    version: Annotated[int, Form()],
+    rationale: Annotated[str, Form()] = "",
+) -> Response:
+    draft = {"score": score, "rationale": rationale}
+    try:
+        with write_session(web.db) as session:
+            commitment = _editable(reference, visitor, session=session)
+            agreement = session.get(Agreement, commitment.agreement_id)
+            assert agreement is not None
+            assess(
+                commitment,
+                open_cycle(agreement, session=session),
+                score=parse_score(score),
+                rationale=rationale,
+                session=session,
+                actor=visitor.officer.name,
+                expected_version=version,
+            )
+    except TrackerError as exc:
+        return _refused(request, web, reference, visitor, exc, draft, "assessment")
+    return RedirectResponse(f"/commitments/{reference}#assessment", status_code=303)
+
+
+@router.get("/evidence/{evidence_id}")
+def evidence_file(evidence_id: int, web: WebDep, _visitor: Current, session: Reader) -> Response:
+    """An uploaded evidence file, always as a download: served inline, an HTML file would run
+    as a page of this site."""
+    item = session.get(Evidence, evidence_id)
+    if item is None or item.kind is not EvidenceKind.FILE:
+        raise NotFound(f"no evidence file {evidence_id}")
+    folder = web.policy.evidence_dir.resolve()
+    path = (folder / item.stored_path).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        raise NotFound(f"evidence file {item.file_name} is missing from the evidence folder")
+    return FileResponse(
+        path,
+        media_type="application/octet-stream",
+        filename=item.file_name or path.name,
+        content_disposition_type="attachment",
+    )
+
+
+def _score_value(score: int) -> str:
+    return {Score.FULL: "+1", Score.PARTIAL: "0", Score.NONE: "-1"}[Score(score)]
 
 
 def _day(value: str) -> date:

@@ -5,28 +5,57 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tracker.services.agreements import list_agreements
+from tracker.domain import Role
+from tracker.errors import TrackerError
+from tracker.models import CommitmentPublic
+from tracker.services import accounts
+from tracker.services.agreements import agreement_facets, list_agreements
 from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.cycles import list_meetings
 from tracker.services.lookup import find_agreement
+from tracker.services.outline import agreement_outline
+from tracker.services.rollups import Grouping, rollup
 from tracker.web.deps import Current, Reader, WebDep
 
 router = APIRouter()
+UPCOMING_MEETINGS = 8
 
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, web: WebDep, visitor: Current, session: Reader) -> Response:
-    mine = list_commitments(
-        session=session,
-        policy=web.policy,
-        where=CommitmentFilter(owner=str(visitor.officer.id), tracked=True),
+    tracked = list_commitments(
+        session=session, policy=web.policy, where=CommitmentFilter(tracked=True)
     )
+    scope, watched = _watched(visitor, tracked)
+    today = web.policy.today()
+    bars = rollup(session=session, policy=web.policy, by=Grouping.AGREEMENT, commitments=tracked)
     return web.render(
         request,
         "dashboard.html",
         visitor=visitor,
-        attention=[c for c in mine if c.attention],
+        attention_scope=scope,
+        attention=[c for c in watched if c.attention],
+        meetings=list_meetings(session=session, today=today, since=today)[:UPCOMING_MEETINGS],
         agreements=list_agreements(session=session),
+        bars={row.group: row for row in bars[:-1]},
     )
+
+
+def _watched(
+    visitor: accounts.Visitor, tracked: list[CommitmentPublic]
+) -> tuple[str, list[CommitmentPublic]]:
+    """Whose commitments the dashboard lists: the officer's own; else their division's (a
+    director reads the division's); else, for an administrator or a viewer with no division,
+    everything."""
+    officer = visitor.officer
+    mine = [c for c in tracked if c.owner_id == officer.id]
+    if mine:
+        return "attention_mine", mine
+    if officer.division_id is not None:
+        return "attention_division", [c for c in tracked if c.division_id == officer.division_id]
+    if visitor.role in (Role.ADMIN, Role.VIEWER):
+        return "attention_all", tracked
+    return "attention_mine", []
 
 
 @router.get("/agreements", response_class=HTMLResponse)
@@ -37,11 +66,41 @@ def agreements_page(
     session: Reader,
     q: str = "",
     country: str = "",
+    field: str = "",
+    year: str = "",
+    division: str = "",
 ) -> Response:
-    rows = list_agreements(session=session, search=q or None, country=country or None)
-    return web.render(
-        request, "agreements.html", visitor=visitor, agreements=rows, q=q, country=country
+    rows = list_agreements(
+        session=session,
+        search=q or None,
+        country=country or None,
+        field=field or None,
+        year=_year(year),
+        division=division or None,
     )
+    chosen = {
+        "q": q,
+        "country": country,
+        "field": field,
+        "year": year,
+        "division": division,
+    }
+    return web.render(
+        request,
+        "agreements.html",
+        visitor=visitor,
+        agreements=rows,
+        chosen=chosen,
+        facets=agreement_facets(session=session),
+    )
+
+
+def _year(value: str) -> int | None:
+    if not value:
+        return None
+    if not (value.isdigit() and len(value) == 4):
+        raise TrackerError(f"year {value[:10]!r} is not a year (YYYY)")
+    return int(value)
 
 
 @router.get("/agreements/{key}", response_class=HTMLResponse)
@@ -55,5 +114,13 @@ def agreement_page(
         where=CommitmentFilter(agreement=agreement.key, tracked=True),
     )
     return web.render(
-        request, "agreement.html", visitor=visitor, agreement=agreement, commitments=commitments
+        request,
+        "agreement.html",
+        visitor=visitor,
+        agreement=agreement,
+        commitments=commitments,
+        outline=agreement_outline(agreement, commitments, session=session),
+        totals=rollup(
+            session=session, policy=web.policy, by=Grouping.AGREEMENT, commitments=commitments
+        )[-1],
     )

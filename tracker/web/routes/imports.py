@@ -1,7 +1,426 @@
-"""placeholder: imports pages (being built)"""
+"""Importing an agreement in the browser: paste or upload the text, review the split, save it,
+then correct it. Only officers and administrators import; viewers read.
+
+Nothing is kept on the server between the steps: the review page carries the decoded text in a
+hidden field, and saving parses it again (the same text, so the same split).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from tracker.db import read_session, write_session
+from tracker.errors import TrackerError
+from tracker.importer.errors import ImportInputError
+from tracker.importer.parsed import ParsedAgreement
+from tracker.services import accounts, corrections
+from tracker.services.accounts import Permission
+from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.import_review import (
+    PASTED_NAME,
+    ImportPreview,
+    catalog_for,
+    change_log,
+    clean_source_name,
+    parse_text,
+    preview_import,
+    record_summary,
+    save_import,
+    text_of_paste,
+    text_of_upload,
+)
+from tracker.services.imports import RevisionNeedsReplace, parsed_as_dict
+from tracker.services.lookup import find_agreement
+from tracker.services.mechanisms import list_mechanisms
+from tracker.services.outline import agreement_outline
+from tracker.services.status import Conflict
+from tracker.web.deps import Reader, Web, WebDep, permitted, permitted_form
 
 router = APIRouter()
+
+PASTED_LABEL = "pasted text"
+Action = Literal["split", "merge", "adjust", "track", "untrack", "link", "unlink"]
+
+
+# Officers and administrators import and correct the split; a viewer only reads. A form post
+# has its CSRF token checked first (a forged post is a 403 whatever else it holds).
+Importer = Annotated[accounts.Visitor, Depends(permitted(Permission.IMPORT))]
+ImporterForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.IMPORT))]
+
+
+# --- step 1: the text ---------------------------------------------------------------------------
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request, web: WebDep, visitor: Importer) -> Response:
+    return _form(request, web, visitor)
+
+
+def _form(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    *,
+    status_code: int = 200,
+    error: str = "",
+    text: str = "",
+    key: str = "",
+) -> Response:
+    return web.render(
+        request,
+        "import.html",
+        status_code,
+        visitor=visitor,
+        error=error,
+        text=text,
+        key=key,
+        max_bytes=web.settings.imports.max_bytes,
+    )
+
+
+# --- step 2: the review -------------------------------------------------------------------------
+
+
+@router.post("/import/preview", response_class=HTMLResponse)
+def preview(
+    request: Request,
+    web: WebDep,
+    visitor: ImporterForm,
+    text: Annotated[str, Form()] = "",
+    key: Annotated[str, Form()] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    key = key.strip()
+    max_bytes = web.settings.imports.max_bytes
+    try:
+        if upload is not None and upload.filename:
+            source_name = clean_source_name(upload.filename)
+            label = source_name
+            source = text_of_upload(
+                upload.file.read(max_bytes + 1), name=label, max_bytes=max_bytes
+            )
+        elif text.strip():
+            source_name, label = PASTED_NAME, PASTED_LABEL
+            source = text_of_paste(text, max_bytes=max_bytes, name=label)
+        else:
+            raise ImportInputError("nothing to import: paste the agreement's text or choose a file")
+        parsed = parse_text(source, name=label, catalog=catalog_for(web.settings))
+        with read_session(web.db) as session:
+            found = preview_import(parsed, session=session, source_name=source_name, key=key)
+    except TrackerError as exc:
+        # What was pasted stays in the form; an uploaded file must be chosen again.
+        return _form(request, web, visitor, status_code=400, error=str(exc), text=text, key=key)
+    return _review(request, web, visitor, found, key=key)
+
+
+def _review(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    found: ImportPreview,
+    *,
+    key: str,
+    status_code: int = 200,
+    error: str = "",
+    chosen: Sequence[str] | None = None,
+    title: str | None = None,
+    replace: bool = False,
+) -> Response:
+    parsed = found.parsed
+    split = parsed_as_dict(parsed, source_name=found.source_name, key=found.key)
+    tracked = (
+        set(chosen) if chosen is not None else {c.ref for c in parsed.commitments if c.tracked}
+    )
+    return web.render(
+        request,
+        "import_preview.html",
+        status_code,
+        visitor=visitor,
+        preview=found,
+        split=split,
+        groups=_groups(split),
+        tracked=tracked,
+        key=key or found.key,
+        title=found.title if title is None else title,
+        replace=replace,
+        error=error,
+    )
+
+
+def _groups(split: dict[str, Any]) -> list[dict[str, Any]]:
+    """The split as the review shows it: section (its path) › clauses › commitments."""
+    sections = {s["index"]: s for s in split["sections"]}
+
+    def path(index: int | None) -> str:
+        parts: list[str] = []
+        while index is not None:
+            parts.append(sections[index]["title"])
+            index = sections[index]["parent"]
+        return " › ".join(reversed(parts))
+
+    of_clause: dict[str, list[dict[str, Any]]] = {}
+    for commitment in split["commitments"]:
+        of_clause.setdefault(commitment["clause"], []).append(commitment)
+    groups: list[dict[str, Any]] = []
+    for clause in split["clauses"]:
+        if not groups or groups[-1]["section"] != clause["section"]:
+            groups.append(
+                {"section": clause["section"], "path": path(clause["section"]), "clauses": []}
+            )
+        groups[-1]["clauses"].append(clause | {"commitments": of_clause.get(clause["number"], [])})
+    return groups
+
+
+# --- step 3: save -------------------------------------------------------------------------------
+
+
+@router.post("/import/save", response_class=HTMLResponse)
+def save(
+    request: Request,
+    web: WebDep,
+    visitor: ImporterForm,
+    text: Annotated[str, Form()] = "",
+    source_name: Annotated[str, Form()] = "",
+    key: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    reviewed: Annotated[bool, Form()] = False,
+    tracked: Annotated[list[str] | None, Form()] = None,
+    replace: Annotated[bool, Form()] = False,
+) -> Response:
+    key = key.strip()
+    source_name = PASTED_NAME if source_name == PASTED_NAME else clean_source_name(source_name)
+    label = PASTED_LABEL if source_name == PASTED_NAME else source_name
+    chosen = (tracked or []) if reviewed else None
+    try:
+        parsed = _parsed(web, text, label)
+    except TrackerError as exc:
+        return _form(request, web, visitor, status_code=400, error=str(exc), text=text, key=key)
+    try:
+        with write_session(web.db) as session:
+            saved = save_import(
+                parsed,
+                session=session,
+                source_name=source_name,
+                key=key,
+                replace=replace,
+                actor=visitor.officer.name,
+                tracked_refs=chosen,
+                title=title,
+            )
+    except TrackerError as exc:
+        conflict = isinstance(exc, RevisionNeedsReplace | Conflict)
+        return _review_again(
+            request,
+            web,
+            visitor,
+            parsed,
+            source_name=source_name,
+            key=key,
+            status_code=409 if conflict else 400,
+            error=str(exc),
+            chosen=chosen,
+            title=title,
+            replace=replace,
+        )
+    query = urlencode({"saved": saved.outcome, "applied": saved.corrections})
+    return RedirectResponse(f"/import/{quote(saved.key)}/review?{query}", status_code=303)
+
+
+def _parsed(web: Web, text: str, label: str) -> ParsedAgreement:
+    """The text the review carried, held to the same limit as the first step."""
+    size = len(text.encode("utf-8", "replace"))
+    max_bytes = web.settings.imports.max_bytes
+    if size > max_bytes:
+        raise ImportInputError(
+            f"{label}: text is {size:,} bytes, larger than the limit of {max_bytes:,} "
+            "(imports.max_bytes)"
+        )
+    return parse_text(text, name=label, catalog=catalog_for(web.settings))
+
+
+def _review_again(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    parsed: ParsedAgreement,
+    *,
+    source_name: str,
+    key: str,
+    status_code: int,
+    error: str,
+    chosen: Sequence[str] | None,
+    title: str,
+    replace: bool,
+) -> Response:
+    """The review again, with the reason the save was refused and every choice kept."""
+    with read_session(web.db) as session:
+        try:
+            found = preview_import(parsed, session=session, source_name=source_name, key=key)
+        except TrackerError:  # the key typed is not a key: preview under the default one
+            found = preview_import(parsed, session=session, source_name=source_name)
+    return _review(
+        request,
+        web,
+        visitor,
+        found,
+        key=key,
+        status_code=status_code,
+        error=error,
+        chosen=chosen,
+        title=title,
+        replace=replace,
+    )
+
+
+# --- step 4: corrections after saving -----------------------------------------------------------
+
+
+@router.get("/import/{key}/review", response_class=HTMLResponse)
+def review_page(
+    request: Request,
+    key: str,
+    web: WebDep,
+    visitor: Importer,
+    session: Reader,
+    saved: str = "",
+    applied: int = 0,
+    done: str = "",
+    ref: str = "",
+) -> Response:
+    return _corrections(
+        request, web, visitor, key, session, saved=saved, applied=applied, done=done, ref=ref
+    )
+
+
+def _corrections(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    key: str,
+    session: Session,
+    *,
+    status_code: int = 200,
+    error: str = "",
+    draft: dict[str, str] | None = None,
+    saved: str = "",
+    applied: int = 0,
+    done: str = "",
+    ref: str = "",
+) -> Response:
+    agreement = find_agreement(key, session=session)
+    commitments = list_commitments(
+        session=session, policy=web.policy, where=CommitmentFilter(agreement=agreement.key)
+    )
+    log = change_log(agreement, session=session)
+    draft = draft or {}
+    return web.render(
+        request,
+        "import_review.html",
+        status_code,
+        visitor=visitor,
+        agreement=agreement,
+        outline=agreement_outline(agreement, commitments, session=session),
+        commitments=commitments,
+        tracked_count=sum(1 for c in commitments if c.tracked),
+        mechanisms=list_mechanisms(session=session),
+        log=[(record, record_summary(record)) for record in log],
+        saved=saved if saved in ("imported", "replaced", "unchanged") else "",
+        applied=applied,
+        done=done,
+        selected=draft.get("ref", ref),
+        draft=draft,
+        error=error,
+    )
+
+
+@router.post("/import/{key}/review", response_class=HTMLResponse)
+def correct(
+    request: Request,
+    key: str,
+    web: WebDep,
+    visitor: ImporterForm,
+    action: Annotated[Action, Form()],
+    ref: Annotated[str, Form()],
+    other: Annotated[str, Form()] = "",
+    at: Annotated[str, Form()] = "",
+    start_at: Annotated[str, Form()] = "",
+    end_after: Annotated[str, Form()] = "",
+    mechanism: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    draft = {
+        "action": action,
+        "ref": ref,
+        "other": other,
+        "at": at,
+        "start_at": start_at,
+        "end_after": end_after,
+        "mechanism": mechanism,
+        "reason": reason,
+    }
+    try:
+        with write_session(web.db) as session:
+            agreement = find_agreement(key, session=session)
+            _apply(action, draft, agreement.key, session=session, actor=visitor.officer.name)
+    except TrackerError as exc:
+        with read_session(web.db) as session:
+            return _corrections(
+                request,
+                web,
+                visitor,
+                key,
+                session,
+                status_code=409 if isinstance(exc, Conflict) else 400,
+                error=str(exc),
+                draft=draft,
+            )
+    query = urlencode({"done": action, "ref": ref})
+    return RedirectResponse(f"/import/{quote(key)}/review?{query}#c-{quote(ref)}", status_code=303)
+
+
+def _apply(action: Action, form: dict[str, str], key: str, *, session: Session, actor: str) -> None:
+    """One correction, through the correction services (each writes its change record)."""
+    reason = form["reason"].strip()
+    commitment = corrections.find_commitment(key, form["ref"].strip(), session=session)
+    if action == "split":
+        if not form["at"].strip():
+            raise TrackerError("split: give the words where the second commitment begins")
+        corrections.split_commitment(
+            commitment, at=form["at"].strip(), session=session, actor=actor, reason=reason
+        )
+    elif action == "merge":
+        if not form["other"].strip():
+            raise TrackerError("merge: choose the neighbouring commitment to fold in")
+        other = corrections.find_commitment(key, form["other"].strip(), session=session)
+        if other.id == commitment.id:
+            raise TrackerError(f"merge: {commitment.ref} cannot be merged with itself")
+        corrections.merge_commitments(
+            commitment, other, session=session, actor=actor, reason=reason
+        )
+    elif action == "adjust":
+        start_at, end_after = form["start_at"].strip(), form["end_after"].strip()
+        if not start_at and not end_after:
+            raise TrackerError("move boundaries: give the words to begin at, to end after, or both")
+        corrections.move_boundaries(
+            commitment,
+            start_at=start_at or None,
+            end_after=end_after or None,
+            session=session,
+            actor=actor,
+            reason=reason,
+        )
+    elif action in ("track", "untrack"):
+        corrections.set_tracked(
+            commitment, action == "track", session=session, actor=actor, reason=reason
+        )
+    else:
+        if not form["mechanism"].strip():
+            raise TrackerError(f"{action}: choose a mechanism")
+        change = corrections.link_mechanism if action == "link" else corrections.unlink_mechanism
+        change(commitment, form["mechanism"].strip(), session=session, actor=actor, reason=reason)

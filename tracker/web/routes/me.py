@@ -1,4 +1,4 @@
-"""My settings: the officer's mail language and digest frequency."""
+"""My settings: the officer's mail language and digest frequency, and their API tokens."""
 
 from __future__ import annotations
 
@@ -7,29 +7,57 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tracker.db import write_session
+from tracker.db import read_session, write_session
 from tracker.domain import DigestFrequency, Language
-from tracker.models import Officer, OfficerUpdate
+from tracker.errors import TrackerError
+from tracker.models import Account, Officer, OfficerUpdate
+from tracker.services import accounts, tokens
 from tracker.services.owners import update_officer
-from tracker.web.deps import Current, SignInRequired, WebDep, check_csrf
+from tracker.web.deps import Current, FormVisitor, SignInRequired, Web, WebDep
 
 router = APIRouter()
 
 
 @router.get("/me/settings", response_class=HTMLResponse)
-def settings_page(request: Request, web: WebDep, visitor: Current, saved: bool = False) -> Response:
-    return web.render(request, "settings.html", visitor=visitor, saved=saved)
+def settings_page(
+    request: Request, web: WebDep, visitor: Current, saved: bool = False, revoked: bool = False
+) -> Response:
+    return _settings(request, web, visitor, saved=saved, revoked=revoked)
+
+
+def _settings(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    *,
+    status_code: int = 200,
+    saved: bool = False,
+    revoked: bool = False,
+    new_token: str = "",
+    token_error: str = "",
+) -> Response:
+    with read_session(web.db) as session:
+        mine = tokens.list_tokens(visitor.account, session=session)
+    return web.render(
+        request,
+        "settings.html",
+        status_code,
+        visitor=visitor,
+        saved=saved,
+        revoked=revoked,
+        api_tokens=mine,
+        new_token=new_token,
+        token_error=token_error,
+    )
 
 
 @router.post("/me/settings")
 def save_settings(
     web: WebDep,
-    visitor: Current,
+    visitor: FormVisitor,
     language: Annotated[Language, Form()],
     digest_frequency: Annotated[DigestFrequency, Form()],
-    csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(visitor, csrf)
     with write_session(web.db) as session:
         officer = session.get(Officer, visitor.officer.id)
         if officer is None:  # removed since the page was read
@@ -41,3 +69,35 @@ def save_settings(
             actor=visitor.officer.name,
         )
     return RedirectResponse("/me/settings?saved=1", status_code=303)
+
+
+@router.post("/me/tokens", response_class=HTMLResponse)
+def create_token(
+    request: Request,
+    web: WebDep,
+    visitor: FormVisitor,
+    name: Annotated[str, Form()] = "",
+) -> Response:
+    """Issue a token and show it on the page this once (not through a redirect: the plaintext
+    must not sit in a URL or a session; the page is sent with Cache-Control: no-store)."""
+    try:
+        with write_session(web.db) as session:
+            account = session.get(Account, visitor.account.id)
+            if account is None:
+                raise SignInRequired
+            _, plaintext = tokens.issue_token(
+                account, name, session=session, actor=visitor.officer.name
+            )
+    except TrackerError as exc:
+        return _settings(request, web, visitor, status_code=400, token_error=str(exc))
+    return _settings(request, web, visitor, new_token=plaintext)
+
+
+@router.post("/me/tokens/{token_id}/revoke")
+def revoke_token(web: WebDep, visitor: FormVisitor, token_id: int) -> Response:
+    """Revoke one of one's own tokens (another's is "not found", never told apart)."""
+    with write_session(web.db) as session:
+        tokens.revoke_token(
+            token_id, session=session, actor=visitor.officer.name, account=visitor.account
+        )
+    return RedirectResponse("/me/settings?revoked=1", status_code=303)

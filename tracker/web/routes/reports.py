@@ -1,7 +1,296 @@
-"""placeholder: reports pages (being built)"""
+"""The reports registry: list, download, and "generate now" (officers and administrators).
+
+Generating goes the way `tracker report review|brief` does: prepare in a read session, render
+the PDF outside any transaction (in the app's warm child, `tracker.web.rendering`), then store
+the file (temp file, then rename) and its registry row in one write transaction.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, TypeVar
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from tracker.db import read_session, write_session
+from tracker.domain import Language, ReportKind
+from tracker.errors import NotFound, TrackerError
+from tracker.models import Agreement, Mechanism, Meeting, Report, ReportPublic, ReviewCycle
+from tracker.reports.render import RenderedPdf, RenderFailed
+from tracker.services import accounts
+from tracker.services import reports as report_service
+from tracker.services.accounts import Permission, may
+from tracker.services.agreements import list_agreements
+from tracker.services.lookup import find_agreement
+from tracker.services.reports import PreparedReport, ReportRefused
+from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
+from tracker.web.rendering import close_renderer, renderer_for
+
+__all__ = ["close_renderer", "router"]
 
 router = APIRouter()
+ReportsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.GENERATE_REPORTS))]
+T = TypeVar("T", Agreement, ReviewCycle, Meeting, Mechanism)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One registry row as the list shows it."""
+
+    id: int
+    agreement_key: str
+    agreement_title: str
+    kind: str
+    language: str
+    cycle: int | None
+    meeting: str  # the meeting's date, for briefs
+    mechanism: str
+    version: int
+    pages: int
+    size_kb: int
+    generated_at: str  # in the configured zone
+    generated_by: str
+    available: bool  # the file is in the reports folder
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(
+    request: Request,
+    web: WebDep,
+    visitor: Current,
+    session: Reader,
+    agreement: str = "",
+    new: int | None = None,
+) -> Response:
+    return _page(request, web, visitor, session, agreement=agreement, new=new)
+
+
+def _page(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    session: Session,
+    *,
+    agreement: str = "",
+    new: int | None = None,
+    status_code: int = 200,
+    error: str = "",
+    draft: dict[str, str] | None = None,
+) -> Response:
+    try:
+        rows = report_service.list_reports(session=session, agreement=agreement or None)
+    except NotFound as exc:
+        rows, error, status_code = [], str(exc), 404
+    agreements = list_agreements(session=session)
+    default_agreement = agreement or (agreements[0].key if agreements else "")
+    form = {
+        "agreement": default_agreement,
+        "kind": ReportKind.REVIEW.value,
+        "language": web.settings.general.language.value,
+        "cycle": "current",
+        "mechanism": "",
+        "meeting": "",
+    } | (draft or {})
+    return web.render(
+        request,
+        "reports.html",
+        status_code,
+        visitor=visitor,
+        rows=_rows(session, web, rows),
+        agreements=agreements,
+        agreement=agreement,
+        new=new,
+        may_generate=may(visitor.role, Permission.GENERATE_REPORTS),
+        error=error,
+        form=form,
+        zone=str(web.settings.tz),
+    )
+
+
+def _rows(session: Session, web: Web, reports: list[ReportPublic]) -> list[ReportRow]:
+    folder = _reports_folder(web)
+    agreements = _by_id(session, Agreement, {r.agreement_id for r in reports})
+    cycles = _by_id(session, ReviewCycle, {r.cycle_id for r in reports})
+    meetings = _by_id(session, Meeting, {r.meeting_id for r in reports})
+    mechanisms = _by_id(session, Mechanism, {r.mechanism_id for r in reports})
+    zone = web.settings.tz
+    rows = []
+    for report in reports:
+        agreement = agreements.get(report.agreement_id)
+        cycle = cycles.get(report.cycle_id)
+        meeting = meetings.get(report.meeting_id)
+        mechanism = mechanisms.get(report.mechanism_id)
+        rows.append(
+            ReportRow(
+                id=report.id,
+                agreement_key=agreement.key if agreement else "",
+                agreement_title=agreement.title if agreement else "",
+                kind=report.kind.value,
+                language=report.language.value,
+                cycle=cycle.number if cycle else None,
+                meeting=meeting.held_on.isoformat() if meeting else "",
+                mechanism=mechanism.name if mechanism else "",
+                version=report.version,
+                pages=report.pages,
+                size_kb=max(1, round(report.size_bytes / 1024)),
+                generated_at=report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                generated_by=report.generated_by,
+                available=_inside(report_service.report_path(report, folder), folder),
+            )
+        )
+    return rows
+
+
+def _by_id(session: Session, model: type[T], ids: set[int | None]) -> dict[int | None, T]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    found = session.exec(select(model).where(col(model.id).in_(wanted))).all()
+    return {item.id: item for item in found}
+
+
+@router.get("/reports/{report_id}/download")
+def download(report_id: int, web: WebDep, visitor: Current, session: Reader) -> Response:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"no report {report_id}")
+    folder = _reports_folder(web)
+    path = report_service.report_path(report, folder).resolve()
+    if not path.is_relative_to(folder):
+        raise NotFound(
+            f"report {report_id} was written outside the reports folder; "
+            "it cannot be downloaded here"
+        )
+    if not path.is_file():
+        raise NotFound(
+            f"the file of report {report_id} is missing from the reports folder; "
+            "generate the report again"
+        )
+    name = "_".join(Path(report.path).parts[-2:]) if not Path(report.path).is_absolute() else ""
+    return FileResponse(
+        path,
+        media_type="application/pdf",
+        headers={"Content-Disposition": attachment(name or path.name)},
+    )
+
+
+def attachment(filename: str) -> str:
+    """`attachment` with a plain ASCII name for old clients and the exact name (RFC 5987)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_")
+    if not re.search(r"[A-Za-z0-9]", fallback.removesuffix(".pdf")):
+        fallback = "report.pdf"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@router.post("/reports/generate", response_class=HTMLResponse)
+def generate(
+    request: Request,
+    web: WebDep,
+    visitor: ReportsForm,
+    agreement: Annotated[str, Form()] = "",
+    kind: Annotated[ReportKind, Form()] = ReportKind.REVIEW,
+    language: Annotated[Language | None, Form()] = None,
+    cycle: Annotated[str, Form()] = "current",
+    mechanism: Annotated[str, Form()] = "",
+    meeting: Annotated[str, Form()] = "",
+) -> Response:
+    draft = {
+        "agreement": agreement,
+        "kind": kind.value,
+        "language": (language or web.settings.general.language).value,
+        "cycle": cycle,
+        "mechanism": mechanism,
+        "meeting": meeting,
+    }
+    try:
+        with read_session(web.db) as session:
+            prepared = _prepare(
+                web,
+                session,
+                kind=kind,
+                agreement=agreement.strip(),
+                language=language,
+                cycle=cycle.strip() or "current",
+                mechanism=mechanism.strip(),
+                meeting=meeting.strip(),
+            )
+        pdf = renderer_for(request.app, web.settings).render(prepared.html)
+        report_id = _store(web, prepared, pdf, actor=visitor.officer.name)
+    except TrackerError as exc:
+        with read_session(web.db) as session:
+            return _page(
+                request,
+                web,
+                visitor,
+                session,
+                status_code=503 if isinstance(exc, RenderFailed) else 400,
+                error=str(exc),
+                draft=draft,
+            )
+    return RedirectResponse(f"/reports?new={report_id}#report-{report_id}", status_code=303)
+
+
+def _prepare(
+    web: Web,
+    session: Session,
+    *,
+    kind: ReportKind,
+    agreement: str,
+    language: Language | None,
+    cycle: str,
+    mechanism: str,
+    meeting: str,
+) -> PreparedReport:
+    if kind is ReportKind.REVIEW:
+        if not agreement:
+            raise ReportRefused("choose the agreement to review")
+        return report_service.prepare_review(
+            agreement, session=session, settings=web.settings, cycle=cycle, language=language
+        )
+    if not meeting:
+        raise ReportRefused("a brief needs its meeting: the meeting id or date (YYYY-MM-DD)")
+    if not mechanism:  # the agreement's reviewing mechanism, as the form suggests
+        if not agreement:
+            raise ReportRefused("a brief needs its mechanism, or an agreement that names one")
+        found = find_agreement(agreement, session=session)
+        if found.review_mechanism_id is None:
+            raise ReportRefused(
+                f"{found.key} has no reviewing mechanism; name the mechanism of the meeting"
+            )
+        mechanism = str(found.review_mechanism_id)
+    return report_service.prepare_brief(
+        mechanism, meeting, session=session, settings=web.settings, language=language
+    )
+
+
+def _store(web: Web, prepared: PreparedReport, pdf: RenderedPdf, *, actor: str) -> int:
+    """The file and its row together: if the transaction fails, the file goes too."""
+    folder = _reports_folder(web)
+    written: Path | None = None
+    try:
+        with write_session(web.db) as session:
+            report = report_service.store_report(
+                prepared, pdf, session=session, reports_dir=folder, actor=actor
+            )
+            written = report_service.report_path(report, folder)
+            assert report.id is not None
+            report_id = report.id
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    return report_id
+
+
+def _reports_folder(web: Web) -> Path:
+    return web.settings.resolve(web.settings.paths.reports).resolve()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    resolved = path.resolve()
+    return resolved.is_relative_to(folder) and resolved.is_file()

@@ -1,7 +1,180 @@
-"""placeholder: users pages (being built)"""
+"""Web accounts, for administrators: list, add (for an officer on file or a new one), disable,
+change role. The same services as `tracker users add|disable|set-role`, each change in one
+transaction and in the change record; the guards against locking the administrators out are
+in `tracker.services.account_admin`."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from tracker.db import read_session, write_session
+from tracker.domain import Role
+from tracker.errors import TrackerError
+from tracker.models import OfficerCreate
+from tracker.services import account_admin, accounts
+from tracker.services.lookup import find_officer
+from tracker.services.owners import add_officer
+from tracker.web.deps import Admin, AdminForm, Reader, Web, WebDep
 
 router = APIRouter()
+DONE = ("added", "disabled", "role")
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(
+    request: Request, web: WebDep, visitor: Admin, session: Reader, done: str = "", login: str = ""
+) -> Response:
+    return _page(request, web, visitor, session, done=done if done in DONE else "", login=login)
+
+
+def _page(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    session: Session,
+    *,
+    status_code: int = 200,
+    error: str = "",
+    done: str = "",
+    login: str = "",
+    draft: dict[str, str] | None = None,
+) -> Response:
+    form = {
+        "officer": "",
+        "name": "",
+        "email": "",
+        "division": "",
+        "login": "",
+        "role": Role.OFFICER.value,
+    } | (draft or {})
+    return web.render(
+        request,
+        "users.html",
+        status_code,
+        visitor=visitor,
+        rows=account_admin.account_rows(session=session),
+        officers=account_admin.officers_without_account(session=session),
+        roles=[role.value for role in Role],
+        error=error,
+        done=done,
+        done_login=login,
+        form=form,
+    )
+
+
+def _refused(
+    request: Request, web: Web, visitor: accounts.Visitor, exc: Exception, draft: dict[str, str]
+) -> Response:
+    with read_session(web.db) as session:
+        return _page(
+            request, web, visitor, session, status_code=400, error=_one_line(exc), draft=draft
+        )
+
+
+@router.post("/users/add", response_class=HTMLResponse)
+def add_user(
+    request: Request,
+    web: WebDep,
+    visitor: AdminForm,
+    login: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    role: Annotated[Role, Form()] = Role.OFFICER,
+    officer: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    division: Annotated[str, Form()] = "",
+) -> Response:
+    # Everything typed comes back on a refusal, but never the password.
+    draft = {
+        "officer": officer,
+        "name": name,
+        "email": email,
+        "division": division,
+        "login": login,
+        "role": role.value,
+    }
+    actor = visitor.officer.name
+    try:
+        with write_session(web.db) as session:
+            if officer.strip():
+                found = find_officer(officer.strip(), session=session)
+            else:
+                if not name.strip():
+                    raise accounts.AccountRefused(
+                        "choose an officer on file, or give the new officer's name"
+                    )
+                found = add_officer(
+                    OfficerCreate(name=name, email=email.strip() or None, role=role),
+                    session=session,
+                    actor=actor,
+                    division=division.strip() or None,
+                )
+            account = accounts.add_account(
+                found, login=login, password=password, session=session, actor=actor, role=role
+            )
+            added = account.login
+    except (TrackerError, ValidationError) as exc:
+        return _refused(request, web, visitor, exc, draft)
+    return _done("added", added)
+
+
+@router.post("/users/disable", response_class=HTMLResponse)
+def disable_user(
+    request: Request,
+    web: WebDep,
+    visitor: AdminForm,
+    login: Annotated[str, Form()],
+) -> Response:
+    try:
+        with write_session(web.db) as session:
+            account = account_admin.disable_account(
+                login,
+                session=session,
+                actor=visitor.officer.name,
+                acting_account_id=visitor.account.id,
+            )
+            disabled = account.login
+    except TrackerError as exc:
+        return _refused(request, web, visitor, exc, {})
+    return _done("disabled", disabled)
+
+
+@router.post("/users/role", response_class=HTMLResponse)
+def change_role(
+    request: Request,
+    web: WebDep,
+    visitor: AdminForm,
+    login: Annotated[str, Form()],
+    role: Annotated[Role, Form()],
+) -> Response:
+    try:
+        with write_session(web.db) as session:
+            account_admin.set_role(
+                login,
+                role,
+                session=session,
+                actor=visitor.officer.name,
+                acting_account_id=visitor.account.id,
+            )
+    except TrackerError as exc:
+        return _refused(request, web, visitor, exc, {})
+    return _done("role", login.strip().lower())
+
+
+def _done(what: str, login: str) -> Response:
+    return RedirectResponse(f"/users?{urlencode({'done': what, 'login': login})}", status_code=303)
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):  # the fields and what is wrong, never the values
+        return "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'form'}: {error['msg']}"
+            for error in exc.errors()
+        )
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

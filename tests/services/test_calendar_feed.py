@@ -1,0 +1,205 @@
+"""The iCalendar feed on its own: folding, escaping and the events, then the agenda it is
+built from (the seed's meetings and the reports due before them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+
+from tests.factories import import_seed
+from tracker.config import Settings
+from tracker.models import MeetingCreate
+from tracker.scheduling.due import BRIEF, REVIEW
+from tracker.services.calendar_feed import (
+    AgendaMeeting,
+    ReportDue,
+    agenda,
+    escape_text,
+    fold,
+    render_ics,
+)
+from tracker.services.cycles import add_meeting
+from tracker.services.lookup import find_mechanism
+
+NOW = datetime(2026, 3, 2, 1, 2, 3, tzinfo=UTC)
+TODAY = date(2026, 3, 2)
+
+
+def unfold(text: str) -> list[str]:
+    """The content lines of a feed, strictly: CRLF only, physical lines of at most 75 octets
+    that each decode on their own (no character cut in two), continuations unfolded."""
+    data = text.encode("utf-8")
+    assert data.endswith(b"\r\n")
+    lines: list[str] = []
+    for raw in data[:-2].split(b"\r\n"):
+        assert b"\r" not in raw and b"\n" not in raw
+        assert len(raw) <= 75, raw
+        piece = raw.decode("utf-8")
+        if piece.startswith(" "):
+            lines[-1] += piece[1:]
+        else:
+            lines.append(piece)
+    return lines
+
+
+def events(text: str) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    stack: list[str] = []
+    for line in unfold(text):
+        name, _, value = line.partition(":")
+        if name == "BEGIN":
+            stack.append(value)
+            if value == "VEVENT":
+                found.append({})
+        elif name == "END":
+            assert stack.pop() == value
+        elif stack[-1] == "VEVENT":
+            found[-1][name] = value
+    assert stack == []
+    return found
+
+
+def unescape(value: str) -> str:
+    out, chars = [], iter(value)
+    for ch in chars:
+        if ch == "\\":
+            following = next(chars)
+            out.append("\n" if following in "nN" else following)
+        else:
+            assert ch not in ",;", value  # an unescaped separator in a TEXT value
+            out.append(ch)
+    return "".join(out)
+
+
+def test_lines_fold_by_octets_never_inside_a_korean_character() -> None:
+    line = "SUMMARY:" + "한-캐나다 외교·국방(2+2) 장관회의 " * 10
+    folded = fold(line)
+    pieces = folded.split("\r\n")
+    assert len(pieces) > 1
+    assert all(len(p.encode("utf-8")) <= 75 for p in pieces)
+    assert all(p.startswith(" ") for p in pieces[1:])
+    assert pieces[0] + "".join(p[1:] for p in pieces[1:]) == line
+    assert fold("SUMMARY:short") == "SUMMARY:short"
+    exact = "X" * 75
+    assert fold(exact) == exact and fold(exact + "Y") == exact + "\r\n Y"
+
+
+def test_text_values_are_escaped() -> None:
+    assert escape_text("a\\b;c,d\ne\r\nf") == "a\\\\b\\;c\\,d\\ne\\nf"
+    assert escape_text("bell\x07 and tab\t") == "bell and tab\t"
+    assert unescape(escape_text("오타와, 캐나다; 국방부\n2층 \\ 회의실")) == (
+        "오타와, 캐나다; 국방부\n2층 \\ 회의실"
+    )
+
+
+def test_the_feed_has_a_vevent_per_meeting_and_report_with_stable_uids() -> None:
+    meetings = [
+        AgendaMeeting(
+            id=7,
+            mechanism_id=1,
+            mechanism="외교·국방장관 2+2 회의",
+            on=date(2027, 10, 14),
+            state="planned",
+            title="제2차 한-캐나다 외교·국방(2+2) 장관회의",
+            place="오타와, 캐나다",
+            reports=(ReportDue(REVIEW, date(2027, 9, 14), "kr-ca-2025", "2027-10-14#meeting-7"),),
+        ),
+        AgendaMeeting(
+            id=None,
+            mechanism_id=3,
+            mechanism="방산군수 공동위원회",
+            on=date(2027, 5, 1),
+            state="estimated",
+        ),
+        AgendaMeeting(
+            id=9,
+            mechanism_id=2,
+            mechanism="국장급 외교·국방 정책 대화",
+            on=date(2026, 6, 2),
+            state="held",
+            reports=(ReportDue(BRIEF, date(2026, 5, 3), "mechanism-2", "2026-06-02#meeting-9"),),
+        ),
+    ]
+    text = render_ics(meetings, now=NOW)
+    lines = unfold(text)
+    assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"] and lines[-1] == "END:VCALENDAR"
+    found = {e["UID"]: e for e in events(text)}
+    assert set(found) == {
+        "meeting-7@tracker",
+        "report-review_report-2027-10-14#meeting-7-kr-ca-2025@tracker",
+        "meeting-estimated-3@tracker",
+        "meeting-9@tracker",
+        "report-brief-2026-06-02#meeting-9-mechanism-2@tracker",
+    }
+    planned = found["meeting-7@tracker"]
+    assert planned["DTSTART;VALUE=DATE"] == "20271014"
+    assert planned["DTEND;VALUE=DATE"] == "20271015"
+    assert unescape(planned["SUMMARY"]) == "외교·국방장관 2+2 회의"
+    assert planned["STATUS"] == "CONFIRMED" and planned["DTSTAMP"] == "20260302T010203Z"
+    assert unescape(planned["LOCATION"]) == "오타와, 캐나다"
+    estimated = found["meeting-estimated-3@tracker"]
+    assert estimated["STATUS"] == "TENTATIVE" and "추정" in estimated["SUMMARY"]
+    review = found["report-review_report-2027-10-14#meeting-7-kr-ca-2025@tracker"]
+    assert review["DTSTART;VALUE=DATE"] == "20270914"
+    assert unescape(review["SUMMARY"]) == (
+        "보고서 마감: 외교·국방장관 2+2 회의 점검 보고서 (kr-ca-2025)"
+    )
+    brief = found["report-brief-2026-06-02#meeting-9-mechanism-2@tracker"]
+    assert unescape(brief["SUMMARY"]) == "보고서 마감: 국장급 외교·국방 정책 대화 사전 브리핑"
+    # Only the stamp changes from one fetch to the next.
+    later = render_ics(meetings, now=datetime(2026, 4, 1, tzinfo=UTC))
+    assert later.replace("20260401T000000Z", "20260302T010203Z") == text
+    assert "Report due: " in render_ics(meetings, now=NOW, language="en")
+
+
+def test_an_empty_agenda_is_still_a_calendar() -> None:
+    assert unfold(render_ics([], now=NOW))[-1] == "END:VCALENDAR"
+    assert events(render_ics([], now=NOW)) == []
+
+
+def test_the_seed_agenda_has_the_estimated_2_plus_2_and_its_review_report(
+    session: Session, settings: Settings
+) -> None:
+    import_seed(session)
+    rows = agenda(session=session, settings=settings, today=TODAY)
+    estimated = [m for m in rows if m.state == "estimated"]
+    assert [(m.mechanism, m.on) for m in estimated] == [
+        ("외교·국방장관 2+2 회의", date(2027, 10, 30))
+    ]
+    assert estimated[0].reports == (
+        ReportDue(REVIEW, date(2027, 9, 30), "kr-ca-2025", "estimated-mechanism-1", True),
+    )
+
+
+def test_a_recorded_meeting_gets_the_reports_the_scheduler_will_build(
+    session: Session, settings: Settings
+) -> None:
+    import_seed(session)
+    two_plus_two = find_mechanism("2+2", session=session)
+    dialogue = find_mechanism("외교·국방 정책 대화", session=session)
+    assert two_plus_two.id is not None and dialogue.id is not None
+    meeting = add_meeting(
+        two_plus_two,
+        MeetingCreate(mechanism_id=two_plus_two.id, held_on=date(2027, 10, 14), place="오타와"),
+        session=session,
+        actor="test",
+        today=TODAY,
+    )
+    talk = add_meeting(
+        dialogue,
+        MeetingCreate(mechanism_id=dialogue.id, held_on=date(2026, 6, 2)),
+        session=session,
+        actor="test",
+        today=TODAY,
+    )
+    session.commit()
+    rows = {m.id: m for m in agenda(session=session, settings=settings, today=TODAY)}
+    assert None not in rows  # the 2+2 is recorded: nothing is projected any more
+    assert rows[meeting.id].reports == (
+        ReportDue(REVIEW, date(2027, 9, 14), "kr-ca-2025", f"2027-10-14#meeting-{meeting.id}"),
+    )
+    assert rows[meeting.id].state == "planned" and rows[meeting.id].place == "오타와"
+    assert [(r.kind, r.on) for r in rows[talk.id].reports] == [(BRIEF, date(2026, 5, 3))]
+    only = agenda(session=session, settings=settings, today=TODAY, mechanism=dialogue)
+    assert [m.id for m in only] == [talk.id]

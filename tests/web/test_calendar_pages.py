@@ -1,0 +1,313 @@
+"""The meetings page, its forms, and the iCalendar feed, through the web app."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from tests.factories import import_seed
+from tests.services.test_calendar_feed import events, unescape
+from tracker.config import Settings
+from tracker.domain import Role
+from tracker.models import Account, ChangeRecord, Meeting, OfficerCreate
+from tracker.services.accounts import add_account
+from tracker.services.cycles import list_meetings
+from tracker.services.lookup import find_mechanism, find_officer
+from tracker.services.owners import add_officer
+from tracker.services.policy import FollowUpPolicy
+from tracker.services.tokens import issue_token, revoke_token
+from tracker.web.app import create_app
+
+TWO_PLUS_TWO = "외교·국방장관 2+2 회의"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    import_seed(session)
+    desk = find_officer("정진우", session=session)
+    add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
+    session.commit()
+    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
+        yield client
+
+
+def sign_in(client: TestClient, login: str = "jwjung") -> str:
+    response = client.post(
+        "/login",
+        data={"login": login, "password": PASSWORD, "csrf": csrf_of(client.get("/login").text)},
+    )
+    return (
+        str(response.headers.get("location", "")) if response.status_code == 303 else response.text
+    )
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def today_of(settings: Settings) -> date:
+    return FollowUpPolicy.from_settings(settings).today()
+
+
+def mechanism_id(name: str, session: Session) -> int:
+    found = find_mechanism(name, session=session).id
+    assert found is not None
+    session.rollback()  # end the read, so that the test sees what the app commits next
+    return found
+
+
+def meeting_changes(session: Session) -> list[ChangeRecord]:
+    session.rollback()
+    return list(session.exec(select(ChangeRecord).where(ChangeRecord.entity == "meeting")).all())
+
+
+def test_the_page_lists_the_seed_mechanisms_and_the_next_estimated_2_plus_2(
+    app_client: TestClient,
+    session: Session,
+    settings: Settings,
+) -> None:
+    sign_in(app_client)
+    page = app_client.get("/meetings")
+    assert page.status_code == 200
+    for name in (TWO_PLUS_TWO, "국장급 외교·국방 정책 대화", "한-캐나다 방산군수 공동위원회"):
+        assert name in page.text
+    assert "격년" in page.text and "장관급 회의" in page.text  # cadence and kind, in Korean
+    today = today_of(settings)
+    estimated = [r for r in list_meetings(session=session, today=today) if r.state == "estimated"]
+    assert [r.mechanism for r in estimated] == [TWO_PLUS_TWO]
+    on = estimated[0].held_on
+    assert on.isoformat() in page.text and "추정" in page.text
+    due = on - timedelta(days=settings.schedule.report_lead_days)
+    assert f"보고서 마감: {due.isoformat()}" in page.text
+    assert f"{on.year}년 {on.month}월" in page.text  # under its month
+    assert 'href="/calendar.ics"' in page.text
+    english = app_client.get("/meetings?lang=en").text
+    assert "Upcoming meetings" in english and "Foreign and Defence Ministers" in english
+
+
+def test_an_officer_records_a_planned_meeting_seen_on_the_page_and_in_the_feed(
+    app_client: TestClient,
+    session: Session,
+    settings: Settings,
+) -> None:
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/meetings").text)
+    on = today_of(settings) + timedelta(days=200)
+    saved = app_client.post(
+        "/meetings",
+        data={
+            "csrf": csrf,
+            "mechanism": str(mechanism_id("2+2", session)),
+            "held_on": on.isoformat(),
+            "state": "planned",
+            "title": "제2차 한-캐나다 외교·국방(2+2) 장관회의 <b>",
+            "place": "오타와, 캐나다; 국방부",
+        },
+    )
+    assert saved.status_code == 303 and saved.headers["location"] == "/meetings"
+    meeting = session.exec(select(Meeting)).one()
+    assert (meeting.held_on, meeting.planned, meeting.place) == (on, True, "오타와, 캐나다; 국방부")
+    [change] = meeting_changes(session)
+    assert (change.action, change.actor) == ("added", "정진우")
+
+    page = app_client.get("/meetings").text
+    assert on.isoformat() in page and "예정" in page
+    assert "장관회의 &lt;b&gt;" in page and "장관회의 <b>" not in page
+    due = on - timedelta(days=settings.schedule.report_lead_days)
+    assert f"보고서 마감: {due.isoformat()}" in page
+
+    feed = app_client.get("/calendar.ics")
+    assert feed.status_code == 200
+    assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
+    found = {e["UID"]: e for e in events(feed.content.decode("utf-8"))}
+    vevent = found[f"meeting-{meeting.id}@tracker"]
+    assert unescape(vevent["SUMMARY"]) == TWO_PLUS_TWO
+    assert vevent["DTSTART;VALUE=DATE"] == on.strftime("%Y%m%d")
+    assert vevent["STATUS"] == "CONFIRMED"
+    assert unescape(vevent["LOCATION"]) == "오타와, 캐나다; 국방부"
+    assert re.fullmatch(r"\d{8}T\d{6}Z", vevent["DTSTAMP"])
+    [report] = [e for e in found.values() if e["UID"].startswith("report-")]
+    assert report["UID"] == (
+        f"report-review_report-{on.isoformat()}#meeting-{meeting.id}-kr-ca-2025@tracker"
+    )
+    assert report["DTSTART;VALUE=DATE"] == due.strftime("%Y%m%d")
+    assert unescape(report["SUMMARY"]).startswith(f"보고서 마감: {TWO_PLUS_TWO}")
+    assert not any(e["STATUS"] == "TENTATIVE" for e in found.values())  # nothing projected now
+
+
+def test_an_officer_moves_a_meeting_and_marks_it_held(
+    app_client: TestClient,
+    session: Session,
+    settings: Settings,
+) -> None:
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/meetings").text)
+    today = today_of(settings)
+    dialogue = str(mechanism_id("외교·국방 정책 대화", session))
+    added = app_client.post(
+        "/meetings",
+        data={
+            "csrf": csrf,
+            "mechanism": dialogue,
+            "held_on": (today + timedelta(days=9)).isoformat(),
+        },
+    )
+    assert added.status_code == 303
+    meeting = session.exec(select(Meeting)).one()
+    page = app_client.get("/meetings").text
+    assert f'action="/meetings/{meeting.id}"' in page
+    held_on = (today - timedelta(days=3)).isoformat()
+    moved = app_client.post(
+        f"/meetings/{meeting.id}",
+        data={"csrf": csrf, "held_on": held_on, "state": "held", "title": "제3차 정책대화"},
+    )
+    assert moved.status_code == 303
+    session.rollback()  # a new read: what the app has committed since
+    assert (meeting.held_on.isoformat(), meeting.planned, meeting.title) == (
+        held_on,
+        False,
+        "제3차 정책대화",
+    )
+    unchanged = app_client.post(
+        f"/meetings/{meeting.id}",
+        data={"csrf": csrf, "held_on": held_on, "state": "held", "title": "제3차 정책대화"},
+    )
+    assert unchanged.status_code == 303
+    assert [c.action for c in meeting_changes(session)] == ["added", "updated"]
+    future_held = app_client.post(
+        f"/meetings/{meeting.id}",
+        data={"csrf": csrf, "held_on": (today + timedelta(days=30)).isoformat(), "state": "held"},
+    )
+    assert future_held.status_code == 400 and "cannot have been held yet" in future_held.text
+    assert "<details open>" in future_held.text  # the form it came from, open, as typed
+    missing = app_client.post(
+        "/meetings/99999", data={"csrf": csrf, "held_on": held_on, "state": "held"}
+    )
+    assert missing.status_code == 404
+
+
+def test_a_bad_date_is_refused_in_one_line_and_writes_nothing(
+    app_client: TestClient,
+    session: Session,
+) -> None:
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/meetings").text)
+    refused = app_client.post(
+        "/meetings",
+        data={
+            "csrf": csrf,
+            "mechanism": str(mechanism_id("2+2", session)),
+            "held_on": "2027-02-30",
+            "state": "planned",
+            "place": "서울 외교부",
+        },
+    )
+    assert refused.status_code == 400
+    errors = re.findall(r'<p class="error" role="alert">([^<]*)</p>', refused.text)
+    assert errors == ["meeting date &#39;2027-02-30&#39; is not a date (YYYY-MM-DD)"]
+    assert 'value="2027-02-30"' in refused.text and 'value="서울 외교부"' in refused.text
+    assert session.exec(select(Meeting)).all() == [] and meeting_changes(session) == []
+    no_mechanism = app_client.post(
+        "/meetings", data={"csrf": csrf, "mechanism": "", "held_on": "2027-02-03"}
+    )
+    assert no_mechanism.status_code == 400 and "choose the mechanism" in no_mechanism.text
+    held_later = app_client.post(
+        "/meetings",
+        data={
+            "csrf": csrf,
+            "mechanism": str(mechanism_id("2+2", session)),
+            "held_on": "2999-01-01",
+            "state": "held",
+        },
+    )
+    assert held_later.status_code == 400 and "record it as planned" in held_later.text
+    assert session.exec(select(Meeting)).all() == []
+
+
+def test_a_viewer_reads_the_meetings_but_may_not_record_one(
+    app_client: TestClient,
+    session: Session,
+) -> None:
+    viewer = add_officer(
+        OfficerCreate(name="열람자", role=Role.VIEWER), session=session, actor="test"
+    )
+    add_account(viewer, login="viewer", password=PASSWORD, session=session, actor="test")
+    session.commit()
+    assert sign_in(app_client, "viewer") == "/"
+    page = app_client.get("/meetings")
+    assert page.status_code == 200 and TWO_PLUS_TWO in page.text
+    assert 'method="post" action="/meetings"' not in page.text
+    assert "회의를 등록하거나 변경할 수 없습니다" in page.text
+    posted = app_client.post(
+        "/meetings",
+        data={
+            "csrf": csrf_of(page.text),
+            "mechanism": str(mechanism_id("2+2", session)),
+            "held_on": "2027-10-14",
+        },
+    )
+    assert posted.status_code == 403
+    assert session.exec(select(Meeting)).all() == []
+    assert app_client.get("/calendar.ics").status_code == 200  # reading the feed is fine
+
+
+def test_meeting_forms_without_the_csrf_token_are_refused(
+    app_client: TestClient,
+    session: Session,
+) -> None:
+    sign_in(app_client)
+    data = {"mechanism": str(mechanism_id("2+2", session)), "held_on": "2027-10-14"}
+    assert app_client.post("/meetings", data=data).status_code == 403
+    assert app_client.post("/meetings", data=data | {"csrf": "forged"}).status_code == 403
+    assert app_client.post("/meetings/1", data=data).status_code == 403
+    assert session.exec(select(Meeting)).all() == []
+
+
+def test_the_page_filters_by_mechanism_and_everything_wants_a_signed_in_session(
+    app_client: TestClient,
+    session: Session,
+    settings: Settings,
+) -> None:
+    for path in ("/meetings", "/calendar.ics"):
+        response = app_client.get(path)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/meetings").text)
+    committee = mechanism_id("방산군수 공동위원회", session)
+    on = today_of(settings) + timedelta(days=40)
+    app_client.post(
+        "/meetings",
+        data={"csrf": csrf, "mechanism": str(committee), "held_on": on.isoformat()},
+    )
+    everything = app_client.get("/meetings").text
+    only_2_plus_2 = app_client.get(f"/meetings?mechanism={mechanism_id('2+2', session)}").text
+    only_committee = app_client.get(f"/meetings?mechanism={committee}").text
+    item = re.compile(r'<li class="meeting">(.*?)</li>', re.S)
+    assert len(item.findall(everything)) == 2
+    assert [TWO_PLUS_TWO in m for m in item.findall(only_2_plus_2)] == [True]
+    assert [on.isoformat() in m for m in item.findall(only_committee)] == [True]
+    assert session.exec(select(Meeting).where(col(Meeting.mechanism_id) == committee)).one()
+
+
+def test_a_calendar_app_subscribes_with_a_token_until_it_is_revoked(
+    app_client: TestClient, session: Session
+) -> None:
+    account = session.exec(select(Account)).one()
+    row, plaintext = issue_token(account, "Outlook 일정", session=session, actor="test")
+    session.commit()
+    feed = app_client.get("/calendar.ics", params={"token": plaintext})  # no session cookie
+    assert feed.status_code == 200 and feed.text.startswith("BEGIN:VCALENDAR")
+    assert app_client.get("/calendar.ics", params={"token": "trk_forged"}).status_code == 401
+    assert row.id is not None
+    revoke_token(row.id, session=session, actor="test")
+    session.commit()
+    assert app_client.get("/calendar.ics", params={"token": plaintext}).status_code == 401

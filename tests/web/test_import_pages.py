@@ -1,0 +1,452 @@
+"""Importing in the browser: paste or upload, review the split, save, then correct it."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tests.conftest import Cli
+from tests.factories import import_seed
+from tracker.config import Settings
+from tracker.domain import Role
+from tracker.models import Agreement, ChangeRecord, Commitment, OfficerCreate
+from tracker.services.accounts import add_account
+from tracker.services.commitments import list_commitments
+from tracker.services.imports import sample_source
+from tracker.services.owners import add_officer
+from tracker.web.app import create_app
+
+PASSWORD = "correct horse battery"
+CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
+SEED_KEY = "agreement-2025-10-30"  # a pasted text has no file name: the key is its date
+
+
+def _accounts(session: Session) -> None:
+    for name, login, role in (
+        ("김민준", "officer", Role.OFFICER),
+        ("이서윤", "viewer", Role.VIEWER),
+    ):
+        officer = add_officer(
+            OfficerCreate(name=name, role=role), session=session, actor="t", division="북미2과"
+        )
+        add_account(officer, login=login, password=PASSWORD, session=session, actor="test")
+    session.commit()
+
+
+@pytest.fixture
+def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    _accounts(session)
+    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
+        yield client
+
+
+def sign_in(client: TestClient, login: str = "officer") -> None:
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    response = client.post(
+        "/login", data={"login": login, "password": PASSWORD, "csrf": csrf.group(1), "next": "/"}
+    )
+    assert response.status_code == 303, response.text
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+class _Forms(HTMLParser):
+    """What a browser would send from each form: named inputs, ticked boxes only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append((a.get("action", ""), []))
+        elif tag == "input" and self.forms and a.get("name"):
+            if a.get("type") == "checkbox" and "checked" not in a:
+                return
+            self.forms[-1][1].append((a["name"], a.get("value", "")))
+
+
+def form_fields(html: str, action: str) -> dict[str, list[str]]:
+    parser = _Forms()
+    parser.feed(html)
+    for target, pairs in parser.forms:
+        if target == action:
+            fields: dict[str, list[str]] = {}
+            for name, value in pairs:
+                fields.setdefault(name, []).append(value)
+            return fields
+    raise AssertionError(f"no form posting to {action}")
+
+
+def preview_paste(client: TestClient, text: str, key: str = "") -> Response:
+    csrf = csrf_of(client.get("/import").text)
+    response: Response = client.post(
+        "/import/preview", data={"csrf": csrf, "text": text, "key": key}
+    )
+    return response
+
+
+def cli_split(cli: Cli, path: Path) -> dict[str, Any]:
+    """The split as `tracker import PATH --dry-run --json` prints it."""
+    result = cli("import", str(path), "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    split: dict[str, Any] = json.loads(result.output)
+    return split
+
+
+def counts_line(split: dict[str, Any]) -> str:
+    commitments = split["commitments"]
+    tracked = sum(1 for c in commitments if c["tracked"])
+    return (
+        f"장 {len(split['sections'])}개, 조항 {len(split['clauses'])}개, "
+        f"이행과제 {len(commitments)}개(점검 대상 {tracked}개), "
+        f"이행 메커니즘 {len(split['mechanisms'])}개"
+    )
+
+
+def agreements(session: Session) -> list[Agreement]:
+    session.rollback()  # a fresh snapshot: the app wrote in its own transaction
+    return list(session.exec(select(Agreement)).all())
+
+
+def test_an_officer_pastes_the_seed_reviews_the_split_and_saves_what_the_cli_would(
+    app_client: TestClient, session: Session, cli: Cli, tmp_path: Path
+) -> None:
+    seed = tmp_path / "seed.txt"
+    seed.write_text(sample_source(), encoding="utf-8")
+    split = cli_split(cli, seed)
+    sign_in(app_client)
+    form = app_client.get("/import")
+    assert form.status_code == 200
+    assert '<label for="text">원문</label>' in form.text and 'type="file"' in form.text
+    assert 'enctype="multipart/form-data"' in form.text
+
+    review = preview_paste(app_client, sample_source())
+    assert review.status_code == 200
+    assert counts_line(split) in review.text  # the same split as `tracker import --dry-run`
+    assert "장 8개, 조항 26개, 이행과제 45개(점검 대상 36개)" in review.text
+    assert "한-캐나다 안보·국방 협력 파트너십 수립" in review.text  # the record's title
+    assert "대한민국 경주" in review.text and "정진우" in review.text
+    assert "양국 간 상호운용성을 개선하고" in review.text  # commitment 7.3
+    assert "국장급 외교·국방 정책 대화" in review.text  # reviewed by
+    assert f"새 합의문서로 저장합니다: {SEED_KEY}" in review.text
+    assert agreements(session) == []  # a review writes nothing
+
+    saved = app_client.post("/import/save", data=form_fields(review.text, "/import/save"))
+    assert saved.status_code == 303
+    assert saved.headers["location"].startswith(f"/import/{SEED_KEY}/review?saved=imported")
+    (agreement,) = agreements(session)
+    assert agreement.key == SEED_KEY and agreement.source_text == sample_source()
+    commitments = list_commitments(session=session, agreement=SEED_KEY)
+    assert len(commitments) == len(split["commitments"]) == 45
+    assert sum(c.tracked for c in commitments) == 36
+    page = app_client.get(saved.headers["location"]).text
+    assert "가져왔습니다." in page and "이행과제 45개(점검 대상 36개)" in page
+    assert app_client.get(f"/agreements/{SEED_KEY}").status_code == 200
+    record = session.exec(select(ChangeRecord).where(ChangeRecord.action == "imported")).one()
+    assert record.actor == "김민준"
+
+
+def test_unticking_commitments_and_renaming_before_saving_are_kept_in_the_change_record(
+    app_client: TestClient, session: Session
+) -> None:
+    sign_in(app_client)
+    review = preview_paste(app_client, sample_source(), key="kr-ca-2025")
+    fields = form_fields(review.text, "/import/save")
+    assert "7.1" in fields["tracked"] and "25.1" not in fields["tracked"]
+    fields["tracked"] = [ref for ref in fields["tracked"] if ref != "7.1"] + ["25.1"]
+    fields["title"] = ["한-캐나다 안보·국방 파트너십 (2025)"]
+    saved = app_client.post("/import/save", data=fields)
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/import/kr-ca-2025/review?saved=imported&applied=3"
+    (agreement,) = agreements(session)
+    assert agreement.title == "한-캐나다 안보·국방 파트너십 (2025)"
+    tracked = {c.ref: c.tracked for c in session.exec(select(Commitment)).all()}
+    assert tracked["7.1"] is False and tracked["25.1"] is True
+    actions = {
+        (r.action, r.detail.get("ref", ""), r.reason)
+        for r in session.exec(select(ChangeRecord).where(ChangeRecord.actor == "김민준")).all()
+    }
+    assert {("untrack", "7.1", "import review"), ("track", "25.1", "import review")} <= actions
+    assert ("retitle", "", "import review") in actions
+    page = app_client.get(saved.headers["location"]).text
+    assert "검토에서 고른 3건을 반영했습니다." in page
+    assert "untrack: ref=7.1" in page  # the change record, on the review page
+
+
+def test_an_uploaded_file_is_reviewed_and_saved_under_its_file_name(
+    app_client: TestClient, session: Session, cli: Cli
+) -> None:
+    path = CORPUS / "02_us-jp-kr_spirit-of-camp-david_2023.txt"
+    split = cli_split(cli, path)
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/import").text)
+    review = app_client.post(
+        "/import/preview",
+        data={"csrf": csrf, "key": ""},
+        files={"upload": (path.name, path.read_bytes(), "text/plain")},
+    )
+    assert review.status_code == 200, review.text
+    assert counts_line(split) in review.text
+    fields = form_fields(review.text, "/import/save")
+    assert fields["source_name"] == [path.name]
+    assert fields["key"] == ["us-jp-kr-spirit-of-camp-david-2023"]  # as the CLI names it
+    saved = app_client.post("/import/save", data=fields)
+    assert saved.status_code == 303
+    (agreement,) = agreements(session)
+    assert agreement.key == "us-jp-kr-spirit-of-camp-david-2023"
+    assert agreement.source_name == path.name
+    assert len(list_commitments(session=session, agreement=agreement.key)) == len(
+        split["commitments"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("upload", "text", "message"),
+    [
+        (None, "   \n  ", "nothing to import: paste the agreement's text or choose a file"),
+        (("empty.txt", b""), "", "empty.txt: the file is empty"),
+        (("scan.pdf", b"%PDF-1.4\x00\x01\x02\x03binary"), "", "scan.pdf: contains NUL bytes"),
+        (
+            ("latin.txt", "Déclaration commune, article 1. ".encode("latin-1") * 3),
+            "",
+            "latin.txt: not UTF-8",
+        ),
+        (None, "안녕하세요.", "pasted text: no recognizable clauses"),
+    ],
+    ids=["empty-paste", "empty-file", "binary-file", "undecodable-file", "no-clause"],
+)
+def test_bad_input_gets_one_line_saying_what_and_writes_nothing(
+    app_client: TestClient,
+    session: Session,
+    upload: tuple[str, bytes] | None,
+    text: str,
+    message: str,
+) -> None:
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/import").text)
+    files = {"upload": (upload[0], upload[1], "application/octet-stream")} if upload else None
+    response = app_client.post(
+        "/import/preview", data={"csrf": csrf, "text": text, "key": ""}, files=files
+    )
+    assert response.status_code == 400
+    alert = re.search(r'<div class="error" role="alert"><p>([^<]*)</p>', response.text)
+    assert alert is not None, response.text
+    shown = html.unescape(alert.group(1))
+    assert shown.startswith(message) and "\n" not in shown, shown
+    if upload is None and text.strip():
+        assert text in response.text  # what was pasted stays in the form
+    assert agreements(session) == []
+
+
+def test_a_text_over_the_size_limit_is_refused_pasted_uploaded_or_saved(
+    session: Session, engine: Engine, settings: Settings
+) -> None:
+    _accounts(session)
+    small = settings.model_copy(
+        update={"imports": settings.imports.model_copy(update={"max_bytes": 2_000})}
+    )
+    with TestClient(create_app(small, engine=engine), follow_redirects=False) as client:
+        sign_in(client)
+        page = client.get("/import").text
+        assert "최대 2,000 바이트" in page
+        csrf = csrf_of(page)
+        pasted = client.post("/import/preview", data={"csrf": csrf, "text": sample_source()})
+        assert pasted.status_code == 400
+        assert "larger than the limit of 2,000 (imports.max_bytes)" in pasted.text
+        uploaded = client.post(
+            "/import/preview",
+            data={"csrf": csrf},
+            files={"upload": ("big.txt", sample_source().encode(), "text/plain")},
+        )
+        assert uploaded.status_code == 400
+        assert "big.txt: file is larger than the limit of 2,000 bytes" in uploaded.text
+        forced = client.post(
+            "/import/save",
+            data={"csrf": csrf, "text": sample_source(), "source_name": "pasted.txt"},
+        )
+        assert forced.status_code == 400 and "larger than the limit" in forced.text
+    assert agreements(session) == []
+
+
+def test_a_viewer_may_not_import_or_correct(app_client: TestClient, session: Session) -> None:
+    import_seed(session)
+    sign_in(app_client, "viewer")
+    dashboard = app_client.get("/").text
+    assert 'href="/import"' not in dashboard
+    csrf = csrf_of(dashboard)
+    assert app_client.get("/import").status_code == 403
+    assert app_client.get("/import/kr-ca-2025/review").status_code == 403
+    preview = app_client.post("/import/preview", data={"csrf": csrf, "text": sample_source()})
+    assert preview.status_code == 403
+    assert "your role (viewer) may not import agreements" in preview.text
+    saved = app_client.post(
+        "/import/save",
+        data={"csrf": csrf, "text": sample_source(), "source_name": "pasted.txt", "key": "x-1"},
+    )
+    assert saved.status_code == 403
+    corrected = app_client.post(
+        "/import/kr-ca-2025/review", data={"csrf": csrf, "action": "untrack", "ref": "7.1"}
+    )
+    assert corrected.status_code == 403
+    assert [a.key for a in agreements(session)] == ["kr-ca-2025"]
+    assert session.exec(select(ChangeRecord).where(ChangeRecord.action == "untrack")).all() == []
+
+
+def test_forms_without_the_csrf_token_are_refused(app_client: TestClient, session: Session) -> None:
+    import_seed(session)
+    sign_in(app_client)
+    for path, data in (
+        ("/import/preview", {"text": sample_source()}),
+        ("/import/save", {"text": sample_source(), "source_name": "a.txt", "key": "other-1"}),
+        ("/import/kr-ca-2025/review", {"action": "untrack", "ref": "7.1"}),
+        ("/import/kr-ca-2025/review", {"action": "untrack", "ref": "7.1", "csrf": "forged"}),
+        ("/import/kr-ca-2025/review", {}),  # forged and malformed: still a 403, not a 400
+    ):
+        response = app_client.post(path, data=data)
+        assert response.status_code == 403, path
+        assert "CSRF" in response.text
+    assert [a.key for a in agreements(session)] == ["kr-ca-2025"]
+    assert session.exec(select(ChangeRecord).where(ChangeRecord.action == "untrack")).all() == []
+
+
+def test_corrections_after_saving_go_into_the_change_record(
+    app_client: TestClient, session: Session
+) -> None:
+    import_seed(session)
+    sign_in(app_client)
+    page = app_client.get("/import/kr-ca-2025/review?ref=9.2")
+    assert page.status_code == 200
+    assert '<option value="9.2" selected>' in page.text
+    csrf = csrf_of(page.text)
+
+    split = app_client.post(
+        "/import/kr-ca-2025/review",
+        data={"csrf": csrf, "action": "split", "ref": "9.2", "at": "공동 유지 분야에서"},
+    )
+    assert split.status_code == 303
+    assert split.headers["location"] == "/import/kr-ca-2025/review?done=split&ref=9.2#c-9.2"
+    after = app_client.get(split.headers["location"]).text
+    assert 'id="c-9.2b"' in after and "공동 유지 분야에서 협력을 모색할" in after
+    assert "split: ref=9.2" in after and "new_ref=9.2b" in after
+
+    untracked = app_client.post(
+        "/import/kr-ca-2025/review",
+        data={"csrf": csrf, "action": "untrack", "ref": "9.2b", "reason": "9.2에 포함"},
+    )
+    assert untracked.status_code == 303
+    linked = app_client.post(
+        "/import/kr-ca-2025/review",
+        data={"csrf": csrf, "action": "link", "ref": "7.1", "mechanism": "외교·국방장관 2+2 회의"},
+    )
+    assert linked.status_code == 303
+    merged = app_client.post(
+        "/import/kr-ca-2025/review",
+        data={"csrf": csrf, "action": "merge", "ref": "13.1", "other": "13.2"},
+    )
+    assert merged.status_code == 303
+
+    session.rollback()  # a fresh snapshot: the app wrote in its own transaction
+    rows = {c.ref: c for c in session.exec(select(Commitment)).all()}
+    assert rows["9.2b"].tracked is False and "13.2" not in rows
+    assert rows["9.2"].text.endswith("현지 제조 등 메커니즘 등을 통해 공동 개발, 공동 생산,")
+    history = app_client.get("/commitments/kr-ca-2025:9.2b").text
+    assert "untrack" in history and "9.2에 포함" in history and "김민준" in history
+    log = app_client.get("/import/kr-ca-2025/review").text
+    for line in ("untrack: ref=9.2b; 9.2에 포함", "link: ref=7.1", "merge: ref=13.1"):
+        assert line in log, line
+
+
+def test_a_refused_correction_says_why_in_one_line_and_keeps_what_was_typed(
+    app_client: TestClient, session: Session
+) -> None:
+    import_seed(session)
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/import/kr-ca-2025/review").text)
+    refused = app_client.post(
+        "/import/kr-ca-2025/review",
+        data={"csrf": csrf, "action": "split", "ref": "7.1", "at": "없는 문구", "reason": "시험"},
+    )
+    assert refused.status_code == 400
+    assert "7.1: &#39;없는 문구&#39; does not occur in its text" in refused.text
+    assert 'value="없는 문구"' in refused.text and 'value="시험"' in refused.text
+    apart = app_client.post(
+        "/import/kr-ca-2025/review",
+        data={"csrf": csrf, "action": "merge", "ref": "7.1", "other": "9.2"},
+    )
+    assert apart.status_code == 400 and "in different clauses" in apart.text
+    unknown = app_client.post(
+        "/import/kr-ca-2025/review", data={"csrf": csrf, "action": "untrack", "ref": "99.9"}
+    )
+    assert unknown.status_code == 400 and "has no commitment" in unknown.text
+    assert session.exec(select(ChangeRecord).where(ChangeRecord.entity == "commitment")).all() == []
+
+
+def test_a_revised_text_is_saved_only_with_replace_ticked(
+    app_client: TestClient, session: Session
+) -> None:
+    import_seed(session)
+    sign_in(app_client)
+    same = preview_paste(app_client, sample_source())
+    assert "이 원문은 이미 kr-ca-2025(으)로 가져왔습니다" in same.text
+    revised = sample_source().replace(
+        "합동 작전, 연습 및 훈련 참여 확대", "합동 작전 및 연습 참여 확대"
+    )
+    review = preview_paste(app_client, revised)
+    assert review.status_code == 200
+    assert "이 원문은 이미 가져온 kr-ca-2025의 개정본입니다" in review.text
+    assert "<li>commitment 7.1 reworded</li>" in review.text
+    fields = form_fields(review.text, "/import/save")
+    assert fields["key"] == ["kr-ca-2025"] and "replace" not in fields
+
+    refused = app_client.post("/import/save", data=fields)
+    assert refused.status_code == 409
+    assert "revises agreement &#39;kr-ca-2025&#39; (1 changes: commitment 7.1 reworded)" in (
+        refused.text
+    )
+    assert 'name="replace"' in refused.text
+    session.rollback()  # a fresh snapshot: the app wrote in its own transaction
+    assert session.exec(select(Commitment).where(Commitment.ref == "7.1")).one().text == (
+        "합동 작전, 연습 및 훈련 참여 확대"
+    )
+
+    replaced = app_client.post(
+        "/import/save", data=form_fields(refused.text, "/import/save") | {"replace": ["true"]}
+    )
+    assert replaced.status_code == 303
+    assert replaced.headers["location"].startswith("/import/kr-ca-2025/review?saved=replaced")
+    session.rollback()  # a fresh snapshot: the app wrote in its own transaction
+    assert session.exec(select(Commitment).where(Commitment.ref == "7.1")).one().text == (
+        "합동 작전 및 연습 참여 확대"
+    )
+    assert len(agreements(session)) == 1
+
+
+def test_the_review_escapes_what_the_text_says(app_client: TestClient) -> None:
+    sign_in(app_client)
+    text = sample_source().replace(
+        "합동 작전, 연습 및 훈련 참여 확대", "합동 작전 <script>alert(1)</script> 참여 확대"
+    )
+    review = preview_paste(app_client, text)
+    assert review.status_code == 200
+    assert "<script>alert(1)" not in review.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in review.text
+    assert form_fields(review.text, "/import/save")["text"] == [text]  # carried verbatim

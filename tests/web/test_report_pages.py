@@ -1,0 +1,277 @@
+"""The reports pages: the registry, downloads, and generating a report from the web."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tests.factories import import_seed
+from tests.reports.conftest import pdf_text
+from tracker.config import Settings
+from tracker.domain import Language, ReportKind, Role
+from tracker.models import Agreement, OfficerCreate, Report
+from tracker.reports.render import RenderedPdf, RenderFailed
+from tracker.services.accounts import add_account
+from tracker.services.lookup import find_officer
+from tracker.services.owners import add_officer
+from tracker.web.app import create_app
+from tracker.web.rendering import STATE_NAME, SharedRenderer, renderer_for
+from tracker.web.routes.reports import attachment
+
+PASSWORD = "correct horse battery"
+TITLE = "한-캐나다 안보·국방 협력 파트너십 수립"
+
+
+@pytest.fixture
+def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    import_seed(session)
+    desk = find_officer("정진우", session=session)
+    add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
+    reader = add_officer(OfficerCreate(name="이열람", role=Role.VIEWER), session=session, actor="t")
+    add_account(reader, login="viewer", password=PASSWORD, session=session, actor="test")
+    session.commit()
+    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
+        yield client
+
+
+def sign_in(client: TestClient, login: str = "jwjung", password: str = PASSWORD) -> str:
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    response = client.post(
+        "/login", data={"login": login, "password": password, "csrf": csrf.group(1), "next": "/"}
+    )
+    return response.headers.get("location", "") if response.status_code == 303 else response.text
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def another_client(client: TestClient) -> TestClient:
+    return TestClient(client.app, follow_redirects=False)
+
+
+def review_form(csrf: str, **changes: str) -> dict[str, str]:
+    return {
+        "csrf": csrf,
+        "agreement": "kr-ca-2025",
+        "kind": "review",
+        "language": "ko",
+        "cycle": "current",
+    } | changes
+
+
+def add_report_row(session: Session, path: str) -> Report:
+    agreement = session.exec(select(Agreement)).one()
+    report = Report(
+        kind=ReportKind.REVIEW,
+        language=Language.KO,
+        agreement_id=agreement.id,
+        subject=f"kr-ca-2025/test-{path}",
+        path=path,
+        sha256="0" * 64,
+        size_bytes=2048,
+        pages=3,
+        generated_by="테스트",
+    )
+    session.add(report)
+    session.commit()
+    return report
+
+
+def test_an_officer_generates_a_review_that_a_viewer_lists_and_downloads_but_cannot_make(
+    app_client: TestClient, session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    assert sign_in(app_client) == "/"
+    page = app_client.get("/reports")
+    assert page.status_code == 200 and "생성된 보고서가 없습니다" in page.text
+    assert 'action="/reports/generate"' in page.text
+    made = app_client.post("/reports/generate", data=review_form(csrf_of(page.text)))
+    assert made.status_code == 303, made.text
+    report = session.exec(select(Report)).one()
+    assert made.headers["location"] == f"/reports?new={report.id}#report-{report.id}"
+    assert report.generated_by == "정진우" and report.kind is ReportKind.REVIEW
+
+    listed = app_client.get(made.headers["location"]).text
+    assert f'<tr id="report-{report.id}" class="new-report" aria-current="true">' in listed
+    assert TITLE in listed and "이행점검 보고서" in listed and "v1" in listed
+    assert "제1주기" in listed and "Asia/Seoul" in listed
+    local = report.generated_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+    assert local in listed
+    assert f'href="/reports/{report.id}/download"' in listed
+    filtered = app_client.get("/reports", params={"agreement": "kr-ca-2025"}).text
+    assert f'id="report-{report.id}"' in filtered
+
+    download = app_client.get(f"/reports/{report.id}/download")
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.content.startswith(b"%PDF")
+    disposition = download.headers["content-disposition"]
+    stem = Path(report.path).name
+    assert disposition == (
+        f"attachment; filename=\"kr-ca-2025_{stem}\"; filename*=UTF-8''kr-ca-2025_{stem}"
+    )
+    saved = tmp_path / "downloaded.pdf"
+    saved.write_bytes(download.content)
+    assert TITLE in pdf_text(saved, layout=True)
+
+    viewer = another_client(app_client)
+    assert sign_in(viewer, "viewer") == "/"
+    seen = viewer.get("/reports")
+    assert seen.status_code == 200 and f'id="report-{report.id}"' in seen.text
+    assert 'action="/reports/generate"' not in seen.text
+    assert viewer.get(f"/reports/{report.id}/download").content == download.content
+    refused = viewer.post("/reports/generate", data=review_form(csrf_of(seen.text)))
+    assert refused.status_code == 403
+    assert len(session.exec(select(Report)).all()) == 1
+
+    folder = settings.resolve(settings.paths.reports)
+    (folder / report.path).unlink()
+    assert "파일 없음" in app_client.get("/reports").text
+    gone = app_client.get(f"/reports/{report.id}/download")
+    assert gone.status_code == 404 and "is missing from the reports folder" in gone.text
+
+
+def test_a_download_outside_the_reports_folder_or_of_a_missing_file_is_a_404(
+    app_client: TestClient, session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    folder = settings.resolve(settings.paths.reports)
+    (folder / "kr-ca-2025").mkdir(parents=True)
+    secret = tmp_path / "outside.pdf"
+    secret.write_bytes(b"%PDF-1.7 not for the web")
+    escaping = add_report_row(session, "../outside.pdf")
+    absolute = add_report_row(session, str(secret))
+    missing = add_report_row(session, "kr-ca-2025/2027-10-14_review-cycle-09_ko_v01.pdf")
+    sign_in(app_client)
+    for report in (escaping, absolute):
+        response = app_client.get(f"/reports/{report.id}/download")
+        assert response.status_code == 404
+        assert "outside the reports folder" in response.text
+        assert str(tmp_path) not in response.text  # no server path shown
+    response = app_client.get(f"/reports/{missing.id}/download")
+    assert response.status_code == 404 and "is missing" in response.text
+    assert app_client.get("/reports/999/download").status_code == 404
+    listed = app_client.get("/reports").text
+    assert listed.count("파일 없음") == 3 and "/download" not in listed
+
+
+def test_generating_needs_the_csrf_token_and_a_signed_in_officer(
+    app_client: TestClient, session: Session
+) -> None:
+    signed_out = app_client.post("/reports/generate", data=review_form("x"))
+    assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")
+    sign_in(app_client)
+    without = {k: v for k, v in review_form("").items() if k != "csrf"}
+    assert app_client.post("/reports/generate", data=without).status_code == 403
+    assert app_client.post("/reports/generate", data=review_form("forged")).status_code == 403
+    assert session.exec(select(Report)).all() == []
+
+
+def test_a_refused_report_is_one_line_and_keeps_the_form(
+    app_client: TestClient, session: Session, settings: Settings
+) -> None:
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/reports").text)
+    unknown = app_client.post("/reports/generate", data=review_form(csrf, agreement="kr-xx-1999"))
+    assert unknown.status_code == 400
+    assert "no agreement &#39;kr-xx-1999&#39;" in unknown.text
+    no_cycle = app_client.post("/reports/generate", data=review_form(csrf, cycle="9"))
+    assert no_cycle.status_code == 400 and 'name="cycle" value="9"' in no_cycle.text
+    brief = app_client.post(
+        "/reports/generate", data=review_form(csrf, kind="brief", language="en", meeting="")
+    )
+    assert brief.status_code == 400 and "a brief needs its meeting" in brief.text
+    assert '<option value="brief" selected>' in brief.text
+    assert '<option value="en" selected>' in brief.text
+    bad_kind = app_client.post("/reports/generate", data=review_form(csrf, kind="memo"))
+    assert bad_kind.status_code == 400
+    assert session.exec(select(Report)).all() == []
+    folder = settings.resolve(settings.paths.reports)
+    assert not folder.exists() or not any(folder.rglob("*.pdf"))
+
+
+class FakeRenderer:
+    def __init__(self, *, fail: bool = False, seconds: float = 0.0) -> None:
+        self.fail = fail
+        self.seconds = seconds
+        self.closed = False
+        self.busy = False
+        self.overlapped = False
+
+    def render(self, html: str) -> RenderedPdf:
+        if self.busy:
+            self.overlapped = True
+        self.busy = True
+        try:
+            time.sleep(self.seconds)
+            if self.fail:
+                raise RenderFailed("rendering took longer than 1 s; nothing was written")
+            return RenderedPdf(b"%PDF-1.7 fake", 1, self.seconds, 1.0)
+        finally:
+            self.busy = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_renderer_failure_is_a_503_and_writes_nothing(
+    app_client: TestClient, session: Session, settings: Settings
+) -> None:
+    failing = FakeRenderer(fail=True)
+    setattr(
+        app_client.app.state,  # type: ignore[attr-defined]
+        STATE_NAME,
+        SharedRenderer(lambda: failing, wait_seconds=5),
+    )
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/reports").text)
+    response = app_client.post("/reports/generate", data=review_form(csrf))
+    assert response.status_code == 503
+    assert "rendering took longer than 1 s; nothing was written" in response.text
+    assert session.exec(select(Report)).all() == []
+    folder = settings.resolve(settings.paths.reports)
+    assert not folder.exists() or not any(folder.rglob("*"))
+
+
+def test_one_renderer_per_app_made_on_first_use_taking_turns_and_closed_at_shutdown(
+    settings: Settings, engine: Engine
+) -> None:
+    app = create_app(settings, engine=engine)
+    made: list[FakeRenderer] = []
+
+    def factory() -> FakeRenderer:
+        made.append(FakeRenderer(seconds=0.05))
+        return made[-1]
+
+    with TestClient(app):
+        holder = renderer_for(app, settings)
+        assert renderer_for(app, settings) is holder and not holder.started
+        setattr(app.state, STATE_NAME, SharedRenderer(factory, wait_seconds=5))
+        holder = renderer_for(app, settings)
+        threads = [threading.Thread(target=holder.render, args=("<p>x</p>",)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(made) == 1 and not made[0].overlapped
+        assert not made[0].closed
+    assert made[0].closed and not holder.started
+
+
+def test_the_attachment_header_has_an_ascii_fallback_and_the_exact_name() -> None:
+    assert attachment("보고서 2027.pdf") == (
+        "attachment; filename=\"2027.pdf\"; filename*=UTF-8''%EB%B3%B4%EA%B3%A0%EC%84%9C%202027.pdf"
+    )
+    assert attachment('a"b\\c.pdf').startswith('attachment; filename="a_b_c.pdf";')
+    assert attachment("한글.pdf").startswith('attachment; filename="report.pdf";')

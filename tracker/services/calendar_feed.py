@@ -1,0 +1,229 @@
+"""Meetings and report due dates as one agenda, and that agenda as an RFC 5545 iCalendar feed.
+
+`agenda` reads the database through the services: the recorded meetings and the one each
+cadence projects (`cycles.list_meetings`), and the reports due before them as the scheduler
+sees them (`scheduling.due.planned_units`: a review report before each meeting of the mechanism
+that bounds review cycles, a brief before other followed mechanisms' meetings). A projected
+meeting of a reviewing mechanism also gets its review report, marked estimated: the scheduler
+only acts on recorded meetings, but the desk officer plans for it all the same.
+
+`render_ics` is pure: the agenda in, the feed's text out (CRLF lines folded at 75 octets,
+TEXT values escaped), so a calendar app and the tests read the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import Session
+
+from tracker.config import Settings
+from tracker.models import Mechanism
+from tracker.scheduling.due import BRIEF, REVIEW, planned_units
+from tracker.services.cycles import bounded_agreements, list_meetings
+
+HELD, PLANNED, ESTIMATED = "held", "planned", "estimated"
+LINE_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF
+UID_DOMAIN = "tracker"
+
+WORDS: dict[str, dict[str, str]] = {
+    "ko": {
+        "calendar": "이행점검 회의 일정",
+        "estimated": "추정",
+        "planned": "예정",
+        "held": "개최",
+        "report_due": "보고서 마감",
+        REVIEW: "점검 보고서",
+        BRIEF: "사전 브리핑",
+        "for_meeting": "대상 회의",
+    },
+    "en": {
+        "calendar": "Follow-up meetings",
+        "estimated": "estimated",
+        "planned": "planned",
+        "held": "held",
+        "report_due": "Report due",
+        REVIEW: "review report",
+        BRIEF: "pre-meeting brief",
+        "for_meeting": "for the meeting",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    """A report due before one meeting: a review report of an agreement or a brief."""
+
+    kind: str  # scheduling.due.REVIEW or BRIEF
+    on: date  # the local day it is due
+    subject: str  # the agreement key (review) or "mechanism-<id>" (brief)
+    period: str  # the ledger's period for a recorded meeting; a stable stand-in for a projected
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class AgendaMeeting:
+    """One meeting, recorded (held or planned) or projected from its mechanism's cadence."""
+
+    id: int | None  # None: projected, not recorded
+    mechanism_id: int
+    mechanism: str
+    on: date
+    state: str  # held, planned or estimated
+    title: str = ""
+    place: str = ""
+    reports: tuple[ReportDue, ...] = field(default=())
+
+    @property
+    def uid(self) -> str:
+        # A projected meeting moves with its cadence: one per mechanism, so name it by that.
+        if self.id is None:
+            return f"meeting-estimated-{self.mechanism_id}@{UID_DOMAIN}"
+        return f"meeting-{self.id}@{UID_DOMAIN}"
+
+
+def agenda(
+    *,
+    session: Session,
+    settings: Settings,
+    today: date,
+    mechanism: Mechanism | None = None,
+) -> list[AgendaMeeting]:
+    """Every meeting (of `mechanism`, or of all), by date, each with the reports due for it."""
+    rows = list_meetings(session=session, today=today, mechanism=mechanism)
+    lead = timedelta(days=settings.schedule.report_lead_days)
+    due: dict[int, list[ReportDue]] = {}
+    recorded = [row.held_on for row in rows if row.id is not None]
+    if recorded:
+        for unit in planned_units(
+            session=session, settings=settings, start=min(recorded) - lead, end=max(recorded)
+        ):
+            if unit.kind not in (REVIEW, BRIEF) or "#meeting-" not in unit.period:
+                continue
+            meeting_id = int(unit.period.rsplit("#meeting-", 1)[1])
+            due.setdefault(meeting_id, []).append(
+                ReportDue(
+                    unit.kind, unit.due_at.astimezone(settings.tz).date(), unit.subject, unit.period
+                )
+            )
+    reviewing = bounded_agreements(session=session) if len(recorded) < len(rows) else {}
+    meetings = []
+    for row in rows:
+        if row.id is not None:
+            reports = due.get(row.id, [])
+        else:
+            reports = [
+                ReportDue(
+                    REVIEW,
+                    row.held_on - lead,
+                    agreement.key,
+                    f"estimated-mechanism-{row.mechanism_id}",
+                    estimated=True,
+                )
+                for agreement in reviewing.get(row.mechanism_id, [])
+            ]
+        meetings.append(
+            AgendaMeeting(
+                id=row.id,
+                mechanism_id=row.mechanism_id,
+                mechanism=row.mechanism,
+                on=row.held_on,
+                state=row.state,
+                title=row.title,
+                place=row.place,
+                reports=tuple(sorted(reports, key=lambda r: (r.on, r.kind, r.subject))),
+            )
+        )
+    return meetings
+
+
+# -- iCalendar (RFC 5545), pure ---------------------------------------------------------------
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value (3.3.11): backslash, semicolon, comma and newline escaped; other control
+    characters, which a content line may not hold, dropped."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = "".join(ch for ch in value if ch in "\n\t" or (ord(ch) >= 0x20 and ord(ch) != 0x7F))
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """One content line folded (3.1): no physical line over 75 octets of UTF-8, each
+    continuation starting with one space, and never a break inside a character."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size, limit = 0, LINE_OCTETS
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > limit:
+            chunks.append("".join(current))
+            current, size, limit = [], 0, LINE_OCTETS - 1  # the leading space counts
+        current.append(ch)
+        size += width
+    chunks.append("".join(current))
+    return "\r\n ".join(chunks)
+
+
+def _day(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def _event(
+    uid: str, stamp: str, on: date, summary: str, status: str, extra: Iterable[str] = ()
+) -> list[str]:
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{escape_text(uid)}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{_day(on)}",
+        f"DTEND;VALUE=DATE:{_day(on + timedelta(days=1))}",
+        f"SUMMARY:{escape_text(summary)}",
+        f"STATUS:{status}",
+        *extra,
+        "END:VEVENT",
+    ]
+
+
+def render_ics(meetings: Sequence[AgendaMeeting], *, now: datetime, language: str = "ko") -> str:
+    """The feed: a VEVENT per meeting (all day; estimated ones TENTATIVE) and one per report
+    due date, with UIDs that stay the same from one fetch to the next."""
+    words = WORDS.get(language, WORDS["ko"])
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//{UID_DOMAIN}//commitment follow-up//{language.upper()}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(words['calendar'])}",
+    ]
+    for meeting in meetings:
+        summary = meeting.mechanism + (
+            f" ({words['estimated']})" if meeting.state == ESTIMATED else ""
+        )
+        details = [meeting.title, f"{words.get(meeting.state, meeting.state)} {meeting.on}"]
+        extra = [f"DESCRIPTION:{escape_text(chr(10).join(d for d in details if d))}"]
+        if meeting.place:
+            extra.append(f"LOCATION:{escape_text(meeting.place)}")
+        status = "TENTATIVE" if meeting.state == ESTIMATED else "CONFIRMED"
+        lines += _event(meeting.uid, stamp, meeting.on, summary, status, extra)
+        for report in meeting.reports:
+            what = words[report.kind] + (f" ({report.subject})" if report.kind == REVIEW else "")
+            summary = f"{words['report_due']}: {meeting.mechanism} {what}" + (
+                f" ({words['estimated']})" if report.estimated else ""
+            )
+            uid = f"report-{report.kind}-{report.period}-{report.subject}@{UID_DOMAIN}"
+            description = f"{words['for_meeting']}: {meeting.mechanism} {meeting.on}"
+            lines += _event(
+                uid,
+                stamp,
+                report.on,
+                summary,
+                "TENTATIVE" if report.estimated else "CONFIRMED",
+                [f"DESCRIPTION:{escape_text(description)}", "TRANSP:TRANSPARENT"],
+            )
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

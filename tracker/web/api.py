@@ -1,0 +1,368 @@
+"""The JSON API, mounted at `/api`: the same service functions and the same role rule as the
+pages, for programs. A call carries `Authorization: Bearer TOKEN`, a token issued with
+`tracker users token LOGIN` or on My settings; it acts as that account's officer.
+
+Errors are JSON `{"detail": "one line"}`: 401 without a valid token, 403 when the role rule
+says no, 404 for what does not exist, 409 when a commitment changed since it was read, 400 for
+a refused change and 422 for a malformed request.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import status as http
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from tracker import __version__
+from tracker.db import write_session
+from tracker.domain import Attention, Role, Strength, UpdateSource
+from tracker.errors import NotFound, TrackerError
+from tracker.models import (
+    AgreementPublic,
+    ApiTokenPublic,
+    CommitmentPublic,
+    Division,
+    OfficerPublic,
+    StatusUpdateCreate,
+    StatusUpdatePublic,
+    utcnow,
+)
+from tracker.services import accounts, tokens
+from tracker.services import status as updates
+from tracker.services.agreements import list_agreements
+from tracker.services.commitments import CommitmentFilter, commitment_public, list_commitments
+from tracker.services.cycles import MeetingListed, list_meetings
+from tracker.services.lookup import find_agreement, find_commitment, find_mechanism
+from tracker.web.deps import Reader, Web, WebDep
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="An API token: `tracker users token LOGIN`, or My settings on the web.",
+)
+NO_TOKEN = "send an API token as `Authorization: Bearer TOKEN`"
+BAD_TOKEN = "the API token is unknown or revoked, or its account is disabled"
+
+
+class ApiError(BaseModel):
+    """Every error: what went wrong, in one line."""
+
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ApiError, "description": description}
+    for code, description in (
+        (400, "The change is refused (a rule, a date, evidence)"),
+        (401, "No API token, or one that is unknown, revoked or of a disabled account"),
+        (403, "The account's role may not do this"),
+        (404, "No such agreement or commitment"),
+        (422, "The request is malformed (a missing or mistyped field)"),
+    )
+}
+
+
+def api_caller(
+    web: WebDep,
+    session: Reader,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> tokens.ApiCaller:
+    """The officer the bearer token acts for. Checked in the request's read session; the use
+    is written (in a short write transaction) only when the last one is a minute old."""
+    if credentials is None:
+        raise _unauthorized(NO_TOKEN)
+    caller = tokens.caller_for_token(credentials.credentials, session=session)
+    now = utcnow()
+    if caller is not None and tokens.use_due(caller.token, now):
+        with write_session(web.db) as writing:
+            if tokens.visitor_for_token(credentials.credentials, session=writing, now=now) is None:
+                caller = None  # revoked or disabled in between
+    if caller is None:
+        raise _unauthorized(BAD_TOKEN)
+    return caller
+
+
+Caller = Annotated[tokens.ApiCaller, Depends(api_caller)]
+
+router = APIRouter(dependencies=[Depends(api_caller)], responses=ERRORS)
+
+
+class AgreementDetail(AgreementPublic):
+    """An agreement with its tracked commitments, as its page shows it."""
+
+    commitments: list[CommitmentPublic] = Field(default_factory=list)
+
+
+class HistoryEntryPublic(BaseModel):
+    """One line of a commitment's history: a status update, or another recorded change."""
+
+    at: datetime = Field(description="When it was recorded (UTC)")
+    actor: str
+    action: str
+    summary: str
+    detail: dict[str, Any] = {}
+
+
+class StatusUpdateRequest(BaseModel):
+    """A new status update, checked as the web form's is; evidence is links only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str = Field(description="Status key or label, e.g. in_progress or 진행 중")
+    note: str = Field(default="", description="What happened (the narrative)")
+    as_of: date | None = Field(default=None, description="As-of date; default today")
+    evidence: list[str] = Field(default=[], description="http(s) links")
+    expected_version: int = Field(
+        description="The commitment's `version` as read; a newer one is a 409 conflict"
+    )
+
+
+class StatusRecorded(BaseModel):
+    """The commitment after the update, and the update as stored."""
+
+    commitment: CommitmentPublic
+    update: StatusUpdatePublic
+
+
+class Me(BaseModel):
+    """The account a token acts for, and the token."""
+
+    login: str
+    role: Role
+    officer: OfficerPublic
+    token: ApiTokenPublic
+
+
+@router.get("/agreements", response_model=list[AgreementPublic], summary="List agreements")
+def agreements(
+    session: Reader,
+    search: str | None = None,
+    country: str | None = None,
+    field: str | None = None,
+    year: int | None = None,
+) -> list[AgreementPublic]:
+    """Newest signing first, with clause and commitment counts; `search` looks in titles."""
+    return list_agreements(
+        session=session, search=search or None, country=country or None, field=field, year=year
+    )
+
+
+@router.get("/agreements/{key}", response_model=AgreementDetail, summary="One agreement")
+def agreement(key: str, web: WebDep, session: Reader) -> AgreementDetail:
+    """The agreement (by key or id) and its tracked commitments."""
+    found = find_agreement(key, session=session)
+    public = next(a for a in list_agreements(session=session) if a.id == found.id)
+    commitments = list_commitments(
+        session=session,
+        policy=web.policy,
+        where=CommitmentFilter(agreement=found.key, tracked=True),
+    )
+    return AgreementDetail.model_validate(public.model_dump() | {"commitments": commitments})
+
+
+@router.get("/commitments", response_model=list[CommitmentPublic], summary="List commitments")
+def commitments(
+    web: WebDep,
+    session: Reader,
+    agreement: str | None = None,
+    mechanism: str | None = None,
+    owner: str | None = None,
+    division: str | None = None,
+    status: Annotated[str | None, Query(description="Status key or label")] = None,
+    stale: bool = False,
+    due: bool = False,
+    unowned: bool = False,
+    tracked: bool | None = None,
+    strength: Strength | None = None,
+) -> list[CommitmentPublic]:
+    """In document order, filtered as `tracker commitments list` filters: `stale`, `due` and
+    `unowned` keep only the commitments with that attention flag raised."""
+    flags = tuple(
+        flag
+        for flag, wanted in (
+            (Attention.STALE, stale),
+            (Attention.DUE, due),
+            (Attention.UNOWNED, unowned),
+        )
+        if wanted
+    )
+    where = CommitmentFilter(
+        agreement=agreement,
+        mechanism=mechanism,
+        owner=owner,
+        division=division,
+        status=status,
+        tracked=tracked,
+        strength=strength,
+        attention=flags,
+    )
+    return list_commitments(session=session, policy=web.policy, where=where)
+
+
+@router.get("/commitments/{reference}", response_model=CommitmentPublic, summary="One commitment")
+def commitment(reference: str, web: WebDep, session: Reader) -> CommitmentPublic:
+    """By `KEY:REF`, e.g. `kr-ca-2025:7.1`. Its `version` is what a status update quotes."""
+    found = find_commitment(reference, session=session)
+    return commitment_public(found, session=session, policy=web.policy)
+
+
+@router.get(
+    "/commitments/{reference}/history",
+    response_model=list[HistoryEntryPublic],
+    summary="A commitment's history",
+)
+def history(reference: str, web: WebDep, session: Reader) -> list[HistoryEntryPublic]:
+    """Everything that happened to the commitment, oldest first."""
+    found = find_commitment(reference, session=session)
+    return [
+        HistoryEntryPublic(
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            summary=entry.summary,
+            detail=entry.detail,
+        )
+        for entry in updates.history(found, session=session, policy=web.policy)
+    ]
+
+
+@router.post(
+    "/commitments/{reference}/status",
+    response_model=StatusRecorded,
+    status_code=http.HTTP_201_CREATED,
+    summary="Record a status update",
+    responses={409: {"model": ApiError, "description": "Changed since it was read"}},
+)
+def record_status(
+    reference: str, body: StatusUpdateRequest, web: WebDep, caller: Caller
+) -> StatusRecorded:
+    """Append a status update, as the web form does: the same checks, links only for
+    evidence, and the role rule (administrators; officers for their own or their division's
+    commitments; viewers read only)."""
+    try:
+        with write_session(web.db) as session:
+            found = find_commitment(reference, session=session)
+            if not accounts.may_edit(caller, found):
+                raise HTTPException(http.HTTP_403_FORBIDDEN, _refusal(caller))
+            row = updates.record_status_update(
+                found,
+                StatusUpdateCreate(
+                    status=body.status,
+                    narrative=body.note,
+                    as_of=body.as_of or web.policy.today(),
+                    evidence=body.evidence,
+                    expected_version=body.expected_version,
+                ),
+                session=session,
+                policy=web.policy,
+                author=caller.officer.name,
+                author_id=caller.officer.id,
+                source=UpdateSource.API,
+                # A path would make the server copy one of its own files: links only here.
+                evidence_links_only=True,
+            )
+            recorded = next(
+                u for u in updates.list_updates(found, session=session) if u.id == row.id
+            )
+            after = commitment_public(found, session=session, policy=web.policy)
+    except ValueError as exc:  # a value the model refuses, said as the service says it
+        raise TrackerError(str(exc)) from None
+    return StatusRecorded(commitment=after, update=recorded)
+
+
+@router.get("/meetings", response_model=list[MeetingListed], summary="List meetings")
+def meetings(
+    web: WebDep,
+    session: Reader,
+    mechanism: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[MeetingListed]:
+    """Recorded meetings by date, and the next meeting each cadence projects where none is
+    recorded (`state`: held, planned or estimated)."""
+    return list_meetings(
+        session=session,
+        today=web.policy.today(),
+        mechanism=find_mechanism(mechanism, session=session) if mechanism else None,
+        since=since,
+        until=until,
+    )
+
+
+@router.get("/me", response_model=Me, summary="Who the token acts for")
+def me(caller: Caller, session: Reader) -> Me:
+    division = (
+        session.get(Division, caller.officer.division_id) if caller.officer.division_id else None
+    )
+    return Me(
+        login=caller.account.login,
+        role=caller.role,
+        officer=OfficerPublic.model_validate(
+            caller.officer, update={"division": division.name if division else ""}
+        ),
+        token=ApiTokenPublic.model_validate(caller.token, from_attributes=True),
+    )
+
+
+def create_api(web: Web) -> FastAPI:
+    """The API application; `create_app` mounts it at `/api`."""
+    api = FastAPI(
+        title="tracker API",
+        version=__version__,
+        description=__doc__,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    api.state.web = web  # what `WebDep` reads: a mounted app has its own state
+    api.include_router(router)
+    _handle_errors(api)
+    return api
+
+
+def _handle_errors(api: FastAPI) -> None:
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+        # The fields and what is wrong with them, never the values sent.
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'request'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        return _error(http.HTTP_422_UNPROCESSABLE_CONTENT, f"the request is not valid: {problems}")
+
+    @api.exception_handler(TrackerError)
+    async def _refused(_request: Request, exc: TrackerError) -> Response:
+        if isinstance(exc, NotFound):
+            code = http.HTTP_404_NOT_FOUND
+        elif isinstance(exc, updates.Conflict):
+            code = http.HTTP_409_CONFLICT
+        else:
+            code = http.HTTP_400_BAD_REQUEST
+        return _error(code, str(exc))
+
+
+def _error(code: int, message: str) -> JSONResponse:
+    return JSONResponse({"detail": _one_line(message)}, status_code=code)
+
+
+def _one_line(message: str) -> str:
+    """A message of several lines (every problem of a refused update) on one."""
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(
+        http.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def _refusal(caller: tokens.ApiCaller) -> str:
+    if caller.role is Role.VIEWER:
+        return "a viewer account reads only; it may not record status updates"
+    return "you may not edit this commitment (another division's)"
