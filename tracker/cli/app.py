@@ -9,6 +9,7 @@ import typer
 
 from tracker import __version__
 from tracker.cli import (
+    audit,
     corrections,
     digests,
     followup,
@@ -82,6 +83,7 @@ digests.register(app)
 web.register(app)
 tokens.register(app)
 maintenance.register(app)
+audit.register(app)
 
 
 def main() -> None:

@@ -272,11 +272,12 @@ class Permission(StrEnum):
     RECORD_MEETINGS = "record meetings"
     GENERATE_REPORTS = "generate reports"
     MANAGE_USERS = "manage users"
+    READ_AUDIT_LOG = "read the audit log"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.OFFICER: frozenset(set(Permission) - {Permission.MANAGE_USERS}),
+    Role.OFFICER: frozenset(set(Permission) - {Permission.MANAGE_USERS, Permission.READ_AUDIT_LOG}),
     Role.VIEWER: frozenset({Permission.READ}),
 }
 

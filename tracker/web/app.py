@@ -29,7 +29,17 @@ from tracker.services.policy import FollowUpPolicy
 from tracker.web.api import create_api
 from tracker.web.deps import Forbidden, SignInRequired, Web, local
 from tracker.web.labels import WEB_LABELS
-from tracker.web.routes import auth, calendar, commitments, home, imports, me, reports, users
+from tracker.web.routes import (
+    audit,
+    auth,
+    calendar,
+    commitments,
+    home,
+    imports,
+    me,
+    reports,
+    users,
+)
 
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
@@ -44,6 +54,7 @@ ROUTERS = (
     calendar.router,
     reports.router,
     users.router,
+    audit.router,
     me.router,
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -15,14 +15,17 @@ from tracker.domain import EvidenceKind, Score, UpdateSource
 from tracker.errors import NotFound, TrackerError
 from tracker.models import Agreement, Commitment, Evidence, StatusUpdateCreate
 from tracker.services import accounts, status
+from tracker.services.accounts import Permission
 from tracker.services.commitments import commitment_public
 from tracker.services.cycles import assess, current_assessment, open_cycle, parse_score
 from tracker.services.lookup import find_commitment
 from tracker.services.outline import clause_excerpt
-from tracker.web.deps import Current, Forbidden, FormVisitor, Reader, Web, WebDep
+from tracker.web.deps import Current, Forbidden, Reader, Web, WebDep, permitted_form
 from tracker.web.uploads import saved_uploads
 
 router = APIRouter()
+# Viewers never edit; an officer's edit is then checked per commitment (`may_edit`).
+EditorForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.EDIT_COMMITMENTS))]
 
 
 @router.get("/commitments/{reference}", response_class=HTMLResponse)
@@ -107,7 +110,7 @@ def update_status(
     request: Request,
     reference: str,
     web: WebDep,
-    visitor: FormVisitor,
+    visitor: EditorForm,
     new_status: Annotated[str, Form(alias="status")],
     version: Annotated[int, Form()],
     note: Annotated[str, Form()] = "",
@@ -151,7 +154,7 @@ def record_assessment(
     request: Request,
     reference: str,
     web: WebDep,
-    visitor: FormVisitor,
+    visitor: EditorForm,
     score: Annotated[str, Form()],
     version: Annotated[int, Form()],
     rationale: Annotated[str, Form()] = "",

@@ -1,0 +1,57 @@
+"""The audit log, for administrators: every sign-in, change, status update and report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from tracker.errors import TrackerError
+from tracker.services import accounts
+from tracker.services.accounts import Permission
+from tracker.services.audit import AuditFilter, audit_log
+from tracker.web.deps import Reader, WebDep, permitted
+
+router = APIRouter()
+Auditor = Annotated[accounts.Visitor, Depends(permitted(Permission.READ_AUDIT_LOG))]
+ENTITIES = ("account", "agreement", "commitment", "meeting", "officer", "report")
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    web: WebDep,
+    visitor: Auditor,
+    session: Reader,
+    actor: str = "",
+    entity: str = "",
+    since: str = "",
+    until: str = "",
+) -> Response:
+    if entity and entity not in ENTITIES:
+        raise TrackerError(f"entity {entity[:40]!r}: choose one of {', '.join(ENTITIES)}")
+    where = AuditFilter(
+        actor=actor.strip() or None,
+        entity=entity or None,
+        since=_day("since", since),
+        until=_day("until", until),
+    )
+    return web.render(
+        request,
+        "audit.html",
+        visitor=visitor,
+        entries=audit_log(session=session, where=where, timezone=web.policy.timezone),
+        chosen={"actor": actor, "entity": entity, "since": since, "until": until},
+        entities=ENTITIES,
+    )
+
+
+def _day(name: str, value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TrackerError(f"{name} {value[:40]!r} is not a date (YYYY-MM-DD)") from None
