@@ -171,6 +171,7 @@ class AttentionSettings(_Section):
 
 class WebSettings(_Section):
     base_url: str = "http://127.0.0.1:8000"
+    max_request_bytes: int = Field(default=50_000_000, gt=0)
 
 
 class Settings(BaseSettings):

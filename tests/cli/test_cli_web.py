@@ -44,3 +44,9 @@ def test_an_administrator_adds_lists_changes_and_disables_an_account(
     actions = [r.action for r in session.exec(select(ChangeRecord)).all()]
     assert {"added", "role", "disabled"} <= set(actions)
     assert "officer  no" in cli("users", "list").output
+
+    enabled = cli("users", "enable", "jwjung", "--by", "admin")
+    assert enabled.exit_code == 0 and "jwjung enabled" in enabled.output
+    assert "officer  yes" in cli("users", "list").output
+    again = cli("users", "enable", "jwjung")
+    assert again.exit_code != 0 and "is not disabled" in again.output

@@ -18,9 +18,9 @@ PAGE = "/commitments/kr-ca-2025:7.1"
 
 @pytest.fixture
 def config_file(config_file: Path) -> Path:
-    """This module's installation takes evidence files of up to 1 KiB."""
+    """This module's installation takes evidence files of up to 1 KiB, requests up to 8 KiB."""
     with config_file.open("a", encoding="utf-8") as config:
-        config.write("[evidence]\nmax_bytes = 1024\n")
+        config.write("[evidence]\nmax_bytes = 1024\n[web]\nmax_request_bytes = 8192\n")
     return config_file
 
 
@@ -115,3 +115,18 @@ def test_a_reader_of_another_division_sees_no_forms_and_cannot_assess(
     )
     assert forced.status_code == 403
     assert session.exec(select(Assessment)).all() == []
+
+
+def test_a_request_over_the_size_limit_is_refused_before_it_is_read(
+    app_client: TestClient, session: Session
+) -> None:
+    sign_in(app_client)
+    csrf, version = form_token(app_client.get(PAGE).text)
+    refused = app_client.post(
+        f"{PAGE}/status",
+        data={"csrf": csrf, "version": version, "status": "in_progress"},
+        files=[("files", ("huge.bin", b"x" * 10_000, "application/octet-stream"))],
+    )
+    assert refused.status_code == 413
+    assert "over the limit of 8,192 bytes (web.max_request_bytes)" in refused.text
+    assert session.exec(select(StatusUpdate)).all() == []

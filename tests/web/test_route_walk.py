@@ -58,6 +58,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/users"): ADMINS,
     ("POST", "/users/add"): ADMINS,
     ("POST", "/users/disable"): ADMINS,
+    ("POST", "/users/enable"): ADMINS,
     ("POST", "/users/role"): ADMINS,
     ("GET", "/audit"): ADMINS,
     ("GET", "/me/settings"): EVERYONE,

@@ -61,6 +61,7 @@ def another_client(client: TestClient) -> TestClient:
 
 
 def changes(session: Session, action: str) -> list[ChangeRecord]:
+    session.rollback()  # a fresh read of what the app committed since
     return list(
         session.exec(
             select(ChangeRecord).where(
@@ -204,6 +205,15 @@ def test_disabling_an_account_signs_that_user_out_at_their_next_request(
     page = app_client.get("/users").text
     row = page.split('id="user-jwjung"')[1].split("</tr>")[0]
     assert "사용 중지" in row and 'action="/users/disable"' not in row
+
+    # Enabled again: the officer signs in anew; the old session stays revoked.
+    enabled = app_client.post("/users/enable", data={"csrf": csrf, "login": "jwjung"})
+    assert enabled.headers["location"] == "/users?done=enabled&login=jwjung"
+    assert desk.get("/agreements").status_code == 303
+    assert sign_in(desk, "jwjung") == "/"
+    assert changes(session, "enabled")[-1].actor == ADMIN
+    again = app_client.post("/users/enable", data={"csrf": csrf, "login": "jwjung"})
+    assert again.status_code == 400 and "is not disabled" in again.text
 
 
 def test_an_administrator_changes_a_role_and_it_is_recorded(

@@ -77,6 +77,22 @@ def users_disable(
         typer.echo(f"{account.login} disabled")
 
 
+def users_enable(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help="Sign-in name.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who enables it.")] = None,
+) -> None:
+    """Let a disabled account sign in again (its old sessions and API tokens stay revoked).
+
+    \b
+    Example:
+      tracker users enable jwjung
+    """
+    with writing(ctx) as session:
+        account = accounts.enable_account(login, session=session, actor=actor_name(by))
+        typer.echo(f"{account.login} enabled")
+
+
 def users_set_role(
     ctx: typer.Context,
     login: Annotated[str, typer.Argument(help="Sign-in name.")],
@@ -118,6 +134,7 @@ def register(app: TrackerTyper) -> None:
     users_app.command("add")(users_add)
     users_app.command("list")(users_list)
     users_app.command("disable")(users_disable)
+    users_app.command("enable")(users_enable)
     users_app.command("set-role")(users_set_role)
     app.add_typer(users_app, name="users")
     app.command("serve")(serve)

@@ -145,6 +145,20 @@ def disable_account(
     return account
 
 
+def enable_account(login: str, *, session: Session, actor: str) -> Account:
+    """Let a disabled account sign in again. Its old sessions and API tokens stay revoked:
+    the officer signs in anew and makes new tokens."""
+    account = find_account(login, session=session)
+    officer = session.get(Officer, account.officer_id)
+    assert officer is not None and account.id is not None
+    if officer.active:
+        raise AccountRefused(f"account {account.login!r} is not disabled")
+    officer.active = True
+    session.add(officer)
+    record_change(session, "account", account.id, "enabled", actor, {})
+    return account
+
+
 def set_role(login: str, role: Role, *, session: Session, actor: str) -> Role:
     """Change the role of the account's officer; returns the role it had."""
     account = find_account(login, session=session)

@@ -93,11 +93,23 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
 
 def _handle_errors(app: FastAPI, web: Web) -> None:
+    limit = web.settings.web.max_request_bytes
+
     @app.middleware("http")
     async def _hardening(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        response = await call_next(request)
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > limit:
+            # Refused before the body is read: a huge upload never reaches the disk.
+            response: Response = web.render(
+                request,
+                "error.html",
+                413,
+                message=f"the request is over the limit of {limit:,} bytes (web.max_request_bytes)",
+            )
+        else:
+            response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         if request.url.path != "/healthz":  # pages carry names and notes: never kept
             response.headers["Cache-Control"] = "no-store"

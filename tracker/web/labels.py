@@ -255,6 +255,8 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "user_password_hint": "10자 이상",
         "user_done_added": "계정을 추가했습니다.",
         "user_done_disabled": "계정을 사용 중지했습니다.",
+        "user_done_enabled": "계정을 다시 사용하도록 했습니다.",
+        "user_enable": "다시 사용",
         "user_done_role": "권한을 변경했습니다.",
         # -- api (ko) --
         "api_tokens": "API 토큰",
@@ -587,6 +589,8 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "user_password_hint": "At least 10 characters",
         "user_done_added": "account added.",
         "user_done_disabled": "account disabled.",
+        "user_done_enabled": "account enabled again.",
+        "user_enable": "Enable",
         "user_done_role": "role changed.",
         # -- api (en) --
         "api_tokens": "API tokens",

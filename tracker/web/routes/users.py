@@ -23,7 +23,7 @@ from tracker.services.owners import add_officer
 from tracker.web.deps import Admin, AdminForm, Reader, Web, WebDep
 
 router = APIRouter()
-DONE = ("added", "disabled", "role")
+DONE = ("added", "disabled", "enabled", "role")
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -143,6 +143,23 @@ def disable_user(
     except TrackerError as exc:
         return _refused(request, web, visitor, exc, {})
     return _done("disabled", disabled)
+
+
+@router.post("/users/enable", response_class=HTMLResponse)
+def enable_user(
+    request: Request,
+    web: WebDep,
+    visitor: AdminForm,
+    login: Annotated[str, Form()],
+) -> Response:
+    try:
+        with write_session(web.db) as session:
+            enabled = accounts.enable_account(
+                login, session=session, actor=visitor.officer.name
+            ).login
+    except TrackerError as exc:
+        return _refused(request, web, visitor, exc, {})
+    return _done("enabled", enabled)
 
 
 @router.post("/users/role", response_class=HTMLResponse)
