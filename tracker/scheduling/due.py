@@ -48,7 +48,9 @@ def due_units(*, session: Session, settings: Settings, now: datetime) -> list[Un
     units = [u for u in _stale_checks(settings, start, today) if u.due_at <= now]
     units += [u for u in _digest_runs(settings, today, today) if u.due_at <= now]
     units += [
-        u for u in _meeting_units(session, settings) if u.due_at <= now and _upcoming(u, today)
+        u
+        for u in meeting_units(session=session, settings=settings)
+        if u.due_at <= now and _upcoming(u, today)
     ]
     return sorted(units, key=lambda u: (u.due_at, u.kind, u.subject))
 
@@ -58,13 +60,17 @@ def planned_units(*, session: Session, settings: Settings, start: date, end: dat
     zone = settings.tz
     first = local_moment(start, "00:00", zone)
     last = local_moment(end + timedelta(days=1), "00:00", zone)
-    units = [u for u in _meeting_units(session, settings) if first <= u.due_at < last]
+    units = [
+        u for u in meeting_units(session=session, settings=settings) if first <= u.due_at < last
+    ]
     units += list(_stale_checks(settings, start, end))
     units += list(_digest_runs(settings, start, end))
     return sorted(units, key=lambda u: (u.due_at, u.kind, u.subject))
 
 
-def _meeting_units(session: Session, settings: Settings) -> list[Unit]:
+def meeting_units(*, session: Session, settings: Settings) -> list[Unit]:
+    """The report of every recorded meeting: a review before each meeting of a mechanism that
+    bounds review cycles (one per agreement), a brief before other followed mechanisms'."""
     lead = timedelta(days=settings.schedule.report_lead_days)
     zone = settings.tz
     bounded = bounded_agreements(session=session)

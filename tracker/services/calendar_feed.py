@@ -2,7 +2,7 @@
 
 `agenda` reads the database through the services: the recorded meetings and the one each
 cadence projects (`cycles.list_meetings`), and the reports due before them as the scheduler
-sees them (`scheduling.due.planned_units`: a review report before each meeting of the mechanism
+sees them (`scheduling.due.meeting_units`: a review report before each meeting of the mechanism
 that bounds review cycles, a brief before other followed mechanisms' meetings). A projected
 meeting of a reviewing mechanism also gets its review report, marked estimated: the scheduler
 only acts on recorded meetings, but the desk officer plans for it all the same.
@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.models import Mechanism
-from tracker.scheduling.due import BRIEF, REVIEW, planned_units
+from tracker.scheduling.due import BRIEF, REVIEW, meeting_units
 from tracker.services.cycles import bounded_agreements, list_meetings
 
 HELD, PLANNED, ESTIMATED = "held", "planned", "estimated"
@@ -95,13 +95,9 @@ def agenda(
     rows = list_meetings(session=session, today=today, mechanism=mechanism)
     lead = timedelta(days=settings.schedule.report_lead_days)
     due: dict[int, list[ReportDue]] = {}
-    recorded = [row.held_on for row in rows if row.id is not None]
+    recorded = [row for row in rows if row.id is not None]
     if recorded:
-        for unit in planned_units(
-            session=session, settings=settings, start=min(recorded) - lead, end=max(recorded)
-        ):
-            if unit.kind not in (REVIEW, BRIEF) or "#meeting-" not in unit.period:
-                continue
+        for unit in meeting_units(session=session, settings=settings):
             meeting_id = int(unit.period.rsplit("#meeting-", 1)[1])
             due.setdefault(meeting_id, []).append(
                 ReportDue(
