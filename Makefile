@@ -9,13 +9,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres clean
+.PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres bench-web clean
 
 help:
 	@echo "make demo    install everything, set up the embedded SQLite database, run the demo"
 	@echo "make test    install everything, lint, type-check, test on SQLite and PostgreSQL"
 	@echo "make bench   run the benchmarks and print their figures"
 	@echo "make bench-postgres  the same benchmarks on a throw-away PostgreSQL cluster"
+	@echo "make bench-web  load-test the web app: 20 users browsing and updating for 60 s"
 	@echo "make clean   remove the virtualenv and generated files"
 
 $(STAMP): pyproject.toml
@@ -68,6 +69,10 @@ bench-postgres: venv sysdeps
 	url=$$(scripts/pg-cluster.sh start "$$pgdir"); \
 	echo "PostgreSQL bench cluster: $$url"; \
 	$(BIN)/tracker bench --database-url "$$url"
+
+# The web app under load: `tracker serve` on loopback, 20 signed-in users, 60 s, SQLite.
+bench-web: venv
+	$(BIN)/tracker bench-web --users 20 --seconds 60
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -42,7 +42,7 @@ def seed(session: Session) -> Agreement:
     return import_seed(session)
 
 
-def meeting(session: Session, on: date, *, held: bool) -> int:
+def meeting(session: Session, on: date, *, held: bool, today: date = TODAY) -> int:
     two_plus_two = find_mechanism("2+2", session=session)
     assert two_plus_two.id is not None
     row = add_meeting(
@@ -50,7 +50,7 @@ def meeting(session: Session, on: date, *, held: bool) -> int:
         MeetingCreate(mechanism_id=two_plus_two.id, held_on=on, planned=not held),
         session=session,
         actor="test",
-        today=TODAY,
+        today=today,
     )
     assert row.id is not None
     return row.id
@@ -92,7 +92,8 @@ def test_a_held_2_plus_2_closes_the_cycle_and_assessments_start_blank_while_stat
         session=session,
         actor="정진우",
     )
-    planned = meeting(session, date(2026, 11, 20), held=False)
+    # Planned at the start of the month, held on the day.
+    planned = meeting(session, date(2026, 11, 20), held=False, today=date(2026, 11, 1))
     assert find_cycle(seed, "current", session=session).number == 1  # planned is not held
     held = session.get(Meeting, planned)
     assert held is not None
@@ -179,3 +180,13 @@ def test_a_cadence_from_29_february_lands_on_28_february() -> None:
     assert add_months(date(2028, 2, 29), 24) == date(2030, 2, 28)
     assert add_months(date(2028, 2, 29), 48) == date(2032, 2, 29)
     assert add_months(date(2025, 10, 30), 24) == date(2027, 10, 30)
+
+
+def test_a_planned_meeting_in_the_past_or_centuries_ahead_is_a_typo_and_refused(
+    session: Session, seed: Agreement
+) -> None:
+    with pytest.raises(MeetingRefused, match="is in the past .* record it as held"):
+        meeting(session, date(2020, 3, 1), held=False)
+    with pytest.raises(MeetingRefused, match="more than 30 years ahead; check the year"):
+        meeting(session, date(9999, 12, 31), held=False)
+    assert session.exec(select(Meeting)).all() == []

@@ -1,4 +1,4 @@
-"""`tracker demo` and `tracker bench`."""
+"""`tracker demo`, `tracker bench` and `tracker bench-web`."""
 
 from __future__ import annotations
 
@@ -100,6 +100,51 @@ def bench(
         typer.echo(str(figure))
 
 
+def bench_web(
+    ctx: typer.Context,
+    users: Annotated[int, typer.Option(help="Simulated users.", min=1, max=200)] = 20,
+    seconds: Annotated[float, typer.Option(help="Measured time.", min=1, max=3600)] = 60,
+    think_ms: Annotated[
+        float, typer.Option(help="Pause before each request (±50%), ms; 0: none.", min=0)
+    ] = 0,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            metavar="URL",
+            help="Run on a fresh schema in this PostgreSQL database instead of a SQLite file.",
+        ),
+    ] = None,
+) -> None:
+    """Load-test the web app: start `tracker serve` on 127.0.0.1 over a fresh database, let
+    USERS signed-in officers browse and update for SECONDS, stop it, and print p50/p95 per
+    page, conflicts, errors and lost updates. Exits 1 on any error or lost update.
+
+    \b
+    Example:
+      tracker bench-web --users 20 --seconds 60
+    """
+    from tracker.bench_web import bench_web as run
+
+    settings = runtime_of(ctx).settings
+    templates = settings.resolve(settings.paths.templates)
+    try:
+        report = run(
+            users=users,
+            seconds=seconds,
+            think_ms=think_ms,
+            templates=templates,
+            database_url=database_url,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--database-url") from None
+    for line in report.lines():
+        typer.echo(line)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 def register(app: TrackerTyper) -> None:
     app.command("demo")(demo)
     app.command("bench")(bench)
+    app.command("bench-web")(bench_web)

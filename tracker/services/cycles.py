@@ -106,7 +106,7 @@ def update_meeting(
     values = change.model_dump(exclude_unset=True, exclude_none=True)
     held_on = values.get("held_on", meeting.held_on)
     planned = values.get("planned", meeting.planned)
-    _check_meeting_date(held_on, planned=planned, today=today)
+    _check_meeting_date(held_on, planned=planned, today=today, moved=held_on != meeting.held_on)
     was_planned = meeting.planned
     if not was_planned:
         _move_boundaries(meeting, held_on, planned=planned, session=session)
@@ -215,11 +215,25 @@ def _move_boundaries(meeting: Meeting, held_on: date, *, planned: bool, session:
         session.add_all([closed, following])
 
 
-def _check_meeting_date(held_on: date, *, planned: bool, today: date) -> None:
+MAX_YEARS_AHEAD = 30  # a date further out is a typo (9999-12-31), not a plan
+
+
+def _check_meeting_date(held_on: date, *, planned: bool, today: date, moved: bool = True) -> None:
+    """`moved`: the date is new (an added meeting, or a changed date), so a planned meeting
+    must lie ahead; a planned meeting whose day has passed may still be edited otherwise."""
     if not planned and held_on > today:
         raise MeetingRefused(
             f"a meeting on {held_on} cannot have been held yet (today is {today}); "
             "record it as planned"
+        )
+    if planned and moved and held_on < today:
+        raise MeetingRefused(
+            f"a planned meeting on {held_on} is in the past (today is {today}); "
+            "record it as held, or give its new date"
+        )
+    if held_on.year > today.year + MAX_YEARS_AHEAD:
+        raise MeetingRefused(
+            f"a meeting on {held_on} is more than {MAX_YEARS_AHEAD} years ahead; check the year"
         )
 
 
