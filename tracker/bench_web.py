@@ -11,7 +11,8 @@ agreements list, the seed agreement and one of its commitments. Every few rounds
 division owns the seed's commitments reads a "hot" commitment's form (CSRF token and version)
 and posts a status update with a note no other update has: 303 is saved, 409 is a conflict
 (another user saved that commitment in between; expected, counted apart). The other half of
-the users only browse. Think time is none unless `--think-ms` is given.
+the users only browse. The command's default think time is 1 s (±50 %) before each request,
+as a person reads a page before the next click; `--think-ms 0` measures saturation instead.
 
 An error is a 5xx, any other unexpected status, or a connection error. At the end the database
 is read back: every note answered 303 must be stored exactly once, and no note of this run may
@@ -117,6 +118,7 @@ class WebLoadReport:
     unknown_saved: int  # posts that failed without an answer, and were stored anyway
     server_log: str = ""  # its last lines, kept when something went wrong
     server_cpu: float | None = None  # CPU seconds the server used in the window (Linux)
+    workers: int = 1  # uvicorn worker processes
     client_cpu: float | None = None  # CPU seconds this process (the users) used in the window
 
     @property
@@ -135,7 +137,9 @@ class WebLoadReport:
         think = f"{self.think_ms:.0f} ms think time" if self.think_ms else "no think time"
         out = [
             f"web load on {self.backend}: {self.users} users ({self.editors} updating), "
-            f"{self.seconds:.1f} s, {think}, one uvicorn process on 127.0.0.1",
+            f"{self.seconds:.1f} s, {think}, "
+            + ("one uvicorn process" if self.workers == 1 else f"{self.workers} uvicorn workers")
+            + " on 127.0.0.1",
             f"{'route':<42} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  goal p95",
         ]
         for route in (*self.routes, self.sign_in):
@@ -259,12 +263,14 @@ def free_port() -> int:
         return port
 
 
-def start_server(config: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    config: Path, port: int, log: Path, *, workers: int = 1
+) -> subprocess.Popen[bytes]:
     """`tracker --config CONFIG serve` on 127.0.0.1:PORT, output to `log`; the environment's
     TRACKER_* settings are left out so that the config file is what the server reads."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     command = [sys.executable, "-m", "tracker", "--config", str(config), "serve"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     with log.open("wb") as out:
         return subprocess.Popen(
             command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=environment
@@ -301,12 +307,20 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of process `pid` so far (None where /proc is missing)."""
+    """User + system CPU seconds of process `pid` and its children so far (the workers of
+    `serve --workers N`); None where /proc is missing."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return None
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(child) for child in task.read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return own + sum(_cpu_seconds(child) or 0.0 for child in children)
 
 
 def _own_cpu() -> float:
@@ -510,6 +524,7 @@ def run_web_load(
     users: int = 20,
     seconds: float = 60.0,
     think_ms: float = 0.0,
+    workers: int = 1,
     page_goal_ms: float = 100.0,
     update_goal_ms: float = 200.0,
 ) -> WebLoadReport:
@@ -527,7 +542,7 @@ def run_web_load(
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     marker = f"bench-web {uuid.uuid4().hex[:10]}"
-    server = start_server(config, port, log)
+    server = start_server(config, port, log, workers=workers)
     results: list[UserResult | None] = [None] * users
     window = 0.0
     server_cpu: float | None = None
@@ -591,7 +606,9 @@ def run_web_load(
         goals=(page_goal_ms, update_goal_ms),
         server_log=_first_traceback(log) or _tail(log),
     )
-    return dataclasses.replace(report, server_cpu=server_cpu, client_cpu=client_cpu)
+    return dataclasses.replace(
+        report, server_cpu=server_cpu, client_cpu=client_cpu, workers=workers
+    )
 
 
 def tally(
@@ -657,6 +674,7 @@ def bench_web(
     seconds: float,
     templates: Path,
     think_ms: float = 0.0,
+    workers: int = 1,
     database_url: str | None = None,
 ) -> WebLoadReport:
     """`run_web_load` on a SQLite file in a temporary folder, or on a fresh schema in the
@@ -688,6 +706,7 @@ def bench_web(
                 users=users,
                 seconds=seconds,
                 think_ms=think_ms,
+                workers=workers,
             )
         finally:
             scratch.close()

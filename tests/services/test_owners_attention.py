@@ -30,7 +30,7 @@ from tracker.services.owners import (
     handover,
 )
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.rollups import Grouping, rollup
+from tracker.services.rollups import Grouping, rollup, status_counts_by_agreement
 from tracker.services.status import Conflict, history, record_status_update
 
 POLICY = FollowUpPolicy()
@@ -190,6 +190,9 @@ def test_rollups_count_statuses_and_average_the_open_cycles_scores(
     assert agreement_row.by_status["in_progress"] == 2
     assert agreement_row.by_status["stalled"] == 1
     assert agreement_row.by_status["not_assessed"] == 33
+    # The dashboard's one-query bars say the same.
+    bars = status_counts_by_agreement(session=session, policy=POLICY)["kr-ca-2025"]
+    assert (bars.total, bars.by_status) == (agreement_row.total, agreement_row.by_status)
     assert (agreement_row.assessed, agreement_row.mean_score) == (3, 0.0)
     sections = {
         row.group: row for row in rollup(session=session, policy=POLICY, by=Grouping.SECTION)

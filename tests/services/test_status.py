@@ -137,6 +137,11 @@ def test_files_are_kept_by_their_sha256_and_links_as_given(
         ),
         ({"evidence": ["javascript:alert(1)"]}, EvidenceRefused, "only http and https links"),
         ({"corrects_id": 999}, UpdateRefused, "it has no status update 999"),
+        (
+            {"narrative": "가" * 10_001},
+            UpdateRefused,
+            "the note is 10,001 characters; the limit is 10,000",
+        ),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_written(

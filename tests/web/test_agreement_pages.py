@@ -90,3 +90,16 @@ def test_a_director_without_commitments_sees_the_division_s_attention(
     page = app_client.get("/").text
     assert "우리 부서 이행과제 중 확인이 필요한 것 (1)" in page
     assert 'href="/commitments/kr-ca-2025:7.1"' in page and "정체" in page
+
+
+def test_an_unknown_address_is_a_page_and_the_language_switch_keeps_the_filters(
+    app_client: TestClient,
+) -> None:
+    sign_in(app_client)
+    missing = app_client.get("/nope")
+    assert missing.status_code == 404 and "no page at /nope" in missing.text
+    assert missing.headers["content-type"].startswith("text/html")
+    page = app_client.get("/agreements", params={"year": "2025"}).text
+    assert 'href="?year=2025&amp;lang=en" hreflang="en"' in page
+    english = app_client.get("/agreements?year=2025&lang=en").text
+    assert "<h1>Agreements</h1>" in english and 'href="?year=2025&amp;lang=ko"' in english

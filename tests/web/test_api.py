@@ -261,7 +261,7 @@ def test_the_openapi_schema_lists_the_paths_and_the_bearer_scheme(client: TestCl
     post = document["paths"]["/commitments/{reference}/status"]["post"]
     assert post["security"] == [{"bearer": []}]
     assert {"201", "400", "401", "403", "404", "409", "422"} <= set(post["responses"])
-    assert client.get("/api/docs").status_code == 200
+    assert client.get("/api/docs").status_code != 200  # its UI would load from a CDN
     assert client.get("/openapi.json").status_code == 404  # the pages have none
 
 

@@ -76,6 +76,18 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_saved(
     assert session.exec(select(StatusUpdate)).all() == []
 
 
+def test_an_empty_file_is_refused_by_name(app_client: TestClient, session: Session) -> None:
+    sign_in(app_client)
+    csrf, version = form_token(app_client.get(PAGE).text)
+    refused = app_client.post(
+        f"{PAGE}/status",
+        data={"csrf": csrf, "version": version, "status": "in_progress"},
+        files=[("files", ("빈 파일.txt", b"", "text/plain"))],
+    )
+    assert refused.status_code == 400 and "evidence file 빈 파일.txt is empty" in refused.text
+    assert session.exec(select(StatusUpdate)).all() == []
+
+
 def test_an_officer_assesses_the_open_cycle_and_a_score_needs_a_rationale(
     app_client: TestClient, session: Session
 ) -> None:

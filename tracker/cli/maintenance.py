@@ -106,7 +106,10 @@ def bench_web(
     seconds: Annotated[float, typer.Option(help="Measured time.", min=1, max=3600)] = 60,
     think_ms: Annotated[
         float, typer.Option(help="Pause before each request (±50%), ms; 0: none.", min=0)
-    ] = 0,
+    ] = 1000,
+    workers: Annotated[
+        int, typer.Option(help="Server worker processes (`serve --workers`).", min=1, max=16)
+    ] = 1,
     database_url: Annotated[
         str | None,
         typer.Option(
@@ -123,6 +126,7 @@ def bench_web(
     \b
     Example:
       tracker bench-web --users 20 --seconds 60
+      tracker bench-web --think-ms 0 --workers 2   # saturation, no pause between clicks
     """
     from tracker.bench_web import bench_web as run
 
@@ -133,6 +137,7 @@ def bench_web(
             users=users,
             seconds=seconds,
             think_ms=think_ms,
+            workers=workers,
             templates=templates,
             database_url=database_url,
         )

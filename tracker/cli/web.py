@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import getpass
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tracker.cli.base import TrackerTyper, actor_name, print_table, reading, runtime_of, writing
+from tracker.cli.base import (
+    CliState,
+    TrackerTyper,
+    actor_name,
+    print_table,
+    reading,
+    runtime_of,
+    writing,
+)
+from tracker.config import CONFIG_ENV
 from tracker.domain import Role
 from tracker.services import accounts
 from tracker.services.lookup import find_officer
@@ -114,20 +124,41 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (about one per core).", min=1, max=64)
+    ] = 1,
 ) -> None:
     """Run the web app. It never runs scheduled jobs (that is `tracker scheduler run`).
 
     \b
     Example:
       tracker serve --port 8000
+      tracker serve --host 0.0.0.0 --workers 2
     """
     import uvicorn
 
     from tracker.web.app import create_app
 
     runtime = runtime_of(ctx)
-    app = create_app(runtime.settings, engine=runtime.checked_engine())
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    engine = runtime.checked_engine()  # refuse to start on a missing or old database
+    if workers == 1:
+        uvicorn.run(
+            create_app(runtime.settings, engine=engine), host=host, port=port, log_level="info"
+        )
+        return
+    # Each worker process builds its own app (and engine) from the same config file.
+    runtime.close()
+    state = ctx.find_object(CliState)
+    if state is not None and state.config_path is not None:
+        os.environ[CONFIG_ENV] = str(Path(state.config_path).resolve())
+    uvicorn.run(
+        "tracker.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 def register(app: TrackerTyper) -> None:

@@ -184,6 +184,16 @@ def sign_in(
     login: str, password: str, *, session: Session, address: str, now: datetime | None = None
 ) -> SignedIn:
     """Check the password and open a session; every outcome is recorded."""
+    account = authenticate(login, password, session=session, address=address, now=now)
+    return open_session(account, session=session, address=address, now=now)
+
+
+def authenticate(
+    login: str, password: str, *, session: Session, address: str, now: datetime | None = None
+) -> Account:
+    """The account `login` names, once the throttle allows a try and the password matches.
+    Only reads: the web app runs it outside any write transaction, since Argon2 is slow on
+    purpose and SQLite's write lock would make every other writer wait for it."""
     now = now or utcnow()
     login = login.strip().lower()
     since = now - THROTTLE_WINDOW
@@ -203,9 +213,17 @@ def sign_in(
     officer = session.get(Officer, account.officer_id) if account else None
     stored = account.password_hash if account is not None else _dummy_hash()
     valid = _hasher().verify(password, stored) and account is not None
-    if not valid or officer is None or not officer.active:
+    if not valid or account is None or officer is None or not officer.active:
         raise SignInRefused("wrong login or password")
-    assert account is not None and account.id is not None
+    return account
+
+
+def open_session(
+    account: Account, *, session: Session, address: str, now: datetime | None = None
+) -> SignedIn:
+    """A new web session for `account`, recorded in the audit log."""
+    now = now or utcnow()
+    assert account.id is not None
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires = now + SESSION_LIFETIME
     session.add(
@@ -217,7 +235,7 @@ def sign_in(
             expires_at=expires,
         )
     )
-    record_change(session, "account", account.id, "signed in", login, {"address": address})
+    record_change(session, "account", account.id, "signed in", account.login, {"address": address})
     return SignedIn(token, csrf, expires)
 
 

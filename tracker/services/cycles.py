@@ -578,6 +578,9 @@ def parse_score(text: str) -> Score | None:
     )
 
 
+MAX_RATIONALE = 10_000  # characters, as for a status update's note
+
+
 def assess(
     commitment: Commitment,
     cycle: ReviewCycle,
@@ -596,6 +599,11 @@ def assess(
         raise AssessmentRefused(f"{where} is not tracked; track it before assessing it")
     if score is not None and not rationale.strip():
         raise AssessmentRefused(f"{where}: give a rationale for the score")
+    if len(rationale) > MAX_RATIONALE:
+        raise AssessmentRefused(
+            f"{where}: the rationale is {len(rationale):,} characters; "
+            f"the limit is {MAX_RATIONALE:,}"
+        )
     check_version(commitment, expected_version, session=session)
     assessment = session.exec(
         select(Assessment).where(

@@ -71,6 +71,8 @@ def _check_one(value: str, *, max_bytes: int, links_only: bool = False) -> Evide
     if not path.is_file():
         raise EvidenceRefused(f"evidence {value} is not a file")
     size = path.stat().st_size
+    if size == 0:
+        raise EvidenceRefused(f"evidence file {value} is empty")
     if size > max_bytes:
         raise EvidenceRefused(
             f"evidence file {value} is {size:,} bytes; the limit is {max_bytes:,} "

@@ -8,9 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from tracker.models import Assessment, Clause, Commitment, CommitmentPublic, ReviewCycle, Section
+from tracker.models import (
+    Agreement,
+    Assessment,
+    Clause,
+    Commitment,
+    CommitmentPublic,
+    ReviewCycle,
+    Section,
+)
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.policy import FollowUpPolicy
 
@@ -74,6 +82,23 @@ def rollup(
             _count(row, commitment, scores.get(commitment.id))
         _count(total, commitment, scores.get(commitment.id))
     return [*rows.values(), total]
+
+
+def status_counts_by_agreement(*, session: Session, policy: FollowUpPolicy) -> dict[str, RollupRow]:
+    """Tracked commitments counted by progress status for every agreement, in one query: the
+    dashboard's bars, which need neither attention flags nor scores."""
+    rows: dict[str, RollupRow] = {}
+    for key, status, count in session.exec(
+        select(Agreement.key, Commitment.status, func.count())
+        .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
+        .where(col(Commitment.tracked).is_(True))
+        .group_by(col(Agreement.key), col(Commitment.status))
+    ).all():
+        row = rows.setdefault(key, _blank(policy, key))
+        status_key = policy.status_of(status).key
+        row.by_status[status_key] = row.by_status.get(status_key, 0) + count
+        row.total += count
+    return rows
 
 
 def _blank(policy: FollowUpPolicy, group: str) -> RollupRow:

@@ -100,6 +100,9 @@ def describe(commitment: Commitment, *, session: Session) -> str:
     return f"{key or commitment.agreement_id}:{commitment.ref}"
 
 
+MAX_NOTE = 10_000  # characters: a note is read on pages, in reports and in mail
+
+
 def record_status_update(
     commitment: Commitment,
     update: StatusUpdateCreate,
@@ -127,6 +130,13 @@ def record_status_update(
     problems: list[TrackerError] = []
     status = _collect(problems, lambda: policy.status(update.status))
     problems += _date_problems(agreement, update.as_of, today=today)
+    if len(update.narrative) > MAX_NOTE:
+        problems.append(
+            UpdateRefused(
+                f"the note is {len(update.narrative):,} characters; the limit is {MAX_NOTE:,} "
+                "(attach a longer text as an evidence file)"
+            )
+        )
     if update.corrects_id is not None:
         corrected = session.get(StatusUpdate, update.corrects_id)
         if corrected is None or corrected.commitment_id != commitment.id:

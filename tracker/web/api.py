@@ -317,7 +317,8 @@ def create_api(web: Web) -> FastAPI:
         version=__version__,
         description=__doc__,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        # Swagger UI loads its scripts from a CDN: no page here may reach outside the intranet.
+        docs_url=None,
         redoc_url=None,
     )
     api.state.web = web  # what `WebDep` reads: a mounted app has its own state

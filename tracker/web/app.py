@@ -19,8 +19,9 @@ from jinja2 import (
     select_autoescape,
 )
 from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tracker.config import Settings
+from tracker.config import Settings, load_settings
 from tracker.domain import Attention
 from tracker.errors import NotFound, TrackerError
 from tracker.reports.labels import labels_for as report_labels
@@ -92,6 +93,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app of `tracker serve --workers N`: each worker reads $TRACKER_CONFIG itself."""
+    return create_app(load_settings())
+
+
 def _handle_errors(app: FastAPI, web: Web) -> None:
     limit = web.settings.web.max_request_bytes
 
@@ -123,6 +129,14 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
             for error in exc.errors()
         )
         return web.render(request, "error.html", 400, message=f"the form is not valid: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # Starlette's own refusals (no such page, a form part over 1 MB...) as a page, not JSON.
+        message = f"no page at {request.url.path}" if exc.status_code == 404 else str(exc.detail)
+        response = web.render(request, "error.html", exc.status_code, message=message)
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:

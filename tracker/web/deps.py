@@ -6,9 +6,11 @@ CSRF check. Routes declare them through the aliases below (`WebDep`, `Reader`, `
 from __future__ import annotations
 
 import hmac
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
@@ -46,6 +48,10 @@ class Web:
     pages: Environment
     secure: bool  # served over HTTPS: cookies are Secure
     flag_labels: dict[str, dict[str, str]]
+    # Argon2 takes ~64 MiB and a core for ~0.1 s per check: a burst of sign-ins takes turns.
+    password_checks: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(2)
+    )
 
     def language_of(self, request: Request) -> str:
         chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
@@ -61,12 +67,19 @@ class Web:
             language=language,
             policy=self.policy,
             path=request.url.path,
+            switch_language=_with_language(request, "en" if language == "ko" else "ko"),
             **context,
         )
         response = HTMLResponse(html, status_code=status_code)
         if request.query_params.get("lang") in ("ko", "en"):
             response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", secure=self.secure)
         return response
+
+
+def _with_language(request: Request, language: str) -> str:
+    """This page in the other language, keeping its query (filters, the highlighted row)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return "?" + urlencode([*query, ("lang", language)])
 
 
 def get_web(request: Request) -> Web:

@@ -38,6 +38,8 @@ def saved_uploads(files: Sequence[UploadFile], *, max_bytes: int) -> Iterator[li
                             "(evidence.max_bytes)"
                         )
                     out.write(chunk)
+            if size == 0:
+                raise EvidenceRefused(f"evidence file {name} is empty")
             paths.append(target)
         yield paths
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tracker.db import write_session
+from tracker.db import read_session, write_session
 from tracker.services import accounts
 from tracker.web.deps import (
     LOGIN_CSRF_COOKIE,
@@ -52,8 +52,10 @@ def login(
         raise Forbidden("the sign-in form is out of date (CSRF); reload the page")
     address = request.client.host if request.client else "unknown"
     try:
+        with web.password_checks, read_session(web.db) as session:
+            account = accounts.authenticate(login, password, session=session, address=address)
         with write_session(web.db) as session:
-            signed = accounts.sign_in(login, password, session=session, address=address)
+            signed = accounts.open_session(account, session=session, address=address)
     except accounts.SignInThrottled as exc:  # not counted again: it was not a try
         return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=str(exc))
     except accounts.SignInRefused as exc:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from tracker.domain import Role
 from tracker.errors import TrackerError
-from tracker.models import CommitmentPublic
+from tracker.models import CommitmentPublic, Division
 from tracker.services import accounts
 from tracker.services.agreements import agreement_facets, list_agreements
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.cycles import list_meetings
 from tracker.services.lookup import find_agreement
 from tracker.services.outline import agreement_outline
-from tracker.services.rollups import Grouping, rollup
-from tracker.web.deps import Current, Reader, WebDep
+from tracker.services.rollups import Grouping, rollup, status_counts_by_agreement
+from tracker.web.deps import Current, Reader, Web, WebDep
 
 router = APIRouter()
 UPCOMING_MEETINGS = 8
@@ -23,12 +24,8 @@ UPCOMING_MEETINGS = 8
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, web: WebDep, visitor: Current, session: Reader) -> Response:
-    tracked = list_commitments(
-        session=session, policy=web.policy, where=CommitmentFilter(tracked=True)
-    )
-    scope, watched = _watched(visitor, tracked)
+    scope, watched = _watched(visitor, session=session, web=web)
     today = web.policy.today()
-    bars = rollup(session=session, policy=web.policy, by=Grouping.AGREEMENT, commitments=tracked)
     return web.render(
         request,
         "dashboard.html",
@@ -37,24 +34,31 @@ def dashboard(request: Request, web: WebDep, visitor: Current, session: Reader) 
         attention=[c for c in watched if c.attention],
         meetings=list_meetings(session=session, today=today, since=today)[:UPCOMING_MEETINGS],
         agreements=list_agreements(session=session),
-        bars={row.group: row for row in bars[:-1]},
+        bars=status_counts_by_agreement(session=session, policy=web.policy),
     )
 
 
 def _watched(
-    visitor: accounts.Visitor, tracked: list[CommitmentPublic]
+    visitor: accounts.Visitor, *, session: Session, web: Web
 ) -> tuple[str, list[CommitmentPublic]]:
     """Whose commitments the dashboard lists: the officer's own; else their division's (a
     director reads the division's); else, for an administrator or a viewer with no division,
     everything."""
     officer = visitor.officer
-    mine = [c for c in tracked if c.owner_id == officer.id]
+
+    def tracked(owner: str | None = None, division: str | None = None) -> list[CommitmentPublic]:
+        where = CommitmentFilter(tracked=True, owner=owner, division=division)
+        return list_commitments(session=session, policy=web.policy, where=where)
+
+    mine = tracked(owner=str(officer.id))
     if mine:
         return "attention_mine", mine
     if officer.division_id is not None:
-        return "attention_division", [c for c in tracked if c.division_id == officer.division_id]
+        division = session.get(Division, officer.division_id)
+        assert division is not None
+        return "attention_division", tracked(division=division.name)
     if visitor.role in (Role.ADMIN, Role.VIEWER):
-        return "attention_all", tracked
+        return "attention_all", tracked()
     return "attention_mine", []
 
 
