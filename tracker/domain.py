@@ -60,6 +60,14 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
+class TokenScope(StrEnum):
+    """What a token may do: call the JSON API as its officer, or only read the calendar feed
+    (a subscription address ends up in calendar services and shared calendars)."""
+
+    API = "api"
+    CALENDAR = "calendar"
+
+
 class DigestFrequency(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"

@@ -315,3 +315,24 @@ def test_my_settings_create_a_token_shown_once_and_revoke_it(
     assert "토큰을 폐기했습니다" in client.get(revoked.headers["location"]).text
     assert client.get("/api/me", headers=bearer(plaintext)).status_code == 401
     assert "Revoked" in client.get("/me/settings?lang=en").text
+
+
+def test_my_settings_make_a_calendar_address_that_reads_the_feed_only(
+    client: TestClient, tokens: Tokens
+) -> None:
+    sign_in(client, "sypark")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/me/settings").text)
+    assert csrf is not None
+    created = client.post(
+        "/me/tokens", data={"csrf": csrf.group(1), "name": "Outlook", "scope": "calendar"}
+    )
+    shown = re.search(
+        r'id="new-calendar" type="text" readonly size="80" value="([^"]+)"', created.text
+    )
+    assert shown is not None
+    address = shown.group(1)
+    assert address.startswith("http://127.0.0.1:8000/calendar.ics?token=trk_")
+    token = address.split("token=", 1)[1]
+    client.cookies.clear()  # a calendar app has no session
+    assert client.get("/calendar.ics", params={"token": token}).status_code == 200
+    assert client.get("/api/me", headers=bearer(token)).status_code == 401

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from tests.factories import import_seed
 from tests.services.test_calendar_feed import events, unescape
 from tracker.config import Settings
-from tracker.domain import Role
+from tracker.domain import Role, TokenScope
 from tracker.models import Account, ChangeRecord, Meeting, OfficerCreate
 from tracker.services.accounts import add_account
 from tracker.services.cycles import list_meetings
@@ -302,12 +302,47 @@ def test_a_calendar_app_subscribes_with_a_token_until_it_is_revoked(
     app_client: TestClient, session: Session
 ) -> None:
     account = session.exec(select(Account)).one()
-    row, plaintext = issue_token(account, "Outlook 일정", session=session, actor="test")
+    row, plaintext = issue_token(
+        account, "Outlook 일정", session=session, actor="test", scope=TokenScope.CALENDAR
+    )
+    _, api_token = issue_token(account, "script", session=session, actor="test")
     session.commit()
     feed = app_client.get("/calendar.ics", params={"token": plaintext})  # no session cookie
     assert feed.status_code == 200 and feed.text.startswith("BEGIN:VCALENDAR")
     assert app_client.get("/calendar.ics", params={"token": "trk_forged"}).status_code == 401
+    # Each token does its one job: a calendar address calls no API, an API token reads no feed.
+    calling = app_client.get("/api/me", headers={"Authorization": f"Bearer {plaintext}"})
+    assert calling.status_code == 401
+    assert app_client.get("/calendar.ics", params={"token": api_token}).status_code == 401
     assert row.id is not None
     revoke_token(row.id, session=session, actor="test")
     session.commit()
     assert app_client.get("/calendar.ics", params={"token": plaintext}).status_code == 401
+
+
+def test_an_officer_of_another_division_may_not_close_the_2_plus_2_cycle(
+    app_client: TestClient, session: Session, settings: Settings
+) -> None:
+    other = add_officer(
+        OfficerCreate(name="김하늘", role=Role.OFFICER),
+        session=session,
+        actor="t",
+        division="유럽1과",
+    )
+    add_account(other, login="hkim", password=PASSWORD, session=session, actor="test")
+    session.commit()
+    two_plus_two = mechanism_id("2+2", session)
+    assert sign_in(app_client, "hkim") == "/"
+    page = app_client.get("/meetings").text
+    assert f'<option value="{two_plus_two}"' not in page.split('id="record"')[-1]
+    held = app_client.post(
+        "/meetings",
+        data={
+            "csrf": csrf_of(page),
+            "mechanism": str(two_plus_two),
+            "held_on": (today_of(settings) - timedelta(days=6)).isoformat(),
+            "state": "held",
+        },
+    )
+    assert held.status_code == 403 and "may record its meetings" in held.text
+    assert session.exec(select(Meeting)).all() == []

@@ -375,6 +375,31 @@ def test_corrections_after_saving_go_into_the_change_record(
         assert line in log, line
 
 
+def test_an_officer_of_another_division_reads_the_split_but_may_not_correct_it(
+    app_client: TestClient, session: Session
+) -> None:
+    import_seed(session)
+    other = add_officer(
+        OfficerCreate(name="김하늘", role=Role.OFFICER),
+        session=session,
+        actor="t",
+        division="유럽1과",
+    )
+    add_account(other, login="hkim", password=PASSWORD, session=session, actor="test")
+    session.commit()
+    sign_in(app_client, "hkim")
+    page = app_client.get("/import/kr-ca-2025/review")
+    assert page.status_code == 200 and "담당 부서의 담당자와 관리자만 고칠 수 있습니다" in page.text
+    assert 'name="action" value="untrack"' not in page.text
+    forced = app_client.post(
+        "/import/kr-ca-2025/review",
+        data={"csrf": csrf_of(page.text), "action": "untrack", "ref": "9.2"},
+    )
+    assert forced.status_code == 403
+    session.rollback()
+    assert all(c.tracked for c in session.exec(select(Commitment)).all() if c.ref == "9.2")
+
+
 def test_a_refused_correction_says_why_in_one_line_and_keeps_what_was_typed(
     app_client: TestClient, session: Session
 ) -> None:

@@ -176,6 +176,11 @@ def test_a_refused_account_keeps_the_form_but_never_the_password_and_writes_noth
         "/users/add", data=form | {"name": " ", "password": "a long enough secret"}
     )
     assert nameless.status_code == 400 and "give the new officer&#39;s name" in nameless.text
+    twin = app_client.post(
+        "/users/add",
+        data=form | {"name": "정진우", "login": "jw2", "password": "a long enough secret"},
+    )
+    assert twin.status_code == 400 and "an officer called 정진우 is on file" in twin.text
     # Each refusal rolled back the whole transaction: no officer, no division, no account.
     assert session.exec(select(Officer).where(Officer.name == "김하늘")).all() == []
     assert session.exec(select(Account).where(Account.login == "hkim")).all() == []

@@ -7,16 +7,19 @@ from datetime import datetime
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from tracker.models._types import UTCDateTime, utcnow
+from tracker.domain import TokenScope
+from tracker.models._types import EnumText, UTCDateTime, utcnow
 
 
 class ApiTokenBase(SQLModel):
     name: str = Field(max_length=100)  # what the owner calls it: "reporting script"
+    scope: TokenScope = Field(default=TokenScope.API, sa_type=EnumText(TokenScope))
 
 
 class ApiToken(ApiTokenBase, table=True):
-    """A bearer token for `/api`. The plaintext is shown once when issued; only its SHA-256
-    is stored, so a copy of the database calls nothing. Revoked, never deleted."""
+    """A bearer token for `/api`, or a calendar subscription's token. The plaintext is shown
+    once when issued; only its SHA-256 is stored, so a copy of the database calls nothing.
+    Revoked, never deleted."""
 
     __tablename__ = "api_token"
 

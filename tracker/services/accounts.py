@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -339,6 +340,19 @@ def may_edit(current: Caller, commitment: Commitment) -> bool:
         current.officer.division_id is not None
         and commitment.division_id == current.officer.division_id
     )
+
+
+def may_edit_group(current: Caller, commitments: Iterable[Commitment]) -> bool:
+    """Whether `current` may change what a group of commitments shares: an agreement's split,
+    or the meetings of the mechanism that follows them up. Officers may when they may edit one
+    of them, or when none is anyone's yet (no owner, no division: a text just imported)."""
+    if not may(current.role, Permission.EDIT_COMMITMENTS):
+        return False
+    if current.role is Role.ADMIN:
+        return True
+    group = list(commitments)
+    unclaimed = all(c.owner_id is None and c.division_id is None for c in group)
+    return unclaimed or any(may_edit(current, c) for c in group)
 
 
 def _digest(token: str) -> str:

@@ -6,7 +6,14 @@ from collections import defaultdict
 
 from sqlmodel import Session, col, select
 
-from tracker.models import Mechanism, MechanismAlias, MechanismPublic
+from tracker.models import (
+    Commitment,
+    CommitmentMechanism,
+    Mechanism,
+    MechanismAlias,
+    MechanismPublic,
+)
+from tracker.services.cycles import bounded_agreements
 
 
 def list_mechanisms(*, session: Session) -> list[MechanismPublic]:
@@ -21,3 +28,21 @@ def list_mechanisms(*, session: Session) -> list[MechanismPublic]:
         )
         for m in mechanisms
     ]
+
+
+def followed_commitments(mechanism: Mechanism, *, session: Session) -> list[Commitment]:
+    """The tracked commitments whose follow-up a meeting of `mechanism` touches: those linked
+    to it, and those of the agreements whose review cycles it bounds (a held meeting closes
+    their cycle)."""
+    linked = select(CommitmentMechanism.commitment_id).where(
+        CommitmentMechanism.mechanism_id == mechanism.id
+    )
+    bounded = [a.id for a in bounded_agreements(session=session).get(mechanism.id or 0, [])]
+    return list(
+        session.exec(
+            select(Commitment).where(
+                col(Commitment.tracked).is_(True),
+                col(Commitment.id).in_(linked) | col(Commitment.agreement_id).in_(bounded),
+            )
+        ).all()
+    )

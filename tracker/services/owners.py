@@ -44,6 +44,17 @@ def find_division(
         )
     if found:
         return found[0]
+    if ministry and create:
+        # The same division entered earlier without its ministry (`officers add --division`):
+        # one division, its ministry now known, not a second one of the same name.
+        bare = session.exec(
+            select(Division).where(Division.name == name.strip(), Division.ministry == "")
+        ).all()
+        if len(bare) == 1:
+            bare[0].ministry = ministry.strip()
+            session.add(bare[0])
+            session.flush()
+            return bare[0]
     if not create:
         known = ", ".join(session.exec(select(Division.name).order_by(col(Division.name))).all())
         raise NotFound(f"no division {name!r} (known: {known or 'none yet'})")

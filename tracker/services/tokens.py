@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from tracker.domain import Role
+from tracker.domain import Role, TokenScope
 from tracker.errors import NotFound, TrackerError
 from tracker.models import (
     Account,
@@ -49,7 +49,13 @@ class ApiCaller:
 
 
 def issue_token(
-    account: Account, name: str, *, session: Session, actor: str, now: datetime | None = None
+    account: Account,
+    name: str,
+    *,
+    session: Session,
+    actor: str,
+    scope: TokenScope = TokenScope.API,
+    now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for `account`; returns the row and the plaintext, which is never stored
     and cannot be shown again."""
@@ -58,7 +64,7 @@ def issue_token(
         raise TokenRefused("give the token a name, e.g. the script that will use it")
     if len(name) > 100:
         raise TokenRefused(f"the token name is {len(name)} characters; the limit is 100")
-    wanted = ApiTokenCreate(name=name)
+    wanted = ApiTokenCreate(name=name, scope=scope)
     officer = session.get(Officer, account.officer_id)
     if officer is None or not officer.active:
         raise TokenRefused(f"account {account.login} is disabled; it gets no token")
@@ -66,6 +72,7 @@ def issue_token(
     plaintext = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         name=wanted.name,
+        scope=wanted.scope,
         account_id=account.id,
         token_hash=digest(plaintext),
         created_at=now or utcnow(),
@@ -79,7 +86,7 @@ def issue_token(
         account.id,
         "api token issued",
         actor,
-        {"token": row.id, "name": row.name},
+        {"token": row.id, "name": row.name, "scope": row.scope.value},
     )
     return row, plaintext
 
@@ -121,13 +128,15 @@ def revoke_token(
     return row
 
 
-def caller_for_token(token: str | None, *, session: Session) -> ApiCaller | None:
-    """Who `token` acts for, or None when it is unknown, revoked, or its officer is disabled.
-    Reads only; see `visitor_for_token` for the one that records the use."""
+def caller_for_token(
+    token: str | None, *, session: Session, scope: TokenScope = TokenScope.API
+) -> ApiCaller | None:
+    """Who `token` acts for, or None when it is unknown, revoked, of another scope, or its
+    officer is disabled. Reads only; see `visitor_for_token` for the one that records the use."""
     if not token:
         return None
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or row.scope is not scope:
         return None
     account = session.get(Account, row.account_id)
     officer = session.get(Officer, account.officer_id) if account else None

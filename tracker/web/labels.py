@@ -54,6 +54,7 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "import": "가져오기",
         "users": "사용자",
         # -- import (ko) --
+        "imp_read_only": "이 합의문서의 분할은 담당 부서의 담당자와 관리자만 고칠 수 있습니다.",
         "imp_title": "합의문서 가져오기",
         "imp_intro": (
             "합의문서 원문을 붙여넣거나 파일을 올린 뒤, 나뉜 결과(장·조항·이행과제)를 검토하고 "
@@ -165,10 +166,7 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "imp_cadence_ad_hoc": "수시",
         "imp_cadence_unknown": "미정",
         # -- calendar (ko) --
-        "cal_feed_token": (
-            "일정 앱에서 구독하려면 내 설정에서 API 토큰을 만들고 "
-            "/calendar.ics?token=토큰 주소를 등록하세요."
-        ),
+        "cal_feed_token": "일정 앱에서 구독하려면 내 설정에서 일정 구독 주소를 만드세요.",
         "cal_feed": "캘린더 구독 (iCal)",
         "cal_feed_hint": "회의 일정과 보고서 마감일을 iCalendar(.ics) 파일로 받습니다.",
         "cal_mechanism": "협의체",
@@ -259,6 +257,19 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "user_enable": "다시 사용",
         "user_done_role": "권한을 변경했습니다.",
         # -- api (ko) --
+        "token_scope": "용도",
+        "token_scope_api": "API",
+        "token_scope_calendar": "일정 구독",
+        "calendar_address": "일정 구독 주소",
+        "calendar_address_hint": (
+            "Outlook 등 일정 앱에 등록하면 회의와 보고서 마감일이 표시됩니다. "
+            "이 주소로는 일정만 읽을 수 있고, 폐기하면 구독이 끝납니다."
+        ),
+        "calendar_address_default": "일정 앱",
+        "calendar_address_create": "구독 주소 만들기",
+        "calendar_address_shown_once": (
+            "이 주소는 지금 한 번만 표시됩니다. 일정 앱에 복사해 두세요."
+        ),
         "api_tokens": "API 토큰",
         "api_tokens_hint": (
             "다른 프로그램이 내 계정으로 /api 를 호출할 때 쓰는 토큰입니다. "
@@ -384,6 +395,10 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "import": "Import",
         "users": "Users",
         # -- import (en) --
+        "imp_read_only": (
+            "Only officers of the division that follows this agreement, and administrators, "
+            "may correct its split."
+        ),
         "imp_title": "Import an agreement",
         "imp_intro": (
             "Paste the agreement's text or upload its file, review how it is split (sections, "
@@ -497,8 +512,7 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "imp_cadence_unknown": "unknown",
         # -- calendar (en) --
         "cal_feed_token": (
-            "To subscribe from a calendar app, create an API token in My settings "
-            "and add /calendar.ics?token=YOUR-TOKEN."
+            "To subscribe from a calendar app, create a subscription address in My settings."
         ),
         "cal_feed": "Subscribe (iCal)",
         "cal_feed_hint": "Meetings and report due dates as an iCalendar (.ics) file.",
@@ -593,6 +607,19 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "user_enable": "Enable",
         "user_done_role": "role changed.",
         # -- api (en) --
+        "token_scope": "For",
+        "token_scope_api": "API",
+        "token_scope_calendar": "Calendar",
+        "calendar_address": "Calendar subscription address",
+        "calendar_address_hint": (
+            "Add it to Outlook or another calendar app to see meetings and report due dates. "
+            "It can read the calendar only; revoking it ends the subscription."
+        ),
+        "calendar_address_default": "Calendar app",
+        "calendar_address_create": "Create a subscription address",
+        "calendar_address_shown_once": (
+            "This address is shown only now: copy it into your calendar app."
+        ),
         "api_tokens": "API tokens",
         "api_tokens_hint": (
             "A token lets a program call /api as you. Send it as the header "

@@ -24,6 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "api_token",
         sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("scope", sa.String(length=30), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),

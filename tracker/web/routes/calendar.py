@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
@@ -11,15 +12,17 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
+from tracker.domain import TokenScope
 from tracker.errors import NotFound, TrackerError
-from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
+from tracker.models import Mechanism, MechanismPublic, MeetingCreate, MeetingUpdate, utcnow
 from tracker.reports.labels import labels_for
 from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
 from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics
-from tracker.services.mechanisms import list_mechanisms
+from tracker.services.mechanisms import followed_commitments, list_mechanisms
 from tracker.web.deps import (
     Current,
+    Forbidden,
     Reader,
     Web,
     WebDep,
@@ -49,13 +52,14 @@ def meetings_page(
 
 
 def feed_reader(request: Request, session: Reader, token: str = "") -> accounts.Caller:
-    """A calendar app cannot sign in: it subscribes to `/calendar.ics?token=<API token>`
-    (made on My settings; revoking it ends the subscription). A browser uses its session."""
+    """A calendar app cannot sign in: it subscribes to `/calendar.ics?token=...` with a
+    calendar-only token (made on My settings; it can call nothing else, and revoking it ends
+    the subscription). A browser uses its session."""
     if not token:
         return current_visitor(request, session)
-    caller = tokens.caller_for_token(token, session=session)
+    caller = tokens.caller_for_token(token, session=session, scope=TokenScope.CALENDAR)
     if caller is None:
-        raise HTTPException(401, "the calendar token is not valid or was revoked")
+        raise HTTPException(401, "the calendar address is not valid or was revoked")
     return caller
 
 
@@ -101,6 +105,7 @@ def add_meeting(
         with write_session(web.db) as session:
             found = _mechanism(mechanism, session=session)
             assert found.id is not None
+            _may_record(visitor, found, session=session)
             cycles.add_meeting(
                 found,
                 MeetingCreate(
@@ -145,6 +150,9 @@ def update_meeting(
         day, planned = _day(held_on), _planned(state)
         with write_session(web.db) as session:
             meeting = cycles.find_meeting(str(meeting_id), session=session)
+            owner = session.get(Mechanism, meeting.mechanism_id)
+            assert owner is not None
+            _may_record(visitor, owner, session=session)
             wanted = {
                 "held_on": day,
                 "planned": planned,
@@ -184,6 +192,7 @@ def _meetings(
 ) -> Response:
     today = web.policy.today()
     mechanisms = list_mechanisms(session=session)
+    recordable = _recordable(visitor, mechanisms, session=session)
     language = web.language_of(request)
     names = {m.id: (m.name_en if language == "en" and m.name_en else m.name) for m in mechanisms}
     everything = agenda(session=session, settings=web.settings, today=today)
@@ -205,13 +214,28 @@ def _meetings(
         upcoming=_by_month([m for m in shown if m.on >= today]),
         past=_by_month([m for m in reversed(shown) if m.on < today]),
         following=following,
-        editable=may(visitor.role, Permission.RECORD_MEETINGS),
+        editable=bool(recordable),
+        recordable=recordable,
         error=error,
         add_draft=add_draft or {},
         edit_draft=edit_draft or {},
         today=today,
         lead_days=web.settings.schedule.report_lead_days,
     )
+
+
+def _recordable(
+    visitor: accounts.Visitor, mechanisms: Sequence[MechanismPublic], *, session: Session
+) -> set[int]:
+    """The mechanisms whose meetings `visitor` may record (`_may_record`)."""
+    if not may(visitor.role, Permission.RECORD_MEETINGS):
+        return set()
+    return {
+        m.id
+        for m in mechanisms
+        if (row := session.get(Mechanism, m.id)) is not None
+        and accounts.may_edit_group(visitor, followed_commitments(row, session=session))
+    }
 
 
 def _by_month(meetings: list[AgendaMeeting]) -> list[tuple[date, list[AgendaMeeting]]]:
@@ -223,6 +247,16 @@ def _by_month(meetings: list[AgendaMeeting]) -> list[tuple[date, list[AgendaMeet
             months.append((month, []))
         months[-1][1].append(meeting)
     return months
+
+
+def _may_record(visitor: accounts.Visitor, mechanism: Mechanism, *, session: Session) -> None:
+    """A meeting moves the follow-up of every commitment the mechanism follows (a held 2+2
+    closes a review cycle): only their officers, or an administrator, record it."""
+    if not accounts.may_edit_group(visitor, followed_commitments(mechanism, session=session)):
+        raise Forbidden(
+            f"only officers who follow up {mechanism.name}'s commitments, and administrators, "
+            "may record its meetings"
+        )
 
 
 def _mechanism(reference: str, *, session: Session) -> Mechanism:

@@ -13,12 +13,13 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.db import read_session, write_session
 from tracker.errors import TrackerError
 from tracker.importer.errors import ImportInputError
 from tracker.importer.parsed import ParsedAgreement
+from tracker.models import Agreement, Commitment
 from tracker.services import accounts, corrections
 from tracker.services.accounts import Permission
 from tracker.services.commitments import CommitmentFilter, list_commitments
@@ -40,7 +41,7 @@ from tracker.services.lookup import find_agreement
 from tracker.services.mechanisms import list_mechanisms
 from tracker.services.outline import agreement_outline
 from tracker.services.status import Conflict
-from tracker.web.deps import Reader, Web, WebDep, permitted, permitted_form
+from tracker.web.deps import Forbidden, Reader, Web, WebDep, permitted, permitted_form
 
 router = APIRouter()
 
@@ -336,6 +337,7 @@ def _corrections(
         selected=draft.get("ref", ref),
         draft=draft,
         error=error,
+        may_correct=_may_correct(visitor, agreement, session=session),
     )
 
 
@@ -367,6 +369,11 @@ def correct(
     try:
         with write_session(web.db) as session:
             agreement = find_agreement(key, session=session)
+            if not _may_correct(visitor, agreement, session=session):
+                raise Forbidden(
+                    "only officers of the division that follows this agreement, and "
+                    "administrators, may correct its split"
+                )
             _apply(action, draft, agreement.key, session=session, actor=visitor.officer.name)
     except TrackerError as exc:
         with read_session(web.db) as session:
@@ -382,6 +389,13 @@ def correct(
             )
     query = urlencode({"done": action, "ref": ref})
     return RedirectResponse(f"/import/{quote(key)}/review?{query}#c-{quote(ref)}", status_code=303)
+
+
+def _may_correct(visitor: accounts.Visitor, agreement: Agreement, *, session: Session) -> bool:
+    commitments = session.exec(
+        select(Commitment).where(Commitment.agreement_id == agreement.id)
+    ).all()
+    return accounts.may_edit_group(visitor, commitments)
 
 
 def _apply(action: Action, form: dict[str, str], key: str, *, session: Session, actor: str) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.db import read_session, write_session
-from tracker.domain import DigestFrequency, Language
+from tracker.domain import DigestFrequency, Language, TokenScope
 from tracker.errors import TrackerError
 from tracker.models import Account, Officer, OfficerUpdate
 from tracker.services import accounts, tokens
@@ -34,6 +34,7 @@ def _settings(
     saved: bool = False,
     revoked: bool = False,
     new_token: str = "",
+    new_calendar: str = "",
     token_error: str = "",
 ) -> Response:
     with read_session(web.db) as session:
@@ -47,6 +48,7 @@ def _settings(
         revoked=revoked,
         api_tokens=mine,
         new_token=new_token,
+        new_calendar=new_calendar,
         token_error=token_error,
     )
 
@@ -77,19 +79,24 @@ def create_token(
     web: WebDep,
     visitor: FormVisitor,
     name: Annotated[str, Form()] = "",
+    scope: Annotated[TokenScope, Form()] = TokenScope.API,
 ) -> Response:
-    """Issue a token and show it on the page this once (not through a redirect: the plaintext
-    must not sit in a URL or a session; the page is sent with Cache-Control: no-store)."""
+    """Issue a token (or a calendar address) and show it on the page this once (not through
+    a redirect: the plaintext must not sit in a URL or a session; the page is sent with
+    Cache-Control: no-store)."""
     try:
         with write_session(web.db) as session:
             account = session.get(Account, visitor.account.id)
             if account is None:
                 raise SignInRequired
             _, plaintext = tokens.issue_token(
-                account, name, session=session, actor=visitor.officer.name
+                account, name, session=session, actor=visitor.officer.name, scope=scope
             )
     except TrackerError as exc:
         return _settings(request, web, visitor, status_code=400, token_error=str(exc))
+    if scope is TokenScope.CALENDAR:
+        address = f"{web.settings.web.base_url.rstrip('/')}/calendar.ics?token={plaintext}"
+        return _settings(request, web, visitor, new_calendar=address)
     return _settings(request, web, visitor, new_token=plaintext)
 
 

@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.db import read_session, write_session
 from tracker.domain import Role
 from tracker.errors import TrackerError
-from tracker.models import OfficerCreate
+from tracker.models import Officer, OfficerCreate
 from tracker.services import account_admin, accounts
 from tracker.services.lookup import find_officer
 from tracker.services.owners import add_officer
@@ -108,6 +108,12 @@ def add_user(
                 if not name.strip():
                     raise accounts.AccountRefused(
                         "choose an officer on file, or give the new officer's name"
+                    )
+                if session.exec(select(Officer).where(Officer.name == name.strip())).first():
+                    # A second officer of the same name would make every lookup by name
+                    # ambiguous (handover, digests, `--owner`): pick the one on file instead.
+                    raise accounts.AccountRefused(
+                        f"an officer called {name.strip()} is on file: choose them in the list"
                     )
                 found = add_officer(
                     OfficerCreate(name=name, email=email.strip() or None, role=role),
