@@ -19,6 +19,7 @@ from tracker.cli.base import (
     writing,
 )
 from tracker.cli.web import users_app
+from tracker.domain import TokenScope
 from tracker.models import utcnow
 from tracker.services import tokens
 from tracker.services.accounts import find_account
@@ -30,18 +31,26 @@ def users_token(
     name: Annotated[
         str, typer.Option(help="What the token is for, e.g. the script that uses it.")
     ] = "cli",
+    scope: Annotated[
+        TokenScope,
+        typer.Option(help="api: calls the JSON API; calendar: reads /calendar.ics only."),
+    ] = TokenScope.API,
     by: ByOption = None,
 ) -> None:
-    """Issue an API token for an account and print it. It is shown this once and stored only
-    hashed: keep it now. Calls send it as `Authorization: Bearer TOKEN`.
+    """Issue an API token (or a calendar subscription token) for an account and print it. It
+    is shown this once and stored only hashed: keep it now. API calls send it as
+    `Authorization: Bearer TOKEN`; a calendar app subscribes to `/calendar.ics?token=TOKEN`.
 
     \b
     Example:
       tracker users token jwjung --name "weekly export"
+      tracker users token jwjung --name Outlook --scope calendar
     """
     with writing(ctx) as session:
         account = find_account(login, session=session)
-        row, plaintext = tokens.issue_token(account, name, session=session, actor=actor_name(by))
+        row, plaintext = tokens.issue_token(
+            account, name, session=session, actor=actor_name(by), scope=scope
+        )
         token_id, login, name = row.id, account.login, row.name
     typer.echo(plaintext)
     typer.echo(
@@ -69,11 +78,12 @@ def users_tokens(
         print_json(rows)
         return
     print_table(
-        ["id", "name", "created", "last used", "revoked"],
+        ["id", "name", "scope", "created", "last used", "revoked"],
         [
             (
                 r.id,
                 r.name,
+                r.scope.value,
                 local_time(r.created_at, zone),
                 local_time(r.last_used_at, zone),
                 local_time(r.revoked_at, zone) if r.revoked_at else "no",
