@@ -272,17 +272,20 @@ class Visitor:
 
 
 def visitor(token: str | None, *, session: Session, now: datetime | None = None) -> Visitor | None:
+    """The officer behind a session cookie: one query, run on every request."""
     if not token:
         return None
     now = now or utcnow()
-    web_session = session.exec(
-        select(WebSession).where(WebSession.token_hash == _digest(token))
+    row = session.exec(
+        select(WebSession, Account, Officer)
+        .join(Account, col(Account.id) == WebSession.account_id)
+        .join(Officer, col(Officer.id) == Account.officer_id)
+        .where(WebSession.token_hash == _digest(token))
     ).first()
-    if web_session is None or web_session.revoked_at is not None or web_session.expires_at < now:
+    if row is None:
         return None
-    account = session.get(Account, web_session.account_id)
-    officer = session.get(Officer, account.officer_id) if account else None
-    if account is None or officer is None or not officer.active:
+    web_session, account, officer = row
+    if web_session.revoked_at is not None or web_session.expires_at < now or not officer.active:
         return None
     return Visitor(account, officer, web_session)
 
