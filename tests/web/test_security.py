@@ -15,6 +15,7 @@ from tracker.config import Settings
 from tracker.services.accounts import add_account
 from tracker.services.imports import sample_source
 from tracker.services.lookup import find_officer
+from tracker.services.reports import prepare_review
 from tracker.web.app import create_app
 
 SCRIPT = "<script>alert(1)</script>"
@@ -55,3 +56,12 @@ def test_a_script_in_agreement_text_is_shown_escaped_on_every_page(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile_client.get("/agreements").text
     commitment = hostile_client.get("/commitments/kr-ca-2025:7.1").text
     assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt; 합동 작전" in commitment
+
+
+def test_the_same_script_prints_as_text_in_the_review_report(
+    hostile_client: TestClient, session: Session, settings: Settings
+) -> None:
+    html = prepare_review("kr-ca-2025", session=session, settings=settings).html
+    assert SCRIPT not in html
+    # The report's finalize hook puts word joiners inside Korean words, not inside markup.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
