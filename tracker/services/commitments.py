@@ -33,6 +33,7 @@ class CommitmentFilter:
     mechanism: str | None = None
     owner: str | None = None
     division: str | None = None
+    division_id: int | None = None  # as the web app knows it: no lookup by name
     status: str | None = None
     tracked: bool | None = None
     strength: Strength | None = None
@@ -122,6 +123,8 @@ def _conditions(
     if where.division is not None:
         division = find_division(where.division, session=session)
         conditions.append(col(Commitment.division_id) == division.id)
+    if where.division_id is not None:
+        conditions.append(col(Commitment.division_id) == where.division_id)
     if where.status is not None:
         status = policy.status(where.status)
         if status.default:  # nobody has reported yet, or someone set it back explicitly

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from tracker.domain import Role
 from tracker.errors import TrackerError
-from tracker.models import CommitmentPublic, Division
+from tracker.models import CommitmentPublic
 from tracker.services import accounts
 from tracker.services.agreements import agreement_facets, list_agreements
 from tracker.services.commitments import CommitmentFilter, list_commitments
@@ -46,17 +46,15 @@ def _watched(
     everything."""
     officer = visitor.officer
 
-    def tracked(owner: str | None = None, division: str | None = None) -> list[CommitmentPublic]:
-        where = CommitmentFilter(tracked=True, owner=owner, division=division)
+    def tracked(owner: str | None = None, division_id: int | None = None) -> list[CommitmentPublic]:
+        where = CommitmentFilter(tracked=True, owner=owner, division_id=division_id)
         return list_commitments(session=session, policy=web.policy, where=where)
 
     mine = tracked(owner=str(officer.id))
     if mine:
         return "attention_mine", mine
     if officer.division_id is not None:
-        division = session.get(Division, officer.division_id)
-        assert division is not None
-        return "attention_division", tracked(division=division.name)
+        return "attention_division", tracked(division_id=officer.division_id)
     if visitor.role in (Role.ADMIN, Role.VIEWER):
         return "attention_all", tracked()
     return "attention_mine", []
