@@ -14,9 +14,9 @@ from tracker.cli.base import (
     print_table,
     reading,
 )
-from tracker.domain import Attention, Strength
+from tracker.domain import Strength
 from tracker.services.agreements import list_agreements
-from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.commitments import CommitmentFilter, attention_wanted, list_commitments
 from tracker.services.mechanisms import list_mechanisms
 from tracker.services.rollups import Grouping, rollup
 from tracker.text import shorten
@@ -97,15 +97,7 @@ def commitments_list(
       tracker commitments list --owner 정진우 --stale
       tracker commitments list --status 정체 --due --json
     """
-    flags = tuple(
-        flag
-        for flag, wanted in (
-            (Attention.STALE, stale),
-            (Attention.DUE, due),
-            (Attention.UNOWNED, unowned),
-        )
-        if wanted
-    )
+    flags = attention_wanted(stale=stale, due=due, unowned=unowned)
     where = CommitmentFilter(
         agreement=agreement,
         mechanism=mechanism,

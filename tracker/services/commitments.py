@@ -41,6 +41,21 @@ class CommitmentFilter:
     ids: tuple[int, ...] = ()  # only these commitments
 
 
+def attention_wanted(
+    *, stale: bool = False, due: bool = False, unowned: bool = False
+) -> tuple[Attention, ...]:
+    """The flags a list asked for with `--stale --due --unowned` (CLI) or `?stale=true` (API)."""
+    return tuple(
+        flag
+        for flag, wanted in (
+            (Attention.STALE, stale),
+            (Attention.DUE, due),
+            (Attention.UNOWNED, unowned),
+        )
+        if wanted
+    )
+
+
 def list_commitments(
     *,
     session: Session,

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tracker import __version__
 from tracker.db import write_session
-from tracker.domain import Attention, Role, Strength, UpdateSource
+from tracker.domain import Role, Strength, UpdateSource
 from tracker.errors import NotFound, TrackerError
 from tracker.models import (
     AgreementPublic,
@@ -36,7 +36,12 @@ from tracker.models import (
 from tracker.services import accounts, tokens
 from tracker.services import status as updates
 from tracker.services.agreements import list_agreements
-from tracker.services.commitments import CommitmentFilter, commitment_public, list_commitments
+from tracker.services.commitments import (
+    CommitmentFilter,
+    attention_wanted,
+    commitment_public,
+    list_commitments,
+)
 from tracker.services.cycles import MeetingListed, list_meetings
 from tracker.services.lookup import find_agreement, find_commitment, find_mechanism
 from tracker.web.deps import Reader, Web, WebDep
@@ -183,15 +188,7 @@ def commitments(
 ) -> list[CommitmentPublic]:
     """In document order, filtered as `tracker commitments list` filters: `stale`, `due` and
     `unowned` keep only the commitments with that attention flag raised."""
-    flags = tuple(
-        flag
-        for flag, wanted in (
-            (Attention.STALE, stale),
-            (Attention.DUE, due),
-            (Attention.UNOWNED, unowned),
-        )
-        if wanted
-    )
+    flags = attention_wanted(stale=stale, due=due, unowned=unowned)
     where = CommitmentFilter(
         agreement=agreement,
         mechanism=mechanism,
