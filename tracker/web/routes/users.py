@@ -5,6 +5,7 @@ in `tracker.services.account_admin`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -132,40 +133,24 @@ def add_user(
 
 @router.post("/users/disable", response_class=HTMLResponse)
 def disable_user(
-    request: Request,
-    web: WebDep,
-    visitor: AdminForm,
-    login: Annotated[str, Form()],
+    request: Request, web: WebDep, visitor: AdminForm, login: Annotated[str, Form()]
 ) -> Response:
-    try:
-        with write_session(web.db) as session:
-            account = account_admin.disable_account(
-                login,
-                session=session,
-                actor=visitor.officer.name,
-                acting_account_id=visitor.account.id,
-            )
-            disabled = account.login
-    except TrackerError as exc:
-        return _refused(request, web, visitor, exc, {})
-    return _done("disabled", disabled)
+    def disable(session: Session) -> None:
+        account_admin.disable_account(
+            login, session=session, actor=visitor.officer.name, acting_account_id=visitor.account.id
+        )
+
+    return _account_change(request, web, visitor, "disabled", login, disable)
 
 
 @router.post("/users/enable", response_class=HTMLResponse)
 def enable_user(
-    request: Request,
-    web: WebDep,
-    visitor: AdminForm,
-    login: Annotated[str, Form()],
+    request: Request, web: WebDep, visitor: AdminForm, login: Annotated[str, Form()]
 ) -> Response:
-    try:
-        with write_session(web.db) as session:
-            enabled = accounts.enable_account(
-                login, session=session, actor=visitor.officer.name
-            ).login
-    except TrackerError as exc:
-        return _refused(request, web, visitor, exc, {})
-    return _done("enabled", enabled)
+    def enable(session: Session) -> None:
+        accounts.enable_account(login, session=session, actor=visitor.officer.name)
+
+    return _account_change(request, web, visitor, "enabled", login, enable)
 
 
 @router.post("/users/role", response_class=HTMLResponse)
@@ -176,18 +161,33 @@ def change_role(
     login: Annotated[str, Form()],
     role: Annotated[Role, Form()],
 ) -> Response:
+    def set_role(session: Session) -> None:
+        account_admin.set_role(
+            login,
+            role,
+            session=session,
+            actor=visitor.officer.name,
+            acting_account_id=visitor.account.id,
+        )
+
+    return _account_change(request, web, visitor, "role", login, set_role)
+
+
+def _account_change(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    what: str,
+    login: str,
+    change: Callable[[Session], None],
+) -> Response:
+    """One change to one account, in one transaction; a refusal is the page with one line."""
     try:
         with write_session(web.db) as session:
-            account_admin.set_role(
-                login,
-                role,
-                session=session,
-                actor=visitor.officer.name,
-                acting_account_id=visitor.account.id,
-            )
+            change(session)
     except TrackerError as exc:
         return _refused(request, web, visitor, exc, {})
-    return _done("role", login.strip().lower())
+    return _done(what, login.strip().lower())
 
 
 def _done(what: str, login: str) -> Response:
