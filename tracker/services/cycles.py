@@ -10,6 +10,7 @@ next; assessments start blank in the new cycle, progress statuses carry on.
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -276,9 +277,15 @@ def list_meetings(
         for meeting, owner in session.exec(query).all()
     ]
     bounded = bounded_agreements(session=session)
+    recorded: defaultdict[int, list[date]] = defaultdict(list)
+    for row in rows:
+        recorded[row.mechanism_id].append(row.held_on)
     for candidate in mechanisms:
-        projected = _projected_meeting(candidate, bounded, session=session, today=today)
-        if projected is not None and candidate.id is not None:
+        assert candidate.id is not None
+        projected = _projected_meeting(
+            candidate, bounded, recorded[candidate.id], session=session, today=today
+        )
+        if projected is not None:
             rows.append(
                 MeetingListed(
                     id=None,
@@ -299,15 +306,26 @@ def list_meetings(
 
 
 def _projected_meeting(
-    mechanism: Mechanism, bounded: dict[int, list[Agreement]], *, session: Session, today: date
+    mechanism: Mechanism,
+    bounded: dict[int, list[Agreement]],
+    recorded: Sequence[date],
+    *,
+    session: Session,
+    today: date,
 ) -> date | None:
+    """The estimated next meeting of `mechanism` (whose recorded meeting dates are `recorded`):
+    the end of an open cycle it bounds, or its cadence from its last meeting; None when a future
+    meeting is recorded or nothing can be projected."""
     assert mechanism.id is not None
     ends = [
-        end for _, end in open_cycle_ends(bounded.get(mechanism.id, []), session=session).values()
+        end.on
+        for _, end in open_cycle_ends(bounded.get(mechanism.id, []), session=session).values()
+        if end is not None and end.estimated
     ]
-    upcoming = next_meeting(mechanism, session=session, after=today)
-    candidates = [end for end in (*ends, upcoming) if end is not None and end.estimated]
-    return min((c.on for c in candidates), default=None)
+    if not any(day >= today for day in recorded):  # a recorded future meeting comes first
+        by_cadence = _project(max(recorded, default=None), mechanism.cadence, today)
+        ends += [by_cadence] if by_cadence is not None else []
+    return min(ends, default=None)
 
 
 def find_meeting(
@@ -350,21 +368,27 @@ def next_meeting(
         return NextMeeting(
             recorded.held_on, recorded.id, title=recorded.title, place=recorded.place
         )
-    months = CADENCE_MONTHS.get(mechanism.cadence)
     last = session.exec(
         select(col(Meeting.held_on))
         .where(Meeting.mechanism_id == mechanism.id)
         .order_by(col(Meeting.held_on).desc())
     ).first()
     # The cadence runs from the last meeting; the anchor only stands in when there is none.
-    start = last if last is not None else anchor
+    projected = _project(last if last is not None else anchor, mechanism.cadence, after)
+    return None if projected is None else NextMeeting(projected, estimated=True)
+
+
+def _project(start: date | None, cadence: Cadence, after: date) -> date | None:
+    """The first date the cadence reaches from `start` that is on or after `after` (and not
+    `start` itself); None when the cadence gives no interval or there is no start."""
+    months = CADENCE_MONTHS.get(cadence)
     if months is None or start is None:
         return None
     projected, steps = start, 0
     while projected < after or projected == start:
         steps += 1
         projected = add_months(start, months * steps)
-    return NextMeeting(projected, estimated=True)
+    return projected
 
 
 def open_cycle(agreement: Agreement, *, session: Session) -> ReviewCycle:
