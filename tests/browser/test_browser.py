@@ -50,7 +50,8 @@ def test_two_tabs_on_one_commitment_the_second_is_told_and_keeps_its_text(
     second.get_by_label("내용(경과)").fill("두 번째 탭의 메모")
     second.get_by_role("button", name="저장", exact=True).click()
     alert = second.get_by_role("alert").inner_text()
-    assert "changed since you read it" in alert and "다른 사람이 먼저 갱신했습니다" in alert
+    assert "이 화면을 연 뒤에 다른 변경이 있었습니다" in alert
+    assert "다른 사람이 먼저 갱신했습니다" in alert
     assert second.get_by_label("내용(경과)").input_value() == "두 번째 탭의 메모"
     shot(second, "conflict")
 

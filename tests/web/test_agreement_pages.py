@@ -53,7 +53,7 @@ def test_agreements_are_filtered_by_field_year_country_and_division(
     # The filter choices come from the data.
     assert "<option>북미2과</option>" in app_client.get("/agreements").text
     bad = app_client.get("/agreements", params={"year": "20x5"})
-    assert bad.status_code == 400 and "year &#39;20x5&#39; is not a year (YYYY)" in bad.text
+    assert bad.status_code == 400 and "연도 형식(YYYY)이 아닙니다: &#39;20x5&#39;" in bad.text
 
 
 def test_the_dashboard_lists_my_commitments_needing_attention_meetings_and_status_bars(
@@ -97,7 +97,7 @@ def test_an_unknown_address_is_a_page_and_the_language_switch_keeps_the_filters(
 ) -> None:
     sign_in(app_client)
     missing = app_client.get("/nope")
-    assert missing.status_code == 404 and "no page at /nope" in missing.text
+    assert missing.status_code == 404 and "페이지를 찾을 수 없습니다: /nope" in missing.text
     assert missing.headers["content-type"].startswith("text/html")
     page = app_client.get("/agreements", params={"year": "2025"}).text
     assert 'href="?year=2025&amp;lang=en" hreflang="en"' in page

@@ -42,4 +42,4 @@ def test_an_administrator_sees_sign_ins_refusals_and_updates(
     accounts_only = app_client.get("/audit", params={"entity": "account", "actor": "jwjung"}).text
     assert "signed in" in accounts_only and "감사 확인용" not in accounts_only
     bad = app_client.get("/audit", params={"since": "yesterday"})
-    assert bad.status_code == 400 and "is not a date (YYYY-MM-DD)" in bad.text
+    assert bad.status_code == 400 and "날짜 형식(YYYY-MM-DD)이 아닙니다" in bad.text

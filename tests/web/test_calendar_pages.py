@@ -187,7 +187,7 @@ def test_an_officer_moves_a_meeting_and_marks_it_held(
         f"/meetings/{meeting.id}",
         data={"csrf": csrf, "held_on": (today + timedelta(days=30)).isoformat(), "state": "held"},
     )
-    assert future_held.status_code == 400 and "cannot have been held yet" in future_held.text
+    assert future_held.status_code == 400 and "아직 개최되지 않았습니다" in future_held.text
     assert "<details open>" in future_held.text  # the form it came from, open, as typed
     missing = app_client.post(
         "/meetings/99999", data={"csrf": csrf, "held_on": held_on, "state": "held"}
@@ -213,13 +213,15 @@ def test_a_bad_date_is_refused_in_one_line_and_writes_nothing(
     )
     assert refused.status_code == 400
     errors = re.findall(r'<p class="error" role="alert">([^<]*)</p>', refused.text)
-    assert errors == ["meeting date &#39;2027-02-30&#39; is not a date (YYYY-MM-DD)"]
+    assert errors == ["회의 일자가 날짜 형식(YYYY-MM-DD)이 아닙니다: &#39;2027-02-30&#39;"]
     assert 'value="2027-02-30"' in refused.text and 'value="서울 외교부"' in refused.text
     assert session.exec(select(Meeting)).all() == [] and meeting_changes(session) == []
     no_mechanism = app_client.post(
         "/meetings", data={"csrf": csrf, "mechanism": "", "held_on": "2027-02-03"}
     )
-    assert no_mechanism.status_code == 400 and "choose the mechanism" in no_mechanism.text
+    assert (
+        no_mechanism.status_code == 400 and "회의를 등록할 협의체를 고르세요." in no_mechanism.text
+    )
     held_later = app_client.post(
         "/meetings",
         data={
@@ -229,7 +231,7 @@ def test_a_bad_date_is_refused_in_one_line_and_writes_nothing(
             "state": "held",
         },
     )
-    assert held_later.status_code == 400 and "record it as planned" in held_later.text
+    assert held_later.status_code == 400 and "아직 개최되지 않았습니다" in held_later.text
     assert session.exec(select(Meeting)).all() == []
 
 
@@ -344,5 +346,5 @@ def test_an_officer_of_another_division_may_not_close_the_2_plus_2_cycle(
             "state": "held",
         },
     )
-    assert held.status_code == 403 and "may record its meetings" in held.text
+    assert held.status_code == 403 and "관리자만 등록할 수 있습니다" in held.text
     assert session.exec(select(Meeting)).all() == []

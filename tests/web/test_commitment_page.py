@@ -71,7 +71,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_saved(
         files=[("files", ("big.bin", b"x" * 2048, "application/octet-stream"))],
     )
     assert refused.status_code == 400
-    assert "big.bin is over the limit of 1,024 bytes" in refused.text
+    assert "근거 파일이 한도(1,024바이트)를 넘습니다: big.bin" in refused.text
     assert "큰 파일" in refused.text  # the note typed is still in the form
     assert session.exec(select(StatusUpdate)).all() == []
 
@@ -84,7 +84,7 @@ def test_an_empty_file_is_refused_by_name(app_client: TestClient, session: Sessi
         data={"csrf": csrf, "version": version, "status": "in_progress"},
         files=[("files", ("빈 파일.txt", b"", "text/plain"))],
     )
-    assert refused.status_code == 400 and "evidence file 빈 파일.txt is empty" in refused.text
+    assert refused.status_code == 400 and "빈 근거 파일입니다: 빈 파일.txt" in refused.text
     assert session.exec(select(StatusUpdate)).all() == []
 
 
@@ -96,7 +96,7 @@ def test_an_officer_assesses_the_open_cycle_and_a_score_needs_a_rationale(
     bare = app_client.post(
         f"{PAGE}/assessment", data={"csrf": csrf, "version": version, "score": "0"}
     )
-    assert bare.status_code == 400 and "give a rationale for the score" in bare.text
+    assert bare.status_code == 400 and "평가 근거를 입력하세요." in bare.text
     saved = app_client.post(
         f"{PAGE}/assessment",
         data={"csrf": csrf, "version": version, "score": "0", "rationale": "1회 훈련만 참가"},
@@ -140,5 +140,5 @@ def test_a_request_over_the_size_limit_is_refused_before_it_is_read(
         files=[("files", ("huge.bin", b"x" * 10_000, "application/octet-stream"))],
     )
     assert refused.status_code == 413
-    assert "over the limit of 8,192 bytes (web.max_request_bytes)" in refused.text
+    assert "요청이 한도(8,192바이트)를 넘습니다." in refused.text
     assert session.exec(select(StatusUpdate)).all() == []

@@ -189,7 +189,7 @@ def test_unticking_commitments_and_renaming_before_saving_are_kept_in_the_change
     assert ("retitle", "", "import review") in actions
     page = app_client.get(saved.headers["location"]).text
     assert "검토에서 고른 3건을 반영했습니다." in page
-    assert "untrack: ref=7.1" in page  # the change record, on the review page
+    assert "점검 제외: ref=7.1" in page  # the change record, on the review page
 
 
 def test_an_uploaded_file_is_reviewed_and_saved_under_its_file_name(
@@ -222,15 +222,15 @@ def test_an_uploaded_file_is_reviewed_and_saved_under_its_file_name(
 @pytest.mark.parametrize(
     ("upload", "text", "message"),
     [
-        (None, "   \n  ", "nothing to import: paste the agreement's text or choose a file"),
-        (("empty.txt", b""), "", "empty.txt: the file is empty"),
-        (("scan.pdf", b"%PDF-1.4\x00\x01\x02\x03binary"), "", "scan.pdf: contains NUL bytes"),
+        (None, "   \n  ", "가져올 내용이 없습니다. 합의문서 원문을 붙여넣거나 파일을 고르세요."),
+        (("empty.txt", b""), "", "empty.txt: 파일이 비어 있습니다."),
+        (("scan.pdf", b"%PDF-1.4\x00\x01\x02\x03binary"), "", "scan.pdf: NUL 문자가 들어 있어"),
         (
             ("latin.txt", "Déclaration commune, article 1. ".encode("latin-1") * 3),
             "",
-            "latin.txt: not UTF-8",
+            "latin.txt: UTF-8, UTF-16, CP949(EUC-KR) 텍스트가 아닙니다",
         ),
-        (None, "안녕하세요.", "pasted text: no recognizable clauses"),
+        (None, "안녕하세요.", "붙여넣은 원문: 알아볼 수 있는 조항이 없습니다"),
     ],
     ids=["empty-paste", "empty-file", "binary-file", "undecodable-file", "no-clause"],
 )
@@ -271,19 +271,19 @@ def test_a_text_over_the_size_limit_is_refused_pasted_uploaded_or_saved(
         csrf = csrf_of(page)
         pasted = client.post("/import/preview", data={"csrf": csrf, "text": sample_source()})
         assert pasted.status_code == 400
-        assert "larger than the limit of 2,000 (imports.max_bytes)" in pasted.text
+        assert "붙여넣은 원문: 원문이 12,722바이트로 한도(2,000바이트)보다 큽니다" in pasted.text
         uploaded = client.post(
             "/import/preview",
             data={"csrf": csrf},
             files={"upload": ("big.txt", sample_source().encode(), "text/plain")},
         )
         assert uploaded.status_code == 400
-        assert "big.txt: file is larger than the limit of 2,000 bytes" in uploaded.text
+        assert "big.txt: 파일이 한도(2,000바이트)보다 큽니다" in uploaded.text
         forced = client.post(
             "/import/save",
             data={"csrf": csrf, "text": sample_source(), "source_name": "pasted.txt"},
         )
-        assert forced.status_code == 400 and "larger than the limit" in forced.text
+        assert forced.status_code == 400 and "한도(2,000바이트)보다 큽니다" in forced.text
     assert agreements(session) == []
 
 
@@ -297,7 +297,7 @@ def test_a_viewer_may_not_import_or_correct(app_client: TestClient, session: Ses
     assert app_client.get("/import/kr-ca-2025/review").status_code == 403
     preview = app_client.post("/import/preview", data={"csrf": csrf, "text": sample_source()})
     assert preview.status_code == 403
-    assert "your role (viewer) may not import agreements" in preview.text
+    assert "현재 권한(열람자)으로는 합의문서를 가져올 수 없습니다." in preview.text
     saved = app_client.post(
         "/import/save",
         data={"csrf": csrf, "text": sample_source(), "source_name": "pasted.txt", "key": "x-1"},
@@ -346,7 +346,7 @@ def test_corrections_after_saving_go_into_the_change_record(
     assert split.headers["location"] == "/import/kr-ca-2025/review?done=split&ref=9.2#c-9.2"
     after = app_client.get(split.headers["location"]).text
     assert 'id="c-9.2b"' in after and "공동 유지 분야에서 협력을 모색할" in after
-    assert "split: ref=9.2" in after and "new_ref=9.2b" in after
+    assert "나누기: ref=9.2" in after and "new_ref=9.2b" in after
 
     untracked = app_client.post(
         "/import/kr-ca-2025/review",
@@ -369,9 +369,9 @@ def test_corrections_after_saving_go_into_the_change_record(
     assert rows["9.2b"].tracked is False and "13.2" not in rows
     assert rows["9.2"].text.endswith("현지 제조 등 메커니즘 등을 통해 공동 개발, 공동 생산,")
     history = app_client.get("/commitments/kr-ca-2025:9.2b").text
-    assert "untrack" in history and "9.2에 포함" in history and "김민준" in history
+    assert "점검 제외" in history and "사유: 9.2에 포함" in history and "김민준" in history
     log = app_client.get("/import/kr-ca-2025/review").text
-    for line in ("untrack: ref=9.2b; 9.2에 포함", "link: ref=7.1", "merge: ref=13.1"):
+    for line in ("점검 제외: ref=9.2b; 9.2에 포함", "메커니즘 연결: ref=7.1", "합치기: ref=13.1"):
         assert line in log, line
 
 
@@ -411,17 +411,17 @@ def test_a_refused_correction_says_why_in_one_line_and_keeps_what_was_typed(
         data={"csrf": csrf, "action": "split", "ref": "7.1", "at": "없는 문구", "reason": "시험"},
     )
     assert refused.status_code == 400
-    assert "7.1: &#39;없는 문구&#39; does not occur in its text" in refused.text
+    assert "7.1: 이행과제 내용에 없는 문구입니다: &#39;없는 문구&#39;" in refused.text
     assert 'value="없는 문구"' in refused.text and 'value="시험"' in refused.text
     apart = app_client.post(
         "/import/kr-ca-2025/review",
         data={"csrf": csrf, "action": "merge", "ref": "7.1", "other": "9.2"},
     )
-    assert apart.status_code == 400 and "in different clauses" in apart.text
+    assert apart.status_code == 400 and "서로 다른 조항에 있어 합칠 수 없습니다" in apart.text
     unknown = app_client.post(
         "/import/kr-ca-2025/review", data={"csrf": csrf, "action": "untrack", "ref": "99.9"}
     )
-    assert unknown.status_code == 400 and "has no commitment" in unknown.text
+    assert unknown.status_code == 400 and "없는 이행과제입니다" in unknown.text
     assert session.exec(select(ChangeRecord).where(ChangeRecord.entity == "commitment")).all() == []
 
 
@@ -444,8 +444,9 @@ def test_a_revised_text_is_saved_only_with_replace_ticked(
 
     refused = app_client.post("/import/save", data=fields)
     assert refused.status_code == 409
-    assert "revises agreement &#39;kr-ca-2025&#39; (1 changes: commitment 7.1 reworded)" in (
-        refused.text
+    assert (
+        "합의문서 &#39;kr-ca-2025&#39;의 개정본입니다(바뀌는 점 1건: commitment 7.1 reworded)"
+        in (refused.text)
     )
     assert 'name="replace"' in refused.text
     session.rollback()  # a fresh snapshot: the app wrote in its own transaction

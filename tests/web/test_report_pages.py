@@ -140,7 +140,7 @@ def test_an_officer_generates_a_review_that_a_viewer_lists_and_downloads_but_can
     (folder / report.path).unlink()
     assert "파일 없음" in app_client.get("/reports").text
     gone = app_client.get(f"/reports/{report.id}/download")
-    assert gone.status_code == 404 and "is missing from the reports folder" in gone.text
+    assert gone.status_code == 404 and "파일이 보고서 폴더에 없습니다" in gone.text
 
 
 def test_a_download_outside_the_reports_folder_or_of_a_missing_file_is_a_404(
@@ -157,10 +157,10 @@ def test_a_download_outside_the_reports_folder_or_of_a_missing_file_is_a_404(
     for report in (escaping, absolute):
         response = app_client.get(f"/reports/{report.id}/download")
         assert response.status_code == 404
-        assert "outside the reports folder" in response.text
+        assert "보고서 폴더 밖에 저장되어" in response.text
         assert str(tmp_path) not in response.text  # no server path shown
     response = app_client.get(f"/reports/{missing.id}/download")
-    assert response.status_code == 404 and "is missing" in response.text
+    assert response.status_code == 404 and "파일이 보고서 폴더에 없습니다" in response.text
     assert app_client.get("/reports/999/download").status_code == 404
     listed = app_client.get("/reports").text
     assert listed.count("파일 없음") == 3 and "/download" not in listed
@@ -185,13 +185,13 @@ def test_a_refused_report_is_one_line_and_keeps_the_form(
     csrf = csrf_of(app_client.get("/reports").text)
     unknown = app_client.post("/reports/generate", data=review_form(csrf, agreement="kr-xx-1999"))
     assert unknown.status_code == 400
-    assert "no agreement &#39;kr-xx-1999&#39;" in unknown.text
+    assert "없는 합의문서입니다: &#39;kr-xx-1999&#39;" in unknown.text
     no_cycle = app_client.post("/reports/generate", data=review_form(csrf, cycle="9"))
     assert no_cycle.status_code == 400 and 'name="cycle" value="9"' in no_cycle.text
     brief = app_client.post(
         "/reports/generate", data=review_form(csrf, kind="brief", language="en", meeting="")
     )
-    assert brief.status_code == 400 and "a brief needs its meeting" in brief.text
+    assert brief.status_code == 400 and "브리핑할 회의를 입력하세요" in brief.text
     assert '<option value="brief" selected>' in brief.text
     assert '<option value="en" selected>' in brief.text
     bad_kind = app_client.post("/reports/generate", data=review_form(csrf, kind="memo"))

@@ -159,28 +159,33 @@ def test_a_refused_account_keeps_the_form_but_never_the_password_and_writes_noth
     }
     short = app_client.post("/users/add", data=form | {"password": "tiny-pw1"})
     assert short.status_code == 400
-    assert "the password must have at least 10 characters" in short.text
+    assert "비밀번호는 10자 이상이어야 합니다." in short.text
     assert 'value="김하늘"' in short.text and 'value="hkim"' in short.text
     assert 'value="새부서"' in short.text and '<option value="admin" selected>' in short.text
     assert "tiny-pw1" not in short.text
     taken = app_client.post(
         "/users/add", data=form | {"login": "jwjung", "password": "a long enough secret"}
     )
-    assert taken.status_code == 400 and "login &#39;jwjung&#39; is taken" in taken.text
+    assert (
+        taken.status_code == 400 and "이미 사용 중인 아이디입니다: &#39;jwjung&#39;" in taken.text
+    )
     bad_mail = app_client.post(
         "/users/add",
         data=form | {"email": "not-an-address", "password": "a long enough secret"},
     )
-    assert bad_mail.status_code == 400 and "is not an e-mail address" in bad_mail.text
+    assert bad_mail.status_code == 400 and "이메일 주소가 아닙니다" in bad_mail.text
     nameless = app_client.post(
         "/users/add", data=form | {"name": " ", "password": "a long enough secret"}
     )
-    assert nameless.status_code == 400 and "give the new officer&#39;s name" in nameless.text
+    assert nameless.status_code == 400 and "새 담당자의 이름을 입력하세요" in nameless.text
     twin = app_client.post(
         "/users/add",
         data=form | {"name": "정진우", "login": "jw2", "password": "a long enough secret"},
     )
-    assert twin.status_code == 400 and "an officer called 정진우 is on file" in twin.text
+    assert (
+        twin.status_code == 400
+        and "같은 이름의 담당자가 이미 등록되어 있습니다: 정진우" in twin.text
+    )
     # Each refusal rolled back the whole transaction: no officer, no division, no account.
     assert session.exec(select(Officer).where(Officer.name == "김하늘")).all() == []
     assert session.exec(select(Account).where(Account.login == "hkim")).all() == []
@@ -201,7 +206,7 @@ def test_disabling_an_account_signs_that_user_out_at_their_next_request(
     next_request = desk.get("/agreements")
     assert next_request.status_code == 303
     assert next_request.headers["location"].startswith("/login")
-    assert "wrong login or password" in sign_in(desk, "jwjung")
+    assert "아이디 또는 비밀번호가 올바르지 않습니다" in sign_in(desk, "jwjung")
     account = session.exec(select(Account).where(Account.login == "jwjung")).one()
     sessions = session.exec(select(WebSession).where(WebSession.account_id == account.id)).all()
     assert sessions and all(s.revoked_at is not None for s in sessions)
@@ -218,7 +223,7 @@ def test_disabling_an_account_signs_that_user_out_at_their_next_request(
     assert sign_in(desk, "jwjung") == "/"
     assert changes(session, "enabled")[-1].actor == ADMIN
     again = app_client.post("/users/enable", data={"csrf": csrf, "login": "jwjung"})
-    assert again.status_code == 400 and "is not disabled" in again.text
+    assert again.status_code == 400 and "사용 중지된 계정이 아닙니다" in again.text
 
 
 def test_an_administrator_changes_a_role_and_it_is_recorded(
@@ -244,7 +249,7 @@ def test_an_administrator_changes_a_role_and_it_is_recorded(
     unknown = app_client.post(
         "/users/role", data={"csrf": csrf, "login": "nobody", "role": "viewer"}
     )
-    assert unknown.status_code == 400 and "no account &#39;nobody&#39;" in unknown.text
+    assert unknown.status_code == 400 and "없는 계정입니다: &#39;nobody&#39;" in unknown.text
 
 
 def test_an_administrator_cannot_disable_or_demote_themselves(
@@ -254,11 +259,11 @@ def test_an_administrator_cannot_disable_or_demote_themselves(
     csrf = csrf_of(app_client.get("/users").text)
     disabled = app_client.post("/users/disable", data={"csrf": csrf, "login": "admin"})
     assert disabled.status_code == 400
-    assert "you cannot disable your own account" in disabled.text
+    assert "본인 계정은 사용 중지할 수 없습니다" in disabled.text
     demoted = app_client.post(
         "/users/role", data={"csrf": csrf, "login": "admin", "role": "viewer"}
     )
-    assert demoted.status_code == 400 and "you cannot change your own role" in demoted.text
+    assert demoted.status_code == 400 and "본인 권한은 바꿀 수 없습니다" in demoted.text
     admin = find_officer(ADMIN, session=session)
     session.refresh(admin)
     assert admin.active and admin.role is Role.ADMIN

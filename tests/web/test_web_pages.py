@@ -102,7 +102,9 @@ def test_a_stale_form_gets_a_conflict_and_keeps_what_was_typed(app_client: TestC
     second = first | {"status": "achieved", "note": "두 번째 탭에서 입력"}
     conflict = app_client.post("/commitments/kr-ca-2025:7.1/status", data=second)
     assert conflict.status_code == 409
-    assert "changed since you read it" in conflict.text and "첫 번째" in conflict.text
+    assert (
+        "이 화면을 연 뒤에 다른 변경이 있었습니다" in conflict.text and "첫 번째" in conflict.text
+    )
     assert "두 번째 탭에서 입력" in conflict.text  # nothing typed is lost
 
 
@@ -138,9 +140,11 @@ def test_the_sign_in_throttle_engages_after_five_failures(
     app_client: TestClient, session: Session
 ) -> None:
     for _ in range(5):
-        assert "wrong login or password" in sign_in(app_client, password="wrong password!")
+        assert "아이디 또는 비밀번호가 올바르지 않습니다" in sign_in(
+            app_client, password="wrong password!"
+        )
     throttled = sign_in(app_client)  # even the right password, for a while
-    assert "too many failed sign-ins" in throttled
+    assert "로그인 실패가 너무 많습니다" in throttled
     refused = session.exec(
         select(ChangeRecord).where(ChangeRecord.action == "sign-in refused")
     ).all()
@@ -184,7 +188,8 @@ def test_the_web_form_takes_evidence_links_only_never_a_server_path(
         data={"csrf": csrf, "version": version, "status": "achieved", "evidence": "/etc/passwd"},
     )
     assert response.status_code == 400
-    assert "evidence must be http(s) links; not a link: /etc/passwd" in response.text
+    assert "근거는 http(s) 링크로 입력하세요" in response.text
+    assert "링크가 아닌 값: /etc/passwd" in response.text
     assert session.exec(select(StatusUpdate)).all() == []
 
 
@@ -233,7 +238,7 @@ def test_disabling_an_account_signs_its_open_sessions_out(
     assert app_client.get("/").status_code == 303  # the cookie it already had stops working
     revoked = session.exec(select(WebSession)).all()
     assert revoked and all(s.revoked_at is not None for s in revoked)
-    assert "wrong login or password" in sign_in(app_client)
+    assert "아이디 또는 비밀번호가 올바르지 않습니다" in sign_in(app_client)
 
 
 def test_a_malformed_as_of_date_is_refused_in_plain_words(
@@ -246,7 +251,7 @@ def test_a_malformed_as_of_date_is_refused_in_plain_words(
         data={"csrf": csrf, "version": version, "status": "achieved", "as_of": "2025-13-01"},
     )
     assert response.status_code == 400
-    assert "as-of date 2025-13-01 is not a date (YYYY-MM-DD)" in response.text
+    assert "기준일이 날짜 형식(YYYY-MM-DD)이 아닙니다: 2025-13-01" in response.text
     assert "month must be" not in response.text
     assert session.exec(select(StatusUpdate)).all() == []
 
@@ -266,7 +271,7 @@ def test_the_web_form_takes_a_link_whatever_the_case_of_its_scheme(
         },
     )
     assert response.status_code == 400
-    assert "not a link: ftp://files.example.org/x" in response.text
+    assert "링크가 아닌 값: ftp://files.example.org/x" in response.text
     assert "HTTPS://www.mofa.go.kr/press/2\nftp://files.example.org/x" in response.text  # kept
     _, version = form_token(response.text)
     response = app_client.post(

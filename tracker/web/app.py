@@ -30,6 +30,7 @@ from tracker.services.policy import FollowUpPolicy
 from tracker.web.api import create_api
 from tracker.web.deps import Forbidden, SignInRequired, Web, local
 from tracker.web.labels import WEB_LABELS
+from tracker.web.messages import localized
 from tracker.web.routes import (
     audit,
     auth,
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    pages.filters["localized"] = localized  # service messages in the page's language
     web = Web(
         settings=settings,
         db=engine or Runtime(settings).checked_engine(),
