@@ -190,3 +190,35 @@ def test_a_planned_meeting_in_the_past_or_centuries_ahead_is_a_typo_and_refused(
     with pytest.raises(MeetingRefused, match="more than 30 years ahead; check the year"):
         meeting(session, date(9999, 12, 31), held=False)
     assert session.exec(select(Meeting)).all() == []
+
+
+def test_saving_the_same_verdict_again_changes_and_records_nothing(
+    session: Session, seed: Agreement
+) -> None:
+    commitment = find_commitment("kr-ca-2025:7.1", session=session)
+    cycle = find_cycle(seed, "current", session=session)
+    for _ in range(2):
+        assess(
+            commitment,
+            cycle,
+            score=Score.FULL,
+            rationale="연합훈련 2회",
+            session=session,
+            actor="정진우",
+        )
+    version = commitment.version
+    assess(
+        commitment,
+        cycle,
+        score=Score.FULL,
+        rationale="연합훈련 2회 ",
+        session=session,
+        actor="정진우",
+    )
+    assert commitment.version == version
+    verdicts = [
+        e
+        for e in history(commitment, session=session, policy=FollowUpPolicy())
+        if e.action == "assessment"
+    ]
+    assert len(verdicts) == 1

@@ -635,10 +635,13 @@ def assess(
         )
     ).first()
     previous = assessment.score if assessment else None
+    wanted = None if score is None else int(score)
+    if assessment is not None and (previous, assessment.rationale) == (wanted, rationale.strip()):
+        return assessment  # the same verdict saved again: nothing changed, nothing recorded
     if assessment is None:
         assert commitment.id is not None and cycle.id is not None
         assessment = Assessment(commitment_id=commitment.id, cycle_id=cycle.id, assessed_by=actor)
-    assessment.score = None if score is None else int(score)
+    assessment.score = wanted
     assessment.rationale = rationale.strip()
     assessment.assessed_by = actor
     assessment.assessed_at = utcnow()
