@@ -8,10 +8,9 @@ from pwdlib import PasswordHash
 from sqlmodel import Session
 
 from tests.factories import import_seed
+from tests.web.helpers import PASSWORD
 from tracker.services import accounts
 from tracker.services.lookup import find_officer
-
-PASSWORD = "correct horse battery"
 
 
 class SpyHasher:

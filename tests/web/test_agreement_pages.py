@@ -7,16 +7,12 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.web.test_web_pages import app_client, sign_in
+from tests.web.helpers import add_user, sign_in
 from tracker.domain import Role
-from tracker.models import OfficerCreate, StatusUpdateCreate
-from tracker.services.accounts import add_account
+from tracker.models import StatusUpdateCreate
 from tracker.services.lookup import find_commitment
-from tracker.services.owners import add_officer
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status import record_status_update
-
-__all__ = ["app_client"]
 
 
 def test_the_agreement_page_shows_the_record_the_outline_and_the_source_side_by_side(
@@ -69,15 +65,7 @@ def test_the_dashboard_lists_my_commitments_needing_attention_meetings_and_statu
 def test_a_director_without_commitments_sees_the_division_s_attention(
     app_client: TestClient, session: Session
 ) -> None:
-    director = add_officer(
-        OfficerCreate(name="김국장", role=Role.VIEWER),
-        session=session,
-        actor="t",
-        division="북미2과",
-    )
-    add_account(
-        director, login="director", password="correct horse battery", session=session, actor="t"
-    )
+    add_user(session, "김국장", "director", Role.VIEWER, "북미2과")
     record_status_update(
         find_commitment("kr-ca-2025:7.1", session=session),
         StatusUpdateCreate(status="stalled", as_of=date(2026, 1, 5), narrative="예산 미확보"),

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.factories import import_seed
-from tracker.config import Settings
-from tracker.domain import Role
-from tracker.models import ApiToken, Officer, OfficerCreate, StatusUpdate
-from tracker.services.accounts import add_account, disable_account
-from tracker.services.lookup import find_officer
-from tracker.services.owners import add_officer
+from tests.web.helpers import sign_in
+from tracker.models import Account, ApiToken, StatusUpdate
+from tracker.services.accounts import disable_account
 from tracker.services.tokens import digest, issue_token, revoke_token
-from tracker.web.app import create_app
 
-PASSWORD = "correct horse battery"
 ITEM = "/api/commitments/kr-ca-2025:7.1"
 
 
@@ -34,32 +26,19 @@ class Tokens:
 
 
 @pytest.fixture
-def tokens(session: Session) -> Tokens:
-    import_seed(session)
-    issued: dict[str, str] = {}
-    desk = find_officer("정진우", session=session)
-    for login, officer in (
-        ("jwjung", desk),
-        ("sypark", _officer(session, "박서연", Role.OFFICER, "군비통제과")),
-        ("viewer", _officer(session, "열람자", Role.VIEWER, "북미2과")),
-        ("admin", _officer(session, "관리자", Role.ADMIN, "개발협력과")),
-    ):
-        account = add_account(officer, login=login, password=PASSWORD, session=session, actor="t")
-        issued[login] = issue_token(account, "test", session=session, actor="t")[1]
+def tokens(session: Session, web_accounts: dict[str, Account]) -> Tokens:
+    """An API token named "test" for each of the shared accounts."""
+    issued = {
+        login: issue_token(account, "test", session=session, actor="t")[1]
+        for login, account in web_accounts.items()
+    }
     session.commit()
     return Tokens(issued["jwjung"], issued["sypark"], issued["viewer"], issued["admin"])
 
 
-def _officer(session: Session, name: str, role: Role, division: str) -> Officer:
-    return add_officer(
-        OfficerCreate(name=name, role=role), session=session, actor="t", division=division
-    )
-
-
 @pytest.fixture
-def client(tokens: Tokens, engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
-        yield client
+def client(tokens: Tokens, web_client: TestClient) -> TestClient:
+    return web_client
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -265,20 +244,10 @@ def test_the_openapi_schema_lists_the_paths_and_the_bearer_scheme(client: TestCl
     assert client.get("/openapi.json").status_code == 404  # the pages have none
 
 
-def sign_in(client: TestClient, login: str) -> None:
-    page = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    response = client.post(
-        "/login", data={"login": login, "password": PASSWORD, "csrf": csrf.group(1), "next": "/"}
-    )
-    assert response.status_code == 303
-
-
 def test_my_settings_create_a_token_shown_once_and_revoke_it(
     client: TestClient, tokens: Tokens, session: Session
 ) -> None:
-    sign_in(client, "sypark")
+    assert sign_in(client, "sypark") == "/"
     assert client.get("/api/me").status_code == 401  # the browser's cookie is no API token
     page = client.get("/me/settings")
     assert page.status_code == 200 and "API 토큰" in page.text
@@ -320,7 +289,7 @@ def test_my_settings_create_a_token_shown_once_and_revoke_it(
 def test_my_settings_make_a_calendar_address_that_reads_the_feed_only(
     client: TestClient, tokens: Tokens
 ) -> None:
-    sign_in(client, "sypark")
+    assert sign_in(client, "sypark") == "/"
     csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/me/settings").text)
     assert csrf is not None
     created = client.post(

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from tests.web.test_web_pages import PASSWORD, app_client, form_token, sign_in
-from tracker.domain import Role
-from tracker.models import OfficerCreate
-from tracker.services.accounts import add_account
-from tracker.services.owners import add_officer
-
-__all__ = ["app_client"]
+from tests.web.helpers import form_token, sign_in
 
 
-def test_an_administrator_sees_sign_ins_refusals_and_updates(
-    app_client: TestClient, session: Session
-) -> None:
-    admin = add_officer(OfficerCreate(name="관리자", role=Role.ADMIN), session=session, actor="t")
-    add_account(admin, login="admin", password=PASSWORD, session=session, actor="t")
-    session.commit()
+def test_an_administrator_sees_sign_ins_refusals_and_updates(app_client: TestClient) -> None:
     assert sign_in(app_client, "jwjung", "wrong password") != "/"
     sign_in(app_client)
     csrf, version = form_token(app_client.get("/commitments/kr-ca-2025:7.1").text)

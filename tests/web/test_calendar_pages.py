@@ -3,55 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tests.factories import import_seed
 from tests.services.test_calendar_feed import events, unescape
+from tests.web.helpers import add_user, csrf_of, sign_in
 from tracker.config import Settings
 from tracker.domain import Role, TokenScope
-from tracker.models import Account, ChangeRecord, Meeting, OfficerCreate
-from tracker.services.accounts import add_account
+from tracker.models import Account, ChangeRecord, Meeting
 from tracker.services.cycles import list_meetings
-from tracker.services.lookup import find_mechanism, find_officer
-from tracker.services.owners import add_officer
+from tracker.services.lookup import find_mechanism
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.tokens import issue_token, revoke_token
-from tracker.web.app import create_app
 
 TWO_PLUS_TWO = "외교·국방장관 2+2 회의"
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    import_seed(session)
-    desk = find_officer("정진우", session=session)
-    add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
-    session.commit()
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
-        yield client
-
-
-def sign_in(client: TestClient, login: str = "jwjung") -> str:
-    response = client.post(
-        "/login",
-        data={"login": login, "password": PASSWORD, "csrf": csrf_of(client.get("/login").text)},
-    )
-    return (
-        str(response.headers.get("location", "")) if response.status_code == 303 else response.text
-    )
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found is not None
-    return found.group(1)
 
 
 def today_of(settings: Settings) -> date:
@@ -239,12 +206,7 @@ def test_a_viewer_reads_the_meetings_but_may_not_record_one(
     app_client: TestClient,
     session: Session,
 ) -> None:
-    viewer = add_officer(
-        OfficerCreate(name="열람자", role=Role.VIEWER), session=session, actor="test"
-    )
-    add_account(viewer, login="viewer", password=PASSWORD, session=session, actor="test")
-    session.commit()
-    assert sign_in(app_client, "viewer") == "/"
+    assert sign_in(app_client, "viewer") == "/"  # the shared viewer
     page = app_client.get("/meetings")
     assert page.status_code == 200 and TWO_PLUS_TWO in page.text
     assert 'method="post" action="/meetings"' not in page.text
@@ -303,7 +265,7 @@ def test_the_page_filters_by_mechanism_and_everything_wants_a_signed_in_session(
 def test_a_calendar_app_subscribes_with_a_token_until_it_is_revoked(
     app_client: TestClient, session: Session
 ) -> None:
-    account = session.exec(select(Account)).one()
+    account = session.exec(select(Account).where(Account.login == "jwjung")).one()
     row, plaintext = issue_token(
         account, "Outlook 일정", session=session, actor="test", scope=TokenScope.CALENDAR
     )
@@ -325,13 +287,7 @@ def test_a_calendar_app_subscribes_with_a_token_until_it_is_revoked(
 def test_an_officer_of_another_division_may_not_close_the_2_plus_2_cycle(
     app_client: TestClient, session: Session, settings: Settings
 ) -> None:
-    other = add_officer(
-        OfficerCreate(name="김하늘", role=Role.OFFICER),
-        session=session,
-        actor="t",
-        division="유럽1과",
-    )
-    add_account(other, login="hkim", password=PASSWORD, session=session, actor="test")
+    add_user(session, "김하늘", "hkim", Role.OFFICER, "유럽1과")
     session.commit()
     two_plus_two = mechanism_id("2+2", session)
     assert sign_in(app_client, "hkim") == "/"

@@ -9,10 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.web.test_web_pages import app_client, form_token, sign_in
+from tests.web.helpers import form_token, sign_in
 from tracker.models import Assessment, Evidence, StatusUpdate
 
-__all__ = ["app_client"]
 PAGE = "/commitments/kr-ca-2025:7.1"
 
 

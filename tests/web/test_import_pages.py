@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,53 +17,34 @@ from sqlmodel import Session, select
 
 from tests.conftest import Cli
 from tests.factories import import_seed
+from tests.web import helpers
+from tests.web.helpers import add_user, csrf_of
 from tracker.config import Settings
 from tracker.domain import Role
-from tracker.models import Agreement, ChangeRecord, Commitment, OfficerCreate
-from tracker.services.accounts import add_account
+from tracker.models import Agreement, ChangeRecord, Commitment
 from tracker.services.commitments import list_commitments
 from tracker.services.imports import sample_source
-from tracker.services.owners import add_officer
 from tracker.web.app import create_app
 
-PASSWORD = "correct horse battery"
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
 SEED_KEY = "agreement-2025-10-30"  # a pasted text has no file name: the key is its date
 
 
 def _accounts(session: Session) -> None:
-    for name, login, role in (
-        ("김민준", "officer", Role.OFFICER),
-        ("이서윤", "viewer", Role.VIEWER),
-    ):
-        officer = add_officer(
-            OfficerCreate(name=name, role=role), session=session, actor="t", division="북미2과"
-        )
-        add_account(officer, login=login, password=PASSWORD, session=session, actor="test")
+    """No seed here (the tests import it): an officer and a viewer of 북미2과 only."""
+    add_user(session, "김민준", "officer", Role.OFFICER, "북미2과")
+    add_user(session, "이서윤", "viewer", Role.VIEWER, "북미2과")
     session.commit()
 
 
 @pytest.fixture
-def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
+def app_client(session: Session, web_client: TestClient) -> TestClient:
     _accounts(session)
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
-        yield client
+    return web_client
 
 
 def sign_in(client: TestClient, login: str = "officer") -> None:
-    page = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    response = client.post(
-        "/login", data={"login": login, "password": PASSWORD, "csrf": csrf.group(1), "next": "/"}
-    )
-    assert response.status_code == 303, response.text
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found is not None
-    return found.group(1)
+    assert helpers.sign_in(client, login) == "/"
 
 
 class _Forms(HTMLParser):
@@ -379,13 +359,7 @@ def test_an_officer_of_another_division_reads_the_split_but_may_not_correct_it(
     app_client: TestClient, session: Session
 ) -> None:
     import_seed(session)
-    other = add_officer(
-        OfficerCreate(name="김하늘", role=Role.OFFICER),
-        session=session,
-        actor="t",
-        division="유럽1과",
-    )
-    add_account(other, login="hkim", password=PASSWORD, session=session, actor="test")
+    add_user(session, "김하늘", "hkim", Role.OFFICER, "유럽1과")
     session.commit()
     sign_in(app_client, "hkim")
     page = app_client.get("/import/kr-ca-2025/review")

@@ -14,7 +14,7 @@ TEMPLATES = Path(__file__).parents[2] / "templates"
 def test_concurrent_users_browse_and_update_without_errors_or_lost_updates(
     database_url: str, tmp_path: Path
 ) -> None:
-    report = run_web_load(database_url, tmp_path / "load", TEMPLATES, users=5, seconds=5)
+    report = run_web_load(database_url, tmp_path / "load", TEMPLATES, users=5, seconds=8)
     shown = "\n".join(report.lines())
     assert not report.errors, shown
     assert report.lost_updates == 0, shown

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.test_web_pages import app_client, form_token, sign_in
+from tests.web.helpers import form_token, sign_in
 from tracker.web.deps import LANGUAGE_COOKIE
 from tracker.web.messages import localize
 
-__all__ = ["app_client"]
 PAGE = "/commitments/kr-ca-2025:7.1"
 
 # (the service's message, what the Korean must say, the variable parts it must keep)

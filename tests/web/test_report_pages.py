@@ -2,64 +2,25 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.factories import import_seed
 from tests.reports.conftest import pdf_text
+from tests.web.helpers import another_client, csrf_of, sign_in
 from tracker.config import Settings
-from tracker.domain import Language, ReportKind, Role
-from tracker.models import Agreement, OfficerCreate, Report
+from tracker.domain import Language, ReportKind
+from tracker.models import Agreement, Report
 from tracker.reports.render import RenderedPdf, RenderFailed
-from tracker.services.accounts import add_account
-from tracker.services.lookup import find_officer
-from tracker.services.owners import add_officer
 from tracker.web.app import create_app
 from tracker.web.rendering import STATE_NAME, SharedRenderer, renderer_for
 from tracker.web.routes.reports import attachment
 
-PASSWORD = "correct horse battery"
 TITLE = "한-캐나다 안보·국방 협력 파트너십 수립"
-
-
-@pytest.fixture
-def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    import_seed(session)
-    desk = find_officer("정진우", session=session)
-    add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
-    reader = add_officer(OfficerCreate(name="이열람", role=Role.VIEWER), session=session, actor="t")
-    add_account(reader, login="viewer", password=PASSWORD, session=session, actor="test")
-    session.commit()
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
-        yield client
-
-
-def sign_in(client: TestClient, login: str = "jwjung", password: str = PASSWORD) -> str:
-    page = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    response = client.post(
-        "/login", data={"login": login, "password": password, "csrf": csrf.group(1), "next": "/"}
-    )
-    return response.headers.get("location", "") if response.status_code == 303 else response.text
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found is not None
-    return found.group(1)
-
-
-def another_client(client: TestClient) -> TestClient:
-    return TestClient(client.app, follow_redirects=False)
 
 
 def review_form(csrf: str, **changes: str) -> dict[str, str]:

@@ -12,17 +12,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from starlette.routing import Mount
 
-from tests.factories import import_seed
-from tests.web.test_web_pages import PASSWORD, sign_in
+from tests.web.helpers import csrf_of, sign_in
 from tracker.config import Settings
 from tracker.domain import Role
-from tracker.models import OfficerCreate
-from tracker.services.accounts import add_account
-from tracker.services.lookup import find_officer
-from tracker.services.owners import add_officer
+from tracker.models import Account
 from tracker.web.app import ROUTERS, create_app
 
 EVERYONE = frozenset(Role)
@@ -100,20 +95,9 @@ def concrete(path: str) -> str:
 
 @pytest.fixture
 def clients(
-    session: Session, engine: Engine, settings: Settings
+    web_accounts: dict[str, Account], engine: Engine, settings: Settings
 ) -> Iterator[dict[Role, TestClient]]:
-    import_seed(session)
-    add_account(
-        find_officer("정진우", session=session),
-        login="jwjung",
-        password=PASSWORD,
-        session=session,
-        actor="test",
-    )
-    for role, name in ((Role.ADMIN, "관리자"), (Role.VIEWER, "김열람")):
-        officer = add_officer(OfficerCreate(name=name, role=role), session=session, actor="test")
-        add_account(officer, login=LOGINS[role], password=PASSWORD, session=session, actor="test")
-    session.commit()
+    """A client signed in as each role (LOGINS, from the shared accounts), and one anonymous."""
     app = create_app(settings, engine=engine)
     opened = {role: TestClient(app, follow_redirects=False) for role in (*Role, None)}
     try:
@@ -124,12 +108,6 @@ def clients(
     finally:
         for client in opened.values():
             client.close()
-
-
-def csrf_of(client: TestClient) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/me/settings").text)
-    assert found is not None
-    return found.group(1)
 
 
 def test_every_route_is_in_the_table_and_every_api_path_wants_a_token(
@@ -164,7 +142,7 @@ def test_each_role_reaches_exactly_what_the_table_allows(
     clients: dict[Role | None, TestClient], role: Role
 ) -> None:
     client = clients[role]
-    csrf = csrf_of(client)
+    csrf = csrf_of(client.get("/me/settings").text)
     for (method, path), roles in sorted(ACCESS.items()):
         if not roles or path == "/logout":
             continue

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.factories import import_seed
-from tests.web.test_web_pages import PASSWORD, sign_in
+from tests.web.helpers import add_desk_account, sign_in
 from tracker.config import Settings
-from tracker.services.accounts import add_account
 from tracker.services.imports import sample_source
-from tracker.services.lookup import find_officer
 from tracker.services.reports import prepare_review
-from tracker.web.app import create_app
 
 SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def hostile_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    """The seed, with a script in its title and in the commitment 7.1."""
+def hostile_seed(session: Session) -> None:
+    """The seed, with a script in its title and in the commitment 7.1, and its desk officer."""
     text = sample_source().replace(
         "합동 작전, 연습 및 훈련 참여 확대", f"{SCRIPT} 합동 작전, 연습 및 훈련 참여 확대"
     )
@@ -32,11 +26,13 @@ def hostile_client(session: Session, engine: Engine, settings: Settings) -> Iter
         f"한-캐나다 {SCRIPT} 파트너십 수립\n합의기관",
     )
     import_seed(session, text=text)
-    desk = find_officer("정진우", session=session)
-    add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
+    add_desk_account(session)
     session.commit()
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
-        yield client
+
+
+@pytest.fixture
+def hostile_client(hostile_seed: None, web_client: TestClient) -> TestClient:
+    return web_client
 
 
 def test_a_script_in_agreement_text_is_shown_escaped_on_every_page(

@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.factories import import_seed
-from tracker.config import Settings
+from tests.web.helpers import ADMIN, add_user, another_client, csrf_of, sign_in
 from tracker.domain import Role
 from tracker.models import Account, ChangeRecord, Officer, OfficerCreate, WebSession
 from tracker.services import account_admin
-from tracker.services.accounts import AccountRefused, add_account
+from tracker.services.accounts import AccountRefused
 from tracker.services.lookup import find_officer
 from tracker.services.owners import add_officer
-from tracker.web.app import create_app
-
-PASSWORD = "correct horse battery"
-ADMIN = "관리자 한"
-
-
-@pytest.fixture
-def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    import_seed(session)
-    desk = find_officer("정진우", session=session)
-    add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
-    admin = add_officer(
-        OfficerCreate(name=ADMIN, role=Role.ADMIN), session=session, actor="t", division="정책과"
-    )
-    add_account(admin, login="admin", password=PASSWORD, session=session, actor="test")
-    reader = add_officer(OfficerCreate(name="이열람", role=Role.VIEWER), session=session, actor="t")
-    add_account(reader, login="viewer", password=PASSWORD, session=session, actor="test")
-    session.commit()
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
-        yield client
-
-
-def sign_in(client: TestClient, login: str = "admin", password: str = PASSWORD) -> str:
-    page = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    response = client.post(
-        "/login", data={"login": login, "password": password, "csrf": csrf.group(1), "next": "/"}
-    )
-    return response.headers.get("location", "") if response.status_code == 303 else response.text
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found is not None
-    return found.group(1)
-
-
-def another_client(client: TestClient) -> TestClient:
-    return TestClient(client.app, follow_redirects=False)
 
 
 def changes(session: Session, action: str) -> list[ChangeRecord]:
@@ -74,7 +30,7 @@ def changes(session: Session, action: str) -> list[ChangeRecord]:
 def test_an_administrator_sees_every_account_with_its_officer_division_role_and_state(
     app_client: TestClient,
 ) -> None:
-    assert sign_in(app_client) == "/"
+    assert sign_in(app_client, "admin") == "/"
     assert 'href="/users"' in app_client.get("/").text
     page = app_client.get("/users")
     assert page.status_code == 200
@@ -87,7 +43,7 @@ def test_an_administrator_sees_every_account_with_its_officer_division_role_and_
 def test_an_administrator_adds_an_account_for_a_new_officer_who_can_then_sign_in(
     app_client: TestClient, session: Session
 ) -> None:
-    sign_in(app_client)
+    sign_in(app_client, "admin")
     csrf = csrf_of(app_client.get("/users").text)
     added = app_client.post(
         "/users/add",
@@ -123,7 +79,7 @@ def test_an_account_for_an_officer_on_file_takes_the_role_given(
 ) -> None:
     on_file = add_officer(OfficerCreate(name="최보람"), session=session, actor="t")
     session.commit()
-    sign_in(app_client)
+    sign_in(app_client, "admin")
     page = app_client.get("/users").text
     assert f'<option value="{on_file.id}">최보람</option>' in page
     assert ">정진우<" not in page.split('name="officer"')[1]  # has an account already
@@ -147,7 +103,7 @@ def test_an_account_for_an_officer_on_file_takes_the_role_given(
 def test_a_refused_account_keeps_the_form_but_never_the_password_and_writes_nothing(
     app_client: TestClient, session: Session
 ) -> None:
-    sign_in(app_client)
+    sign_in(app_client, "admin")
     csrf = csrf_of(app_client.get("/users").text)
     form = {
         "csrf": csrf,
@@ -198,7 +154,7 @@ def test_disabling_an_account_signs_that_user_out_at_their_next_request(
     desk = another_client(app_client)
     assert sign_in(desk, "jwjung") == "/"
     assert desk.get("/").status_code == 200
-    sign_in(app_client)
+    sign_in(app_client, "admin")
     csrf = csrf_of(app_client.get("/users").text)
     disabled = app_client.post("/users/disable", data={"csrf": csrf, "login": "jwjung"})
     assert disabled.status_code == 303
@@ -229,7 +185,7 @@ def test_disabling_an_account_signs_that_user_out_at_their_next_request(
 def test_an_administrator_changes_a_role_and_it_is_recorded(
     app_client: TestClient, session: Session
 ) -> None:
-    sign_in(app_client)
+    sign_in(app_client, "admin")
     csrf = csrf_of(app_client.get("/users").text)
     changed = app_client.post(
         "/users/role", data={"csrf": csrf, "login": "JWJung", "role": "admin"}
@@ -255,7 +211,7 @@ def test_an_administrator_changes_a_role_and_it_is_recorded(
 def test_an_administrator_cannot_disable_or_demote_themselves(
     app_client: TestClient, session: Session
 ) -> None:
-    sign_in(app_client)
+    sign_in(app_client, "admin")
     csrf = csrf_of(app_client.get("/users").text)
     disabled = app_client.post("/users/disable", data={"csrf": csrf, "login": "admin"})
     assert disabled.status_code == 400
@@ -273,8 +229,7 @@ def test_an_administrator_cannot_disable_or_demote_themselves(
 
 def test_the_last_active_administrator_cannot_be_disabled_or_demoted(session: Session) -> None:
     import_seed(session)
-    only = add_officer(OfficerCreate(name="유일한", role=Role.ADMIN), session=session, actor="t")
-    add_account(only, login="only", password=PASSWORD, session=session, actor="t")
+    add_user(session, "유일한", "only", Role.ADMIN)
     session.commit()
     with pytest.raises(AccountRefused, match="last active administrator"):
         account_admin.disable_account("only", session=session, actor="cli", acting_account_id=None)
@@ -282,8 +237,7 @@ def test_the_last_active_administrator_cannot_be_disabled_or_demoted(session: Se
         account_admin.set_role(
             "only", Role.OFFICER, session=session, actor="cli", acting_account_id=None
         )
-    second = add_officer(OfficerCreate(name="둘째", role=Role.ADMIN), session=session, actor="t")
-    add_account(second, login="second", password=PASSWORD, session=session, actor="t")
+    add_user(session, "둘째", "second", Role.ADMIN)
     assert account_admin.active_admins(session=session) == 2
     account_admin.set_role(
         "only", Role.OFFICER, session=session, actor="cli", acting_account_id=None
@@ -313,7 +267,7 @@ def test_no_one_but_an_administrator_reaches_any_users_route(
 def test_users_forms_without_the_csrf_token_are_refused(
     app_client: TestClient, session: Session
 ) -> None:
-    sign_in(app_client)
+    sign_in(app_client, "admin")
     assert app_client.post("/users/disable", data={"login": "jwjung"}).status_code == 403
     forged = {"csrf": "forged", "login": "jwjung", "role": "viewer"}
     assert app_client.post("/users/role", data=forged).status_code == 403

@@ -3,58 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.factories import import_seed
-from tracker.config import Settings
+from tests.web.helpers import PASSWORD, add_user, form_token, sign_in
 from tracker.domain import DigestFrequency, Language, Role
-from tracker.models import ChangeRecord, OfficerCreate, StatusUpdate, WebSession
-from tracker.services.accounts import add_account, disable_account
+from tracker.models import ChangeRecord, StatusUpdate, WebSession
+from tracker.services.accounts import disable_account
 from tracker.services.commitments import list_commitments
 from tracker.services.lookup import find_officer
-from tracker.services.owners import add_officer
-from tracker.web.app import create_app
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def app_client(session: Session, engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    import_seed(session)
-    desk = find_officer("정진우", session=session)
-    add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
-    other = add_officer(
-        OfficerCreate(name="박서연", role=Role.OFFICER),
-        session=session,
-        actor="t",
-        division="군비통제과",
-    )
-    add_account(other, login="sypark", password=PASSWORD, session=session, actor="test")
-    session.commit()
-    with TestClient(create_app(settings, engine=engine), follow_redirects=False) as client:
-        yield client
-
-
-def sign_in(client: TestClient, login: str = "jwjung", password: str = PASSWORD) -> str:
-    page = client.get("/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    response = client.post(
-        "/login", data={"login": login, "password": password, "csrf": csrf.group(1), "next": "/"}
-    )
-    return response.headers.get("location", "") if response.status_code == 303 else response.text
-
-
-def form_token(html: str) -> tuple[str, str]:
-    csrf = re.search(r'name="csrf" value="([^"]+)"', html)
-    version = re.search(r'name="version" value="(\d+)"', html)
-    assert csrf is not None and version is not None
-    return csrf.group(1), version.group(1)
 
 
 def test_every_page_but_sign_in_and_health_wants_a_signed_in_officer(
@@ -205,15 +164,8 @@ def test_the_web_form_takes_evidence_links_only_never_a_server_path(
 def test_every_page_by_role_reads_and_only_the_rule_lets_one_edit(
     app_client: TestClient, session: Session, role: Role, own: bool, expected: int
 ) -> None:
-    officer = add_officer(
-        OfficerCreate(name=f"역할 {role.value}", role=role),
-        session=session,
-        actor="test",
-        division="북미2과" if own else "개발협력과",
-    )
-    add_account(
-        officer, login=f"user-{role.value}-{own}", password=PASSWORD, session=session, actor="test"
-    )
+    division = "북미2과" if own else "개발협력과"
+    add_user(session, f"역할 {role.value}", f"user-{role.value}-{own}", role, division)
     session.commit()
     assert sign_in(app_client, f"user-{role.value}-{own}") == "/"
     for path in ("/", "/agreements", "/agreements/kr-ca-2025", "/commitments/kr-ca-2025:7.1"):
