@@ -75,15 +75,10 @@ def _changes(
     if where.entity in ("report",):
         return []
     query = select(ChangeRecord)
-    if where.actor:
-        query = query.where(col(ChangeRecord.actor).ilike(f"%{where.actor}%"))
     if where.entity:
         query = query.where(ChangeRecord.entity == where.entity)
-    if start:
-        query = query.where(col(ChangeRecord.at) >= start)
-    if end:
-        query = query.where(col(ChangeRecord.at) < end)
-    rows = session.exec(query.order_by(col(ChangeRecord.at).desc()).limit(limit)).all()
+    query = _within(query, where, ChangeRecord.actor, ChangeRecord.at, start, end, limit)
+    rows = session.exec(query).all()
     names = _subjects(session, rows)
     return [
         AuditEntry(
@@ -109,13 +104,8 @@ def _status_updates(
         .join(Commitment, col(Commitment.id) == StatusUpdate.commitment_id)
         .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
     )
-    if where.actor:
-        query = query.where(col(StatusUpdate.author).ilike(f"%{where.actor}%"))
-    if start:
-        query = query.where(col(StatusUpdate.recorded_at) >= start)
-    if end:
-        query = query.where(col(StatusUpdate.recorded_at) < end)
-    rows = session.exec(query.order_by(col(StatusUpdate.recorded_at).desc()).limit(limit)).all()
+    query = _within(query, where, StatusUpdate.author, StatusUpdate.recorded_at, start, end, limit)
+    rows = session.exec(query).all()
     return [
         AuditEntry(
             at=update.recorded_at,
@@ -139,14 +129,10 @@ def _reports(
 ) -> list[AuditEntry]:
     if where.entity not in (None, "report"):
         return []
-    query = select(Report)
-    if where.actor:
-        query = query.where(col(Report.generated_by).ilike(f"%{where.actor}%"))
-    if start:
-        query = query.where(col(Report.generated_at) >= start)
-    if end:
-        query = query.where(col(Report.generated_at) < end)
-    rows = session.exec(query.order_by(col(Report.generated_at).desc()).limit(limit)).all()
+    query = _within(
+        select(Report), where, Report.generated_by, Report.generated_at, start, end, limit
+    )
+    rows = session.exec(query).all()
     return [
         AuditEntry(
             at=report.generated_at,
@@ -158,6 +144,25 @@ def _reports(
         )
         for report in rows
     ]
+
+
+def _within(
+    query: Any,  # a select() of any shape
+    where: AuditFilter,
+    actor: Any,
+    at: Any,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+) -> Any:
+    """`query` narrowed to who did it and when, newest first, at most `limit` rows."""
+    if where.actor:
+        query = query.where(col(actor).ilike(f"%{where.actor}%"))
+    if start:
+        query = query.where(col(at) >= start)
+    if end:
+        query = query.where(col(at) < end)
+    return query.order_by(col(at).desc()).limit(limit)
 
 
 def _subjects(session: Session, rows: Any) -> dict[tuple[str, int], str]:
