@@ -15,7 +15,6 @@ from tracker.cli.base import (
     print_table,
     reading,
     runtime_of,
-    writing,
 )
 from tracker.domain import Language
 from tracker.files import write_atomically
@@ -137,19 +136,19 @@ def _finish(
         return
     with reports.make_renderer(settings) as renderer:
         pdf = renderer.render(prepared.html)
-    with writing(ctx) as session:
-        report = reports.store_report(
-            prepared,
-            pdf,
-            session=session,
-            reports_dir=settings.resolve(settings.paths.reports),
-            actor=actor_name(by),
-            out=out,
-        )
-        path = reports.report_path(report, settings.resolve(settings.paths.reports))
-        typer.echo(
-            f"{path} ({report.pages} pages, {report.size_bytes / 1024:.0f} KB, v{report.version})"
-        )
+    folder = settings.resolve(settings.paths.reports)
+    report = reports.save_report(
+        prepared,
+        pdf,
+        engine=runtime_of(ctx).checked_engine(),
+        reports_dir=folder,
+        actor=actor_name(by),
+        out=out,
+    )
+    path = reports.report_path(report, folder)
+    typer.echo(
+        f"{path} ({report.pages} pages, {report.size_bytes / 1024:.0f} KB, v{report.version})"
+    )
 
 
 def register(app: TrackerTyper) -> None:

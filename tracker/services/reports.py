@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from tracker.config import Settings
+from tracker.db import write_session
 from tracker.domain import Language, ReportKind
 from tracker.errors import NotFound, TrackerError
 from tracker.files import write_atomically
@@ -194,6 +196,65 @@ def store_report(
         target.unlink(missing_ok=True)
         raise
     return report
+
+
+def save_report(
+    prepared: PreparedReport,
+    pdf: RenderedPdf,
+    *,
+    engine: Engine,
+    reports_dir: Path,
+    actor: str,
+    out: Path | None = None,
+) -> ReportPublic:
+    """`store_report` in its own transaction: if the commit fails, the file goes too, so a
+    PDF never stays on disk without its row."""
+    written: Path | None = None
+    try:
+        with write_session(engine) as session:
+            report = store_report(
+                prepared, pdf, session=session, reports_dir=reports_dir, actor=actor, out=out
+            )
+            written = report_path(report, reports_dir)
+            public = ReportPublic.model_validate(report, from_attributes=True)
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    return public
+
+
+def prepare_report(
+    kind: ReportKind,
+    *,
+    session: Session,
+    settings: Settings,
+    agreement: str = "",
+    cycle: str = "current",
+    mechanism: str = "",
+    meeting: str = "",
+    language: Language | None = None,
+) -> PreparedReport:
+    """A review of `agreement`'s cycle, or a brief for `meeting` of `mechanism` (by default
+    the agreement's reviewing mechanism), as the web form asks for one."""
+    if kind is ReportKind.REVIEW:
+        if not agreement:
+            raise ReportRefused("choose the agreement to review")
+        return prepare_review(
+            agreement, session=session, settings=settings, cycle=cycle, language=language
+        )
+    if not meeting:
+        raise ReportRefused("a brief needs its meeting: the meeting id or date (YYYY-MM-DD)")
+    if not mechanism:
+        if not agreement:
+            raise ReportRefused("a brief needs its mechanism, or an agreement that names one")
+        found = find_agreement(agreement, session=session)
+        if found.review_mechanism_id is None:
+            raise ReportRefused(
+                f"{found.key} has no reviewing mechanism; name the mechanism of the meeting"
+            )
+        mechanism = str(found.review_mechanism_id)
+    return prepare_brief(mechanism, meeting, session=session, settings=settings, language=language)
 
 
 def list_reports(*, session: Session, agreement: str | None = None) -> list[ReportPublic]:

@@ -17,17 +17,15 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from tracker.db import read_session, write_session
+from tracker.db import read_session
 from tracker.domain import Language, ReportKind
 from tracker.errors import NotFound, TrackerError
 from tracker.models import Agreement, Mechanism, Meeting, Report, ReportPublic, ReviewCycle
-from tracker.reports.render import RenderedPdf, RenderFailed
+from tracker.reports.render import RenderFailed
 from tracker.services import accounts
 from tracker.services import reports as report_service
 from tracker.services.accounts import Permission, may
 from tracker.services.agreements import list_agreements
-from tracker.services.lookup import find_agreement
-from tracker.services.reports import PreparedReport, ReportRefused
 from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
 from tracker.web.rendering import close_renderer, renderer_for
 
@@ -209,10 +207,10 @@ def generate(
     }
     try:
         with read_session(web.db) as session:
-            prepared = _prepare(
-                web,
-                session,
-                kind=kind,
+            prepared = report_service.prepare_report(
+                kind,
+                session=session,
+                settings=web.settings,
                 agreement=agreement.strip(),
                 language=language,
                 cycle=cycle.strip() or "current",
@@ -220,7 +218,13 @@ def generate(
                 meeting=meeting.strip(),
             )
         pdf = renderer_for(request.app, web.settings).render(prepared.html)
-        report_id = _store(web, prepared, pdf, actor=visitor.officer.name)
+        report_id = report_service.save_report(
+            prepared,
+            pdf,
+            engine=web.db,
+            reports_dir=_reports_folder(web),
+            actor=visitor.officer.name,
+        ).id
     except TrackerError as exc:
         with read_session(web.db) as session:
             return _page(
@@ -233,58 +237,6 @@ def generate(
                 draft=draft,
             )
     return RedirectResponse(f"/reports?new={report_id}#report-{report_id}", status_code=303)
-
-
-def _prepare(
-    web: Web,
-    session: Session,
-    *,
-    kind: ReportKind,
-    agreement: str,
-    language: Language | None,
-    cycle: str,
-    mechanism: str,
-    meeting: str,
-) -> PreparedReport:
-    if kind is ReportKind.REVIEW:
-        if not agreement:
-            raise ReportRefused("choose the agreement to review")
-        return report_service.prepare_review(
-            agreement, session=session, settings=web.settings, cycle=cycle, language=language
-        )
-    if not meeting:
-        raise ReportRefused("a brief needs its meeting: the meeting id or date (YYYY-MM-DD)")
-    if not mechanism:  # the agreement's reviewing mechanism, as the form suggests
-        if not agreement:
-            raise ReportRefused("a brief needs its mechanism, or an agreement that names one")
-        found = find_agreement(agreement, session=session)
-        if found.review_mechanism_id is None:
-            raise ReportRefused(
-                f"{found.key} has no reviewing mechanism; name the mechanism of the meeting"
-            )
-        mechanism = str(found.review_mechanism_id)
-    return report_service.prepare_brief(
-        mechanism, meeting, session=session, settings=web.settings, language=language
-    )
-
-
-def _store(web: Web, prepared: PreparedReport, pdf: RenderedPdf, *, actor: str) -> int:
-    """The file and its row together: if the transaction fails, the file goes too."""
-    folder = _reports_folder(web)
-    written: Path | None = None
-    try:
-        with write_session(web.db) as session:
-            report = report_service.store_report(
-                prepared, pdf, session=session, reports_dir=folder, actor=actor
-            )
-            written = report_service.report_path(report, folder)
-            assert report.id is not None
-            report_id = report.id
-    except BaseException:
-        if written is not None:
-            written.unlink(missing_ok=True)
-        raise
-    return report_id
 
 
 def _reports_folder(web: Web) -> Path:
