@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from tracker.domain import Role
-from tracker.models import Account, Division, Officer
+from tracker.models import Account, Division, Officer, OfficerCreate
 from tracker.services import accounts
 from tracker.services.accounts import AccountRefused
+from tracker.services.lookup import find_officer
+from tracker.services.owners import add_officer
 
 
 @dataclass(frozen=True)
@@ -110,3 +112,19 @@ def _target(login: str, *, session: Session) -> tuple[Account, Officer]:
     officer = session.get(Officer, account.officer_id)
     assert officer is not None
     return account, officer
+
+
+def officer_for_account(
+    on_file: str, new: OfficerCreate, *, division: str, session: Session, actor: str
+) -> Officer:
+    """The officer an account is added for: the one chosen on file (`on_file`, an id or a
+    name), or a new one. A new officer may not share a name with one on file: every lookup by
+    name (handover, digests, `--owner`) would become ambiguous."""
+    if on_file.strip():
+        return find_officer(on_file.strip(), session=session)
+    name = new.name.strip()
+    if not name:
+        raise AccountRefused("choose an officer on file, or give the new officer's name")
+    if session.exec(select(Officer).where(Officer.name == name)).first() is not None:
+        raise AccountRefused(f"an officer called {name} is on file: choose them in the list")
+    return add_officer(new, session=session, actor=actor, division=division.strip() or None)

@@ -24,6 +24,7 @@ from tracker.importer.errors import ImportInputError
 from tracker.importer.mechanisms import MechanismCatalog
 from tracker.importer.parsed import ParsedAgreement
 from tracker.models import Agreement, ChangeRecord, Commitment
+from tracker.services.accounts import Caller, may_edit_group
 from tracker.services.changes import record_change
 from tracker.services.corrections import set_tracked
 from tracker.services.imports import (
@@ -250,3 +251,11 @@ def record_summary(record: ChangeRecord) -> str:
         f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list) and k != "text"
     )
     return shown + (f"; {record.reason}" if record.reason else "")
+
+
+def may_correct(current: Caller, agreement: Agreement, *, session: Session) -> bool:
+    """Whether `current` may correct `agreement`'s split: the group rule over its commitments."""
+    commitments = session.exec(
+        select(Commitment).where(Commitment.agreement_id == agreement.id)
+    ).all()
+    return may_edit_group(current, commitments)

@@ -19,7 +19,11 @@ from tracker.reports.labels import labels_for
 from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
 from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics
-from tracker.services.mechanisms import followed_commitments, list_mechanisms
+from tracker.services.mechanisms import (
+    followed_by_mechanism,
+    followed_commitments,
+    list_mechanisms,
+)
 from tracker.web.deps import (
     Current,
     Forbidden,
@@ -230,12 +234,8 @@ def _recordable(
     """The mechanisms whose meetings `visitor` may record (`_may_record`)."""
     if not may(visitor.role, Permission.RECORD_MEETINGS):
         return set()
-    return {
-        m.id
-        for m in mechanisms
-        if (row := session.get(Mechanism, m.id)) is not None
-        and accounts.may_edit_group(visitor, followed_commitments(row, session=session))
-    }
+    followed = followed_by_mechanism(session=session)
+    return {m.id for m in mechanisms if accounts.may_edit_group(visitor, followed.get(m.id, []))}
 
 
 def _by_month(meetings: list[AgendaMeeting]) -> list[tuple[date, list[AgendaMeeting]]]:

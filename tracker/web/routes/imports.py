@@ -13,13 +13,12 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.errors import TrackerError
 from tracker.importer.errors import ImportInputError
 from tracker.importer.parsed import ParsedAgreement
-from tracker.models import Agreement, Commitment
 from tracker.services import accounts, corrections
 from tracker.services.accounts import Permission
 from tracker.services.commitments import CommitmentFilter, list_commitments
@@ -29,6 +28,7 @@ from tracker.services.import_review import (
     catalog_for,
     change_log,
     clean_source_name,
+    may_correct,
     parse_text,
     preview_import,
     record_summary,
@@ -337,7 +337,7 @@ def _corrections(
         selected=draft.get("ref", ref),
         draft=draft,
         error=error,
-        may_correct=_may_correct(visitor, agreement, session=session),
+        may_correct=may_correct(visitor, agreement, session=session),
     )
 
 
@@ -369,7 +369,7 @@ def correct(
     try:
         with write_session(web.db) as session:
             agreement = find_agreement(key, session=session)
-            if not _may_correct(visitor, agreement, session=session):
+            if not may_correct(visitor, agreement, session=session):
                 raise Forbidden(
                     "only officers of the division that follows this agreement, and "
                     "administrators, may correct its split"
@@ -389,13 +389,6 @@ def correct(
             )
     query = urlencode({"done": action, "ref": ref})
     return RedirectResponse(f"/import/{quote(key)}/review?{query}#c-{quote(ref)}", status_code=303)
-
-
-def _may_correct(visitor: accounts.Visitor, agreement: Agreement, *, session: Session) -> bool:
-    commitments = session.exec(
-        select(Commitment).where(Commitment.agreement_id == agreement.id)
-    ).all()
-    return accounts.may_edit_group(visitor, commitments)
 
 
 def _apply(action: Action, form: dict[str, str], key: str, *, session: Session, actor: str) -> None:

@@ -12,15 +12,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.domain import Role
 from tracker.errors import TrackerError
-from tracker.models import Officer, OfficerCreate
+from tracker.models import OfficerCreate
 from tracker.services import account_admin, accounts
-from tracker.services.lookup import find_officer
-from tracker.services.owners import add_officer
 from tracker.web.deps import Admin, AdminForm, Reader, Web, WebDep
 
 router = APIRouter()
@@ -103,25 +101,13 @@ def add_user(
     actor = visitor.officer.name
     try:
         with write_session(web.db) as session:
-            if officer.strip():
-                found = find_officer(officer.strip(), session=session)
-            else:
-                if not name.strip():
-                    raise accounts.AccountRefused(
-                        "choose an officer on file, or give the new officer's name"
-                    )
-                if session.exec(select(Officer).where(Officer.name == name.strip())).first():
-                    # A second officer of the same name would make every lookup by name
-                    # ambiguous (handover, digests, `--owner`): pick the one on file instead.
-                    raise accounts.AccountRefused(
-                        f"an officer called {name.strip()} is on file: choose them in the list"
-                    )
-                found = add_officer(
-                    OfficerCreate(name=name, email=email.strip() or None, role=role),
-                    session=session,
-                    actor=actor,
-                    division=division.strip() or None,
-                )
+            found = account_admin.officer_for_account(
+                officer,
+                OfficerCreate(name=name, email=email.strip() or None, role=role),
+                division=division,
+                session=session,
+                actor=actor,
+            )
             account = accounts.add_account(
                 found, login=login, password=password, session=session, actor=actor, role=role
             )
