@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from tracker.domain import Attention, Strength
+from tracker.domain import Attention, Role, Strength
 from tracker.models import (
     Agreement,
     Clause,
@@ -33,7 +33,8 @@ class CommitmentFilter:
     mechanism: str | None = None
     owner: str | None = None
     division: str | None = None
-    division_id: int | None = None  # as the web app knows it: no lookup by name
+    owner_id: int | None = None  # as the web app knows them: no lookup by name
+    division_id: int | None = None
     status: str | None = None
     tracked: bool | None = None
     strength: Strength | None = None
@@ -138,6 +139,8 @@ def _conditions(
     if where.division is not None:
         division = find_division(where.division, session=session)
         conditions.append(col(Commitment.division_id) == division.id)
+    if where.owner_id is not None:
+        conditions.append(col(Commitment.owner_id) == where.owner_id)
     if where.division_id is not None:
         conditions.append(col(Commitment.division_id) == where.division_id)
     if where.status is not None:
@@ -181,3 +184,27 @@ def _mechanism_names(session: Session, ids: list[int]) -> defaultdict[int | None
         if name not in names[commitment_id]:
             names[commitment_id].append(name)
     return names
+
+
+def watched_commitments(
+    officer: Officer, role: Role, *, session: Session, policy: FollowUpPolicy
+) -> tuple[str, list[CommitmentPublic]]:
+    """Whose tracked commitments a dashboard lists, and which: the officer's own; else their
+    division's (a director reads the division's); else, for an administrator or a viewer with
+    no division, everyone's. The scope is "mine", "division" or "all"."""
+
+    def tracked(
+        owner_id: int | None = None, division_id: int | None = None
+    ) -> list[CommitmentPublic]:
+        where = CommitmentFilter(tracked=True, owner_id=owner_id, division_id=division_id)
+        return list_commitments(session=session, policy=policy, where=where)
+
+    assert officer.id is not None
+    mine = tracked(owner_id=officer.id)
+    if mine:
+        return "mine", mine
+    if officer.division_id is not None:
+        return "division", tracked(division_id=officer.division_id)
+    if role in (Role.ADMIN, Role.VIEWER):
+        return "all", tracked()
+    return "mine", []

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
 
-from tracker.domain import Role
 from tracker.errors import TrackerError
-from tracker.models import CommitmentPublic
-from tracker.services import accounts
 from tracker.services.agreements import agreement_facets, list_agreements
-from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.commitments import (
+    CommitmentFilter,
+    list_commitments,
+    watched_commitments,
+)
 from tracker.services.cycles import list_meetings
 from tracker.services.lookup import find_agreement
 from tracker.services.outline import agreement_outline
 from tracker.services.rollups import Grouping, rollup, status_counts_by_agreement
-from tracker.web.deps import Current, Reader, Web, WebDep
+from tracker.web.deps import Current, Reader, WebDep
 
 router = APIRouter()
 UPCOMING_MEETINGS = 8
@@ -24,40 +24,20 @@ UPCOMING_MEETINGS = 8
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, web: WebDep, visitor: Current, session: Reader) -> Response:
-    scope, watched = _watched(visitor, session=session, web=web)
+    scope, watched = watched_commitments(
+        visitor.officer, visitor.role, session=session, policy=web.policy
+    )
     today = web.policy.today()
     return web.render(
         request,
         "dashboard.html",
         visitor=visitor,
-        attention_scope=scope,
+        attention_scope=f"attention_{scope}",
         attention=[c for c in watched if c.attention],
         meetings=list_meetings(session=session, today=today, since=today)[:UPCOMING_MEETINGS],
         agreements=list_agreements(session=session),
         bars=status_counts_by_agreement(session=session, policy=web.policy),
     )
-
-
-def _watched(
-    visitor: accounts.Visitor, *, session: Session, web: Web
-) -> tuple[str, list[CommitmentPublic]]:
-    """Whose commitments the dashboard lists: the officer's own; else their division's (a
-    director reads the division's); else, for an administrator or a viewer with no division,
-    everything."""
-    officer = visitor.officer
-
-    def tracked(owner: str | None = None, division_id: int | None = None) -> list[CommitmentPublic]:
-        where = CommitmentFilter(tracked=True, owner=owner, division_id=division_id)
-        return list_commitments(session=session, policy=web.policy, where=where)
-
-    mine = tracked(owner=str(officer.id))
-    if mine:
-        return "attention_mine", mine
-    if officer.division_id is not None:
-        return "attention_division", tracked(division_id=officer.division_id)
-    if visitor.role in (Role.ADMIN, Role.VIEWER):
-        return "attention_all", tracked()
-    return "attention_mine", []
 
 
 @router.get("/agreements", response_class=HTMLResponse)
