@@ -78,6 +78,9 @@ def test_a_director_without_commitments_sees_the_division_s_attention(
     page = app_client.get("/").text
     assert "우리 부서 이행과제 중 확인이 필요한 것 (1)" in page
     assert 'href="/commitments/kr-ca-2025:7.1"' in page and "정체" in page
+    # On the commitment page the status chip says "stalled"; no second flag repeats it.
+    heading = app_client.get("/commitments/kr-ca-2025:7.1").text.split("</h1>")[0]
+    assert 'class="chip st-stalled">정체' in heading and 'class="flag">정체' not in heading
 
 
 def test_an_unknown_address_is_a_page_and_the_language_switch_keeps_the_filters(
