@@ -79,7 +79,7 @@ def decode_cursor(text: str, *, width: int) -> CursorKey:
 
 def after_key(columns: Sequence[ColumnElement[object]], key: CursorKey) -> ColumnElement[bool]:
     """Rows strictly after `key` in the ascending order of `columns` (none of them NULL)."""
-    return tuple_(*columns) > tuple_(*key)  # type: ignore[arg-type,no-any-return]
+    return tuple_(*columns) > tuple_(*key)
 
 
 def page_of(rows: list[T], request: PageRequest, key: object) -> Page[T]:
