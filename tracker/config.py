@@ -169,6 +169,10 @@ class AttentionSettings(_Section):
     due_days: int = Field(default=60, gt=0)
 
 
+class DigestSettings(_Section):
+    max_items: int = Field(default=20, ge=1, le=200)
+
+
 class WebSettings(_Section):
     base_url: str = "http://127.0.0.1:8000"
     max_request_bytes: int = Field(default=50_000_000, gt=0)
@@ -195,6 +199,7 @@ class Settings(BaseSettings):
     evidence: EvidenceSettings = EvidenceSettings()
     attention: AttentionSettings = AttentionSettings()
     reports: ReportSettings = ReportSettings()
+    digests: DigestSettings = DigestSettings()
     web: WebSettings = WebSettings()
 
     @classmethod
