@@ -35,7 +35,8 @@ from tracker.models import (
 )
 from tracker.services import accounts, tokens
 from tracker.services import status as updates
-from tracker.services.agreements import list_agreements
+from tracker.services.agreements import CURSOR_WIDTH as AGREEMENT_CURSOR
+from tracker.services.agreements import AgreementFilter, agreement_public, page_of_agreements
 from tracker.services.commitments import (
     CommitmentFilter,
     attention_wanted,
@@ -45,6 +46,7 @@ from tracker.services.commitments import (
 from tracker.services.cycles import MeetingListed, list_meetings
 from tracker.services.lookup import find_agreement, find_commitment, find_mechanism
 from tracker.web.deps import Reader, Web, WebDep
+from tracker.web.paging import link_next, page_request
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -146,23 +148,38 @@ class Me(BaseModel):
 
 @router.get("/agreements", response_model=list[AgreementPublic], summary="List agreements")
 def agreements(
+    request: Request,
+    response: Response,
     session: Reader,
     search: str | None = None,
     country: str | None = None,
     field: str | None = None,
     year: int | None = None,
+    division: str | None = None,
+    limit: Annotated[str | None, Query(description="Items per page, 1..200 (50).")] = None,
+    cursor: Annotated[str | None, Query(description="From a `Link: rel=next` header.")] = None,
 ) -> list[AgreementPublic]:
-    """Newest signing first, with clause and commitment counts; `search` looks in titles."""
-    return list_agreements(
-        session=session, search=search or None, country=country or None, field=field, year=year
+    """Newest signing first, with clause and commitment counts; `search` looks in titles.
+    A page at a time: the `Link` header (rel="next") gives the next page while there is one."""
+    where = AgreementFilter(
+        search=search or None,
+        country=country or None,
+        field=field or None,
+        year=year,
+        division=division or None,
     )
+    page = page_of_agreements(
+        session=session, where=where, page=page_request(limit, cursor, width=AGREEMENT_CURSOR)
+    )
+    link_next(response, request, page.next_cursor)
+    return page.items
 
 
 @router.get("/agreements/{key}", response_model=AgreementDetail, summary="One agreement")
 def agreement(key: str, web: WebDep, session: Reader) -> AgreementDetail:
     """The agreement (by key or id) and its tracked commitments."""
     found = find_agreement(key, session=session)
-    public = next(a for a in list_agreements(session=session) if a.id == found.id)
+    public = agreement_public(found, session=session)
     commitments = list_commitments(
         session=session,
         policy=web.policy,

@@ -6,7 +6,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tracker.errors import TrackerError
-from tracker.services.agreements import agreement_facets, list_agreements
+from tracker.services.agreements import (
+    CURSOR_WIDTH,
+    AgreementFilter,
+    agreement_facets,
+    list_agreements,
+    page_of_agreements,
+)
 from tracker.services.commitments import (
     CommitmentFilter,
     list_commitments,
@@ -17,6 +23,7 @@ from tracker.services.lookup import find_agreement
 from tracker.services.outline import agreement_outline
 from tracker.services.rollups import Grouping, rollup, status_counts_by_agreement
 from tracker.web.deps import Current, Reader, WebDep
+from tracker.web.paging import next_page_url, page_request
 
 router = APIRouter()
 UPCOMING_MEETINGS = 8
@@ -51,14 +58,18 @@ def agreements_page(
     field: str = "",
     year: str = "",
     division: str = "",
+    limit: str = "",
+    cursor: str = "",
 ) -> Response:
-    rows = list_agreements(
-        session=session,
+    where = AgreementFilter(
         search=q or None,
         country=country or None,
         field=field or None,
         year=_year(year),
         division=division or None,
+    )
+    page = page_of_agreements(
+        session=session, where=where, page=page_request(limit, cursor, width=CURSOR_WIDTH)
     )
     chosen = {
         "q": q,
@@ -71,7 +82,9 @@ def agreements_page(
         request,
         "agreements.html",
         visitor=visitor,
-        agreements=rows,
+        agreements=page.items,
+        total=page.total,
+        next_page=next_page_url(request, page.next_cursor),
         chosen=chosen,
         facets=agreement_facets(session=session),
     )
