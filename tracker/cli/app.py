@@ -10,6 +10,7 @@ import typer
 from tracker import __version__
 from tracker.cli import (
     audit,
+    backup,
     corrections,
     digests,
     followup,
@@ -84,6 +85,7 @@ web.register(app)
 tokens.register(app)
 maintenance.register(app)
 audit.register(app)
+backup.register(app)
 
 
 def main() -> None:
