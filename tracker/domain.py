@@ -125,3 +125,13 @@ class OutboxState(StrEnum):
     QUEUED = "queued"  # waiting for its next attempt
     SENT = "sent"
     FAILED = "failed"  # refused for good (5xx), or out of attempts; `outbox retry` re-queues
+
+
+class Grouping(StrEnum):
+    """What a rollup (`tracker summary --by`, a report's tables) counts commitments by."""
+
+    AGREEMENT = "agreement"
+    SECTION = "section"
+    MECHANISM = "mechanism"
+    OWNER = "owner"
+    DIVISION = "division"

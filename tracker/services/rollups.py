@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from sqlmodel import Session, col, func, select
 
+from tracker.domain import Grouping
 from tracker.models import (
     Agreement,
     Assessment,
@@ -21,14 +21,6 @@ from tracker.models import (
 )
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.policy import FollowUpPolicy
-
-
-class Grouping(StrEnum):
-    AGREEMENT = "agreement"
-    SECTION = "section"
-    MECHANISM = "mechanism"
-    OWNER = "owner"
-    DIVISION = "division"
 
 
 @dataclass
