@@ -61,7 +61,7 @@ def test_weekly_digests_are_named_by_iso_week_and_fall_due_on_the_configured_day
     assert current_period(DigestFrequency.OFF, now=MONDAY, settings=settings) is None
 
 
-def test_a_digest_groups_what_needs_a_look_and_what_others_changed(
+def test_a_digest_counts_what_needs_a_look_and_what_others_changed(
     session: Session, settings: Settings, desk_officer: Officer
 ) -> None:
     colleague = add_officer(OfficerCreate(name="김하늘"), session=session, actor="admin")
@@ -81,9 +81,10 @@ def test_a_digest_groups_what_needs_a_look_and_what_others_changed(
     mail = preview(desk_officer, session=session, settings=settings, now=MONDAY)
     assert mail is not None
     assert mail.subject == "[이행점검] 정진우님 담당 이행과제 요약 (2027-01-18)"
-    assert "== 한-캐나다 안보·국방 협력 파트너십 수립 (kr-ca-2025)" in mail.text
-    assert "-- 점검 회의 임박" in mail.text and "-- 정체" in mail.text
-    assert "-- 다른 사람이 변경" in mail.text and "김하늘: 정체" in mail.text
+    assert "점검 회의 임박: 36건\n정체: 1건\n" in mail.text  # the counts come first
+    assert "== 점검 회의 임박 (36건)" in mail.text and "== 정체 (1건)" in mail.text
+    assert "== 다른 사람이 변경 (1건)" in mail.text and "김하늘: 정체" in mail.text
+    assert "전체 목록 보기: http://127.0.0.1:8000/" in mail.text
     assert "2027-02-25 외교·국방장관 2+2 회의 (오타와)" in mail.text
     assert "http://127.0.0.1:8000/commitments/kr-ca-2025:7.1" in mail.text
     assert "김하늘: 정체 — <script>x</script> 예산" in mail.text  # plain text, shown as typed

@@ -176,4 +176,5 @@ def _content(
         since=previous or now - FIRST_LOOKBACK,
         today=now.astimezone(settings.tz).date(),
         base_url=settings.web.base_url,
+        max_items=settings.digests.max_items,
     )

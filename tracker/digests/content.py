@@ -1,12 +1,20 @@
-"""What one officer's digest says, grouped by agreement; nothing to say, no mail."""
+"""What one officer's digest says: how many of their commitments need what, the most urgent few
+of each kind, and what happened since the last digest. Nothing to say, no mail.
+
+However many commitments an officer owns, a digest lists at most `max_items` per section and says
+how many it left out; the web app's dashboard lists them all.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from tracker.domain import Attention
 from tracker.models import (
@@ -21,44 +29,52 @@ from tracker.models import (
     StatusUpdate,
 )
 from tracker.services.attention import attention_for
+from tracker.services.cycles import open_cycle_ends
 from tracker.services.policy import FollowUpPolicy
 from tracker.text import shorten
 
+# The sections about commitments, in the order a digest shows them; each is a key of LABELS.
+FLAG_SECTIONS = (
+    ("due", Attention.DUE),
+    ("stalled", Attention.STALLED),
+    ("stale", Attention.STALE),
+)
 
-@dataclass
+
+@dataclass(frozen=True)
 class Item:
-    ref: str  # KEY:REF
+    """One line of a section: a commitment (with `ref` and `link`), or a report or a meeting."""
+
     text: str
-    status: str
-    link: str
+    ref: str = ""  # KEY:REF
+    status: str = ""
+    link: str = ""
     note: str = ""
 
 
-@dataclass
-class AgreementDigest:
-    key: str
-    title: str
-    due: list[Item] = field(default_factory=list)
-    stale: list[Item] = field(default_factory=list)
-    stalled: list[Item] = field(default_factory=list)
-    changed: list[Item] = field(default_factory=list)
-    reports: list[str] = field(default_factory=list)  # file names of reports made since
-    meetings: list[str] = field(
-        default_factory=list
-    )  # "2027-10-14 외교·국방장관 2+2 회의 (오타와)"
+@dataclass(frozen=True)
+class Section:
+    """One kind of news: how many in all, and the first few of them."""
+
+    name: str  # a key of LABELS: due, stalled, stale, changed, reports, meetings
+    total: int
+    items: tuple[Item, ...]
 
     @property
-    def empty(self) -> bool:
-        return not any(
-            (self.due, self.stale, self.stalled, self.changed, self.reports, self.meetings)
-        )
+    def left_out(self) -> int:
+        return self.total - len(self.items)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DigestContent:
     officer: Officer
     since: datetime
-    agreements: list[AgreementDigest]
+    sections: tuple[Section, ...]  # only those with something in them
+    full_list: str  # the web page that lists every commitment of the officer needing a look
+    agreements: tuple[tuple[str, str], ...] = ()  # (key, title) of those the items name
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
 
 
 def digest_content(
@@ -69,123 +85,199 @@ def digest_content(
     since: datetime,
     today: date,
     base_url: str,
+    max_items: int,
 ) -> DigestContent | None:
-    """The officer's commitments that need attention, and what happened since `since`."""
+    """The officer's tracked commitments that need attention, by flag, and what happened since
+    `since`: changes by others, reports made, meetings planned within `due_days`.
+
+    Each section counts everything and lists at most `max_items`, most urgent first (see
+    `urgency`); reports and meetings are listed soonest first.
+    """
     commitments = session.exec(
-        select(Commitment)
-        .where(Commitment.owner_id == officer.id, col(Commitment.tracked).is_(True))
-        .order_by(col(Commitment.agreement_id), col(Commitment.span_start))
+        select(Commitment).where(
+            Commitment.owner_id == officer.id, col(Commitment.tracked).is_(True)
+        )
     ).all()
     if not commitments:
         return None
-    agreements = {
-        a.id: a
-        for a in session.exec(
-            select(Agreement).where(col(Agreement.id).in_({c.agreement_id for c in commitments}))
-        ).all()
-    }
+    agreements = _agreements(session, {c.agreement_id for c in commitments})
     flags = attention_for(commitments, session=session, policy=policy, today=today)
-    groups: dict[int, AgreementDigest] = {}
-
-    def group(agreement_id: int) -> AgreementDigest:
-        agreement = agreements[agreement_id]
-        return groups.setdefault(agreement_id, AgreementDigest(agreement.key, agreement.title))
+    reviews = {
+        agreement_id: end.on
+        for agreement_id, (_, end) in open_cycle_ends(
+            list(agreements.values()), session=session
+        ).items()
+        if end is not None
+    }
+    ranked = sorted(
+        commitments,
+        key=lambda c: urgency(
+            c,
+            flags.get(c.id or 0, []),
+            review_on=reviews.get(c.agreement_id),
+            agreement_key=agreements[c.agreement_id].key,
+        ),
+    )
+    root = base_url.rstrip("/")
 
     def item(commitment: Commitment, note: str = "") -> Item:
-        key = agreements[commitment.agreement_id].key
+        reference = f"{agreements[commitment.agreement_id].key}:{commitment.ref}"
         return Item(
-            ref=f"{key}:{commitment.ref}",
+            ref=reference,
             text=shorten(commitment.text, 90),
             status=policy.label(commitment.status, officer.language),
-            link=f"{base_url.rstrip('/')}/commitments/{key}:{commitment.ref}",
+            link=f"{root}/commitments/{reference}",
             note=note,
         )
 
-    for commitment in commitments:
-        raised = flags.get(commitment.id or 0, [])
-        for flag, bucket in (
-            (Attention.DUE, "due"),
-            (Attention.STALE, "stale"),
-            (Attention.STALLED, "stalled"),
-        ):
-            if flag in raised:
-                getattr(group(commitment.agreement_id), bucket).append(item(commitment))
-    by_id = {c.id: c for c in commitments}
-    changes = _changes_by_others(session, officer, list(by_id), since, policy)
-    for commitment_id, note in changes:
-        commitment = by_id[commitment_id]
-        group(commitment.agreement_id).changed.append(item(commitment, note))
-    for report in session.exec(
-        select(Report)
-        .where(col(Report.agreement_id).in_(list(agreements)), col(Report.generated_at) > since)
-        .order_by(col(Report.generated_at))
-    ).all():
-        assert report.agreement_id is not None
-        group(report.agreement_id).reports.append(report.path.rsplit("/", 1)[-1])
-    for agreement_id, line in _planned_meetings(session, list(by_id), today, policy.due_days):
-        group(agreement_id).meetings.append(line)
-    ordered = [groups[i] for i in agreements if i in groups and not groups[i].empty]
-    if not ordered:
+    def commitment_section(
+        name: str, chosen: Sequence[Commitment], notes: dict[int, str]
+    ) -> Section:
+        return Section(
+            name,
+            len(chosen),
+            tuple(item(c, notes.get(c.id or 0, "")) for c in chosen[:max_items]),
+        )
+
+    sections = [
+        commitment_section(name, [c for c in ranked if flag in flags.get(c.id or 0, [])], {})
+        for name, flag in FLAG_SECTIONS
+    ]
+    changes = _changes_by_others(session, officer, since, policy)
+    sections.append(
+        commitment_section("changed", [c for c in ranked if (c.id or 0) in changes], changes)
+    )
+    reports = _reports_since(session, list(agreements), since)
+    sections.append(Section("reports", len(reports), tuple(Item(r) for r in reports[:max_items])))
+    meetings = _planned_meetings(session, officer, today, policy.due_days)
+    sections.append(
+        Section("meetings", len(meetings), tuple(Item(m) for m in meetings[:max_items]))
+    )
+    shown = tuple(s for s in sections if s.total)
+    if not shown:
         return None
-    return DigestContent(officer=officer, since=since, agreements=ordered)
+    named = dict.fromkeys(i.ref.partition(":")[0] for s in shown for i in s.items if i.ref)
+    by_key = {a.key: a.title for a in agreements.values()}
+    return DigestContent(
+        officer=officer,
+        since=since,
+        sections=shown,
+        full_list=f"{root}/",
+        agreements=tuple((key, by_key[key]) for key in named),
+    )
+
+
+def urgency(
+    commitment: Commitment,
+    flags: Sequence[Attention],
+    *,
+    review_on: date | None,
+    agreement_key: str,
+) -> tuple[object, ...]:
+    """A sort key, most urgent first:
+    1. due for review before not due; among those due, the soonest review first (the end of the
+       agreement's open review cycle; one already past, overdue, before all), then those due by
+       another reviewing mechanism;
+    2. then stalled before not stalled;
+    3. then the longest without a status update first (counted from import when there was none);
+    4. then without an active owner before owned;
+    5. ties in document order (agreement key, then position in the text).
+    """
+    due = Attention.DUE in flags
+    return (
+        not due,
+        (review_on or date.max) if due else date.max,
+        Attention.STALLED not in flags,
+        commitment.last_update_at or commitment.created_at,
+        Attention.UNOWNED not in flags,
+        agreement_key,
+        commitment.span_start,
+    )
+
+
+def _agreements(session: Session, ids: set[int]) -> dict[int, Agreement]:
+    """The officer's agreements, without their source text."""
+    return {
+        a.id: a
+        for a in session.exec(
+            select(Agreement)
+            .options(defer(cast("QueryableAttribute[str]", Agreement.source_text)))
+            .where(col(Agreement.id).in_(ids))
+            .order_by(col(Agreement.id))
+        ).all()
+        if a.id is not None
+    }
+
+
+def _owned_by(officer: Officer) -> SelectOfScalar[int | None]:
+    """The ids of the officer's tracked commitments, as a subquery (never a list of ids)."""
+    return select(col(Commitment.id)).where(
+        Commitment.owner_id == officer.id, col(Commitment.tracked).is_(True)
+    )
 
 
 def _changes_by_others(
-    session: Session,
-    officer: Officer,
-    ids: list[int | None],
-    since: datetime,
-    policy: FollowUpPolicy,
-) -> list[tuple[int, str]]:
-    """Status updates and recorded changes on the officer's commitments made by someone else."""
-    changes: list[tuple[int, str]] = []
+    session: Session, officer: Officer, since: datetime, policy: FollowUpPolicy
+) -> dict[int, str]:
+    """Commitment id → the latest status update or recorded change since `since` made on it by
+    someone other than the officer."""
+    found: list[tuple[datetime, int, str]] = []
     for update in session.exec(
-        select(StatusUpdate)
-        .where(col(StatusUpdate.commitment_id).in_(ids), col(StatusUpdate.recorded_at) > since)
-        .order_by(col(StatusUpdate.recorded_at))
+        select(StatusUpdate).where(
+            col(StatusUpdate.commitment_id).in_(_owned_by(officer)),
+            col(StatusUpdate.recorded_at) > since,
+        )
     ).all():
         if update.author_id != officer.id and update.author != officer.name:
             label = policy.label(update.status, officer.language)
             said = f" — {shorten(update.narrative, 60)}" if update.narrative else ""
-            changes.append((update.commitment_id, f"{update.author}: {label}{said}"))
+            found.append(
+                (update.recorded_at, update.commitment_id, f"{update.author}: {label}{said}")
+            )
     for record in session.exec(
-        select(ChangeRecord)
-        .where(
+        select(ChangeRecord).where(
             ChangeRecord.entity == "commitment",
-            col(ChangeRecord.entity_id).in_(ids),
+            col(ChangeRecord.entity_id).in_(_owned_by(officer)),
             col(ChangeRecord.at) > since,
             ChangeRecord.actor != "scheduler",
         )
-        .order_by(col(ChangeRecord.at))
     ).all():
         if record.officer_id != officer.id and record.actor != officer.name:
             summary = str(record.detail.get("summary", record.action))
-            changes.append((record.entity_id, f"{record.actor}: {shorten(summary, 80)}"))
-    return changes
+            found.append((record.at, record.entity_id, f"{record.actor}: {shorten(summary, 80)}"))
+    return {commitment_id: note for _, commitment_id, note in sorted(found, key=lambda f: f[0])}
+
+
+def _reports_since(session: Session, agreement_ids: list[int], since: datetime) -> list[str]:
+    """File names of the reports made since `since` on the officer's agreements, oldest first."""
+    paths = session.exec(
+        select(Report.path)
+        .where(col(Report.agreement_id).in_(agreement_ids), col(Report.generated_at) > since)
+        .order_by(col(Report.generated_at), col(Report.id))
+    ).all()
+    return [path.rsplit("/", 1)[-1] for path in paths]
 
 
 def _planned_meetings(
-    session: Session, ids: list[int | None], today: date, within_days: int
-) -> list[tuple[int, str]]:
+    session: Session, officer: Officer, today: date, within_days: int
+) -> list[str]:
+    """Planned meetings within `within_days` of mechanisms linked to the officer's commitments,
+    soonest first: "2027-10-14 외교·국방장관 2+2 회의 (오타와)"."""
+    linked = select(CommitmentMechanism.mechanism_id).where(
+        col(CommitmentMechanism.commitment_id).in_(_owned_by(officer))
+    )
     rows = session.exec(
-        select(Meeting, Mechanism.name, Commitment.agreement_id)
+        select(Meeting, Mechanism.name)
         .join(Mechanism, col(Mechanism.id) == Meeting.mechanism_id)
-        .join(CommitmentMechanism, col(CommitmentMechanism.mechanism_id) == Mechanism.id)
-        .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
         .where(
-            col(Commitment.id).in_(ids),
+            col(Meeting.mechanism_id).in_(linked),
             col(Meeting.planned).is_(True),
             col(Meeting.held_on) >= today,
             col(Meeting.held_on) <= today + timedelta(days=within_days),
         )
-        .order_by(col(Meeting.held_on))
+        .order_by(col(Meeting.held_on), col(Meeting.id))
     ).all()
-    seen: defaultdict[int, set[int]] = defaultdict(set)
-    lines = []
-    for meeting, name, agreement_id in rows:
-        if meeting.id in seen[agreement_id]:
-            continue
-        seen[agreement_id].add(meeting.id or 0)
-        place = f" ({meeting.place})" if meeting.place else ""
-        lines.append((agreement_id, f"{meeting.held_on} {name}{place}"))
-    return lines
+    return [
+        f"{meeting.held_on} {name}" + (f" ({meeting.place})" if meeting.place else "")
+        for meeting, name in rows
+    ]
