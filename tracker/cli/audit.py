@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import asdict
+from itertools import islice
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
 from tracker.cli.base import (
     JsonOption,
     TrackerTyper,
+    display_width,
     local_time,
     parse_day,
     policy_of,
-    print_json,
-    print_table,
     reading,
 )
-from tracker.services.audit import AuditFilter, audit_log
+from tracker.services.audit import AuditEntry, AuditFilter, audit_entries
 from tracker.text import shorten
 
 ENTITIES = ("account", "agreement", "commitment", "meeting", "officer", "report")
+HEADERS = ["when", "who", "what", "action", "detail"]
+TABLE_BLOCK = 500
 
 
 def audit(
@@ -33,11 +38,14 @@ def audit(
     ] = None,
     since: Annotated[str | None, typer.Option(help="From this local day (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="To this local day, inclusive.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many entries.", min=1, max=100_000)] = 50,
+    limit: Annotated[
+        int | None, typer.Option(help="At most this many entries (default: all).", min=1)
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the audit log, newest first: sign-ins (and refused ones), every change, status
     update and generated report, with who did it and when (in the configured time zone).
+    The whole log streams, a batch at a time, however long it is.
 
     \b
     Example:
@@ -54,24 +62,49 @@ def audit(
     )
     policy = policy_of(ctx)
     with reading(ctx) as session:
-        entries = audit_log(session=session, where=where, timezone=policy.timezone, limit=limit)
-    if as_json:
-        print_json([asdict(e) | {"at": e.at.isoformat()} for e in entries])
-        return
-    print_table(
-        ["when", "who", "what", "action", "detail"],
+        entries = islice(
+            audit_entries(session=session, where=where, timezone=policy.timezone), limit
+        )
+        if as_json:
+            _stream_json(entries)
+        else:
+            _stream_table(entries, policy.timezone)
+
+
+def _stream_json(entries: Iterable[AuditEntry]) -> None:
+    """A JSON array written an entry at a time."""
+    typer.echo("[", nl=False)
+    for number, entry in enumerate(entries):
+        item = asdict(entry) | {"at": entry.at.isoformat()}
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        typer.echo(("," if number else "") + "\n  " + text, nl=False)
+    typer.echo("\n]")
+
+
+def _stream_table(entries: Iterable[AuditEntry], timezone: ZoneInfo) -> None:
+    """An aligned table printed in blocks of `TABLE_BLOCK` rows under one header: each block
+    is at least as wide as the header and the block before it."""
+    rows = (
         [
-            (
-                local_time(e.at, policy.timezone),
-                e.actor,
-                e.subject,
-                e.action,
-                shorten("; ".join(f"{k}: {v}" for k, v in e.detail.items() if v), 60),
-            )
-            for e in entries
-        ],
-        empty="nothing in the audit log matches",
+            local_time(e.at, timezone),
+            e.actor,
+            e.subject,
+            e.action,
+            shorten("; ".join(f"{k}: {v}" for k, v in e.detail.items() if v), 60),
+        ]
+        for e in entries
     )
+    widths = [display_width(h) for h in HEADERS]
+    first = True
+    while block := list(islice(rows, TABLE_BLOCK)):
+        for row in block:
+            widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+        for row in [HEADERS, *block] if first else block:
+            padded = [c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)]
+            typer.echo("  ".join(padded).rstrip())
+        first = False
+    if first:
+        typer.echo("nothing in the audit log matches")
 
 
 def register(app: TrackerTyper) -> None:

@@ -1,19 +1,23 @@
-"""Reading mechanisms."""
+"""Reading mechanisms, and who may record their meetings."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
+from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from tracker.domain import Role
 from tracker.models import (
+    Agreement,
     Commitment,
     CommitmentMechanism,
     Mechanism,
     MechanismAlias,
     MechanismPublic,
 )
-from tracker.services.cycles import bounded_agreements
+from tracker.services.accounts import Caller, Permission, may
 
 
 def list_mechanisms(*, session: Session) -> list[MechanismPublic]:
@@ -34,24 +38,94 @@ def followed_commitments(mechanism: Mechanism, *, session: Session) -> list[Comm
     """The tracked commitments whose follow-up a meeting of `mechanism` touches: those linked
     to it, and those of the agreements whose review cycles it bounds (a held meeting closes
     their cycle)."""
-    return followed_by_mechanism(session=session).get(mechanism.id or 0, [])
+    assert mechanism.id is not None
+    reviewing = _reviewing(session).get(mechanism.id, set())
+    linked = select(CommitmentMechanism.commitment_id).where(
+        CommitmentMechanism.mechanism_id == mechanism.id
+    )
+    return list(
+        session.exec(
+            select(Commitment)
+            .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
+            .where(
+                col(Commitment.tracked).is_(True),
+                or_(
+                    col(Commitment.id).in_(linked),
+                    col(Agreement.review_mechanism_id).in_(reviewing),
+                ),
+            )
+            .order_by(col(Commitment.id))
+        ).all()
+    )
 
 
-def followed_by_mechanism(*, session: Session) -> dict[int, list[Commitment]]:
-    """`followed_commitments` of every mechanism at once: three queries, not three each."""
-    tracked = {
-        c.id: c
-        for c in session.exec(select(Commitment).where(col(Commitment.tracked).is_(True))).all()
-    }
-    followed: defaultdict[int, dict[int, Commitment]] = defaultdict(dict)
-    for commitment_id, mechanism_id in session.exec(
-        select(CommitmentMechanism.commitment_id, CommitmentMechanism.mechanism_id)
+def recordable_mechanisms(caller: Caller, *, session: Session) -> set[int]:
+    """The mechanisms whose meetings `caller` may record: `accounts.may_edit_group` over each
+    mechanism's `followed_commitments`, answered by two GROUP BY queries over the links and
+    the reviewed agreements rather than by loading the commitments."""
+    if not may(caller.role, Permission.EDIT_COMMITMENTS):
+        return set()
+    every = set(session.exec(select(col(Mechanism.id))).all())
+    if caller.role is Role.ADMIN:
+        return {i for i in every if i is not None}
+    claimed: defaultdict[int, bool] = defaultdict(bool)  # someone owns or follows one up
+    mine: defaultdict[int, bool] = defaultdict(bool)  # the caller may edit one
+    claimed_any, mine_any = _claimed(), _mine(caller)
+    for mechanism_id, someone, me in session.exec(
+        select(CommitmentMechanism.mechanism_id, claimed_any, mine_any)
+        .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
+        .where(col(Commitment.tracked).is_(True))
+        .group_by(col(CommitmentMechanism.mechanism_id))
     ).all():
-        if commitment_id in tracked:
-            followed[mechanism_id][commitment_id] = tracked[commitment_id]
-    for mechanism_id, agreements in bounded_agreements(session=session).items():
-        ids = {a.id for a in agreements}
-        followed[mechanism_id].update(
-            {c.id: c for c in tracked.values() if c.agreement_id in ids and c.id is not None}
-        )
-    return {mechanism_id: list(rows.values()) for mechanism_id, rows in followed.items()}
+        claimed[mechanism_id] |= bool(someone)
+        mine[mechanism_id] |= bool(me)
+    bounding = {source: top for top, sources in _reviewing(session).items() for source in sources}
+    for review_mechanism_id, someone, me in session.exec(
+        select(Agreement.review_mechanism_id, claimed_any, mine_any)
+        .join(Commitment, col(Commitment.agreement_id) == Agreement.id)
+        .where(col(Commitment.tracked).is_(True), col(Agreement.review_mechanism_id).is_not(None))
+        .group_by(col(Agreement.review_mechanism_id))
+    ).all():
+        top = bounding.get(review_mechanism_id or 0)
+        if top is not None:
+            claimed[top] |= bool(someone)
+            mine[top] |= bool(me)
+    return {i for i in every if i is not None and (mine[i] or not claimed[i])}
+
+
+def may_record_meetings(caller: Caller, mechanism: Mechanism, *, session: Session) -> bool:
+    return mechanism.id in recordable_mechanisms(caller, session=session)
+
+
+def _claimed() -> Any:
+    someone = or_(col(Commitment.owner_id).is_not(None), col(Commitment.division_id).is_not(None))
+    return func.max(case((someone, 1), else_=0))
+
+
+def _mine(caller: Caller) -> Any:
+    condition: ColumnElement[bool] = col(Commitment.owner_id) == caller.officer.id
+    if caller.officer.division_id is not None:
+        condition = or_(condition, col(Commitment.division_id) == caller.officer.division_id)
+    return func.max(case((and_(condition), 1), else_=0))
+
+
+def _reviewing(session: Session) -> dict[int, set[int]]:
+    """Bounding mechanism id -> the review mechanisms whose agreements' cycles its meetings
+    bound: the top of each review chain (as `cycles.cycle_mechanism` walks it), from one query
+    over the mechanisms, not over the agreements."""
+    above = dict(session.exec(select(col(Mechanism.id), col(Mechanism.reports_to_id))).all())
+    used = session.exec(
+        select(col(Agreement.review_mechanism_id))
+        .where(col(Agreement.review_mechanism_id).is_not(None))
+        .group_by(col(Agreement.review_mechanism_id))
+    ).all()
+    reviewing: defaultdict[int, set[int]] = defaultdict(set)
+    for source in used:
+        if source is None or source not in above:
+            continue
+        top, seen = source, set()
+        while (up := above.get(top)) is not None and up in above and top not in seen:
+            seen.add(top)
+            top = up
+        reviewing[top].add(source)
+    return dict(reviewing)

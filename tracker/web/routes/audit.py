@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from tracker.errors import TrackerError
 from tracker.services import accounts
 from tracker.services.accounts import Permission
-from tracker.services.audit import AuditFilter, audit_log
+from tracker.services.audit import CURSOR_WIDTH, AuditFilter, page_of_audit_log
 from tracker.web.deps import Reader, WebDep, permitted
+from tracker.web.paging import next_page_url, page_request
 
 router = APIRouter()
 Auditor = Annotated[accounts.Visitor, Depends(permitted(Permission.READ_AUDIT_LOG))]
@@ -29,6 +30,8 @@ def audit_page(
     entity: str = "",
     since: str = "",
     until: str = "",
+    limit: str = "",
+    cursor: str = "",
 ) -> Response:
     if entity and entity not in ENTITIES:
         raise TrackerError(f"entity {entity[:40]!r}: choose one of {', '.join(ENTITIES)}")
@@ -38,11 +41,18 @@ def audit_page(
         since=_day("since", since),
         until=_day("until", until),
     )
+    page = page_of_audit_log(
+        session=session,
+        where=where,
+        timezone=web.policy.timezone,
+        page=page_request(limit, cursor, width=CURSOR_WIDTH),
+    )
     return web.render(
         request,
         "audit.html",
         visitor=visitor,
-        entries=audit_log(session=session, where=where, timezone=web.policy.timezone),
+        entries=page.items,
+        next_page=next_page_url(request, page.next_cursor),
         chosen={"actor": actor, "entity": entity, "since": since, "until": until},
         entities=ENTITIES,
     )

@@ -20,9 +20,9 @@ from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
 from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics
 from tracker.services.mechanisms import (
-    followed_by_mechanism,
-    followed_commitments,
     list_mechanisms,
+    may_record_meetings,
+    recordable_mechanisms,
 )
 from tracker.web.deps import (
     Current,
@@ -234,8 +234,7 @@ def _recordable(
     """The mechanisms whose meetings `visitor` may record (`_may_record`)."""
     if not may(visitor.role, Permission.RECORD_MEETINGS):
         return set()
-    followed = followed_by_mechanism(session=session)
-    return {m.id for m in mechanisms if accounts.may_edit_group(visitor, followed.get(m.id, []))}
+    return recordable_mechanisms(visitor, session=session)
 
 
 def _by_month(meetings: list[AgendaMeeting]) -> list[tuple[date, list[AgendaMeeting]]]:
@@ -252,7 +251,7 @@ def _by_month(meetings: list[AgendaMeeting]) -> list[tuple[date, list[AgendaMeet
 def _may_record(visitor: accounts.Visitor, mechanism: Mechanism, *, session: Session) -> None:
     """A meeting moves the follow-up of every commitment the mechanism follows (a held 2+2
     closes a review cycle): only their officers, or an administrator, record it."""
-    if not accounts.may_edit_group(visitor, followed_commitments(mechanism, session=session)):
+    if not may_record_meetings(visitor, mechanism, session=session):
         raise Forbidden(
             f"only officers who follow up {mechanism.name}'s commitments, and administrators, "
             "may record its meetings"
