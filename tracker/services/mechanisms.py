@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import Session, col, select
@@ -18,6 +19,11 @@ from tracker.models import (
     MechanismPublic,
 )
 from tracker.services.accounts import Caller, Permission, may
+from tracker.services.cycles import MeetingListed
+from tracker.services.paging import BadCursor, Page, PageRequest, page_of
+
+T = TypeVar("T")
+MEETING_CURSOR = 3
 
 
 def list_mechanisms(*, session: Session) -> list[MechanismPublic]:
@@ -129,3 +135,24 @@ def _reviewing(session: Session) -> dict[int, set[int]]:
             top = up
         reviewing[top].add(source)
     return dict(reviewing)
+
+
+def page_in_order(
+    items: Sequence[T], page: PageRequest, key: Callable[[T], tuple[int, ...]]
+) -> Page[T]:
+    """Keyset paging over a list worked out in memory (meetings, with the ones each cadence
+    projects, are not rows of one table): the items whose `key` comes after the cursor's, in
+    `key` order. Keys are whole numbers, the last of them unique."""
+    if page.after is not None and not all(
+        isinstance(part, int) and not isinstance(part, bool) for part in page.after
+    ):
+        raise BadCursor("the cursor is not one this list handed out")
+    after = page.after
+    ordered = sorted((item for item in items if after is None or key(item) > after), key=key)
+    return page_of(ordered[: page.limit + 1], page, key)
+
+
+def meeting_key(meeting: MeetingListed) -> tuple[int, int, int]:
+    """The meetings list's order: by day, then mechanism, then meeting (a projected one, which
+    has no id, before a recorded one of the same day)."""
+    return (meeting.held_on.toordinal(), meeting.mechanism_id, meeting.id or 0)

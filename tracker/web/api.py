@@ -45,6 +45,7 @@ from tracker.services.commitments import (
 )
 from tracker.services.cycles import MeetingListed, list_meetings
 from tracker.services.lookup import find_agreement, find_commitment, find_mechanism
+from tracker.services.mechanisms import MEETING_CURSOR, meeting_key, page_in_order
 from tracker.web.deps import Reader, Web, WebDep
 from tracker.web.paging import link_next, page_request
 
@@ -292,21 +293,29 @@ def record_status(
 
 @router.get("/meetings", response_model=list[MeetingListed], summary="List meetings")
 def meetings(
+    request: Request,
+    response: Response,
     web: WebDep,
     session: Reader,
     mechanism: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    limit: Annotated[str | None, Query(description="Items per page, 1..200 (50).")] = None,
+    cursor: Annotated[str | None, Query(description="From a `Link: rel=next` header.")] = None,
 ) -> list[MeetingListed]:
     """Recorded meetings by date, and the next meeting each cadence projects where none is
-    recorded (`state`: held, planned or estimated)."""
-    return list_meetings(
+    recorded (`state`: held, planned or estimated). A page at a time, as `/agreements`."""
+    wanted = page_request(limit, cursor, width=MEETING_CURSOR)
+    rows = list_meetings(
         session=session,
         today=web.policy.today(),
         mechanism=find_mechanism(mechanism, session=session) if mechanism else None,
         since=since,
         until=until,
     )
+    page = page_in_order(rows, wanted, meeting_key)
+    link_next(response, request, page.next_cursor)
+    return page.items
 
 
 @router.get("/me", response_model=Me, summary="Who the token acts for")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from sqlmodel import Session
 from tracker.db import read_session, write_session
 from tracker.domain import TokenScope
 from tracker.errors import NotFound, TrackerError
-from tracker.models import Mechanism, MechanismPublic, MeetingCreate, MeetingUpdate, utcnow
+from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
 from tracker.reports.labels import labels_for
 from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
@@ -22,8 +22,10 @@ from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics
 from tracker.services.mechanisms import (
     list_mechanisms,
     may_record_meetings,
+    page_in_order,
     recordable_mechanisms,
 )
+from tracker.services.paging import PageRequest
 from tracker.web.deps import (
     Current,
     Forbidden,
@@ -33,11 +35,13 @@ from tracker.web.deps import (
     current_visitor,
     permitted_form,
 )
+from tracker.web.paging import next_page_url, page_request
 
 router = APIRouter()
 MeetingsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.RECORD_MEETINGS))]
 
 STATES = ("planned", "held")
+AGENDA_CURSOR = 4
 
 
 @router.get("/meetings", response_class=HTMLResponse)
@@ -49,10 +53,15 @@ def meetings_page(
     mechanism: str = "",
     record: str = "",
     on: str = "",
+    limit: str = "",
+    cursor: str = "",
 ) -> Response:
     # `record` and `on` fill the form in from a projected meeting ("record this one").
     draft = {"mechanism": record, "held_on": on} if record else None
-    return _meetings(request, web, visitor, session, mechanism=mechanism, add_draft=draft)
+    wanted = page_request(limit, cursor, width=AGENDA_CURSOR)
+    return _meetings(
+        request, web, visitor, session, mechanism=mechanism, add_draft=draft, page=wanted
+    )
 
 
 def feed_reader(request: Request, session: Reader, token: str = "") -> accounts.Caller:
@@ -193,15 +202,20 @@ def _meetings(
     error: str = "",
     add_draft: dict[str, str] | None = None,
     edit_draft: dict[str, str] | None = None,
+    page: PageRequest | None = None,
 ) -> Response:
     today = web.policy.today()
     mechanisms = list_mechanisms(session=session)
-    recordable = _recordable(visitor, mechanisms, session=session)
+    recordable = _recordable(visitor, session=session)
     language = web.language_of(request)
     names = {m.id: (m.name_en if language == "en" and m.name_en else m.name) for m in mechanisms}
     everything = agenda(session=session, settings=web.settings, today=today)
     chosen = int(mechanism) if mechanism.isdigit() and int(mechanism) in names else None
-    shown = [m for m in everything if chosen is None or m.mechanism_id == chosen]
+    shown = page_in_order(
+        [m for m in everything if chosen is None or m.mechanism_id == chosen],
+        page or PageRequest(),
+        _agenda_key(today),
+    )
     following: dict[int, AgendaMeeting] = {}
     for meeting in everything:
         if meeting.on >= today:
@@ -215,8 +229,9 @@ def _meetings(
         names=names,
         words=labels_for(language),
         chosen=chosen,
-        upcoming=_by_month([m for m in shown if m.on >= today]),
-        past=_by_month([m for m in reversed(shown) if m.on < today]),
+        upcoming=_by_month([m for m in shown.items if m.on >= today]),
+        past=_by_month([m for m in shown.items if m.on < today]),
+        next_page=next_page_url(request, shown.next_cursor),
         following=following,
         editable=bool(recordable),
         recordable=recordable,
@@ -228,9 +243,18 @@ def _meetings(
     )
 
 
-def _recordable(
-    visitor: accounts.Visitor, mechanisms: Sequence[MechanismPublic], *, session: Session
-) -> set[int]:
+def _agenda_key(today: date) -> Callable[[AgendaMeeting], tuple[int, int, int, int]]:
+    """The page's order: coming meetings from the soonest, then past ones from the latest."""
+
+    def key(meeting: AgendaMeeting) -> tuple[int, int, int, int]:
+        day = meeting.on.toordinal()
+        section, day = (0, day) if meeting.on >= today else (1, -day)
+        return (section, day, meeting.mechanism_id, meeting.id or 0)
+
+    return key
+
+
+def _recordable(visitor: accounts.Visitor, *, session: Session) -> set[int]:
     """The mechanisms whose meetings `visitor` may record (`_may_record`)."""
     if not may(visitor.role, Permission.RECORD_MEETINGS):
         return set()
