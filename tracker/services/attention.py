@@ -1,4 +1,4 @@
-"""What needs an officer's attention: one function for the CLI, the web, reports and digests.
+"""What needs an officer's attention: one rule for the CLI, the web, reports and digests.
 
 Only tracked commitments are flagged. A finished one (a `final` status) is never stale or due.
 - stale: no status update for `stale_days` (counted from import when there was none);
@@ -6,26 +6,228 @@ Only tracked commitments are flagged. A finished one (a `final` status) is never
   cycle, or another mechanism linked as reviewing it) is `due_days` away or fewer, or overdue;
 - unowned: no officer, or the officer is no longer active;
 - stalled: its progress status is flagged `stalled` in the configuration.
+
+Each flag is a SQL condition over the commitment row (`AttentionRule.condition`), so a list
+filters, counts and pages by attention in the database, over indexed columns, whatever the size
+of the portfolio. Only "due" needs dates that SQL cannot project (a cadence from the last
+meeting): the rule works out, per agreement and per reviewing mechanism, whether its next
+meeting falls within `due_days` (memory grows with agreements and mechanisms, never with
+commitments), and the condition names the agreements and mechanisms found.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
 
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, not_, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.domain import Attention, LinkRole
-from tracker.models import (
-    Agreement,
-    Commitment,
-    CommitmentMechanism,
-    Mechanism,
-    Officer,
-)
-from tracker.services.cycles import NextMeeting, next_meeting, open_cycle_ends
+from tracker.models import Agreement, Commitment, CommitmentMechanism, Mechanism, Officer
+from tracker.services.cycles import CycleAnchor, MeetingCalendar, open_cycle_ends
 from tracker.services.policy import FollowUpPolicy
+
+CHUNK = 5000  # ids bound in one statement (PostgreSQL's driver stops at 65,535)
+
+
+@dataclass(frozen=True)
+class AttentionRule:
+    """The attention rule on one day, as SQL conditions over `Commitment` rows."""
+
+    policy: FollowUpPolicy
+    today: date
+    due_agreements: frozenset[int]
+    # A reviewing mechanism meeting soon → the reviewing mechanisms at the top of whose chains
+    # it stands: an agreement's own cycle end already speaks for those (see _review_dates).
+    due_reviewers: dict[int, frozenset[int | None]]
+
+    @classmethod
+    def on(
+        cls, *, session: Session, policy: FollowUpPolicy, today: date | None = None
+    ) -> AttentionRule:
+        today = today or policy.today()
+        horizon = today + timedelta(days=policy.due_days)
+        return cls(
+            policy=policy,
+            today=today,
+            due_agreements=_agreements_due(session, horizon),
+            due_reviewers=_reviewers_due(session, today=today, horizon=horizon),
+        )
+
+    @classmethod
+    def undated(cls, *, policy: FollowUpPolicy, today: date) -> AttentionRule:
+        """The rule without meeting dates: for the stale, unowned and stalled conditions only
+        (its "due" raises nothing), sparing the daily check the projection of every cycle."""
+        return cls(policy=policy, today=today, due_agreements=frozenset(), due_reviewers={})
+
+    def condition(self, flag: Attention) -> ColumnElement[bool]:
+        """Tracked commitments with `flag` raised."""
+        tracked = col(Commitment.tracked).is_(True)
+        if flag is Attention.STALE:
+            return and_(tracked, self._unfinished(), self._quiet_since())
+        if flag is Attention.DUE:
+            return and_(tracked, self._unfinished(), self._review_soon())
+        if flag is Attention.UNOWNED:
+            return and_(tracked, not_(self._actively_owned()))
+        return and_(tracked, self._status_in({s.key for s in self.policy.statuses if s.stalled}))
+
+    def conditions(self, flags: Iterable[Attention]) -> list[ColumnElement[bool]]:
+        return [self.condition(flag) for flag in flags]
+
+    def any_flag(self) -> ColumnElement[bool]:
+        return or_(*self.conditions(Attention))
+
+    def columns(self) -> list[ColumnElement[int]]:
+        """One 0/1 column per flag, in the order of `Attention`, to select beside a row."""
+        return [
+            case((self.condition(flag), 1), else_=0).label(f"attention_{flag.value}")
+            for flag in Attention
+        ]
+
+    def counts(self) -> list[ColumnElement[int]]:
+        """One SUM per flag, in the order of `Attention`, for a GROUP BY."""
+        return [
+            func.coalesce(func.sum(case((self.condition(flag), 1), else_=0)), 0).label(
+                f"count_{flag.value}"
+            )
+            for flag in Attention
+        ]
+
+    def _unfinished(self) -> ColumnElement[bool]:
+        return not_(self._status_in({s.key for s in self.policy.statuses if s.final}))
+
+    def _status_in(self, keys: set[str]) -> ColumnElement[bool]:
+        """The status is one of `keys`; no status yet counts as the default status."""
+        stored = col(Commitment.status).in_(sorted(keys)) if keys else false()
+        if self.policy.default_status.key in keys:
+            return or_(col(Commitment.status).is_(None), stored)
+        return and_(col(Commitment.status).is_not(None), stored)
+
+    def _quiet_since(self) -> ColumnElement[bool]:
+        # Stale when the last activity's local day is before today - stale_days: before the
+        # local midnight that starts that day, in UTC.
+        last_quiet_day = self.today - timedelta(days=self.policy.stale_days)
+        cutoff = datetime.combine(last_quiet_day, time.min, self.policy.timezone).astimezone(UTC)
+        return or_(
+            col(Commitment.last_update_at) < cutoff,
+            and_(col(Commitment.last_update_at).is_(None), col(Commitment.created_at) < cutoff),
+        )
+
+    def _actively_owned(self) -> ColumnElement[bool]:
+        # Aliased and correlated to the commitment alone, so a query that also joins officers
+        # (a rollup by owner) does not swallow the subquery's FROM.
+        owner = aliased(Officer)
+        return (
+            exists()
+            .where(col(owner.id) == col(Commitment.owner_id), col(owner.active).is_(True))
+            .correlate(Commitment)
+        )
+
+    def _review_soon(self) -> ColumnElement[bool]:
+        by_cycle = _in_ids(col(Commitment.agreement_id), self.due_agreements)
+        link = aliased(CommitmentMechanism)
+        by_link = [
+            exists()
+            .where(
+                col(link.commitment_id) == col(Commitment.id),
+                col(link.role) == LinkRole.REVIEWS,
+                col(link.mechanism_id) == mechanism_id,
+                not_(_bounded_by(bounded_review_ids)),
+            )
+            .correlate(Commitment)
+            for mechanism_id, bounded_review_ids in sorted(self.due_reviewers.items())
+        ]
+        return or_(by_cycle, *by_link)
+
+
+def _bounded_by(review_ids: frozenset[int | None]) -> ColumnElement[bool]:
+    """The commitment's agreement is reviewed by one of `review_ids` (its chain's top is the
+    mechanism in question, whose meetings end the agreement's cycles already)."""
+    wanted = sorted(i for i in review_ids if i is not None)
+    if not wanted:
+        return false()
+    agreements = select(Agreement.id).where(col(Agreement.review_mechanism_id).in_(wanted))
+    return col(Commitment.agreement_id).in_(agreements)
+
+
+def _in_ids(column: Any, ids: frozenset[int]) -> ColumnElement[bool]:
+    if not ids:
+        return false()
+    ordered = sorted(ids)
+    return or_(*(column.in_(ordered[i : i + CHUNK]) for i in range(0, len(ordered), CHUNK)))
+
+
+def _agreements_due(session: Session, horizon: date) -> frozenset[int]:
+    """Agreements whose open cycle ends (recorded or projected) on or before `horizon`."""
+    # Four columns per agreement, never its source text.
+    anchors = session.execute(
+        sa_select(
+            col(Agreement.id),
+            col(Agreement.review_mechanism_id),
+            col(Agreement.signed_on),
+            col(Agreement.imported_at),
+        )
+    ).all()
+    ends = open_cycle_ends(cast(Sequence[CycleAnchor], anchors), session=session)
+    return frozenset(
+        agreement_id for agreement_id, (_, end) in ends.items() if end and end.on <= horizon
+    )
+
+
+def _reviewers_due(
+    session: Session, *, today: date, horizon: date
+) -> dict[int, frozenset[int | None]]:
+    """Mechanisms linked as reviewing some commitment whose next meeting (recorded, or by
+    cadence from the last) is on or before `horizon`, each with the review mechanisms of the
+    agreements whose chains it tops."""
+    linked = session.exec(
+        select(Mechanism)
+        .where(
+            col(Mechanism.id).in_(
+                select(CommitmentMechanism.mechanism_id).where(
+                    CommitmentMechanism.role == LinkRole.REVIEWS
+                )
+            )
+        )
+        .order_by(col(Mechanism.id))
+    ).all()
+    calendar = MeetingCalendar.read(linked, session=session)
+    due = [
+        mechanism
+        for mechanism in linked
+        if (upcoming := calendar.next_meeting(mechanism, after=today)) is not None
+        and upcoming.on <= horizon
+    ]
+    if not due:
+        return {}
+    tops = _chain_tops(session)
+    bounded: defaultdict[int, set[int | None]] = defaultdict(set)
+    for review_id, top_id in tops.items():
+        if top_id is not None:
+            bounded[top_id].add(review_id)
+    return {m.id: frozenset(bounded[m.id]) for m in due if m.id is not None}
+
+
+def _chain_tops(session: Session) -> dict[int | None, int | None]:
+    """Each agreement review mechanism → the mechanism at the top of its chain."""
+    parents = dict(session.exec(select(Mechanism.id, Mechanism.reports_to_id)).all())
+    tops: dict[int | None, int | None] = {}
+    for review_id in session.exec(select(Agreement.review_mechanism_id).distinct()).all():
+        current, seen = review_id, set()
+        while current is not None and parents.get(current) and current not in seen:
+            seen.add(current)
+            above = parents[current]
+            if above not in parents:
+                break
+            current = above
+        tops[review_id] = current
+    return tops
 
 
 def attention_for(
@@ -34,101 +236,18 @@ def attention_for(
     session: Session,
     policy: FollowUpPolicy,
     today: date | None = None,
+    rule: AttentionRule | None = None,
 ) -> dict[int, list[Attention]]:
-    """Each commitment's id → its attention flags, in the order of `Attention`."""
-    today = today or policy.today()
-    tracked = [c for c in commitments if c.tracked and c.id is not None]
-    active = _active_officers(session, {c.owner_id for c in tracked if c.owner_id})
-    review_dates = _review_dates(session, tracked, today=today)
+    """Each tracked commitment's id → its attention flags, in the order of `Attention`."""
+    rule = rule or AttentionRule.on(session=session, policy=policy, today=today)
+    ids = [c.id for c in commitments if c.tracked and c.id is not None]
     flags: dict[int, list[Attention]] = {}
-    for commitment in tracked:
-        assert commitment.id is not None
-        status = policy.status_of(commitment.status)
-        found = []
-        if is_stale(commitment, policy, today=today):
-            found.append(Attention.STALE)
-        if not status.final:
-            review = review_dates.get(commitment.id)
-            if review is not None and (review - today).days <= policy.due_days:
-                found.append(Attention.DUE)
-        if commitment.owner_id is None or commitment.owner_id not in active:
-            found.append(Attention.UNOWNED)
-        if status.stalled:
-            found.append(Attention.STALLED)
-        flags[commitment.id] = found
-    return flags
-
-
-def is_stale(commitment: Commitment, policy: FollowUpPolicy, *, today: date) -> bool:
-    """Tracked, not finished, and no status update for `stale_days` (counted from import)."""
-    return (
-        commitment.tracked
-        and not policy.status_of(commitment.status).final
-        and _last_activity(commitment, policy) < today - timedelta(days=policy.stale_days)
-    )
-
-
-def _last_activity(commitment: Commitment, policy: FollowUpPolicy) -> date:
-    moment = commitment.last_update_at or commitment.created_at
-    return moment.astimezone(policy.timezone).date()
-
-
-def _active_officers(session: Session, ids: set[int]) -> set[int]:
-    if not ids:
-        return set()
-    return {
-        officer_id
-        for officer_id in session.exec(
-            select(Officer.id).where(col(Officer.id).in_(ids), col(Officer.active).is_(True))
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            sa_select(col(Commitment.id), *rule.columns()).where(
+                col(Commitment.id).in_(ids[start : start + CHUNK])
+            )
         ).all()
-        if officer_id is not None
-    }
-
-
-def _review_dates(
-    session: Session, commitments: Sequence[Commitment], *, today: date
-) -> dict[int, date]:
-    """Each commitment's id → the nearest date at which a reviewing mechanism meets."""
-    ids = [c.id for c in commitments if c.id is not None]
-    if not ids:
-        return {}
-    reviewers: defaultdict[int, set[int]] = defaultdict(set)
-    for commitment_id, mechanism_id in session.exec(
-        select(CommitmentMechanism.commitment_id, CommitmentMechanism.mechanism_id).where(
-            col(CommitmentMechanism.commitment_id).in_(ids),
-            CommitmentMechanism.role == LinkRole.REVIEWS,
-        )
-    ).all():
-        reviewers[commitment_id].add(mechanism_id)
-    cycle_ends = _cycle_ends(session, {c.agreement_id for c in commitments})
-    mechanism_dates: dict[int, NextMeeting | None] = {}
-    dates: dict[int, date] = {}
-    for commitment in commitments:
-        assert commitment.id is not None
-        candidates = []
-        review_mechanism, cycle_end = cycle_ends.get(commitment.agreement_id, (None, None))
-        if cycle_end is not None:
-            candidates.append(cycle_end)
-        for mechanism_id in reviewers[commitment.id] - {review_mechanism}:
-            if mechanism_id not in mechanism_dates:
-                mechanism = session.get(Mechanism, mechanism_id)
-                assert mechanism is not None
-                mechanism_dates[mechanism_id] = next_meeting(
-                    mechanism, session=session, after=today
-                )
-            if (upcoming := mechanism_dates[mechanism_id]) is not None:
-                candidates.append(upcoming.on)
-        if candidates:
-            dates[commitment.id] = min(candidates)
-    return dates
-
-
-def _cycle_ends(
-    session: Session, agreement_ids: set[int]
-) -> dict[int, tuple[int | None, date | None]]:
-    """Agreement id → (the mechanism bounding its cycles, the end of its open cycle)."""
-    agreements = session.exec(select(Agreement).where(col(Agreement.id).in_(agreement_ids))).all()
-    return {
-        agreement_id: (bounding.id if bounding else None, end.on if end else None)
-        for agreement_id, (bounding, end) in open_cycle_ends(agreements, session=session).items()
-    }
+        for commitment_id, *raised in rows:
+            flags[commitment_id] = [flag for flag, on in zip(Attention, raised, strict=True) if on]
+    return flags

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker.domain import Attention, Role, Strength
 from tracker.models import (
@@ -19,9 +20,10 @@ from tracker.models import (
     Mechanism,
     Officer,
 )
-from tracker.services.attention import attention_for
+from tracker.services.attention import AttentionRule
 from tracker.services.lookup import find_agreement, find_mechanism, find_officer
 from tracker.services.owners import find_division
+from tracker.services.paging import Page, PageRequest, after_key, encode_cursor
 from tracker.services.policy import FollowUpPolicy
 
 
@@ -39,6 +41,7 @@ class CommitmentFilter:
     tracked: bool | None = None
     strength: Strength | None = None
     attention: tuple[Attention, ...] = ()  # every one of these flags must be raised
+    needs_attention: bool = False  # at least one flag raised
     ids: tuple[int, ...] = ()  # only these commitments
 
 
@@ -67,33 +70,118 @@ def list_commitments(
     tracked: bool | None = None,
     strength: Strength | None = None,
 ) -> list[CommitmentPublic]:
-    """Commitments in document order, each with its owner, status label and attention flags."""
-    policy = policy or FollowUpPolicy()
+    """Commitments in document order, each with its owner, status label and attention flags.
+    Every match at once: for lists bounded by their filter (one agreement, one officer); a
+    portfolio-wide list pages (`page_commitments`) or streams (`iter_commitments`)."""
     where = where or CommitmentFilter(
         agreement=agreement, mechanism=mechanism, tracked=tracked, strength=strength
     )
+    return list(iter_commitments(session=session, policy=policy, where=where))
+
+
+def page_commitments(
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    where: CommitmentFilter,
+    page: PageRequest,
+    rule: AttentionRule | None = None,
+) -> Page[CommitmentPublic]:
+    """One page of `list_commitments`, in document order, after `page.after`."""
+    rule = rule or AttentionRule.on(session=session, policy=policy)
+    found = _fetch(where, session=session, policy=policy, rule=rule, page=page)
+    more = len(found) > page.limit
+    return Page(
+        [public for _, public in found[: page.limit]],
+        encode_cursor(found[page.limit - 1][0]) if more else None,
+    )
+
+
+def iter_commitments(
+    *,
+    session: Session,
+    policy: FollowUpPolicy | None = None,
+    where: CommitmentFilter,
+    batch: int = 1000,
+) -> Iterator[CommitmentPublic]:
+    """Every match, in document order, read `batch` rows at a time (keyset, so memory stays
+    flat however many match)."""
+    policy = policy or FollowUpPolicy()
+    rule = AttentionRule.on(session=session, policy=policy)
+    page = PageRequest(limit=batch)
+    while True:
+        found = _fetch(where, session=session, policy=policy, rule=rule, page=page)
+        yield from (public for _, public in found[:batch])
+        if len(found) <= batch:
+            return
+        page = PageRequest(limit=batch, after=found[batch - 1][0])
+
+
+def count_commitments(
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    where: CommitmentFilter,
+    rule: AttentionRule | None = None,
+) -> AttentionCounts:
+    """How many match, and how many of those have each attention flag raised: one query."""
+    rule = rule or AttentionRule.on(session=session, policy=policy)
+    query = select(func.count(), *rule.counts()).select_from(Commitment)
+    for condition in _conditions(where, session=session, policy=policy, rule=rule):
+        query = query.where(condition)
+    total, *flags = session.execute(query).one()
+    return AttentionCounts(
+        total=total,
+        by_flag={flag: count for flag, count in zip(Attention, flags, strict=True)},
+    )
+
+
+@dataclass(frozen=True)
+class AttentionCounts:
+    total: int
+    by_flag: dict[Attention, int]
+
+    @property
+    def by_name(self) -> dict[str, int]:
+        return {flag.value: count for flag, count in self.by_flag.items()}
+
+
+SortKey = tuple[int, int, int, int]
+
+
+def _fetch(
+    where: CommitmentFilter,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    rule: AttentionRule,
+    page: PageRequest,
+) -> list[tuple[SortKey, CommitmentPublic]]:
+    """Up to `page.limit + 1` rows after `page.after`, each with its sort key."""
+    order = (
+        col(Commitment.agreement_id),
+        col(Clause.position),
+        col(Commitment.span_start),
+        col(Commitment.id),
+    )
     query = (
-        select(Commitment, Agreement.key, Clause.number)
+        select(Commitment, Agreement.key, Clause.number, Clause.position, *rule.columns())
         .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
         .join(Clause, col(Clause.id) == Commitment.clause_id)
     )
-    for condition in _conditions(where, session=session, policy=policy):
+    for condition in _conditions(where, session=session, policy=policy, rule=rule):
         query = query.where(condition)
-    query = query.order_by(
-        col(Agreement.id), col(Clause.position), col(Commitment.span_start), col(Commitment.id)
-    )
-    rows = session.exec(query).all()
-    commitments = [commitment for commitment, _, _ in rows]
-    flags = attention_for(commitments, session=session, policy=policy)
-    if where.attention:
-        wanted = set(where.attention)
-        rows = [row for row in rows if wanted <= set(flags.get(row[0].id or 0, []))]
-    ids = [c.id for c, _, _ in rows if c.id is not None]
+    if page.after is not None:
+        query = query.where(after_key(order, page.after))
+    rows = session.execute(query.order_by(*order).limit(page.limit + 1)).all()
+    ids = [commitment.id for commitment, *_ in rows]
     names = _mechanism_names(session, ids)
-    officers = _names(session, Officer, {c.owner_id for c, _, _ in rows})
-    divisions = _names(session, Division, {c.division_id for c, _, _ in rows})
-    return [
-        CommitmentPublic.model_validate(
+    officers = _names(session, Officer, {commitment.owner_id for commitment, *_ in rows})
+    divisions = _names(session, Division, {commitment.division_id for commitment, *_ in rows})
+    found = []
+    for commitment, key, number, position, *raised in rows:
+        sort_key = (commitment.agreement_id, position, commitment.span_start, commitment.id)
+        public = CommitmentPublic.model_validate(
             commitment,
             update={
                 "agreement_key": key,
@@ -103,11 +191,11 @@ def list_commitments(
                 "division": divisions.get(commitment.division_id, ""),
                 "status": policy.status_of(commitment.status).key,
                 "status_label": policy.label(commitment.status),
-                "attention": [flag.value for flag in flags.get(commitment.id or 0, [])],
+                "attention": [flag.value for flag, on in zip(Attention, raised, strict=True) if on],
             },
         )
-        for commitment, key, number in rows
-    ]
+        found.append((sort_key, public))
+    return found
 
 
 def commitment_public(
@@ -122,9 +210,15 @@ def commitment_public(
 
 
 def _conditions(
-    where: CommitmentFilter, *, session: Session, policy: FollowUpPolicy
+    where: CommitmentFilter,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    rule: AttentionRule,
 ) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = rule.conditions(where.attention)
+    if where.needs_attention:
+        conditions.append(rule.any_flag())
     if where.agreement is not None:
         conditions.append(
             col(Commitment.agreement_id) == find_agreement(where.agreement, session=session).id

@@ -13,7 +13,8 @@ import calendar
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
@@ -431,48 +432,98 @@ def open_cycle_end(agreement: Agreement, *, session: Session) -> NextMeeting | N
     return open_cycle_ends([agreement], session=session)[agreement.id][1]
 
 
+class CycleAnchor(Protocol):
+    """What the cycle rules read of an agreement: a row of these four columns will do, so
+    portfolio-wide callers need not load agreements with their source text."""
+
+    id: int | None
+    review_mechanism_id: int | None
+    signed_on: date | None
+    imported_at: datetime
+
+
 def open_cycle_ends(
-    agreements: Sequence[Agreement], *, session: Session
+    agreements: Sequence[CycleAnchor], *, session: Session
 ) -> dict[int, tuple[Mechanism | None, NextMeeting | None]]:
     """Agreement id -> (the mechanism bounding its cycles, when its open cycle ends): one query
-    for the open cycles, one chain walk per reviewing mechanism, one projection per distinct
-    (mechanism, start)."""
+    for the open cycles, one chain walk per reviewing mechanism, one query for the meetings of
+    every bounding mechanism; each end is then worked out in memory."""
     ids = [a.id for a in agreements if a.id is not None]
     if not ids:
         return {}
-    starts: dict[int, date] = dict(
-        session.exec(
-            select(col(ReviewCycle.agreement_id), col(ReviewCycle.starts_on)).where(
-                col(ReviewCycle.agreement_id).in_(ids), col(ReviewCycle.ends_on).is_(None)
-            )
-        ).all()
-    )
+    starts: dict[int, date] = {}
+    for chunk in _chunks(ids):
+        starts.update(
+            session.exec(
+                select(col(ReviewCycle.agreement_id), col(ReviewCycle.starts_on)).where(
+                    col(ReviewCycle.agreement_id).in_(chunk), col(ReviewCycle.ends_on).is_(None)
+                )
+            ).all()
+        )
     chains: dict[int | None, Mechanism | None] = {}
-    projected: dict[tuple[int | None, date], NextMeeting | None] = {}
+    for review_mechanism_id in {a.review_mechanism_id for a in agreements}:
+        chains[review_mechanism_id] = _top_of_chain(review_mechanism_id, session=session)
+    calendar = MeetingCalendar.read([m for m in chains.values() if m is not None], session=session)
     ends: dict[int, tuple[Mechanism | None, NextMeeting | None]] = {}
     for agreement in agreements:
         assert agreement.id is not None
-        if agreement.review_mechanism_id not in chains:
-            chains[agreement.review_mechanism_id] = cycle_mechanism(agreement, session=session)
         mechanism = chains[agreement.review_mechanism_id]
         if mechanism is None:
             ends[agreement.id] = (None, None)
             continue
         start = starts.get(agreement.id) or agreement.signed_on or agreement.imported_at.date()
-        if (mechanism.id, start) not in projected:
-            projected[(mechanism.id, start)] = next_meeting(
-                mechanism, session=session, after=start + timedelta(days=1), anchor=start
-            )
-        ends[agreement.id] = (mechanism, projected[(mechanism.id, start)])
+        # The meeting that opened the cycle falls on its first day: the end is strictly later.
+        end = calendar.next_meeting(mechanism, after=start + timedelta(days=1), anchor=start)
+        ends[agreement.id] = (mechanism, end)
     return ends
 
 
-def cycle_mechanism(agreement: Agreement, *, session: Session) -> Mechanism | None:
-    """The mechanism whose meetings bound the agreement's cycles: the top of its review chain
-    (the seed's policy dialogue reviews, and reports to the 2+2, so cycles run 2+2 to 2+2)."""
-    if agreement.review_mechanism_id is None:
+@dataclass(frozen=True)
+class MeetingCalendar:
+    """The recorded meetings of some mechanisms, read in one query, answering `next_meeting`
+    in memory for as many dates as a portfolio-wide rule needs."""
+
+    meetings: dict[int, list[Meeting]]
+
+    @classmethod
+    def read(cls, mechanisms: Sequence[Mechanism], *, session: Session) -> MeetingCalendar:
+        ids = sorted({m.id for m in mechanisms if m.id is not None})
+        meetings: dict[int, list[Meeting]] = {i: [] for i in ids}
+        for chunk in _chunks(ids):
+            for meeting in session.exec(
+                select(Meeting)
+                .where(col(Meeting.mechanism_id).in_(chunk))
+                .order_by(col(Meeting.held_on))
+            ).all():
+                meetings[meeting.mechanism_id].append(meeting)
+        return cls(meetings)
+
+    def next_meeting(
+        self, mechanism: Mechanism, *, after: date, anchor: date | None = None
+    ) -> NextMeeting | None:
+        """As `next_meeting` answers, from the meetings read."""
+        assert mechanism.id is not None
+        recorded = self.meetings.get(mechanism.id, [])
+        upcoming = next((m for m in recorded if m.held_on >= after), None)
+        if upcoming is not None:
+            assert upcoming.id is not None
+            return NextMeeting(
+                upcoming.held_on, upcoming.id, title=upcoming.title, place=upcoming.place
+            )
+        last = recorded[-1].held_on if recorded else None
+        projected = _project(last if last is not None else anchor, mechanism.cadence, after)
+        return None if projected is None else NextMeeting(projected, estimated=True)
+
+
+def _chunks(ids: Sequence[int], size: int = 5000) -> list[Sequence[int]]:
+    """Bound the parameters of one statement (PostgreSQL's driver stops at 65,535)."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _top_of_chain(review_mechanism_id: int | None, *, session: Session) -> Mechanism | None:
+    if review_mechanism_id is None:
         return None
-    mechanism = session.get(Mechanism, agreement.review_mechanism_id)
+    mechanism = session.get(Mechanism, review_mechanism_id)
     seen: set[int | None] = set()
     while mechanism is not None and mechanism.reports_to_id and mechanism.id not in seen:
         seen.add(mechanism.id)
@@ -481,6 +532,12 @@ def cycle_mechanism(agreement: Agreement, *, session: Session) -> Mechanism | No
             break
         mechanism = above
     return mechanism
+
+
+def cycle_mechanism(agreement: CycleAnchor, *, session: Session) -> Mechanism | None:
+    """The mechanism whose meetings bound the agreement's cycles: the top of its review chain
+    (the seed's policy dialogue reviews, and reports to the 2+2, so cycles run 2+2 to 2+2)."""
+    return _top_of_chain(agreement.review_mechanism_id, session=session)
 
 
 def _meeting_after(start: date, agreement: Agreement, *, session: Session) -> NextMeeting | None:

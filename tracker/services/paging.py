@@ -13,7 +13,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, tuple_
 
@@ -77,7 +77,7 @@ def decode_cursor(text: str, *, width: int) -> CursorKey:
     return tuple(values)
 
 
-def after_key(columns: Sequence[ColumnElement[object]], key: CursorKey) -> ColumnElement[bool]:
+def after_key(columns: Sequence[Any], key: CursorKey) -> ColumnElement[bool]:
     """Rows strictly after `key` in the ascending order of `columns` (none of them NULL)."""
     return tuple_(*columns) > tuple_(*key)
 

@@ -6,20 +6,29 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import ColumnElement, Subquery, case, literal
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from tracker.domain import Grouping
+from tracker.domain import Attention
+from tracker.domain import Grouping as Grouping  # re-exported: reports and pages import it here
 from tracker.models import (
     Agreement,
     Assessment,
     Clause,
     Commitment,
+    CommitmentMechanism,
     CommitmentPublic,
+    Division,
+    Mechanism,
+    Officer,
     ReviewCycle,
     Section,
 )
-from tracker.services.commitments import CommitmentFilter, list_commitments
+from tracker.services.attention import AttentionRule
+from tracker.services.lookup import find_agreement
 from tracker.services.policy import FollowUpPolicy
 
 
@@ -52,16 +61,139 @@ def rollup(
     cycle_id: int | None = None,
     commitments: Sequence[CommitmentPublic] | None = None,
 ) -> list[RollupRow]:
-    """One row per group, in first-seen document order, and a last row "total"; a commitment
-    linked to several mechanisms counts under each, but once in the total. Scores are those of
-    each agreement's open cycle, or of `cycle_id`. A caller that has listed the tracked
-    commitments already passes them as `commitments`."""
-    if commitments is None:
-        commitments = list_commitments(
-            session=session,
-            policy=policy,
-            where=CommitmentFilter(agreement=agreement, tracked=True),
+    """One row per group, then a last row "total"; a commitment linked to several mechanisms
+    counts under each, but once in the total. Scores are those of each agreement's open cycle,
+    or of `cycle_id`. Agreements and sections come in document order, owners and divisions in
+    the order of their first agreement, mechanisms by name.
+
+    Counted in the database (GROUP BY), whatever the size of the portfolio; a caller that has
+    listed one agreement's tracked commitments already passes them as `commitments`."""
+    if commitments is not None:
+        return _rollup_listed(session, policy, by, cycle_id, commitments)
+    rule = AttentionRule.on(session=session, policy=policy)
+    scored = _scored(cycle_id)
+    tracked: list[ColumnElement[bool]] = [col(Commitment.tracked).is_(True)]
+    if agreement is not None:
+        found = find_agreement(agreement, session=session)
+        tracked.append(col(Commitment.agreement_id) == found.id)
+    label, order, joined = _grouping(by)
+    grouped = (
+        _counting(label, rule, scored, joined(select_from_commitments(scored)))
+        .where(*tracked)
+        .group_by(label, col(Commitment.status))
+        .order_by(*order, label)
+    )
+    rows: dict[str, RollupRow] = {}
+    for group, *counts in session.execute(grouped).all():
+        _add(rows.setdefault(group, _blank(policy, group)), policy, counts)
+    total = _blank(policy, "total")
+    whole = (
+        _counting(literal("total"), rule, scored, select_from_commitments(scored))
+        .where(*tracked)
+        .group_by(col(Commitment.status))
+    )
+    for _, *counts in session.execute(whole).all():
+        _add(total, policy, counts)
+    return [*rows.values(), total]
+
+
+def select_from_commitments(scored: Subquery) -> Any:
+    """Commitments with their score in the cycle counted, if any (one per commitment)."""
+    return (
+        sa_select(col(Commitment.id))
+        .select_from(Commitment)
+        .outerjoin(scored, scored.c.commitment_id == col(Commitment.id))
+    )
+
+
+def _counting(label: Any, rule: AttentionRule, scored: Subquery, base: Any) -> Any:
+    score = scored.c.score
+    return base.with_only_columns(
+        label,
+        col(Commitment.status),
+        func.count(),
+        func.count(score),
+        func.coalesce(func.sum(score), 0),
+        *(func.sum(case((score == value, 1), else_=0)) for value in (1, 0, -1)),
+        *rule.counts(),
+        maintain_column_froms=True,
+    )
+
+
+def _add(row: RollupRow, policy: FollowUpPolicy, counts: list[Any]) -> None:
+    status, total, assessed, score_sum, full, partial, none, *flags = counts
+    key = policy.status_of(status).key
+    row.total += total
+    row.by_status[key] = row.by_status.get(key, 0) + total
+    row.assessed += assessed
+    row.score_sum += int(score_sum)
+    for value, count in ((1, full), (0, partial), (-1, none)):
+        if count:
+            row.scores[value] += int(count)
+    for flag, count in zip(Attention, flags, strict=True):
+        if count:
+            row.attention[flag.value] += int(count)
+
+
+def _scored(cycle_id: int | None) -> Subquery:
+    in_cycle = (
+        col(ReviewCycle.ends_on).is_(None) if cycle_id is None else col(ReviewCycle.id) == cycle_id
+    )
+    return (
+        sa_select(col(Assessment.commitment_id), col(Assessment.score))
+        .join(ReviewCycle, col(ReviewCycle.id) == Assessment.cycle_id)
+        .where(in_cycle, col(Assessment.score).is_not(None))
+        .subquery("scored")
+    )
+
+
+def _grouping(by: Grouping) -> tuple[Any, list[Any], Any]:
+    """The group's label, its order, and the joins that give it."""
+    if by is Grouping.AGREEMENT:
+        return (
+            col(Agreement.key),
+            [func.min(col(Commitment.agreement_id))],
+            lambda q: q.join(Agreement, col(Agreement.id) == Commitment.agreement_id),
         )
+    if by is Grouping.SECTION:
+        label = col(Agreement.key) + " › " + func.coalesce(col(Section.title), "-")
+        return (
+            label,
+            [func.min(col(Commitment.agreement_id)), func.min(col(Section.position))],
+            lambda q: (
+                q.join(Agreement, col(Agreement.id) == Commitment.agreement_id)
+                .join(Clause, col(Clause.id) == Commitment.clause_id)
+                .outerjoin(Section, col(Section.id) == Clause.section_id)
+            ),
+        )
+    if by is Grouping.MECHANISM:
+        names = (
+            sa_select(col(CommitmentMechanism.commitment_id), col(Mechanism.name))
+            .join(Mechanism, col(Mechanism.id) == CommitmentMechanism.mechanism_id)
+            .distinct()
+            .subquery("names")
+        )
+        return (
+            func.coalesce(names.c.name, "-"),
+            [],
+            lambda q: q.outerjoin(names, names.c.commitment_id == col(Commitment.id)),
+        )
+    model: type[Officer] | type[Division] = Officer if by is Grouping.OWNER else Division
+    key = Commitment.owner_id if by is Grouping.OWNER else Commitment.division_id
+    return (
+        func.coalesce(col(model.name), "-"),
+        [func.min(col(Commitment.agreement_id))],
+        lambda q: q.outerjoin(model, col(model.id) == key),
+    )
+
+
+def _rollup_listed(
+    session: Session,
+    policy: FollowUpPolicy,
+    by: Grouping,
+    cycle_id: int | None,
+    commitments: Sequence[CommitmentPublic],
+) -> list[RollupRow]:
     scores = _cycle_scores(session, [c.id for c in commitments], cycle_id)
     sections = (
         _section_titles(session, [c.id for c in commitments]) if by is Grouping.SECTION else {}
