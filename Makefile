@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres bench-web clean
+.PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres bench-web bench-scale bench-scale-postgres clean
 
 help:
 	@echo "make demo    install everything, set up the embedded SQLite database, run the demo"
@@ -17,6 +17,8 @@ help:
 	@echo "make bench   run the benchmarks and print their figures"
 	@echo "make bench-postgres  the same benchmarks on a throw-away PostgreSQL cluster"
 	@echo "make bench-web  load-test the web app: 20 users browsing and updating for 60 s"
+	@echo "make bench-scale  build 200 and 2,000 agreements and time every page, command and report"
+	@echo "make bench-scale-postgres  the same on a throw-away PostgreSQL cluster"
 	@echo "make clean   remove the virtualenv and generated files"
 
 $(STAMP): pyproject.toml
@@ -73,6 +75,18 @@ bench-postgres: venv sysdeps
 # The web app under load: `tracker serve` on loopback, 20 signed-in users, 60 s, SQLite.
 bench-web: venv
 	$(BIN)/tracker bench-web --users 20 --seconds 60
+
+# A whole portfolio at 200 and 2,000 agreements (minutes; not part of `make test`).
+BENCH_SCALE_ARGS ?= --agreements 200 --factor 10
+bench-scale: venv
+	$(BIN)/tracker bench-scale $(BENCH_SCALE_ARGS)
+
+bench-scale-postgres: venv sysdeps
+	@pgdir=$$(mktemp -d /tmp/tracker-pg.XXXXXX); \
+	trap 'scripts/pg-cluster.sh stop "$$pgdir" >/dev/null 2>&1 || true' EXIT; \
+	url=$$(scripts/pg-cluster.sh start "$$pgdir"); \
+	echo "PostgreSQL bench cluster: $$url"; \
+	$(BIN)/tracker bench-scale $(BENCH_SCALE_ARGS) --database-url "$$url"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
