@@ -1,4 +1,4 @@
-"""`tracker demo`, `tracker bench` and `tracker bench-web`."""
+"""`tracker demo`, `tracker bench`, `tracker bench-web` and `tracker bench-scale`."""
 
 from __future__ import annotations
 
@@ -149,7 +149,82 @@ def bench_web(
         raise typer.Exit(1)
 
 
+def bench_scale(
+    ctx: typer.Context,
+    agreements: Annotated[
+        int, typer.Option(help="Agreements in the smaller portfolio.", min=1, max=20_000)
+    ] = 200,
+    factor: Annotated[
+        int, typer.Option(help="The larger portfolio is FACTOR x AGREEMENTS; 1: only one.", min=1)
+    ] = 10,
+    samples: Annotated[int, typer.Option(help="Timed runs per item.", min=1, max=100)] = 7,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="20 and 40 agreements, 2 runs, no PDF: a smoke test.")
+    ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            metavar="URL",
+            help="Build each portfolio in a fresh schema of this PostgreSQL database instead "
+            "of a SQLite file in a temporary folder.",
+        ),
+    ] = None,
+) -> None:
+    """Build a realistic portfolio (AGREEMENTS distinct agreements from the corpus texts, with
+    officers, status updates, meetings, assessments and accounts) and measure every web page
+    and API call through `tracker serve`, the main CLI commands, one digest, the busiest
+    mechanism's brief and a review report; then again at FACTOR x AGREEMENTS. Prints p50/p95
+    per item and the ratio between the two sizes.
+
+    \b
+    Example:
+      tracker bench-scale --agreements 200 --factor 10
+      tracker bench-scale --quick
+    """
+    from tracker.bench_scale.run import run_bench_scale
+
+    if database_url is not None:
+        _check_postgres(database_url)
+    settings = runtime_of(ctx).settings
+    if quick:
+        agreements, factor, samples = 20, 2, 2
+    for line in run_bench_scale(
+        agreements=agreements,
+        factor=factor,
+        templates=settings.resolve(settings.paths.templates),
+        samples=samples,
+        database_url=database_url,
+        render=not quick,
+    ):
+        typer.echo(line)
+
+
+def _check_postgres(database_url: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from tracker.db import check_connection, make_engine
+
+    try:
+        backend = make_url(database_url).get_backend_name()
+    except ArgumentError:
+        backend = ""
+    if backend != "postgresql":
+        raise typer.BadParameter(
+            "give a PostgreSQL URL (postgresql+psycopg://USER@HOST:PORT/DB); without "
+            "--database-url the benchmark runs on SQLite",
+            param_hint="--database-url",
+        )
+    engine = make_engine(database_url)
+    try:
+        check_connection(engine)
+    finally:
+        engine.dispose()
+
+
 def register(app: TrackerTyper) -> None:
     app.command("demo")(demo)
     app.command("bench")(bench)
     app.command("bench-web")(bench_web)
+    app.command("bench-scale")(bench_scale)
