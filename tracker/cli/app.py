@@ -26,9 +26,10 @@ from tracker.cli import (
     tokens,
     web,
 )
-from tracker.cli.base import CliState, TrackerTyper
+from tracker.cli.base import CliState
+from tracker.cli.lazy import LazyTyper
 
-app = TrackerTyper(
+app = LazyTyper(
     name="tracker",
     add_completion=False,
     help="Follow up the commitments of signed agreements: import, track, report, remind.",

@@ -1,5 +1,9 @@
 """What every command shares: the Typer subclass that turns user errors into one line, the
-runtime on the context, and output helpers."""
+runtime on the context, and output helpers.
+
+Every command module imports this one, and `tracker --version` imports every command module: keep
+this module's imports light (the standard library and typer). Settings, the database, models and
+services are imported inside the functions that use them."""
 
 from __future__ import annotations
 
@@ -10,18 +14,18 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
-from pydantic import BaseModel
-from sqlmodel import Session
 
-from tracker.config import load_settings
-from tracker.db import read_session, write_session
 from tracker.errors import TrackerError
-from tracker.runtime import Runtime
-from tracker.services.policy import FollowUpPolicy
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from tracker.runtime import Runtime
+    from tracker.services.policy import FollowUpPolicy
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,6 +78,9 @@ class CliState:
     @property
     def runtime(self) -> Runtime:
         if self._runtime is None:
+            from tracker.config import load_settings
+            from tracker.runtime import Runtime
+
             self._runtime = Runtime(load_settings(self.config_path))
         return self._runtime
 
@@ -87,6 +94,8 @@ def runtime_of(ctx: typer.Context) -> Runtime:
 
 
 def policy_of(ctx: typer.Context) -> FollowUpPolicy:
+    from tracker.services.policy import FollowUpPolicy
+
     return FollowUpPolicy.from_settings(runtime_of(ctx).settings)
 
 
@@ -112,12 +121,16 @@ def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
 
 @contextmanager
 def reading(ctx: typer.Context) -> Iterator[Session]:
+    from tracker.db import read_session
+
     with read_session(runtime_of(ctx).checked_engine()) as session:
         yield session
 
 
 @contextmanager
 def writing(ctx: typer.Context) -> Iterator[Session]:
+    from tracker.db import write_session
+
     with write_session(runtime_of(ctx).checked_engine()) as session:
         yield session
 
@@ -127,6 +140,8 @@ def print_json(value: Any) -> None:
 
 
 def _jsonable(value: Any) -> Any:
+    from pydantic import BaseModel  # already loaded by whatever made the value
+
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, list | tuple):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracker.cli.base import actor_name, writing
 from tracker.cli.listing import commitments_app, mechanisms_app
-from tracker.models import Commitment
-from tracker.services import corrections
 from tracker.text import shorten
+
+if TYPE_CHECKING:
+    from tracker.models import Commitment
 
 AgreementOption = Annotated[
     str, typer.Option("--agreement", "-a", help="Agreement key or id.", show_default=False)
@@ -42,6 +43,8 @@ def split(
     Example:
       tracker commitments split 9.2 -a kr-ca-2025 --at "공동 유지 분야에서"
     """
+    from tracker.services import corrections
+
     with writing(ctx) as session:
         first = corrections.find_commitment(agreement, ref, session=session)
         second = corrections.split_commitment(
@@ -65,6 +68,8 @@ def merge(
     Example:
       tracker commitments merge 13.1 13.2 -a kr-ca-2025 --reason "one undertaking"
     """
+    from tracker.services import corrections
+
     with writing(ctx) as session:
         first = corrections.find_commitment(agreement, ref, session=session)
         second = corrections.find_commitment(agreement, other, session=session)
@@ -97,6 +102,8 @@ def adjust(
     """
     if start_at is None and end_after is None:
         raise typer.BadParameter("give --start-at, --end-after or both")
+    from tracker.services import corrections
+
     with writing(ctx) as session:
         commitment = corrections.find_commitment(agreement, ref, session=session)
         corrections.move_boundaries(
@@ -118,6 +125,8 @@ def _tracking(tracked: bool) -> Callable[..., None]:
         reason: ReasonOption = "",
         by: ByOption = None,
     ) -> None:
+        from tracker.services import corrections
+
         with writing(ctx) as session:
             commitment = corrections.find_commitment(agreement, ref, session=session)
             corrections.set_tracked(
@@ -142,6 +151,8 @@ def _linking(link: bool) -> Callable[..., None]:
         reason: ReasonOption = "",
         by: ByOption = None,
     ) -> None:
+        from tracker.services import corrections
+
         action = corrections.link_mechanism if link else corrections.unlink_mechanism
         with writing(ctx) as session:
             commitment = corrections.find_commitment(agreement, ref, session=session)
@@ -171,6 +182,8 @@ def merge_mechanisms(
     Example:
       tracker mechanisms merge "외교·국방장관 2+2 회의" "외교·국방 장관회의"
     """
+    from tracker.services import corrections
+
     with writing(ctx) as session:
         kept = corrections.merge_mechanisms(
             keep, other, session=session, actor=actor_name(by), reason=reason

@@ -14,11 +14,7 @@ from tracker.cli.base import (
     reading,
     runtime_of,
 )
-from tracker.digests.compose import preview
-from tracker.digests.sender import compose_and_send, list_outbox, requeue
 from tracker.domain import OutboxState
-from tracker.models import utcnow
-from tracker.services.lookup import find_officer
 
 digest_app = TrackerTyper(help="Email digests: one per officer per period.")
 outbox_app = TrackerTyper(help="Composed mail and what became of it.")
@@ -36,6 +32,10 @@ def digest_preview(
       tracker digest preview --officer 정진우
       tracker digest preview --officer jw.jung@mofa.go.kr --html > digest.html
     """
+    from tracker.digests.compose import preview
+    from tracker.models import utcnow
+    from tracker.services.lookup import find_officer
+
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
         found = find_officer(officer, session=session)
@@ -53,6 +53,9 @@ def digest_due(ctx: typer.Context) -> None:
     Example:
       tracker digest due
     """
+    from tracker.digests.sender import compose_and_send
+    from tracker.models import utcnow
+
     runtime = runtime_of(ctx)
     done = compose_and_send(
         engine=runtime.checked_engine(), settings=runtime.settings, now=utcnow()
@@ -74,6 +77,8 @@ def outbox_list(
     Example:
       tracker outbox list --state failed
     """
+    from tracker.digests.sender import list_outbox
+
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
         rows = list_outbox(session=session, state=state)
@@ -115,6 +120,9 @@ def outbox_retry(
     Example:
       tracker outbox retry 12
     """
+    from tracker.digests.sender import requeue
+    from tracker.models import utcnow
+
     runtime = runtime_of(ctx)
     row = requeue(outbox_id, engine=runtime.checked_engine(), now=utcnow())
     typer.echo(f"outbox {row.id}: queued again for {row.to_address}")

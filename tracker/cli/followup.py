@@ -21,10 +21,6 @@ from tracker.cli.base import (
     writing,
 )
 from tracker.cli.listing import commitments_app
-from tracker.models import StatusUpdateCreate
-from tracker.services import cycles, owners, status
-from tracker.services.commitments import commitment_public
-from tracker.services.lookup import find_agreement, find_commitment, find_officer
 
 RefArgument = Annotated[
     str, typer.Argument(help="Commitment: KEY:REF (kr-ca-2025:7.3), or REF with --agreement.")
@@ -75,6 +71,10 @@ def status_set(
           --evidence https://www.mofa.go.kr/press/1234 --evidence minutes.pdf
       tracker status set 7.3 -a kr-ca-2025 -s achieved --as-of 2026-11-20 --expect-version 4
     """
+    from tracker.models import StatusUpdateCreate
+    from tracker.services import status
+    from tracker.services.lookup import find_commitment
+
     policy = policy_of(ctx)
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
@@ -116,6 +116,10 @@ def show(
     Example:
       tracker commitments show kr-ca-2025:7.3
     """
+    from tracker.services import cycles, status
+    from tracker.services.commitments import commitment_public
+    from tracker.services.lookup import find_commitment
+
     policy = policy_of(ctx)
     with reading(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
@@ -168,6 +172,9 @@ def history(
       tracker history kr-ca-2025:7.3
       tracker history 7.3 -a kr-ca-2025 --json
     """
+    from tracker.services import status
+    from tracker.services.lookup import find_commitment
+
     policy = policy_of(ctx)
     with reading(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
@@ -208,6 +215,9 @@ def assess(
       tracker assess kr-ca-2025:7.3 --score +1 --rationale "공동연습 2회 실시"
       tracker assess kr-ca-2025:9.2 --cycle 1 --score 0 --rationale "협의 개시, 합의 미도출"
     """
+    from tracker.services import cycles, status
+    from tracker.services.lookup import find_commitment
+
     policy = policy_of(ctx)
     given = cycles.parse_score(score)
     with writing(ctx) as session:
@@ -251,6 +261,9 @@ def assign(
       tracker assign kr-ca-2025:7.3 --officer 김하늘 --lead-agency 국방부 \\
           --supporting "방위사업청, 외교부" --reason "국방부 소관"
     """
+    from tracker.services import owners, status
+    from tracker.services.lookup import find_commitment, find_officer
+
     if not any((officer, division, lead_agency, supporting is not None)):
         raise typer.BadParameter(
             "give at least one of --officer, --division, --lead-agency, --supporting"
@@ -290,6 +303,9 @@ def handover(
     Example:
       tracker handover 정진우 김하늘 --reason "2027년 정기 인사"
     """
+    from tracker.services import owners
+    from tracker.services.lookup import find_agreement, find_officer
+
     with writing(ctx) as session:
         done = owners.handover(
             find_officer(giver, session=session),

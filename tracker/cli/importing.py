@@ -4,35 +4,29 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracker.cli.base import TrackerTyper, print_json, runtime_of, writing
-from tracker.config import Settings
 from tracker.errors import TrackerError
-from tracker.importer.mechanisms import MechanismCatalog
-from tracker.importer.parsed import (
-    ParsedAgreement,
-    ParsedCommitment,
-    ParsedMechanism,
-    ParsedSection,
-)
-from tracker.services.imports import (
-    FileResult,
-    ImportOutcome,
-    agreement_files,
-    agreement_title,
-    import_agreement,
-    import_files,
-    key_for,
-    parse_file,
-    parsed_as_dict,
-)
 from tracker.text import shorten
+
+if TYPE_CHECKING:
+    from tracker.config import Settings
+    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.parsed import (
+        ParsedAgreement,
+        ParsedCommitment,
+        ParsedMechanism,
+        ParsedSection,
+    )
+    from tracker.services.imports import FileResult, ImportOutcome
 
 
 def catalog_for(settings: Settings) -> MechanismCatalog:
+    from tracker.importer.mechanisms import MechanismCatalog
+
     return MechanismCatalog.load_default().extended(settings.imports.mechanisms)
 
 
@@ -67,6 +61,8 @@ def import_command(
       tracker import partnership.txt --json
       tracker import agreements/
     """
+    from tracker.services.imports import import_agreement, key_for, parse_file, parsed_as_dict
+
     runtime = runtime_of(ctx)
     catalog = catalog_for(runtime.settings)
     max_bytes = runtime.settings.imports.max_bytes
@@ -116,6 +112,8 @@ def _import_folder(
     replace: bool,
     as_json: bool,
 ) -> None:
+    from tracker.services.imports import agreement_files, import_files
+
     files, subfolders = agreement_files(folder)
     if not files:
         raise TrackerError(f"{folder}: no agreement files (.txt, .md, .html) in this folder")
@@ -196,6 +194,8 @@ def print_split(parsed: ParsedAgreement, source_name: str) -> None:
 
 
 def _print_record(parsed: ParsedAgreement, source_name: str) -> None:
+    from tracker.services.imports import agreement_title
+
     record = parsed.record
     typer.echo(f"agreement: {agreement_title(parsed, source_name)}")
     if record is None:

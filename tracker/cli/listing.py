@@ -14,11 +14,7 @@ from tracker.cli.base import (
     print_table,
     reading,
 )
-from tracker.domain import Strength
-from tracker.services.agreements import list_agreements
-from tracker.services.commitments import CommitmentFilter, attention_wanted, list_commitments
-from tracker.services.mechanisms import list_mechanisms
-from tracker.services.rollups import Grouping, rollup
+from tracker.domain import Grouping, Strength
 from tracker.text import shorten
 
 agreements_app = TrackerTyper(help="Imported agreements.")
@@ -43,6 +39,8 @@ def agreements_list(
       tracker agreements list --country 캐나다 --year 2025
       tracker agreements list --json
     """
+    from tracker.services.agreements import list_agreements
+
     with reading(ctx) as session:
         agreements = list_agreements(
             session=session, country=country, field=field, year=year, search=search
@@ -97,6 +95,8 @@ def commitments_list(
       tracker commitments list --owner 정진우 --stale
       tracker commitments list --status 정체 --due --json
     """
+    from tracker.services.commitments import CommitmentFilter, attention_wanted, list_commitments
+
     flags = attention_wanted(stale=stale, due=due, unowned=unowned)
     where = CommitmentFilter(
         agreement=agreement,
@@ -146,6 +146,8 @@ def summary(
       tracker summary --by section -a kr-ca-2025
       tracker summary --by owner --json
     """
+    from tracker.services.rollups import rollup
+
     policy = policy_of(ctx)
     with reading(ctx) as session:
         rows = rollup(session=session, policy=policy, by=by, agreement=agreement)
@@ -194,6 +196,8 @@ def mechanisms_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
       tracker mechanisms list
       tracker mechanisms list --json
     """
+    from tracker.services.mechanisms import list_mechanisms
+
     with reading(ctx) as session:
         mechanisms = list_mechanisms(session=session)
     if as_json:

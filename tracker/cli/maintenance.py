@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-from tracker.bench import run_benchmarks
 from tracker.cli.base import TrackerTyper, runtime_of, writing
 from tracker.cli.importing import catalog_for, print_split
 from tracker.cli.listing import agreements_list
 from tracker.cli.reports import review
 from tracker.cli.setup import init
-from tracker.db import check_connection, make_engine
-from tracker.importer import parse_agreement
-from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
 
 
 def demo(
@@ -36,6 +30,9 @@ def demo(
       tracker demo
       tracker demo --no-report
     """
+    from tracker.importer import parse_agreement
+    from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
+
     init(ctx)
     runtime = runtime_of(ctx)
     parsed = parse_agreement(sample_source(), catalog=catalog_for(runtime.settings))
@@ -78,6 +75,12 @@ def bench(
       tracker bench
       tracker bench --database-url postgresql+psycopg://tracker@127.0.0.1:5432/tracker
     """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from tracker.bench import run_benchmarks
+    from tracker.db import check_connection, make_engine
+
     if database_url is not None:
         try:
             backend = make_url(database_url).get_backend_name()

@@ -8,9 +8,6 @@ import typer
 
 from tracker.cli.base import TrackerTyper, actor_name, print_json, print_table, reading, writing
 from tracker.domain import DigestFrequency, Language
-from tracker.models import OfficerCreate, OfficerUpdate
-from tracker.services import owners
-from tracker.services.lookup import find_officer
 
 officers_app = TrackerTyper(help="Officers who own commitments.")
 
@@ -33,6 +30,9 @@ def officers_add(
     Example:
       tracker officers add 김하늘 --division 북미2과 --email haneul.kim@mofa.go.kr
     """
+    from tracker.models import OfficerCreate
+    from tracker.services import owners
+
     with writing(ctx) as session:
         officer = owners.add_officer(
             OfficerCreate(
@@ -63,6 +63,10 @@ def officers_update(
     Example:
       tracker officers update 정진우 --email jw.jung@mofa.go.kr --digest weekly
     """
+    from tracker.models import OfficerUpdate
+    from tracker.services import owners
+    from tracker.services.lookup import find_officer
+
     change = OfficerUpdate(email=email, rank=rank, language=language, digest_frequency=digest)
     if not change.model_dump(exclude_none=True) and division is None:
         raise typer.BadParameter(
@@ -92,6 +96,8 @@ def officers_list(
     Example:
       tracker officers list --all
     """
+    from tracker.services import owners
+
     with reading(ctx) as session:
         rows = owners.list_officers(session=session, include_inactive=include_inactive)
     if as_json:

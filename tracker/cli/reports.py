@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,8 +18,9 @@ from tracker.cli.base import (
 )
 from tracker.domain import Language
 from tracker.files import write_atomically
-from tracker.services import reports
-from tracker.services.reports import PreparedReport
+
+if TYPE_CHECKING:
+    from tracker.services.reports import PreparedReport
 
 report_app = TrackerTyper(help="Review reports and pre-meeting briefs (PDF).")
 
@@ -53,6 +54,8 @@ def review(
       tracker report review -a kr-ca-2025 --cycle 1 --lang en --out review-en.pdf
       tracker report review -a kr-ca-2025 --html --out review.html
     """
+    from tracker.services import reports
+
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
         prepared = reports.prepare_review(
@@ -76,6 +79,8 @@ def brief(
     Example:
       tracker report brief --mechanism "외교·국방 정책 대화" --meeting 2026-06-02
     """
+    from tracker.services import reports
+
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
         prepared = reports.prepare_brief(
@@ -97,6 +102,8 @@ def list_(
     Example:
       tracker report list -a kr-ca-2025
     """
+    from tracker.services import reports
+
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
         rows = reports.list_reports(session=session, agreement=agreement)
@@ -128,6 +135,8 @@ def list_(
 def _finish(
     ctx: typer.Context, prepared: PreparedReport, *, out: Path | None, html: bool, by: str | None
 ) -> None:
+    from tracker.services import reports
+
     settings = runtime_of(ctx).settings
     if html:
         target = out or Path(f"{prepared.stem}.html")

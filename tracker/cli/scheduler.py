@@ -17,11 +17,6 @@ from tracker.cli.base import (
     runtime_of,
 )
 from tracker.cli.reports import report_app
-from tracker.models import utcnow
-from tracker.scheduling.due import BRIEF, REVIEW
-from tracker.scheduling.process import run_scheduler
-from tracker.scheduling.runner import Runner
-from tracker.scheduling.status import plan, scheduler_status
 
 scheduler_app = TrackerTyper(help="The scheduler: reports before meetings, daily checks.")
 
@@ -45,6 +40,8 @@ def run(
       tracker scheduler run
       tracker scheduler run --once
     """
+    from tracker.scheduling.process import run_scheduler
+
     runtime = runtime_of(ctx)
     engine = runtime.checked_engine()  # before logging is on: a refusal stays one line
     logging.basicConfig(
@@ -70,6 +67,8 @@ def plan_(
     Example:
       tracker scheduler plan --from 2027-01-01 --to 2027-12-31
     """
+    from tracker.scheduling.status import plan
+
     first, last = parse_day(start, option="--from"), parse_day(end, option="--to")
     assert first is not None and last is not None
     if last < first:
@@ -101,6 +100,9 @@ def status(ctx: typer.Context) -> None:
     Example:
       tracker scheduler status
     """
+    from tracker.models import utcnow
+    from tracker.scheduling.status import scheduler_status
+
     runtime = runtime_of(ctx)
     zone = runtime.settings.tz
     with reading(ctx) as session:
@@ -129,6 +131,10 @@ def report_due(ctx: typer.Context) -> None:
     Example:
       tracker report due
     """
+    from tracker.models import utcnow
+    from tracker.scheduling.due import BRIEF, REVIEW
+    from tracker.scheduling.runner import Runner
+
     runtime = runtime_of(ctx)
     runner = Runner(engine=runtime.checked_engine(), settings=runtime.settings, actor="cli")
     try:

@@ -7,9 +7,6 @@ from typing import Annotated
 import typer
 
 from tracker.cli.base import TrackerTyper, runtime_of
-from tracker.db import check_connection
-from tracker.schema import current_revision, head_revision, upgrade_database
-from tracker.services.setup import initialize
 
 db_app = TrackerTyper(help="Database schema: upgrade to the version this release needs.")
 
@@ -24,6 +21,8 @@ def init(ctx: typer.Context) -> None:
       tracker init
       tracker --config /etc/tracker/config.toml init
     """
+    from tracker.services.setup import initialize
+
     result = initialize(runtime_of(ctx))
     typer.echo(f"database: {result.database}")
     if result.revision_before == result.revision_after:
@@ -45,6 +44,8 @@ def upgrade(
       tracker db upgrade
       TRACKER_DATABASE__URL=postgresql+psycopg://tracker@db/tracker tracker db upgrade
     """
+    from tracker.schema import upgrade_database
+
     before, after = upgrade_database(runtime_of(ctx).engine, revision=revision)
     if before == after:
         typer.echo(f"schema: up to date ({after})")
@@ -59,6 +60,9 @@ def current(ctx: typer.Context) -> None:
     Example:
       tracker db current
     """
+    from tracker.db import check_connection
+    from tracker.schema import current_revision, head_revision
+
     engine = runtime_of(ctx).engine
     check_connection(engine)
     revision = current_revision(engine)

@@ -6,26 +6,18 @@ from __future__ import annotations
 import getpass
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session
 
 from tracker.cli.base import TrackerTyper, reading, runtime_of, writing
 from tracker.domain import Language
 from tracker.errors import NotFound, TrackerError
-from tracker.services.lookup import find_agreement, find_officer
-from tracker.services.policy import FollowUpPolicy
-from tracker.services.spreadsheet import (
-    EDITABLE,
-    PlannedUpdate,
-    Sheet,
-    apply_updates,
-    check_updates,
-    export_rows,
-    read_updates,
-    write_export,
-)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from tracker.services.spreadsheet import PlannedUpdate, Sheet
 
 
 class ExportRefused(TrackerError):
@@ -72,6 +64,10 @@ def export_command(
       tracker export -a kr-ca-2025
       tracker export --officer 정진우 --out updates.csv
     """
+    from tracker.services.lookup import find_agreement, find_officer
+    from tracker.services.policy import FollowUpPolicy
+    from tracker.services.spreadsheet import export_rows, write_export
+
     if agreement is None and officer is None:
         raise typer.BadParameter("give --agreement, --officer, or both")
     policy = FollowUpPolicy.from_settings(runtime_of(ctx).settings)
@@ -128,6 +124,9 @@ def import_updates_command(
       tracker import-updates kr-ca-2025-20251103.xlsx --dry-run
       tracker import-updates updates.csv --by 정진우
     """
+    from tracker.services.policy import FollowUpPolicy
+    from tracker.services.spreadsheet import apply_updates, check_updates, read_updates
+
     runtime = runtime_of(ctx)
     policy = FollowUpPolicy.from_settings(runtime.settings)
     sheet = read_updates(file)
@@ -168,6 +167,8 @@ def _describe(plan: PlannedUpdate) -> str:
 
 
 def _summary(sheet: Sheet, count: int, *, verb: str) -> None:
+    from tracker.services.spreadsheet import EDITABLE
+
     noun = "update" if count == 1 else "updates"
     unchanged = f"; {sheet.unchanged} rows unchanged" if sheet.unchanged else ""
     if count == 0:
@@ -180,6 +181,8 @@ def _summary(sheet: Sheet, count: int, *, verb: str) -> None:
 
 def _author(by: str | None, *, session: Session) -> tuple[str, int | None]:
     """`--by` as typed, linked to the officer it names, if one does."""
+    from tracker.services.lookup import find_officer
+
     if by is None:
         return f"cli:{getpass.getuser()}", None
     try:

@@ -20,9 +20,6 @@ from tracker.cli.base import (
 )
 from tracker.cli.web import users_app
 from tracker.domain import TokenScope
-from tracker.models import utcnow
-from tracker.services import tokens
-from tracker.services.accounts import find_account
 
 
 def users_token(
@@ -46,6 +43,9 @@ def users_token(
       tracker users token jwjung --name "weekly export"
       tracker users token jwjung --name Outlook --scope calendar
     """
+    from tracker.services import tokens
+    from tracker.services.accounts import find_account
+
     with writing(ctx) as session:
         account = find_account(login, session=session)
         row, plaintext = tokens.issue_token(
@@ -71,6 +71,9 @@ def users_tokens(
     Example:
       tracker users tokens jwjung
     """
+    from tracker.services import tokens
+    from tracker.services.accounts import find_account
+
     zone = runtime_of(ctx).settings.tz
     with reading(ctx) as session:
         rows = tokens.list_tokens(find_account(login, session=session), session=session)
@@ -105,6 +108,9 @@ def users_revoke_token(
     Example:
       tracker users revoke-token 3
     """
+    from tracker.models import utcnow
+    from tracker.services import tokens
+
     now = utcnow()
     with writing(ctx) as session:
         row = tokens.revoke_token(token_id, session=session, actor=actor_name(by), now=now)

@@ -18,10 +18,7 @@ from tracker.cli.base import (
     runtime_of,
     writing,
 )
-from tracker.config import CONFIG_ENV
 from tracker.domain import Role
-from tracker.services import accounts
-from tracker.services.lookup import find_officer
 
 users_app = TrackerTyper(help="Web accounts (administrators).")
 PASSWORD_ENV = "TRACKER_NEW_PASSWORD"
@@ -41,6 +38,9 @@ def users_add(
     Example:
       tracker users add 정진우 --login jwjung --role officer
     """
+    from tracker.services import accounts
+    from tracker.services.lookup import find_officer
+
     password = os.environ.get(PASSWORD_ENV) or getpass.getpass("password: ")
     with writing(ctx) as session:
         found = find_officer(officer, session=session)
@@ -62,6 +62,8 @@ def users_list(ctx: typer.Context) -> None:
     Example:
       tracker users list
     """
+    from tracker.services import accounts
+
     with reading(ctx) as session:
         rows = accounts.list_accounts(session=session)
     print_table(
@@ -82,6 +84,8 @@ def users_disable(
     Example:
       tracker users disable jwjung
     """
+    from tracker.services import accounts
+
     with writing(ctx) as session:
         account = accounts.disable_account(login, session=session, actor=actor_name(by))
         typer.echo(f"{account.login} disabled")
@@ -98,6 +102,8 @@ def users_enable(
     Example:
       tracker users enable jwjung
     """
+    from tracker.services import accounts
+
     with writing(ctx) as session:
         account = accounts.enable_account(login, session=session, actor=actor_name(by))
         typer.echo(f"{account.login} enabled")
@@ -115,6 +121,8 @@ def users_set_role(
     Example:
       tracker users set-role jwjung admin
     """
+    from tracker.services import accounts
+
     with writing(ctx) as session:
         before = accounts.set_role(login, role, session=session, actor=actor_name(by))
     typer.echo(f"{login.strip().lower()}: {before.value} → {role.value}")
@@ -137,6 +145,7 @@ def serve(
     """
     import uvicorn
 
+    from tracker.config import CONFIG_ENV
     from tracker.web.app import create_app
 
     runtime = runtime_of(ctx)
