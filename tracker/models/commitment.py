@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.domain import LinkRole, Strength
@@ -47,7 +47,10 @@ class Commitment(CommitmentBase, table=True):
     supporting_agencies: str = Field(default="", max_length=500)
     status: str | None = Field(default=None, max_length=50, index=True)
     status_as_of: date | None = None
-    last_update_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Indexed for the stale condition (tracker.services.attention), a range over this column.
+    last_update_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), index=True)
+    )
     version: int = Field(default=1, sa_column=_version_column)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
@@ -95,6 +98,9 @@ class CommitmentMechanism(SQLModel, table=True):
     """A commitment names a mechanism, or the agreement's review chain assigns one to it."""
 
     __tablename__ = "commitment_mechanism"
+    # The primary key serves "which mechanisms does this commitment name"; this index serves
+    # the other way round: a mechanism's commitments (lists by mechanism, the "due" condition).
+    __table_args__ = (Index("ix_commitment_mechanism_mechanism", "mechanism_id", "role"),)
 
     commitment_id: int = Field(foreign_key="commitment.id", primary_key=True, ondelete="CASCADE")
     mechanism_id: int = Field(foreign_key="mechanism.id", primary_key=True, ondelete="CASCADE")
