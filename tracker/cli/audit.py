@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict
 from itertools import islice
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
@@ -20,8 +20,10 @@ from tracker.cli.base import (
     policy_of,
     reading,
 )
-from tracker.services.audit import AuditEntry, AuditFilter, audit_entries
 from tracker.text import shorten
+
+if TYPE_CHECKING:
+    from tracker.services.audit import AuditEntry
 
 ENTITIES = ("account", "agreement", "commitment", "meeting", "officer", "report")
 HEADERS = ["when", "who", "what", "action", "detail"]
@@ -52,6 +54,8 @@ def audit(
       tracker audit --actor 정진우 --since 2026-11-01
       tracker audit --entity account --limit 20 --json
     """
+    from tracker.services.audit import AuditFilter, audit_entries
+
     if entity is not None and entity not in ENTITIES:
         raise typer.BadParameter(f"choose one of {', '.join(ENTITIES)}", param_hint="--entity")
     where = AuditFilter(

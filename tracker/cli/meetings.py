@@ -18,9 +18,6 @@ from tracker.cli.base import (
     reading,
     writing,
 )
-from tracker.models import MeetingCreate, MeetingUpdate
-from tracker.services import cycles
-from tracker.services.lookup import find_agreement, find_mechanism
 
 meetings_app = TrackerTyper(help="Meetings of mechanisms, past and planned.")
 cycles_app = TrackerTyper(help="Review cycles: the spans between reviewing meetings.")
@@ -48,6 +45,10 @@ def meetings_add(
       tracker meetings add "2+2@캐나다" --date 2027-10-14 --place 오타와
       tracker meetings add "외교·국방 정책 대화" --date 2026-06-02 --held --title "제3차 정책대화"
     """
+    from tracker.models import MeetingCreate
+    from tracker.services import cycles
+    from tracker.services.lookup import find_mechanism
+
     policy = policy_of(ctx)
     day = parse_day(on, option="--date")
     assert day is not None
@@ -91,6 +92,9 @@ def meetings_update(
       tracker meetings update 3 --date 2027-11-04 --place 서울
       tracker meetings update 3 --held
     """
+    from tracker.models import MeetingUpdate
+    from tracker.services import cycles
+
     policy = policy_of(ctx)
     change = MeetingUpdate(
         held_on=parse_day(on, option="--date"),
@@ -126,6 +130,9 @@ def meetings_list(
       tracker meetings list
       tracker meetings list --mechanism "2+2" --from 2026-01-01 --json
     """
+    from tracker.services import cycles
+    from tracker.services.lookup import find_mechanism
+
     policy = policy_of(ctx)
     with reading(ctx) as session:
         rows = cycles.list_meetings(
@@ -156,6 +163,9 @@ def cycles_list(
     Example:
       tracker cycles list -a kr-ca-2025
     """
+    from tracker.services import cycles
+    from tracker.services.lookup import find_agreement
+
     with reading(ctx) as session:
         rows = cycles.list_cycles(find_agreement(agreement, session=session), session=session)
     if as_json:
