@@ -20,9 +20,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from tests.conftest import on_postgres
 from tests.factories import import_seed
 from tracker.config import Settings
-from tracker.db import is_sqlite, read_session, write_session
+from tracker.db import is_sqlite, make_engine, read_session, write_session
 from tracker.models import Agreement, Commitment, Evidence, StatusUpdate, StatusUpdateCreate
 from tracker.schema import head_revision, upgrade_database
 from tracker.services.backup import (
@@ -295,3 +296,28 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the officers made no progress"
         time.sleep(0.01)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="a PostgreSQL schema of its own")
+def test_a_postgres_copy_is_restored_only_into_the_schema_it_was_taken_from(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    a_working_installation(engine, settings, tmp_path)
+    back_up(settings=settings, engine=engine, target=tmp_path / "copy")
+    shutil.rmtree(evidence_folder(settings))
+    other = f"{postgres_schema(engine.url)}_other"
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{other}"'))
+    elsewhere = make_engine(
+        engine.url.update_query_dict({"options": f"-csearch_path={other}"}).render_as_string(
+            hide_password=False
+        )
+    )
+    try:
+        with pytest.raises(RestoreRefused, match=f"uses {other}"):
+            restore(settings=settings, engine=elsewhere, source=tmp_path / "copy")
+        assert not evidence_folder(settings).exists()
+    finally:
+        elsewhere.dispose()
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{other}" CASCADE'))

@@ -183,10 +183,15 @@ def _dump_postgres(engine: Engine, destination: Path) -> str | None:
     """`pg_dump` reads in one snapshot; returns the schema dumped (None: the whole database)."""
     schema = postgres_schema(engine.url)
     partial = destination.with_name(f".{destination.name}.partial")
-    command = [_postgres_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}"]
+    command = [
+        _postgres_tool("pg_dump", error=BackupFailed),
+        "--format=custom",
+        "--no-owner",
+        f"--file={partial}",
+    ]
     if schema is not None:
         command.append(f"--schema={schema}")
-    _run_postgres_tool([*command, libpq_address(engine.url)], url=engine.url, what="pg_dump")
+    _run_postgres_tool([*command, libpq_address(engine.url)], url=engine.url, error=BackupFailed)
     os.replace(partial, destination)
     return schema
 
@@ -299,8 +304,12 @@ def restore(*, settings: Settings, engine: Engine, source: Path) -> RestoreResul
             f"the copy is of a {manifest.database} database; this installation uses "
             f"{engine.dialect.name}"
         )
+    pg_restore = ""
     if is_sqlite(engine) and engine.url.database not in (None, "", ":memory:"):
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+    elif not is_sqlite(engine):
+        _refuse_other_schema(engine, copy_schema=manifest.postgres_schema)
+        pg_restore = _postgres_tool("pg_restore", error=RestoreRefused)
     check_connection(engine)
     _refuse_non_empty_target(engine)
     for name in sorted(manifest.files):
@@ -309,10 +318,10 @@ def restore(*, settings: Settings, engine: Engine, source: Path) -> RestoreResul
             _put_file(source / name, settings.resolve(settings.paths.evidence) / rest)
         elif top == REPORTS and rest:
             _put_file(source / name, settings.resolve(settings.paths.reports) / rest)
-    if manifest.database == "sqlite":
+    if is_sqlite(engine):
         _restore_sqlite(engine, source / SQLITE_COPY)
     else:
-        _restore_postgres(engine, source / POSTGRES_COPY, schema=manifest.postgres_schema)
+        _restore_postgres(engine, source / POSTGRES_COPY, pg_restore=pg_restore)
     return RestoreResult(manifest, needs_upgrade=manifest.schema_revision != head_revision())
 
 
@@ -367,18 +376,21 @@ def _restore_sqlite(engine: Engine, copy: Path) -> None:
         engine.dispose()
 
 
-def _restore_postgres(engine: Engine, dump: Path, *, schema: str | None) -> None:
+def _refuse_other_schema(engine: Engine, *, copy_schema: str | None) -> None:
+    """A dump names its schema in every statement: it can only go back where it came from."""
     target_schema = postgres_schema(engine.url)
-    if (schema or "public") != (target_schema or "public"):
+    if (copy_schema or "public") != (target_schema or "public"):
         raise RestoreRefused(
-            f"the copy holds schema {schema or 'public'}; the target database uses "
+            f"the copy holds schema {copy_schema or 'public'}; the target database uses "
             f"{target_schema or 'public'} (set search_path in the database URL to match)"
         )
-    pg_restore = _postgres_tool("pg_restore")
+
+
+def _restore_postgres(engine: Engine, dump: Path, *, pg_restore: str) -> None:
     # The schema itself is made here, not by the dump: it may exist already (empty).
-    listing = _run_postgres_tool([pg_restore, "--list", str(dump)], url=None, what="pg_restore")
+    listing = _run_postgres_tool([pg_restore, "--list", str(dump)], url=None, error=RestoreRefused)
     wanted = [line for line in listing.splitlines() if not re.search(r"\bSCHEMA - ", line)]
-    _clear_initialized_tables(engine, schema=target_schema)
+    _clear_initialized_tables(engine, schema=postgres_schema(engine.url))
     with tempfile.NamedTemporaryFile("w", suffix=".list", encoding="utf-8") as items:
         items.write("\n".join(wanted) + "\n")
         items.flush()
@@ -394,7 +406,7 @@ def _restore_postgres(engine: Engine, dump: Path, *, schema: str | None) -> None
                 str(dump),
             ],
             url=engine.url,
-            what="pg_restore",
+            error=RestoreRefused,
         )
     engine.dispose()
 
@@ -426,7 +438,7 @@ def libpq_address(url: URL) -> str:
     return make_url(url).set(drivername="postgresql", password=None).render_as_string()
 
 
-def _postgres_tool(name: str) -> str:
+def _postgres_tool(name: str, *, error: type[TrackerError]) -> str:
     found = shutil.which(name)
     if found:
         return found
@@ -434,7 +446,7 @@ def _postgres_tool(name: str) -> str:
     for folder in folders:
         if (folder / name).is_file():
             return str(folder / name)
-    raise BackupFailed(
+    raise error(
         f"{name} was not found on PATH or under /usr/lib/postgresql/*/bin: "
         "install the PostgreSQL client programs"
     )
@@ -444,14 +456,14 @@ def _version_key(folder: Path) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", folder.parent.name))
 
 
-def _run_postgres_tool(command: list[str], *, url: URL | None, what: str) -> str:
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("PG")}
+def _run_postgres_tool(command: list[str], *, url: URL | None, error: type[TrackerError]) -> str:
+    # The caller's PGPASSWORD or ~/.pgpass still serve; a password in the URL wins.
+    environment = dict(os.environ)
     if url is not None and url.password:
         environment["PGPASSWORD"] = str(url.password)
     done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         reason = lines[0] if lines else f"exit status {done.returncode}"
-        error = BackupFailed if what == "pg_dump" else RestoreRefused
-        raise error(f"{what} failed: {reason}")
+        raise error(f"{Path(command[0]).name} failed: {reason}")
     return done.stdout
