@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, case
 from sqlmodel import Session, col, func, select
 
-from tracker.domain import Attention, Role, Strength
+from tracker.domain import Attention, Strength
 from tracker.models import (
     Agreement,
     Clause,
@@ -126,12 +126,14 @@ def count_commitments(
 ) -> AttentionCounts:
     """How many match, and how many of those have each attention flag raised: one query."""
     rule = rule or AttentionRule.on(session=session, policy=policy)
-    query = select(func.count(), *rule.counts()).select_from(Commitment)
-    for condition in _conditions(where, session=session, policy=policy, rule=rule):
+    needing = func.coalesce(func.sum(case((rule.any_flag(), 1), else_=0)), 0)
+    query = select(func.count(), needing, *rule.counts()).select_from(Commitment)
+    for condition in filter_conditions(where, session=session, policy=policy, rule=rule):
         query = query.where(condition)
-    total, *flags = session.execute(query).one()
+    total, needing_count, *flags = session.execute(query).one()
     return AttentionCounts(
         total=total,
+        needing=needing_count,
         by_flag={flag: count for flag, count in zip(Attention, flags, strict=True)},
     )
 
@@ -139,6 +141,7 @@ def count_commitments(
 @dataclass(frozen=True)
 class AttentionCounts:
     total: int
+    needing: int  # with at least one flag raised
     by_flag: dict[Attention, int]
 
     @property
@@ -147,6 +150,7 @@ class AttentionCounts:
 
 
 SortKey = tuple[int, int, int, int]
+COMMITMENT_CURSOR_WIDTH = 4  # agreement, clause position, start in the text, id
 
 
 def _fetch(
@@ -169,7 +173,7 @@ def _fetch(
         .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
         .join(Clause, col(Clause.id) == Commitment.clause_id)
     )
-    for condition in _conditions(where, session=session, policy=policy, rule=rule):
+    for condition in filter_conditions(where, session=session, policy=policy, rule=rule):
         query = query.where(condition)
     if page.after is not None:
         query = query.where(after_key(order, page.after))
@@ -209,7 +213,7 @@ def commitment_public(
     return public
 
 
-def _conditions(
+def filter_conditions(
     where: CommitmentFilter,
     *,
     session: Session,
@@ -278,27 +282,3 @@ def _mechanism_names(session: Session, ids: list[int]) -> defaultdict[int | None
         if name not in names[commitment_id]:
             names[commitment_id].append(name)
     return names
-
-
-def watched_commitments(
-    officer: Officer, role: Role, *, session: Session, policy: FollowUpPolicy
-) -> tuple[str, list[CommitmentPublic]]:
-    """Whose tracked commitments a dashboard lists, and which: the officer's own; else their
-    division's (a director reads the division's); else, for an administrator or a viewer with
-    no division, everyone's. The scope is "mine", "division" or "all"."""
-
-    def tracked(
-        owner_id: int | None = None, division_id: int | None = None
-    ) -> list[CommitmentPublic]:
-        where = CommitmentFilter(tracked=True, owner_id=owner_id, division_id=division_id)
-        return list_commitments(session=session, policy=policy, where=where)
-
-    assert officer.id is not None
-    mine = tracked(owner_id=officer.id)
-    if mine:
-        return "mine", mine
-    if officer.division_id is not None:
-        return "division", tracked(division_id=officer.division_id)
-    if role in (Role.ADMIN, Role.VIEWER):
-        return "all", tracked()
-    return "mine", []

@@ -208,16 +208,21 @@ def _rollup_listed(
     return [*rows.values(), total]
 
 
-def status_counts_by_agreement(*, session: Session, policy: FollowUpPolicy) -> dict[str, RollupRow]:
-    """Tracked commitments counted by progress status for every agreement, in one query: the
-    dashboard's bars, which need neither attention flags nor scores."""
+def status_counts_by_agreement(
+    *, session: Session, policy: FollowUpPolicy, keys: Sequence[str] | None = None
+) -> dict[str, RollupRow]:
+    """Tracked commitments counted by progress status for each agreement (of `keys`, or all),
+    in one query: the dashboard's bars, which need neither attention flags nor scores."""
     rows: dict[str, RollupRow] = {}
-    for key, status, count in session.exec(
+    query = (
         select(Agreement.key, Commitment.status, func.count())
         .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
         .where(col(Commitment.tracked).is_(True))
         .group_by(col(Agreement.key), col(Commitment.status))
-    ).all():
+    )
+    if keys is not None:
+        query = query.where(col(Agreement.key).in_(keys))
+    for key, status, count in session.exec(query).all():
         row = rows.setdefault(key, _blank(policy, key))
         status_key = policy.status_of(status).key
         row.by_status[status_key] = row.by_status.get(status_key, 0) + count

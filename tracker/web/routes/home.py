@@ -5,23 +5,24 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from tracker.domain import Attention
 from tracker.errors import TrackerError
 from tracker.services.agreements import (
     CURSOR_WIDTH,
     AgreementFilter,
     agreement_facets,
-    list_agreements,
     page_of_agreements,
 )
 from tracker.services.commitments import (
+    COMMITMENT_CURSOR_WIDTH,
     CommitmentFilter,
     list_commitments,
-    watched_commitments,
 )
 from tracker.services.cycles import list_meetings
+from tracker.services.dashboard import dashboard
 from tracker.services.lookup import find_agreement
 from tracker.services.outline import agreement_outline
-from tracker.services.rollups import Grouping, rollup, status_counts_by_agreement
+from tracker.services.rollups import Grouping, rollup
 from tracker.web.deps import Current, Reader, WebDep
 from tracker.web.paging import next_page_url, page_request
 
@@ -30,21 +31,43 @@ UPCOMING_MEETINGS = 8
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, web: WebDep, visitor: Current, session: Reader) -> Response:
-    scope, watched = watched_commitments(
-        visitor.officer, visitor.role, session=session, policy=web.policy
-    )
+def dashboard_page(
+    request: Request,
+    web: WebDep,
+    visitor: Current,
+    session: Reader,
+    flag: str = "",
+    limit: str | None = None,
+    cursor: str | None = None,
+) -> Response:
     today = web.policy.today()
+    board = dashboard(
+        visitor.officer,
+        visitor.role,
+        session=session,
+        policy=web.policy,
+        flag=_flag(flag),
+        page=page_request(limit, cursor, width=COMMITMENT_CURSOR_WIDTH),
+    )
     return web.render(
         request,
         "dashboard.html",
         visitor=visitor,
-        attention_scope=f"attention_{scope}",
-        attention=[c for c in watched if c.attention],
+        attention_scope=f"attention_{board.scope}",
+        board=board,
+        next_url=next_page_url(request, board.flagged.next_cursor),
         meetings=list_meetings(session=session, today=today, since=today)[:UPCOMING_MEETINGS],
-        agreements=list_agreements(session=session),
-        bars=status_counts_by_agreement(session=session, policy=web.policy),
     )
+
+
+def _flag(value: str) -> Attention | None:
+    if not value:
+        return None
+    try:
+        return Attention(value)
+    except ValueError:
+        choices = ", ".join(flag.value for flag in Attention)
+        raise TrackerError(f"flag {value[:20]!r} is not one of: {choices}") from None
 
 
 @router.get("/agreements", response_class=HTMLResponse)

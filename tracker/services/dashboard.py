@@ -1,0 +1,176 @@
+"""What a dashboard shows, bounded however large the portfolio: counts first, then one page.
+
+Whose commitments it watches: the officer's own; else their division's (a director reads the
+division's); else, for an administrator or a viewer with no division, everyone's. It counts the
+watched tracked commitments by attention flag, names the agreements and divisions where most
+need attention (at most `LEADERS` of each, with how many more there are), and lists one page of
+the commitments that need attention, in document order, optionally narrowed to one flag. Every
+figure is one SQL query; nothing reads the watched commitments into memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, desc, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from tracker.domain import Attention, Role
+from tracker.models import Agreement, Commitment, CommitmentPublic, Division, Officer
+from tracker.services.attention import AttentionRule
+from tracker.services.commitments import (
+    AttentionCounts,
+    CommitmentFilter,
+    count_commitments,
+    filter_conditions,
+    page_commitments,
+)
+from tracker.services.paging import Page, PageRequest
+from tracker.services.policy import FollowUpPolicy
+from tracker.services.rollups import RollupRow, status_counts_by_agreement
+
+LEADERS = 10
+FIRST_PAGE = 25
+
+
+@dataclass(frozen=True)
+class GroupAttention:
+    """One agreement or division: its tracked commitments in scope and those needing a look."""
+
+    key: str
+    label: str
+    total: int
+    needing: int
+    by_flag: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: str  # "mine", "division" or "all"
+    counts: AttentionCounts
+    flag: Attention | None
+    flagged: Page[CommitmentPublic]
+    agreements: list[GroupAttention]
+    agreements_total: int
+    divisions: list[GroupAttention]
+    bars: dict[str, RollupRow]
+
+
+def watched_scope(
+    officer: Officer, role: Role, *, session: Session
+) -> tuple[str, CommitmentFilter]:
+    """Whose tracked commitments a dashboard watches, as a filter; an officer who owns nothing
+    and has no division watches nothing (`ids=(-1,)` matches no row)."""
+    assert officer.id is not None
+    owns = session.exec(
+        select(Commitment.id)
+        .where(col(Commitment.owner_id) == officer.id, col(Commitment.tracked).is_(True))
+        .limit(1)
+    ).first()
+    if owns is not None:
+        return "mine", CommitmentFilter(tracked=True, owner_id=officer.id)
+    if officer.division_id is not None:
+        return "division", CommitmentFilter(tracked=True, division_id=officer.division_id)
+    if role in (Role.ADMIN, Role.VIEWER):
+        return "all", CommitmentFilter(tracked=True)
+    return "mine", CommitmentFilter(tracked=True, ids=(-1,))
+
+
+def dashboard(
+    officer: Officer,
+    role: Role,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    flag: Attention | None = None,
+    page: PageRequest | None = None,
+) -> Dashboard:
+    scope, watched = watched_scope(officer, role, session=session)
+    rule = AttentionRule.on(session=session, policy=policy)
+    flagged_filter = (
+        CommitmentFilter(**{**watched.__dict__, "attention": (flag,)})
+        if flag is not None
+        else CommitmentFilter(**{**watched.__dict__, "needs_attention": True})
+    )
+    agreements, agreements_total = _leaders(
+        watched, session=session, policy=policy, rule=rule, by="agreement"
+    )
+    divisions, _ = _leaders(watched, session=session, policy=policy, rule=rule, by="division")
+    return Dashboard(
+        scope=scope,
+        counts=count_commitments(session=session, policy=policy, where=watched, rule=rule),
+        flag=flag,
+        flagged=page_commitments(
+            session=session,
+            policy=policy,
+            where=flagged_filter,
+            page=page or PageRequest(limit=FIRST_PAGE),
+            rule=rule,
+        ),
+        agreements=agreements,
+        agreements_total=agreements_total,
+        divisions=divisions,
+        bars=status_counts_by_agreement(
+            session=session, policy=policy, keys=[a.key for a in agreements]
+        ),
+    )
+
+
+def _leaders(
+    watched: CommitmentFilter,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    rule: AttentionRule,
+    by: str,
+) -> tuple[list[GroupAttention], int]:
+    """The groups where most watched commitments need attention (ties by name), at most
+    `LEADERS`, and how many groups there are in all."""
+    needing = func.sum(case((rule.any_flag(), 1), else_=0))
+    key: Any
+    label: Any
+    if by == "agreement":
+        key, label = col(Agreement.key), col(Agreement.title)
+        base = (
+            sa_select(key)
+            .select_from(Commitment)
+            .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
+        )
+        group: list[Any] = [col(Agreement.id), key, label]
+    else:
+        key = func.coalesce(col(Division.name), "-")
+        label = key
+        base = sa_select(key).select_from(Commitment)
+        base = base.outerjoin(Division, col(Division.id) == Commitment.division_id)
+        group = [key]
+    conditions = filter_conditions(watched, session=session, policy=policy, rule=rule)
+    query = (
+        base.with_only_columns(
+            key, label, func.count(), needing, *rule.counts(), maintain_column_froms=True
+        )
+        .where(*conditions)
+        .group_by(*group)
+        .order_by(desc(needing), key)
+        .limit(LEADERS)
+    )
+    leaders = [
+        GroupAttention(
+            key=row_key,
+            label=row_label,
+            total=total,
+            needing=int(row_needing or 0),
+            by_flag={flag.value: int(count) for flag, count in zip(Attention, flags, strict=True)},
+        )
+        for row_key, row_label, total, row_needing, *flags in session.execute(query).all()
+    ]
+    groups = session.execute(
+        sa_select(func.count()).select_from(
+            base.with_only_columns(key, maintain_column_froms=True)
+            .where(*conditions)
+            .group_by(*group)
+            .subquery()
+        )
+    ).scalar_one()
+    return leaders, groups
