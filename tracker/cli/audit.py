@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from itertools import islice
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -14,11 +13,12 @@ import typer
 from tracker.cli.base import (
     JsonOption,
     TrackerTyper,
-    display_width,
     local_time,
     parse_day,
     policy_of,
     reading,
+    stream_json,
+    stream_table,
 )
 from tracker.text import shorten
 
@@ -70,25 +70,22 @@ def audit(
             audit_entries(session=session, where=where, timezone=policy.timezone), limit
         )
         if as_json:
-            _stream_json(entries)
+            stream_json(_json_items(entries))
         else:
-            _stream_table(entries, policy.timezone)
+            stream_table(
+                HEADERS,
+                _table_rows(entries, policy.timezone),
+                empty="nothing in the audit log matches",
+                block=TABLE_BLOCK,
+            )
 
 
-def _stream_json(entries: Iterable[AuditEntry]) -> None:
-    """A JSON array written an entry at a time."""
-    typer.echo("[", nl=False)
-    for number, entry in enumerate(entries):
-        item = asdict(entry) | {"at": entry.at.isoformat()}
-        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        typer.echo(("," if number else "") + "\n  " + text, nl=False)
-    typer.echo("\n]")
+def _json_items(entries: Iterable[AuditEntry]) -> Iterator[dict[str, Any]]:
+    return (asdict(entry) | {"at": entry.at.isoformat()} for entry in entries)
 
 
-def _stream_table(entries: Iterable[AuditEntry], timezone: ZoneInfo) -> None:
-    """An aligned table printed in blocks of `TABLE_BLOCK` rows under one header: each block
-    is at least as wide as the header and the block before it."""
-    rows = (
+def _table_rows(entries: Iterable[AuditEntry], timezone: ZoneInfo) -> Iterator[list[str]]:
+    return (
         [
             local_time(e.at, timezone),
             e.actor,
@@ -98,17 +95,6 @@ def _stream_table(entries: Iterable[AuditEntry], timezone: ZoneInfo) -> None:
         ]
         for e in entries
     )
-    widths = [display_width(h) for h in HEADERS]
-    first = True
-    while block := list(islice(rows, TABLE_BLOCK)):
-        for row in block:
-            widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
-        for row in [HEADERS, *block] if first else block:
-            padded = [c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)]
-            typer.echo("  ".join(padded).rstrip())
-        first = False
-    if first:
-        typer.echo("nothing in the audit log matches")
 
 
 def register(app: TrackerTyper) -> None:

@@ -11,9 +11,10 @@ import functools
 import getpass
 import json
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -149,6 +150,35 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _jsonable(item) for key, item in value.items()}
     return value
+
+
+def stream_json(items: Iterable[Any]) -> None:
+    """A JSON array written an item at a time, as `print_json` would print the whole list:
+    a portfolio-wide listing stays complete without being held in memory."""
+    typer.echo("[", nl=False)
+    for number, item in enumerate(items):
+        text = json.dumps(_jsonable(item), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        typer.echo(("," if number else "") + "\n  " + text, nl=False)
+    typer.echo("\n]")
+
+
+def stream_table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str, block: int = 500
+) -> None:
+    """An aligned table printed in blocks of `block` rows under one header: each block is at
+    least as wide as the header and the block before it."""
+    widths = [display_width(h) for h in headers]
+    cells = ([_cell(v) for v in row] for row in rows)
+    first = True
+    while chunk := list(islice(cells, block)):
+        for row in chunk:
+            widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+        for row in [list(headers), *chunk] if first else chunk:
+            padded = [c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)]
+            typer.echo("  ".join(padded).rstrip())
+        first = False
+    if first:
+        typer.echo(empty)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: str) -> None:

@@ -13,6 +13,8 @@ from tracker.cli.base import (
     print_json,
     print_table,
     reading,
+    stream_json,
+    stream_table,
 )
 from tracker.domain import Grouping, Strength
 from tracker.text import shorten
@@ -95,7 +97,7 @@ def commitments_list(
       tracker commitments list --owner 정진우 --stale
       tracker commitments list --status 정체 --due --json
     """
-    from tracker.services.commitments import CommitmentFilter, attention_wanted, list_commitments
+    from tracker.services.commitments import CommitmentFilter, attention_wanted, iter_commitments
 
     flags = attention_wanted(stale=stale, due=due, unowned=unowned)
     where = CommitmentFilter(
@@ -108,27 +110,28 @@ def commitments_list(
         strength=strength,
         attention=flags,
     )
+    # Streamed a batch at a time: complete, however many match, in flat memory.
     with reading(ctx) as session:
-        commitments = list_commitments(session=session, policy=policy_of(ctx), where=where)
-    if as_json:
-        print_json(commitments)
-        return
-    print_table(
-        ["agreement", "ref", "v", "status", "owner", "attention", "text"],
-        [
+        commitments = iter_commitments(session=session, policy=policy_of(ctx), where=where)
+        if as_json:
+            stream_json(commitments)
+            return
+        stream_table(
+            ["agreement", "ref", "v", "status", "owner", "attention", "text"],
             (
-                c.agreement_key,
-                c.ref,
-                c.version,
-                c.status_label if c.tracked else f"untracked ({c.strength.value})",
-                c.owner,
-                ",".join(c.attention),
-                shorten(c.text, 50),
-            )
-            for c in commitments
-        ],
-        empty="no commitments match",
-    )
+                (
+                    c.agreement_key,
+                    c.ref,
+                    c.version,
+                    c.status_label if c.tracked else f"untracked ({c.strength.value})",
+                    c.owner,
+                    ",".join(c.attention),
+                    shorten(c.text, 50),
+                )
+                for c in commitments
+            ),
+            empty="no commitments match",
+        )
 
 
 def summary(

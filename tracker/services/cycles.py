@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
 
 from tracker.domain import NOT_ASSESSED_LABEL, Cadence, Language, Score
@@ -148,8 +149,11 @@ def bounded_agreements(*, session: Session) -> dict[int, list[Agreement]]:
     """Mechanism id -> the agreements whose review cycles that mechanism's meetings bound."""
     bounded: dict[int, list[Agreement]] = {}
     chains: dict[int, Mechanism | None] = {}
+    # Portfolio-wide: the source text (the largest column) is read only if someone asks.
     for agreement in session.exec(
-        select(Agreement).where(col(Agreement.review_mechanism_id).is_not(None))
+        select(Agreement)
+        .where(col(Agreement.review_mechanism_id).is_not(None))
+        .options(defer(Agreement.source_text))  # type: ignore[arg-type]
     ).all():
         assert agreement.review_mechanism_id is not None
         if agreement.review_mechanism_id not in chains:

@@ -38,10 +38,12 @@ from tracker.services import status as updates
 from tracker.services.agreements import CURSOR_WIDTH as AGREEMENT_CURSOR
 from tracker.services.agreements import AgreementFilter, agreement_public, page_of_agreements
 from tracker.services.commitments import (
+    COMMITMENT_CURSOR_WIDTH,
     CommitmentFilter,
     attention_wanted,
     commitment_public,
     list_commitments,
+    page_commitments,
 )
 from tracker.services.cycles import MeetingListed, list_meetings
 from tracker.services.lookup import find_agreement, find_commitment, find_mechanism
@@ -191,6 +193,8 @@ def agreement(key: str, web: WebDep, session: Reader) -> AgreementDetail:
 
 @router.get("/commitments", response_model=list[CommitmentPublic], summary="List commitments")
 def commitments(
+    request: Request,
+    response: Response,
     web: WebDep,
     session: Reader,
     agreement: str | None = None,
@@ -203,9 +207,12 @@ def commitments(
     unowned: bool = False,
     tracked: bool | None = None,
     strength: Strength | None = None,
+    limit: Annotated[str | None, Query(description="Items per page, 1..200 (50).")] = None,
+    cursor: Annotated[str | None, Query(description="From a `Link: rel=next` header.")] = None,
 ) -> list[CommitmentPublic]:
     """In document order, filtered as `tracker commitments list` filters: `stale`, `due` and
-    `unowned` keep only the commitments with that attention flag raised."""
+    `unowned` keep only the commitments with that attention flag raised. A page at a time:
+    the `Link` header (rel="next") gives the next page while there is one."""
     flags = attention_wanted(stale=stale, due=due, unowned=unowned)
     where = CommitmentFilter(
         agreement=agreement,
@@ -217,7 +224,14 @@ def commitments(
         strength=strength,
         attention=flags,
     )
-    return list_commitments(session=session, policy=web.policy, where=where)
+    page = page_commitments(
+        session=session,
+        policy=web.policy,
+        where=where,
+        page=page_request(limit, cursor, width=COMMITMENT_CURSOR_WIDTH),
+    )
+    link_next(response, request, page.next_cursor)
+    return page.items
 
 
 @router.get("/commitments/{reference}", response_model=CommitmentPublic, summary="One commitment")
