@@ -1,35 +1,45 @@
-"""Schema migrations: `tracker db upgrade` and `tracker init` bring any database to head."""
+"""Schema migrations: `tracker db upgrade` and `tracker init` bring any database to head.
+
+Alembic is imported only where it works (upgrades, `db status`): loading it and reading every
+migration takes longer than most commands, and every command checks the schema before it runs."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import Engine
 
 from tracker.db import check_connection, is_sqlite
 from tracker.errors import TrackerError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the package ships no migrations"
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -41,18 +51,66 @@ def require_current_schema(engine: Engine) -> None:
         # Connecting would create an empty file; a reading command must not write.
         raise TrackerError(f"the database {database} does not exist: run `tracker init`")
     check_connection(engine)
-    revision = current_revision(engine)
+    revision = _stored_revision(engine)
     if revision is None:
         raise TrackerError("the database is not initialized: run `tracker init`")
-    if revision != head_revision():
+    if revision != shipped_head() and revision != head_revision():
         raise TrackerError(
             f"the database schema is at {revision}, this release needs {head_revision()}: "
             "run `tracker db upgrade`"
         )
 
 
+def shipped_head() -> str | None:
+    """The head revision named by the migration files, read without alembic; None unless every
+    file names its `revision` and exactly one is no other's `down_revision` (then ask alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        revision, down = _revision_of(path)
+        if revision is None:
+            return None
+        revisions.add(revision)
+        parents.update(down)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _revision_of(path: Path) -> tuple[str | None, tuple[str, ...]]:
+    """A migration file's `revision` and its `down_revision`s, as literals in the file."""
+    revision: str | None = None
+    parents: tuple[str, ...] = ()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets: list[ast.expr]
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        else:
+            continue
+        names = {target.id for target in targets if isinstance(target, ast.Name)}
+        if "revision" in names:
+            literal = ast.literal_eval(value)
+            revision = literal if isinstance(literal, str) else None
+        if "down_revision" in names:
+            literal = ast.literal_eval(value)
+            parents = (literal,) if isinstance(literal, str) else tuple(literal or ())
+    return revision, parents
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database, by plain SQL; alembic answers anything unusual."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return rows[0][0] if len(rows) == 1 else current_revision(engine)
+
+
 def upgrade_database(engine: Engine, *, revision: str = "head") -> tuple[str | None, str | None]:
     """Migrate to `revision`; returns (before, after)."""
+    from alembic import command
+
     check_connection(engine)
     before = current_revision(engine)
     config = alembic_config()
@@ -69,6 +127,8 @@ def upgrade_database(engine: Engine, *, revision: str = "head") -> tuple[str | N
 def _run_sqlite_batch_safely(connection: Connection, config: Config, revision: str) -> None:
     # Batch mode rebuilds tables by DROP + rename; with foreign keys on, the DROP would cascade
     # into child rows. SQLite only honours this pragma outside a transaction.
+    from alembic import command
+
     raw = connection.connection.driver_connection
     assert raw is not None
     raw.execute("PRAGMA foreign_keys=OFF")
