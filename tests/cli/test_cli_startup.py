@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tracker.cli import app
@@ -74,6 +75,16 @@ def test_a_command_loads_what_it_needs_when_it_runs(config_file: Path) -> None:
     # The same report shows the heavy parts once a command uses them: the check above can fail.
     loaded = modules_loaded_by("--config", str(config_file), "init")
     assert {"sqlalchemy", "alembic", "tracker.services.setup"} <= loaded
+
+
+def test_a_reading_command_loads_the_database_layer_but_no_pdf_web_or_migrations(
+    config_file: Path, engine: Engine
+) -> None:
+    loaded = modules_loaded_by("--config", str(config_file), "commitments", "list", "--json")
+    assert {"sqlalchemy", "tracker.services.commitments"} <= loaded
+    assert {"alembic", "weasyprint", "fastapi", "uvicorn", "openpyxl", "tracker.web"}.isdisjoint(
+        {m.split(".")[0] for m in loaded} | {m for m in loaded if m.startswith("tracker.web")}
+    )
 
 
 def test_the_command_list_shows_each_command_s_own_one_line_help() -> None:
