@@ -162,6 +162,7 @@ class ReportSettings(_Section):
     override_templates: Path | None = None
     time_limit_seconds: float = Field(default=120.0, gt=0)
     memory_mb: int = Field(default=1536, ge=256)
+    brief_max_details: int = Field(default=200, ge=0, le=5000)
 
 
 class AttentionSettings(_Section):

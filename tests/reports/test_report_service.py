@@ -76,8 +76,12 @@ def test_a_brief_gathers_what_a_mechanism_follows_for_its_meeting(
         "외교·국방 정책 대화", "2027-03-04", session=seeded, settings=settings, today=TODAY
     )
     assert prepared.stem == "2027-03-04_brief_ko"
-    assert len(prepared.snapshot) == 36  # the dialogue reviews every tracked commitment
-    assert "오타와" in prepared.html.replace("\u2060", "")
+    html = prepared.html.replace("\u2060", "")
+    assert "오타와" in html
+    # The dialogue reviews all 36 tracked commitments: counted in the summary, while only the
+    # one that needs attention (stalled) is detailed.
+    assert '<span class="big">36</span>' in html
+    assert list(prepared.snapshot) == ["kr-ca-2025:7.1"]
 
 
 def test_an_unknown_cycle_or_meeting_is_refused_in_one_line(
@@ -192,4 +196,4 @@ def test_a_brief_counts_only_its_own_mechanism_when_another_counterpart_shares_t
         today=TODAY,
     )
     assert sum(count.count for count in view.status_counts) == 36
-    assert [group.name for group in view.by_agreement] == ["kr-ca-2025"]
+    assert [row.key for row in view.agreements] == ["kr-ca-2025"]

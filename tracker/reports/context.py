@@ -3,14 +3,17 @@ and what changed since the previous report. Read-only: call it in a read session
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import ColumnElement, case
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, func, select
 
-from tracker.domain import Language, ReportKind, Score
+from tracker.domain import Attention, Language, ReportKind, Score
 from tracker.models import (
     Agreement,
     Assessment,
@@ -30,6 +33,7 @@ from tracker.models import (
 )
 from tracker.reports.labels import labels_for
 from tracker.reports.views import (
+    AgreementRow,
     AnnexClause,
     AttentionItem,
     BriefView,
@@ -43,6 +47,7 @@ from tracker.reports.views import (
     ReviewReportView,
     SectionView,
 )
+from tracker.services.attention import AttentionRule
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.cycles import NextMeeting, cycle_end, cycle_mechanism, next_meeting
 from tracker.services.policy import FollowUpPolicy
@@ -134,68 +139,214 @@ def brief_report(
     language: str,
     classification: str,
     today: date,
+    max_details: int = 200,
 ) -> BriefView:
-    """The commitments `mechanism` follows (named or reviewing), across every agreement."""
+    """What `mechanism` follows (named or reviewing), across every agreement: one summary row
+    per agreement, counted in SQL, and details for at most `max_details` of the commitments
+    that need attention, most urgent first. Memory grows with the agreements, one row each,
+    not with their commitments."""
     labels = labels_for(language)
-    commitments = list_commitments(
-        session=session,
-        policy=policy,
-        where=CommitmentFilter(mechanism=str(mechanism.id), tracked=True),
+    followed = _followed(mechanism)
+    rule = AttentionRule.on(session=session, policy=policy, today=today)
+    tallies = _tallies(followed, rule, session=session, policy=policy)
+    details = _most_urgent(followed, rule, session=session, limit=max_details)
+    total = _blank(policy, "total")
+    for counts in (tally.counts for tally in tallies.values()):
+        total.total += counts.total
+        total.assessed += counts.assessed
+        total.score_sum += counts.score_sum
+        total.scores.update(counts.scores)
+        for key, count in counts.by_status.items():
+            total.by_status[key] += count
+    when = meeting.held_on.isoformat()
+    title = labels["report.brief_title"].format(mechanism=mechanism.name, date=when)
+    first = session.get(Agreement, next(iter(tallies))) if tallies else None
+    return BriefView(
+        language=language,
+        labels=labels,
+        cover=Cover(
+            title=title,
+            agreement_title=(
+                first.title
+                if first is not None and len(tallies) == 1
+                else labels["brief.agreement_count"].format(count=len(tallies))
+            ),
+            counterpart=mechanism.counterpart,
+            signed_on=None,
+            signed_at="",
+            meeting=MeetingView(mechanism.name, meeting.held_on, meeting.place, meeting.title),
+            cycle_label="",
+            prepared_by=_brief_author([first] if first else [], session=session),
+            prepared_on=today,
+            classification=classification,
+        ),
+        running_title=title,
+        status_counts=_status_counts(total, policy, language),
+        score_counts=_score_counts(total, labels),
+        agreements=[
+            AgreementRow(
+                key=tally.key,
+                title=tally.title,
+                counterpart=tally.counterpart,
+                total=tally.counts.total,
+                statuses=_status_counts(tally.counts, policy, language),
+                assessed=tally.counts.assessed,
+                mean_score=tally.counts.mean_score,
+                attention=tally.flagged,
+            )
+            for tally in tallies.values()
+        ],
+        details=_detail_views(details, session=session, policy=policy, labels=labels),
+        attention_total=sum(tally.flagged for tally in tallies.values()),
+        attention_agreements=sum(1 for tally in tallies.values() if tally.flagged),
     )
-    agreements = {
-        a.id: a
-        for a in session.exec(
-            select(Agreement).where(col(Agreement.id).in_({c.agreement_id for c in commitments}))
-        ).all()
+
+
+# Most urgent first, as digests order them: a review meeting soon, then stalled, then the
+# longest without an update, then without an owner; ties in document order.
+URGENCY = (Attention.DUE, Attention.STALLED)
+
+
+@dataclass(frozen=True)
+class _Urgent:
+    commitment_id: int
+    flags: tuple[Attention, ...]
+
+
+@dataclass
+class _Tally:
+    """An agreement's summary row as SQL counts it."""
+
+    key: str
+    title: str
+    counterpart: str
+    counts: RollupRow  # by status, and by assessment in the open cycle
+    flagged: int = 0  # how many need attention
+
+
+_SOURCE_TEXT = cast("QueryableAttribute[str]", Agreement.source_text)
+
+
+def _blank(policy: FollowUpPolicy, group: str) -> RollupRow:
+    return RollupRow(group=group, by_status={status.key: 0 for status in policy.statuses})
+
+
+def _followed(mechanism: Mechanism) -> list[ColumnElement[bool]]:
+    """The tracked commitments `mechanism` follows, named or reviewing, as SQL conditions."""
+    linked = select(CommitmentMechanism.commitment_id).where(
+        CommitmentMechanism.mechanism_id == mechanism.id
+    )
+    return [col(Commitment.tracked).is_(True), col(Commitment.id).in_(linked)]
+
+
+def _tallies(
+    followed: list[ColumnElement[bool]],
+    rule: AttentionRule,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+) -> dict[int, _Tally]:
+    """Agreement id → its counts by status, by assessment in its open cycle and of those that
+    need attention, in three GROUP BY queries; in order of agreement key."""
+    agreement_ids = select(Commitment.agreement_id).where(*followed)
+    described = (  # never the source text: a brief may span thousands of agreements
+        select(Agreement)
+        .options(defer(_SOURCE_TEXT))
+        .where(col(Agreement.id).in_(agreement_ids))
+        .order_by(col(Agreement.key))
+    )
+    tallies = {
+        agreement.id or 0: _Tally(
+            agreement.key, agreement.title, _counterpart(agreement), _blank(policy, agreement.key)
+        )
+        for agreement in session.exec(described).all()
     }
+    flagged = func.coalesce(func.sum(case((rule.any_flag(), 1), else_=0)), 0)
+    for agreement_id, status, count, needing in session.exec(
+        select(Commitment.agreement_id, Commitment.status, func.count(), flagged)
+        .where(*followed)
+        .group_by(col(Commitment.agreement_id), col(Commitment.status))
+    ).all():
+        tally = tallies[agreement_id]
+        tally.counts.total += count
+        tally.counts.by_status[policy.status_of(status).key] += count
+        tally.flagged += needing
+    for agreement_id, score, count in session.exec(
+        select(Commitment.agreement_id, Assessment.score, func.count())
+        .join(Assessment, col(Assessment.commitment_id) == Commitment.id)
+        .join(ReviewCycle, col(ReviewCycle.id) == Assessment.cycle_id)
+        .where(*followed, col(ReviewCycle.ends_on).is_(None), col(Assessment.score).is_not(None))
+        .group_by(col(Commitment.agreement_id), col(Assessment.score))
+    ).all():
+        if score is None:  # excluded by the query; the type does not know it
+            continue
+        counts = tallies[agreement_id].counts
+        counts.assessed += count
+        counts.score_sum += score * count
+        counts.scores[score] += count
+    return tallies
+
+
+def _most_urgent(
+    followed: list[ColumnElement[bool]], rule: AttentionRule, *, session: Session, limit: int
+) -> list[_Urgent]:
+    """The `limit` most urgent commitments that need attention, chosen and ordered in SQL."""
+    if limit <= 0:
+        return []
+    raised = {flag: case((rule.condition(flag), 1), else_=0) for flag in Attention}
+    rows = session.execute(
+        sa_select(col(Commitment.id), *raised.values())
+        .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
+        .where(*followed, rule.any_flag())
+        .order_by(
+            *(raised[flag].desc() for flag in URGENCY),
+            func.coalesce(col(Commitment.last_update_at), col(Commitment.created_at)),
+            raised[Attention.UNOWNED].desc(),
+            col(Agreement.key),
+            col(Commitment.span_start),
+            col(Commitment.id),
+        )
+        .limit(limit)
+    ).all()
+    return [
+        _Urgent(commitment_id, tuple(f for f, on in zip(Attention, up, strict=True) if on))
+        for commitment_id, *up in rows
+    ]
+
+
+def _detail_views(
+    chosen: list[_Urgent], *, session: Session, policy: FollowUpPolicy, labels: dict[str, str]
+) -> list[CommitmentView]:
+    """The chosen commitments in full, in their order, flagged as the brief's rule found them."""
+    if not chosen:
+        return []
+    listed = {
+        c.id: c
+        for c in list_commitments(
+            session=session,
+            policy=policy,
+            where=CommitmentFilter(ids=tuple(u.commitment_id for u in chosen)),
+        )
+    }
+    commitments = [
+        listed[u.commitment_id].model_copy(update={"attention": [f.value for f in u.flags]})
+        for u in chosen
+    ]
     open_cycles = dict(
         session.exec(
             select(ReviewCycle.agreement_id, ReviewCycle.id).where(
-                col(ReviewCycle.agreement_id).in_(list(agreements)),
+                col(ReviewCycle.agreement_id).in_({c.agreement_id for c in commitments}),
                 col(ReviewCycle.ends_on).is_(None),
             )
         ).all()
     )
-    views = _commitment_views(
+    return _commitment_views(
         commitments,
         session=session,
         policy=policy,
         labels=labels,
         cycle_ids=open_cycles,
         previous=None,
-    )
-    grouped: dict[int, list[CommitmentView]] = defaultdict(list)
-    for commitment, view in zip(commitments, views, strict=True):
-        grouped[commitment.agreement_id].append(view)
-    # Counted over exactly the commitments this brief lists: mechanism names are unique only
-    # per counterpart, so a rollup by name could add up another counterpart's dialogue.
-    rows = rollup(session=session, policy=policy, by=Grouping.AGREEMENT, commitments=commitments)
-    total = rows[-1]
-    when = meeting.held_on.isoformat()
-    return BriefView(
-        language=language,
-        labels=labels,
-        cover=Cover(
-            title=labels["report.brief_title"].format(mechanism=mechanism.name, date=when),
-            agreement_title=", ".join(a.title for a in agreements.values()),
-            counterpart=mechanism.counterpart,
-            signed_on=None,
-            signed_at="",
-            meeting=MeetingView(mechanism.name, meeting.held_on, meeting.place, meeting.title),
-            cycle_label="",
-            prepared_by=_brief_author(agreements.values(), session=session),
-            prepared_on=today,
-            classification=classification,
-        ),
-        running_title=labels["report.brief_title"].format(mechanism=mechanism.name, date=when),
-        status_counts=_status_counts(total, policy, language),
-        score_counts=_score_counts(total, labels),
-        by_agreement=[_group(row, policy, language, labels) for row in rows[:-1]],
-        attention=_attention(views, labels),
-        agreements=[
-            (agreements[agreement_id].key, agreements[agreement_id].title, group)
-            for agreement_id, group in grouped.items()
-        ],
     )
 
 
@@ -224,7 +375,7 @@ def snapshot(views: Sequence[CommitmentView]) -> dict[str, Any]:
 def report_views(view: ReviewReportView | BriefView) -> list[CommitmentView]:
     if isinstance(view, ReviewReportView):
         return [c for s in view.sections for clause in s.clauses for c in clause.commitments]
-    return [c for _, _, group in view.agreements for c in group]
+    return view.details
 
 
 def _commitment_views(

@@ -128,6 +128,22 @@ KO: dict[str, str] = {
     "value.none": "-",
     "brief.for_meeting": "회의 대비 점검 대상",
     "brief.none": "이 협의체가 점검하는 이행 약속이 없습니다.",
+    "brief.agreement_count": "합의 {count}건",
+    "brief.agreements_lead": (
+        "이 협의체가 점검하는 합의 {count}건의 현황입니다. 합의마다 한 줄로 적습니다."
+    ),
+    "brief.attention_lead": (
+        "조치가 필요한 이행 약속은 합의 {agreements}건에 걸쳐 모두 {total}건입니다."
+    ),
+    "brief.attention_shown": "가장 시급한 {shown}건을 아래에 상세히 적습니다.",
+    "brief.left_out": (
+        "외 {count}건은 이 브리핑에 싣지 않았습니다. 전체 목록은 웹의 이행 약속 "
+        "목록에서 볼 수 있습니다."
+    ),
+    "brief.order_note": "시급한 순서: 회의 임박, 정체, 오래 갱신되지 않은 순, 담당자 없음.",
+    "col.counterpart": "상대국",
+    "col.followed": "점검 약속",
+    "col.attention": "조치 필요",
 }
 
 EN: dict[str, str] = {
@@ -239,6 +255,20 @@ EN: dict[str, str] = {
     "value.none": "-",
     "brief.for_meeting": "Commitments to review at the meeting",
     "brief.none": "This mechanism follows no tracked commitments.",
+    "brief.agreement_count": "{count} agreements",
+    "brief.agreements_lead": "The {count} agreements this mechanism follows, one row each.",
+    "brief.attention_lead": "{total} commitments in {agreements} agreements need attention.",
+    "brief.attention_shown": "The {shown} most urgent are detailed below.",
+    "brief.left_out": (
+        "And {count} more, not detailed in this brief; the web app's commitment list has them all."
+    ),
+    "brief.order_note": (
+        "Most urgent first: a meeting soon, then stalled, then the longest without an update, "
+        "then no owner."
+    ),
+    "col.counterpart": "Counterpart",
+    "col.followed": "Commitments",
+    "col.attention": "Need attention",
 }
 
 LABELS: dict[str, dict[str, str]] = {"ko": KO, "en": EN}

@@ -135,9 +135,26 @@ class ReviewReportView:
     previous_report_on: date | None = None  # date of the report "changes since" refers to
 
 
+@dataclass(frozen=True)
+class AgreementRow:
+    """One agreement in a brief's summary: what the mechanism follows of it, in one row."""
+
+    key: str
+    title: str
+    counterpart: str
+    total: int  # tracked commitments the mechanism follows
+    statuses: list[Count]  # every configured status, in config order, zeros included
+    assessed: int
+    mean_score: float | None  # of its open cycle's assessments; None if none given
+    attention: int  # how many of them need attention
+
+
 @dataclass
 class BriefView:
-    """A pre-meeting brief: what one mechanism follows, across every agreement naming it."""
+    """A pre-meeting brief: what one mechanism follows, across every agreement naming it.
+
+    It stays bounded however many agreements the mechanism follows: one summary row per
+    agreement, and details only for the most urgent commitments that need attention."""
 
     language: str
     labels: dict[str, str]
@@ -145,7 +162,12 @@ class BriefView:
     running_title: str
     status_counts: list[Count]
     score_counts: list[Count]
-    by_agreement: list[GroupCounts]
-    attention: list[AttentionItem]
-    agreements: list[tuple[str, str, list[CommitmentView]]] = field(default_factory=list)
-    # (agreement key, agreement title, its commitments that the mechanism follows)
+    agreements: list[AgreementRow] = field(default_factory=list)
+    details: list[CommitmentView] = field(default_factory=list)  # most urgent first
+    attention_total: int = 0  # commitments that need attention, detailed or not
+    attention_agreements: int = 0  # agreements with at least one of them
+
+    @property
+    def left_out(self) -> int:
+        """Commitments that need attention but were not detailed (the cap)."""
+        return self.attention_total - len(self.details)

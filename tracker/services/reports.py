@@ -125,6 +125,7 @@ def prepare_brief(
         language=language.value,
         classification=settings.reports.classification,
         today=today,
+        max_details=settings.reports.brief_max_details,
     )
     if not view.agreements:
         raise ReportRefused(f"{mechanism.name} follows no tracked commitment; nothing to brief")
