@@ -4,6 +4,11 @@ SMTP server (aiosmtpd on 127.0.0.1, accepting everything).
 The data: the seed agreement imported as often as needed for each officer to own at least
 `per_officer` of its tracked commitments (dealt out round-robin), and a 2+2 planned 31 days
 ahead, so that every commitment is due for review and every officer gets a digest.
+
+The issue-13 figures (100 officers, 300+ flagged commitments each; about 30,000 commitments,
+a minute and a half to build):
+
+    python -m tracker.bench_digests --officers 100 --per-officer 300
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from sqlmodel import col, select
 
 from tracker.config import Settings
 from tracker.db import make_engine, read_session, write_session
+from tracker.models import OutboxMessage
 from tracker.schema import upgrade_database
 
 if TYPE_CHECKING:
@@ -58,8 +64,10 @@ def bench_digests(
             f"compose {officers:,} digests on {scratch.label}, one transaction each",
             elapsed,
             "s",
+            goal="≤ 10 s for 100 officers",
         )
         yield Figure(f"compose digests on {scratch.label}", officers / elapsed, "digests/s")
+        yield from _sizes(engine, per_officer=per_officer)
         try:
             from aiosmtpd.controller import Controller
         except ImportError:  # a dev dependency: without it, no sending figure
@@ -82,6 +90,19 @@ def bench_digests(
         yield Figure("hand digests to a local SMTP server", officers / elapsed, "digests/s")
     finally:
         engine.dispose()
+
+
+def _sizes(engine: Engine, *, per_officer: int) -> Iterator[Figure]:
+    """The largest digest composed: its HTML and text parts, in KB of UTF-8."""
+    from tracker.bench import Figure
+
+    with read_session(engine) as session:
+        parts = session.exec(select(OutboxMessage.html_body, OutboxMessage.text_body)).all()
+    html = max((len(h.encode()) for h, _ in parts), default=0)
+    plain = max((len(t.encode()) for _, t in parts), default=0)
+    owned = f"an officer with {per_officer:,}+ flagged commitments"
+    yield Figure(f"largest digest's HTML, {owned}", html / 1000, "KB", "≤ 60 KB")
+    yield Figure(f"largest digest's text, {owned}", plain / 1000, "KB")
 
 
 def populate(engine: Engine, *, officers: int, per_officer: int) -> None:
@@ -185,3 +206,34 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the digest figures for `--officers` officers owning `--per-officer` each."""
+    import argparse
+    import tempfile
+
+    from tracker.bench import Scratch
+
+    parser = argparse.ArgumentParser(prog="python -m tracker.bench_digests")
+    parser.add_argument("--officers", type=int, default=100)
+    parser.add_argument("--per-officer", type=int, default=300)
+    parser.add_argument("--database-url", default=None, help="PostgreSQL; SQLite by default")
+    parser.add_argument("--templates", type=Path, default=Path(__file__).parents[1] / "templates")
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-digests-") as folder:
+        scratch = Scratch(Path(folder), options.database_url)
+        try:
+            for figure in bench_digests(
+                scratch,
+                options.templates,
+                officers=options.officers,
+                per_officer=options.per_officer,
+            ):
+                print(figure, flush=True)
+        finally:
+            scratch.close()
+
+
+if __name__ == "__main__":
+    main()

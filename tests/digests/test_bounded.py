@@ -156,6 +156,6 @@ def test_urgency_puts_overdue_reviews_first_then_soonest_then_stalled_then_quiet
     recent = (commitment("6", last=lately), [], None)
     ranked = sorted(
         [recent, quiet, quiet_unowned, stalled, next_month, overdue],
-        key=lambda c: urgency(c[0], c[1], review_on=c[2], agreement_key="a"),
+        key=lambda c: urgency(c[0], c[1], review_on=c[2]),
     )
     assert [c[0].ref for c in ranked] == ["1", "2", "3", "5", "4", "6"]

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.db import read_session, write_session
-from tracker.digests.content import DigestContent, digest_content
+from tracker.digests.content import DigestContent, DigestDay, digest_content
 from tracker.digests.labels import LABELS
 from tracker.digests.periods import current_period
 from tracker.domain import DigestFrequency, OutboxState
@@ -76,7 +76,8 @@ def preview(
     )
     period = current_period(frequency, now=now, settings=settings)
     dated = (period[1] if period else now).astimezone(settings.tz).date()
-    content = _content(officer, session=session, settings=settings, now=now)
+    day = _day(session=session, settings=settings, now=now)
+    content = _content(officer, session=session, settings=settings, now=now, day=day)
     if content is None:
         return None
     environment = email_environment(settings)
@@ -90,6 +91,7 @@ def compose_due(*, engine: Engine, settings: Settings, now: datetime) -> list[in
     previous one, so after downtime one late digest says it all.
     """
     with read_session(engine) as session:
+        day = _day(session=session, settings=settings, now=now)
         officers = session.exec(
             select(Officer.id).where(
                 col(Officer.active).is_(True),
@@ -102,7 +104,12 @@ def compose_due(*, engine: Engine, settings: Settings, now: datetime) -> list[in
     for officer_id in officers:
         with write_session(engine) as session:
             message_id = _compose_one(
-                officer_id, session=session, settings=settings, now=now, environment=environment
+                officer_id,
+                session=session,
+                settings=settings,
+                now=now,
+                day=day,
+                environment=environment,
             )
         if message_id is not None:
             composed.append(message_id)
@@ -115,6 +122,7 @@ def _compose_one(
     session: Session,
     settings: Settings,
     now: datetime,
+    day: DigestDay,
     environment: Environment,
 ) -> int | None:
     officer = session.get(Officer, officer_id)
@@ -131,7 +139,7 @@ def _compose_one(
         )
     ).first():
         return None
-    content = _content(officer, session=session, settings=settings, now=now)
+    content = _content(officer, session=session, settings=settings, now=now, day=day)
     if content is None:
         return None  # nothing to say: no mail
     dated = due_at.astimezone(settings.tz).date()
@@ -161,8 +169,16 @@ def _compose_one(
     return result.scalar()
 
 
+def _day(*, session: Session, settings: Settings, now: datetime) -> DigestDay:
+    return DigestDay.on(
+        session=session,
+        policy=FollowUpPolicy.from_settings(settings),
+        today=now.astimezone(settings.tz).date(),
+    )
+
+
 def _content(
-    officer: Officer, *, session: Session, settings: Settings, now: datetime
+    officer: Officer, *, session: Session, settings: Settings, now: datetime, day: DigestDay
 ) -> DigestContent | None:
     previous = session.exec(
         select(OutboxMessage.created_at)
@@ -174,7 +190,7 @@ def _content(
         session=session,
         policy=FollowUpPolicy.from_settings(settings),
         since=previous or now - FIRST_LOOKBACK,
-        today=now.astimezone(settings.tz).date(),
+        day=day,
         base_url=settings.web.base_url,
         max_items=settings.digests.max_items,
     )

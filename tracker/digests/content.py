@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy.orm import QueryableAttribute, defer
+from sqlalchemy import ColumnElement
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -28,8 +29,8 @@ from tracker.models import (
     Report,
     StatusUpdate,
 )
-from tracker.services.attention import attention_for
-from tracker.services.cycles import open_cycle_ends
+from tracker.services.attention import AttentionRule
+from tracker.services.cycles import CycleAnchor, open_cycle_ends
 from tracker.services.policy import FollowUpPolicy
 from tracker.text import shorten
 
@@ -77,13 +78,43 @@ class DigestContent:
         return next((s for s in self.sections if s.name == name), None)
 
 
+@dataclass(frozen=True)
+class DigestDay:
+    """What every digest composed on one day shares, worked out once for the portfolio rather
+    than once per officer: the attention rule's SQL, and when each agreement's open review cycle
+    ends (memory grows with agreements, not commitments)."""
+
+    today: date
+    reviews: dict[int, date]  # agreement id → the end of its open review cycle
+    flag_columns: tuple[ColumnElement[int], ...]  # the rule's 0/1 per flag, in `Attention` order
+
+    @classmethod
+    def on(cls, *, session: Session, policy: FollowUpPolicy, today: date) -> DigestDay:
+        # Four columns per agreement, never its source text.
+        anchors = session.execute(
+            sa_select(
+                col(Agreement.id),
+                col(Agreement.review_mechanism_id),
+                col(Agreement.signed_on),
+                col(Agreement.imported_at),
+            )
+        ).all()
+        ends = open_cycle_ends(cast(Sequence[CycleAnchor], anchors), session=session)
+        rule = AttentionRule.on(session=session, policy=policy, today=today)
+        return cls(
+            today=today,
+            reviews={i: end.on for i, (_, end) in ends.items() if end is not None},
+            flag_columns=tuple(rule.columns()),
+        )
+
+
 def digest_content(
     officer: Officer,
     *,
     session: Session,
     policy: FollowUpPolicy,
     since: datetime,
-    today: date,
+    day: DigestDay,
     base_url: str,
     max_items: int,
 ) -> DigestContent | None:
@@ -93,31 +124,33 @@ def digest_content(
     Each section counts everything and lists at most `max_items`, most urgent first (see
     `urgency`); reports and meetings are listed soonest first.
     """
-    commitments = session.exec(
-        select(Commitment).where(
-            Commitment.owner_id == officer.id, col(Commitment.tracked).is_(True)
+    # Each commitment with its flags in one query, the rule's SQL beside the row.
+    rows = session.execute(
+        sa_select(Commitment, *day.flag_columns).where(
+            col(Commitment.owner_id) == officer.id, col(Commitment.tracked).is_(True)
         )
     ).all()
-    if not commitments:
+    if not rows:
         return None
-    agreements = _agreements(session, {c.agreement_id for c in commitments})
-    flags = attention_for(commitments, session=session, policy=policy, today=today)
-    reviews = {
-        agreement_id: end.on
-        for agreement_id, (_, end) in open_cycle_ends(
-            list(agreements.values()), session=session
-        ).items()
-        if end is not None
+    commitments = [row[0] for row in rows]
+    flags = {
+        row[0].id or 0: [flag for flag, on in zip(Attention, row[1:], strict=True) if on]
+        for row in rows
     }
     ranked = sorted(
         commitments,
         key=lambda c: urgency(
-            c,
-            flags.get(c.id or 0, []),
-            review_on=reviews.get(c.agreement_id),
-            agreement_key=agreements[c.agreement_id].key,
+            c, flags.get(c.id or 0, []), review_on=day.reviews.get(c.agreement_id)
         ),
     )
+    flagged = {
+        name: [c for c in ranked if flag in flags.get(c.id or 0, [])]
+        for name, flag in FLAG_SECTIONS
+    }
+    changes = _changes_by_others(session, officer, since, policy)
+    flagged["changed"] = [c for c in ranked if (c.id or 0) in changes]
+    listed = [c for chosen in flagged.values() for c in chosen[:max_items]]
+    agreements = _agreements(session, {c.agreement_id for c in listed})
     root = base_url.rstrip("/")
 
     def item(commitment: Commitment, note: str = "") -> Item:
@@ -130,40 +163,27 @@ def digest_content(
             note=note,
         )
 
-    def commitment_section(
-        name: str, chosen: Sequence[Commitment], notes: dict[int, str]
-    ) -> Section:
-        return Section(
-            name,
-            len(chosen),
-            tuple(item(c, notes.get(c.id or 0, "")) for c in chosen[:max_items]),
-        )
-
-    sections = [
-        commitment_section(name, [c for c in ranked if flag in flags.get(c.id or 0, [])], {})
-        for name, flag in FLAG_SECTIONS
-    ]
-    changes = _changes_by_others(session, officer, since, policy)
-    sections.append(
-        commitment_section("changed", [c for c in ranked if (c.id or 0) in changes], changes)
-    )
-    reports = _reports_since(session, list(agreements), since)
+    sections = []
+    for name, chosen in flagged.items():
+        notes = changes if name == "changed" else {}
+        listing = tuple(item(c, notes.get(c.id or 0, "")) for c in chosen[:max_items])
+        sections.append(Section(name, len(chosen), listing))
+    reports = _reports_since(session, officer, since)
     sections.append(Section("reports", len(reports), tuple(Item(r) for r in reports[:max_items])))
-    meetings = _planned_meetings(session, officer, today, policy.due_days)
+    meetings = _planned_meetings(session, officer, day.today, policy.due_days)
     sections.append(
         Section("meetings", len(meetings), tuple(Item(m) for m in meetings[:max_items]))
     )
     shown = tuple(s for s in sections if s.total)
     if not shown:
         return None
-    named = dict.fromkeys(i.ref.partition(":")[0] for s in shown for i in s.items if i.ref)
-    by_key = {a.key: a.title for a in agreements.values()}
+    named = dict.fromkeys(agreements[c.agreement_id] for c in listed)
     return DigestContent(
         officer=officer,
         since=since,
         sections=shown,
         full_list=f"{root}/",
-        agreements=tuple((key, by_key[key]) for key in named),
+        agreements=tuple((a.key, a.title) for a in named),
     )
 
 
@@ -172,7 +192,6 @@ def urgency(
     flags: Sequence[Attention],
     *,
     review_on: date | None,
-    agreement_key: str,
 ) -> tuple[object, ...]:
     """A sort key, most urgent first:
     1. due for review before not due; among those due, the soonest review first (the end of the
@@ -181,7 +200,7 @@ def urgency(
     2. then stalled before not stalled;
     3. then the longest without a status update first (counted from import when there was none);
     4. then without an active owner before owned;
-    5. ties in document order (agreement key, then position in the text).
+    5. ties in document order (agreement, then position in its text).
     """
     due = Attention.DUE in flags
     return (
@@ -190,23 +209,25 @@ def urgency(
         Attention.STALLED not in flags,
         commitment.last_update_at or commitment.created_at,
         Attention.UNOWNED not in flags,
-        agreement_key,
+        commitment.agreement_id,
         commitment.span_start,
     )
 
 
-def _agreements(session: Session, ids: set[int]) -> dict[int, Agreement]:
-    """The officer's agreements, without their source text."""
-    return {
-        a.id: a
-        for a in session.exec(
-            select(Agreement)
-            .options(defer(cast("QueryableAttribute[str]", Agreement.source_text)))
-            .where(col(Agreement.id).in_(ids))
-            .order_by(col(Agreement.id))
-        ).all()
-        if a.id is not None
-    }
+@dataclass(frozen=True)
+class _Named:
+    key: str
+    title: str
+
+
+def _agreements(session: Session, ids: set[int]) -> dict[int, _Named]:
+    """Key and title of the agreements the listed items belong to."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Agreement.id, Agreement.key, Agreement.title).where(col(Agreement.id).in_(ids))
+    ).all()
+    return {i: _Named(key, title) for i, key, title in rows if i is not None}
 
 
 def _owned_by(officer: Officer) -> SelectOfScalar[int | None]:
@@ -248,11 +269,13 @@ def _changes_by_others(
     return {commitment_id: note for _, commitment_id, note in sorted(found, key=lambda f: f[0])}
 
 
-def _reports_since(session: Session, agreement_ids: list[int], since: datetime) -> list[str]:
-    """File names of the reports made since `since` on the officer's agreements, oldest first."""
+def _reports_since(session: Session, officer: Officer, since: datetime) -> list[str]:
+    """File names of the reports made since `since` on the agreements of the officer's
+    commitments, oldest first."""
+    theirs = select(Commitment.agreement_id).where(col(Commitment.id).in_(_owned_by(officer)))
     paths = session.exec(
         select(Report.path)
-        .where(col(Report.agreement_id).in_(agreement_ids), col(Report.generated_at) > since)
+        .where(col(Report.agreement_id).in_(theirs), col(Report.generated_at) > since)
         .order_by(col(Report.generated_at), col(Report.id))
     ).all()
     return [path.rsplit("/", 1)[-1] for path in paths]
