@@ -274,3 +274,64 @@ def test_an_administrator_walks_the_audit_log_page_by_page(
     listed = [s for page in pages for s in re.findall(r"officer (10\d\d)", page)]
     assert listed == [str(1011 - n) for n in range(12)]
     assert web_client.get("/audit?limit=500").status_code == 400
+
+
+# -- commitments: the dashboard's list and GET /api/commitments --------------------------------
+
+
+def test_the_commitments_api_walks_every_commitment_once_while_statuses_change(
+    session: Session,
+    web_accounts: dict[str, Account],
+    web_client: TestClient,
+) -> None:
+    from tracker.models import Commitment
+
+    _agreements(session, 6)
+    token = issue_token(web_accounts["viewer"], "t", session=session, actor="t")[1]
+    session.commit()
+    everyone = {c.id for c in session.exec(select(Commitment)).all()}
+    session.commit()  # no read transaction held open while the server writes
+    turns = iter(range(1000))
+
+    def meanwhile() -> None:
+        # Someone reports progress (the listed row changes) and someone imports a text.
+        turn = next(turns)
+        changed = session.exec(select(Commitment).order_by(Commitment.id)).all()[turn % 5]
+        changed.status = "in_progress" if turn % 2 else "stalled"
+        _agreements(session, 1, prefix=f"late{turn}")
+
+    walked = _walk_api(web_client, "/api/commitments?limit=7", token, between=meanwhile)
+    ids = [c["id"] for c in walked]
+    assert len(ids) == len(set(ids))  # none twice
+    assert everyone <= set(ids)  # none that was there is missed
+    one_page = web_client.get(
+        "/api/commitments?limit=200&tracked=true", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert "link" not in one_page.headers or len(one_page.json()) == 200
+
+
+def test_the_dashboard_pages_the_flagged_commitments_and_narrows_them_by_flag(
+    session: Session,
+    web_accounts: dict[str, Account],
+    web_client: TestClient,
+) -> None:
+    from tracker.models import Commitment
+
+    _agreements(session, 30)  # nobody owns these: every one is flagged unowned
+    stalled = session.exec(select(Commitment).where(Commitment.agreement_id > 1)).all()[:3]
+    for commitment in stalled:
+        commitment.status = "stalled"
+    session.commit()
+    sign_in(web_client, "viewer")  # a viewer without a division watches everyone's
+    first = web_client.get("/").text
+    total = int(re.search(r"확인이 필요한 이행과제 \(전체\) \((\d+)\)", first).group(1))
+    pages = _walk_page(web_client, "/")
+    refs = [r for page in pages for r in re.findall(r'href="/commitments/([^"]+)"', page)]
+    assert len(refs) == len(set(refs)) == total  # every flagged one, once, page after page
+    assert len(pages) > 1, total
+    narrowed = web_client.get("/?flag=stalled").text
+    shown = re.findall(r'href="/commitments/([^"]+)"', narrowed)
+    assert sorted(shown) == sorted(
+        f"{session.get(Agreement, c.agreement_id).key}:{c.ref}" for c in stalled
+    )
+    assert web_client.get("/?flag=late").status_code == 400

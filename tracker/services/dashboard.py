@@ -85,7 +85,7 @@ def dashboard(
     session: Session,
     policy: FollowUpPolicy,
     flag: Attention | None = None,
-    page: PageRequest | None = None,
+    page: PageRequest = PageRequest(limit=FIRST_PAGE),
 ) -> Dashboard:
     scope, watched = watched_scope(officer, role, session=session)
     rule = AttentionRule.on(session=session, policy=policy)
@@ -106,7 +106,7 @@ def dashboard(
             session=session,
             policy=policy,
             where=flagged_filter,
-            page=page or PageRequest(limit=FIRST_PAGE),
+            page=page,
             rule=rule,
         ),
         agreements=agreements,

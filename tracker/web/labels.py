@@ -352,7 +352,9 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "attention_division": "우리 부서 이행과제 중 확인이 필요한 것",
         "attention_all": "확인이 필요한 이행과제 (전체)",
         "dash_watched": "점검 대상 {total:,}건 중 {needing:,}건이 확인이 필요합니다.",
-        "dash_none_watched": "아직 맡은 점검 대상 이행과제가 없습니다. 담당자로 지정되면 여기에 표시됩니다.",
+        "dash_none_watched": (
+            "아직 맡은 점검 대상 이행과제가 없습니다. 담당자로 지정되면 여기에 표시됩니다."
+        ),
         "dash_all_clear": "확인이 필요한 이행과제가 없습니다.",
         "dash_flag_filter": "플래그별 보기",
         "dash_by_agreement": "확인이 필요한 이행과제가 많은 합의",
@@ -736,7 +738,9 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "attention_division": "My division's commitments that need a look",
         "attention_all": "Commitments that need a look (all)",
         "dash_watched": "{needing:,} of {total:,} tracked commitments need a look.",
-        "dash_none_watched": "No tracked commitments are yours yet. They show here once you are made their owner.",
+        "dash_none_watched": (
+            "No tracked commitments are yours yet. They show here once you are made their owner."
+        ),
         "dash_all_clear": "No commitment needs a look.",
         "dash_flag_filter": "By flag",
         "dash_by_agreement": "Agreements with the most commitments needing a look",

@@ -19,10 +19,12 @@ from tracker.services.paging import PageRequest
 PAGING_PARAMETERS = ("cursor", "limit")
 
 
-def page_request(limit: str | None, cursor: str | None, *, width: int) -> PageRequest:
+def page_request(
+    limit: str | None, cursor: str | None, *, width: int, default: int | None = None
+) -> PageRequest:
     """A `PageRequest` from the raw query values: anything but a whole number in 1..200 or a
     cursor this list handed out is refused in one line (a 400 at both edges)."""
-    number: int | None = None
+    number: int | None = default
     if limit not in (None, ""):
         assert limit is not None
         text = limit.strip()

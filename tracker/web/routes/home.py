@@ -19,7 +19,7 @@ from tracker.services.commitments import (
     list_commitments,
 )
 from tracker.services.cycles import list_meetings
-from tracker.services.dashboard import dashboard
+from tracker.services.dashboard import FIRST_PAGE, dashboard
 from tracker.services.lookup import find_agreement
 from tracker.services.outline import agreement_outline
 from tracker.services.rollups import Grouping, rollup
@@ -47,7 +47,7 @@ def dashboard_page(
         session=session,
         policy=web.policy,
         flag=_flag(flag),
-        page=page_request(limit, cursor, width=COMMITMENT_CURSOR_WIDTH),
+        page=page_request(limit, cursor, width=COMMITMENT_CURSOR_WIDTH, default=FIRST_PAGE),
     )
     return web.render(
         request,
@@ -55,7 +55,7 @@ def dashboard_page(
         visitor=visitor,
         attention_scope=f"attention_{board.scope}",
         board=board,
-        next_url=next_page_url(request, board.flagged.next_cursor),
+        next_page=next_page_url(request, board.flagged.next_cursor),
         meetings=list_meetings(session=session, today=today, since=today)[:UPCOMING_MEETINGS],
     )
 
