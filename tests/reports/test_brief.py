@@ -170,3 +170,15 @@ def test_the_pdf_names_every_agreement_once_in_its_summary_and_details_only_the_
             assert sentence(n, 2) not in text
     assert "외 2건은 이 브리핑에 싣지 않았습니다" in text
     assert pdf.pages < 12
+
+
+def test_the_portfolio_benchmark_builds_a_shared_portfolio_and_measures_its_brief(
+    database_url: str, tmp_path: Path
+) -> None:
+    from tracker.bench_reports import bench_portfolio_brief
+
+    (tmp_path / "var").mkdir(exist_ok=True)  # where the SQLite file of `database_url` goes
+    lines = list(bench_portfolio_brief(database_url, tmp_path, TEMPLATES, agreements=1))
+    assert lines[0].startswith("portfolio of 1 agreements built")
+    assert re.search(r"prepared .* Python memory peak [\d.]+ MB", lines[1])
+    assert re.search(r"rendered: \d+ pages in [\d.]+ s", lines[2])
