@@ -75,16 +75,19 @@ def test_a_digest_of_300_due_commitments_lists_20_and_says_how_many_it_left_out(
     assert mail is not None
     assert "점검 회의 임박: 324건" in mail.text
     assert len(_listed(mail, "점검 회의 임박 (324건)")) == 20
-    assert "외 304건: http://127.0.0.1:8000/" in mail.text
+    assert "외 304건: http://127.0.0.1:8000/?flag=due" in mail.text
     assert mail.html.count("<li><a href=") == 20
-    assert "점검 회의 임박 (324건)" in mail.html and ">외 304건</a>" in mail.html
+    assert (
+        "점검 회의 임박 (324건)" in mail.html
+        and '<a href="http://127.0.0.1:8000/?flag=due">외 304건</a>' in mail.html
+    )
     assert len(mail.html.encode()) <= 60_000
 
     officer.language = Language.EN
     english = preview(officer, session=session, settings=settings, now=MONDAY)
     assert english is not None
     assert "Reviewing meeting near: 324" in english.text
-    assert "and 304 more: http://127.0.0.1:8000/" in english.text
+    assert "and 304 more: http://127.0.0.1:8000/?flag=due" in english.text
     assert ">and 304 more</a>" in english.html
 
 

@@ -60,6 +60,7 @@ class Section:
     name: str  # a key of LABELS: due, stalled, stale, changed, reports, meetings
     total: int
     items: tuple[Item, ...]
+    link: str  # the web page that lists them all
 
     @property
     def left_out(self) -> int:
@@ -163,17 +164,19 @@ def digest_content(
             note=note,
         )
 
+    # The dashboard lists the officer's own commitments that need a look; ?flag= narrows it.
+    pages = {name: f"{root}/?flag={flag.value}" for name, flag in FLAG_SECTIONS}
     sections = []
     for name, chosen in flagged.items():
         notes = changes if name == "changed" else {}
         listing = tuple(item(c, notes.get(c.id or 0, "")) for c in chosen[:max_items])
-        sections.append(Section(name, len(chosen), listing))
+        sections.append(Section(name, len(chosen), listing, pages.get(name, f"{root}/")))
     reports = _reports_since(session, officer, since)
-    sections.append(Section("reports", len(reports), tuple(Item(r) for r in reports[:max_items])))
+    listing = tuple(Item(r) for r in reports[:max_items])
+    sections.append(Section("reports", len(reports), listing, f"{root}/reports"))
     meetings = _planned_meetings(session, officer, day.today, policy.due_days)
-    sections.append(
-        Section("meetings", len(meetings), tuple(Item(m) for m in meetings[:max_items]))
-    )
+    listing = tuple(Item(m) for m in meetings[:max_items])
+    sections.append(Section("meetings", len(meetings), listing, f"{root}/meetings"))
     shown = tuple(s for s in sections if s.total)
     if not shown:
         return None
