@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -236,3 +237,21 @@ def test_the_attachment_header_has_an_ascii_fallback_and_the_exact_name() -> Non
     )
     assert attachment('a"b\\c.pdf').startswith('attachment; filename="a_b_c.pdf";')
     assert attachment("한글.pdf").startswith('attachment; filename="report.pdf";')
+
+
+def test_the_registry_pages_newest_first_and_the_form_offers_my_agreements_first(
+    app_client: TestClient, session: Session
+) -> None:
+    made = [add_report_row(session, f"r{number}.pdf").id for number in range(7)]
+    sign_in(app_client)
+    seen: list[int] = []
+    url: str | None = "/reports?limit=3"
+    while url is not None:
+        page = app_client.get(url).text
+        seen += [int(i) for i in re.findall(r'<tr id="report-(\d+)"', page)]
+        found = re.search(r'<a rel="next" href="([^"]+)"', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert seen == sorted(made, reverse=True)  # each once, newest first, over three pages
+    form = app_client.get("/reports").text
+    assert '<datalist id="agreement-keys"><option value="kr-ca-2025">' in form
+    assert app_client.get("/reports?cursor=bogus").status_code == 400

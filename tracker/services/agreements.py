@@ -190,3 +190,33 @@ def _counts(session: Session, ids: list[int]) -> dict[int | None, dict[str, int]
         counts[agreement_id]["commitment_count"] = total
         counts[agreement_id]["tracked_count"] = int(tracked or 0)
     return counts
+
+
+CHOICES = 200
+
+
+def agreement_choices(
+    *, session: Session, officer_id: int | None, division_id: int | None, limit: int = CHOICES
+) -> list[tuple[str, str]]:
+    """(key, title) of at most `limit` agreements to offer in a form: first those with
+    commitments the officer owns or their division follows, then the newest others. A form
+    offers these and accepts any key typed, so it stays small whatever the portfolio."""
+    followed = exists().where(
+        col(Commitment.agreement_id) == col(Agreement.id),
+        or_(
+            col(Commitment.owner_id) == officer_id,
+            and_(
+                col(Commitment.division_id).is_not(None), col(Commitment.division_id) == division_id
+            ),
+        ),
+    )
+    query = (
+        select(Agreement.key, Agreement.title)
+        .order_by(
+            case((followed, 0), else_=1),
+            col(Agreement.signed_on).desc().nulls_last(),
+            col(Agreement.id),
+        )
+        .limit(limit)
+    )
+    return [(key, title) for key, title in session.exec(query).all()]

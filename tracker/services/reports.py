@@ -31,6 +31,7 @@ from tracker.reports.render import PdfRenderer, RenderedPdf
 from tracker.reports.templating import make_environment
 from tracker.services.cycles import cycle_end, find_cycle, find_meeting
 from tracker.services.lookup import find_agreement, find_mechanism
+from tracker.services.paging import BadCursor, Page, PageRequest, encode_cursor
 from tracker.services.policy import FollowUpPolicy
 
 
@@ -263,6 +264,27 @@ def list_reports(*, session: Session, agreement: str | None = None) -> list[Repo
     if agreement is not None:
         query = query.where(Report.agreement_id == find_agreement(agreement, session=session).id)
     return [ReportPublic.model_validate(r, from_attributes=True) for r in session.exec(query).all()]
+
+
+REPORT_CURSOR_WIDTH = 1
+
+
+def page_of_reports(
+    *, session: Session, page: PageRequest, agreement: str | None = None
+) -> Page[ReportPublic]:
+    """The registry newest first (by id: reports are registered as they are made), a page at
+    a time."""
+    query = select(Report).order_by(col(Report.id).desc()).limit(page.limit + 1)
+    if agreement is not None:
+        query = query.where(Report.agreement_id == find_agreement(agreement, session=session).id)
+    if page.after is not None:
+        (last_id,) = page.after
+        if not isinstance(last_id, int) or isinstance(last_id, bool):
+            raise BadCursor("the cursor is not one the report list handed out")
+        query = query.where(col(Report.id) < last_id)
+    rows = [ReportPublic.model_validate(r, from_attributes=True) for r in session.exec(query).all()]
+    more = len(rows) > page.limit
+    return Page(rows[: page.limit], encode_cursor((rows[page.limit - 1].id,)) if more else None)
 
 
 def report_path(report: Report | ReportPublic, reports_dir: Path) -> Path:

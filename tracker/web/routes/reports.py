@@ -25,8 +25,10 @@ from tracker.reports.render import RenderFailed
 from tracker.services import accounts
 from tracker.services import reports as report_service
 from tracker.services.accounts import Permission, may
-from tracker.services.agreements import list_agreements
+from tracker.services.agreements import agreement_choices
+from tracker.services.paging import Page, PageRequest
 from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
+from tracker.web.paging import next_page_url, page_request
 from tracker.web.rendering import close_renderer, renderer_for
 
 __all__ = ["close_renderer", "router"]
@@ -64,8 +66,11 @@ def reports_page(
     session: Reader,
     agreement: str = "",
     new: int | None = None,
+    limit: str | None = None,
+    cursor: str | None = None,
 ) -> Response:
-    return _page(request, web, visitor, session, agreement=agreement, new=new)
+    wanted = page_request(limit, cursor, width=report_service.REPORT_CURSOR_WIDTH)
+    return _page(request, web, visitor, session, agreement=agreement, new=new, wanted=wanted)
 
 
 def _page(
@@ -79,13 +84,19 @@ def _page(
     status_code: int = 200,
     error: str = "",
     draft: dict[str, str] | None = None,
+    wanted: PageRequest = PageRequest(),
 ) -> Response:
     try:
-        rows = report_service.list_reports(session=session, agreement=agreement or None)
+        found = report_service.page_of_reports(
+            session=session, page=wanted, agreement=agreement or None
+        )
     except NotFound as exc:
-        rows, error, status_code = [], str(exc), 404
-    agreements = list_agreements(session=session)
-    default_agreement = agreement or (agreements[0].key if agreements else "")
+        found, error, status_code = Page([]), str(exc), 404
+    rows = found.items
+    agreements = agreement_choices(
+        session=session, officer_id=visitor.officer.id, division_id=visitor.officer.division_id
+    )
+    default_agreement = agreement or (agreements[0][0] if agreements else "")
     form = {
         "agreement": default_agreement,
         "kind": ReportKind.REVIEW.value,
@@ -100,6 +111,8 @@ def _page(
         status_code,
         visitor=visitor,
         rows=_rows(session, web, rows),
+        # After a form post the page shows the newest reports; its address is the form's.
+        next_page=next_page_url(request, found.next_cursor) if request.method == "GET" else None,
         agreements=agreements,
         agreement=agreement,
         new=new,
