@@ -71,6 +71,12 @@ def test_version_and_help_load_none_of_the_heavy_parts(args: list[str]) -> None:
     assert heavy_among(loaded) == set()
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--help"]], ids=" ".join)
+def test_version_and_the_command_list_build_no_command(args: list[str]) -> None:
+    # Building a command makes pydantic adapters for its options; listing needs none of them.
+    assert "pydantic" not in modules_loaded_by(*args)
+
+
 def test_a_command_loads_what_it_needs_when_it_runs(config_file: Path) -> None:
     # The same report shows the heavy parts once a command uses them: the check above can fail.
     loaded = modules_loaded_by("--config", str(config_file), "init")

@@ -156,6 +156,9 @@ class LazyCommands(MutableMapping[str, "Command"]):
 class LazyGroup(TyperGroup):
     commands: LazyCommands
 
+    def list_commands(self, ctx: Context) -> list[str]:
+        return self.commands.names()  # TyperGroup's reads the commands, building each
+
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         # As TyperGroup lists them, but from outlines: listing must not build every command.
         rows = [(name, self.commands.outline(name)) for name in self.list_commands(ctx)]
