@@ -194,3 +194,15 @@ def test_lists_and_counts_filter_by_the_same_flags(session: Session, portfolio: 
     assert {c.id for c in list_commitments(session=session, policy=POLICY, where=needing)} == {
         i for i, flags in expected.items() if flags
     }
+
+
+def test_a_list_scoped_to_one_agreement_flags_as_the_whole_portfolio_does(
+    session: Session, portfolio: None
+) -> None:
+    expected = python_rules(session, POLICY.today())
+    for agreement in session.exec(select(Agreement)).all():
+        listed = list_commitments(
+            session=session, policy=POLICY, where=CommitmentFilter(agreement=agreement.key)
+        )
+        for commitment in listed:
+            assert commitment.attention == [f.value for f in expected.get(commitment.id, [])]

@@ -49,14 +49,22 @@ class AttentionRule:
 
     @classmethod
     def on(
-        cls, *, session: Session, policy: FollowUpPolicy, today: date | None = None
+        cls,
+        *,
+        session: Session,
+        policy: FollowUpPolicy,
+        today: date | None = None,
+        agreement_ids: Sequence[int] | None = None,
     ) -> AttentionRule:
+        """The rule today; `agreement_ids` limits the review dates worked out to those
+        agreements' (a list scoped to one agreement need not project every cycle), and the
+        rule then speaks only for their commitments."""
         today = today or policy.today()
         horizon = today + timedelta(days=policy.due_days)
         return cls(
             policy=policy,
             today=today,
-            due_agreements=_agreements_due(session, horizon),
+            due_agreements=_agreements_due(session, horizon, agreement_ids),
             due_reviewers=_reviewers_due(session, today=today, horizon=horizon),
         )
 
@@ -163,17 +171,21 @@ def _in_ids(column: Any, ids: frozenset[int]) -> ColumnElement[bool]:
     return or_(*(column.in_(ordered[i : i + CHUNK]) for i in range(0, len(ordered), CHUNK)))
 
 
-def _agreements_due(session: Session, horizon: date) -> frozenset[int]:
-    """Agreements whose open cycle ends (recorded or projected) on or before `horizon`."""
+def _agreements_due(
+    session: Session, horizon: date, agreement_ids: Sequence[int] | None
+) -> frozenset[int]:
+    """Agreements (of `agreement_ids`, or all) whose open cycle ends (recorded or projected) on
+    or before `horizon`."""
     # Four columns per agreement, never its source text.
-    anchors = session.execute(
-        sa_select(
-            col(Agreement.id),
-            col(Agreement.review_mechanism_id),
-            col(Agreement.signed_on),
-            col(Agreement.imported_at),
-        )
-    ).all()
+    query = sa_select(
+        col(Agreement.id),
+        col(Agreement.review_mechanism_id),
+        col(Agreement.signed_on),
+        col(Agreement.imported_at),
+    )
+    if agreement_ids is not None:
+        query = query.where(col(Agreement.id).in_(agreement_ids))
+    anchors = session.execute(query).all()
     ends = open_cycle_ends(cast(Sequence[CycleAnchor], anchors), session=session)
     return frozenset(
         agreement_id for agreement_id, (_, end) in ends.items() if end and end.on <= horizon

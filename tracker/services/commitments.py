@@ -88,7 +88,7 @@ def page_commitments(
     rule: AttentionRule | None = None,
 ) -> Page[CommitmentPublic]:
     """One page of `list_commitments`, in document order, after `page.after`."""
-    rule = rule or AttentionRule.on(session=session, policy=policy)
+    rule = rule or rule_for(where, session=session, policy=policy)
     found = _fetch(where, session=session, policy=policy, rule=rule, page=page)
     more = len(found) > page.limit
     return Page(
@@ -107,7 +107,7 @@ def iter_commitments(
     """Every match, in document order, read `batch` rows at a time (keyset, so memory stays
     flat however many match)."""
     policy = policy or FollowUpPolicy()
-    rule = AttentionRule.on(session=session, policy=policy)
+    rule = rule_for(where, session=session, policy=policy)
     page = PageRequest(limit=batch)
     while True:
         found = _fetch(where, session=session, policy=policy, rule=rule, page=page)
@@ -125,7 +125,7 @@ def count_commitments(
     rule: AttentionRule | None = None,
 ) -> AttentionCounts:
     """How many match, and how many of those have each attention flag raised: one query."""
-    rule = rule or AttentionRule.on(session=session, policy=policy)
+    rule = rule or rule_for(where, session=session, policy=policy)
     needing = func.coalesce(func.sum(case((rule.any_flag(), 1), else_=0)), 0)
     query = select(func.count(), needing, *rule.counts()).select_from(Commitment)
     for condition in filter_conditions(where, session=session, policy=policy, rule=rule):
@@ -147,6 +147,22 @@ class AttentionCounts:
     @property
     def by_name(self) -> dict[str, int]:
         return {flag.value: count for flag, count in self.by_flag.items()}
+
+
+def rule_for(where: CommitmentFilter, *, session: Session, policy: FollowUpPolicy) -> AttentionRule:
+    """The attention rule for a list: limited to the agreement or the commitments it names, so
+    a page about one agreement or one commitment costs the same in any portfolio."""
+    agreement_ids: list[int] | None = None
+    if where.agreement is not None:
+        found = find_agreement(where.agreement, session=session).id
+        agreement_ids = [found] if found is not None else []
+    elif where.ids:
+        agreement_ids = list(
+            session.exec(
+                select(Commitment.agreement_id).where(col(Commitment.id).in_(where.ids)).distinct()
+            ).all()
+        )
+    return AttentionRule.on(session=session, policy=policy, agreement_ids=agreement_ids)
 
 
 SortKey = tuple[int, int, int, int]
