@@ -75,9 +75,6 @@ class DigestContent:
     full_list: str  # the web page that lists every commitment of the officer needing a look
     agreements: tuple[tuple[str, str], ...] = ()  # (key, title) of those the items name
 
-    def section(self, name: str) -> Section | None:
-        return next((s for s in self.sections if s.name == name), None)
-
 
 @dataclass(frozen=True)
 class DigestDay:
@@ -123,7 +120,7 @@ def digest_content(
     `since`: changes by others, reports made, meetings planned within `due_days`.
 
     Each section counts everything and lists at most `max_items`, most urgent first (see
-    `urgency`); reports and meetings are listed soonest first.
+    `urgency`); reports and meetings in the order they happen.
     """
     # Each commitment with its flags in one query, the rule's SQL beside the row.
     rows = session.execute(
