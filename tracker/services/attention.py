@@ -17,7 +17,6 @@ commitments), and the condition names the agreements and mechanisms found.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,10 +41,9 @@ class AttentionRule:
 
     policy: FollowUpPolicy
     today: date
-    due_agreements: frozenset[int]
-    # A reviewing mechanism meeting soon → the reviewing mechanisms at the top of whose chains
-    # it stands: an agreement's own cycle end already speaks for those (see _review_dates).
-    due_reviewers: dict[int, frozenset[int | None]]
+    due_agreements: frozenset[int]  # whose open cycle ends within `due_days`, or has ended
+    due_reviewers: frozenset[int]  # mechanisms linked as reviewers, meeting within `due_days`
+    chain_tops: dict[int, int]  # an agreement's review mechanism → the top of its chain
 
     @classmethod
     def on(
@@ -66,13 +64,20 @@ class AttentionRule:
             today=today,
             due_agreements=_agreements_due(session, horizon, agreement_ids),
             due_reviewers=_reviewers_due(session, today=today, horizon=horizon),
+            chain_tops=_chain_tops(session),
         )
 
     @classmethod
     def undated(cls, *, policy: FollowUpPolicy, today: date) -> AttentionRule:
         """The rule without meeting dates: for the stale, unowned and stalled conditions only
         (its "due" raises nothing), sparing the daily check the projection of every cycle."""
-        return cls(policy=policy, today=today, due_agreements=frozenset(), due_reviewers={})
+        return cls(
+            policy=policy,
+            today=today,
+            due_agreements=frozenset(),
+            due_reviewers=frozenset(),
+            chain_tops={},
+        )
 
     def condition(self, flag: Attention) -> ColumnElement[bool]:
         """Tracked commitments with `flag` raised."""
@@ -139,29 +144,31 @@ class AttentionRule:
 
     def _review_soon(self) -> ColumnElement[bool]:
         by_cycle = _in_ids(col(Commitment.agreement_id), self.due_agreements)
+        if not self.due_reviewers:
+            return by_cycle
+        # The top of the commitment's agreement's review chain: its meetings end the cycles
+        # already, so a link to it as reviewer adds nothing (see `_review_dates` of old).
+        review = col(Agreement.review_mechanism_id)
+        raised = {r: top for r, top in self.chain_tops.items() if top != r}
+        top = case(raised, value=review, else_=review) if raised else review
+        top_of_agreement = (
+            select(top)
+            .where(col(Agreement.id) == col(Commitment.agreement_id))
+            .correlate(Commitment)
+            .scalar_subquery()
+        )
         link = aliased(CommitmentMechanism)
-        by_link = [
+        by_link = (
             exists()
             .where(
                 col(link.commitment_id) == col(Commitment.id),
                 col(link.role) == LinkRole.REVIEWS,
-                col(link.mechanism_id) == mechanism_id,
-                not_(_bounded_by(bounded_review_ids)),
+                col(link.mechanism_id).in_(sorted(self.due_reviewers)),
+                or_(top_of_agreement.is_(None), col(link.mechanism_id) != top_of_agreement),
             )
             .correlate(Commitment)
-            for mechanism_id, bounded_review_ids in sorted(self.due_reviewers.items())
-        ]
-        return or_(by_cycle, *by_link)
-
-
-def _bounded_by(review_ids: frozenset[int | None]) -> ColumnElement[bool]:
-    """The commitment's agreement is reviewed by one of `review_ids` (its chain's top is the
-    mechanism in question, whose meetings end the agreement's cycles already)."""
-    wanted = sorted(i for i in review_ids if i is not None)
-    if not wanted:
-        return false()
-    agreements = select(Agreement.id).where(col(Agreement.review_mechanism_id).in_(wanted))
-    return col(Commitment.agreement_id).in_(agreements)
+        )
+        return or_(by_cycle, by_link)
 
 
 def _in_ids(column: Any, ids: frozenset[int]) -> ColumnElement[bool]:
@@ -192,12 +199,9 @@ def _agreements_due(
     )
 
 
-def _reviewers_due(
-    session: Session, *, today: date, horizon: date
-) -> dict[int, frozenset[int | None]]:
+def _reviewers_due(session: Session, *, today: date, horizon: date) -> frozenset[int]:
     """Mechanisms linked as reviewing some commitment whose next meeting (recorded, or by
-    cadence from the last) is on or before `horizon`, each with the review mechanisms of the
-    agreements whose chains it tops."""
+    cadence from the last) is on or before `horizon`."""
     linked = session.exec(
         select(Mechanism)
         .where(
@@ -210,33 +214,33 @@ def _reviewers_due(
         .order_by(col(Mechanism.id))
     ).all()
     calendar = MeetingCalendar.read(linked, session=session)
-    due = [
-        mechanism
+    return frozenset(
+        mechanism.id
         for mechanism in linked
-        if (upcoming := calendar.next_meeting(mechanism, after=today)) is not None
+        if mechanism.id is not None
+        and (upcoming := calendar.next_meeting(mechanism, after=today)) is not None
         and upcoming.on <= horizon
-    ]
-    if not due:
-        return {}
-    tops = _chain_tops(session)
-    bounded: defaultdict[int, set[int | None]] = defaultdict(set)
-    for review_id, top_id in tops.items():
-        if top_id is not None:
-            bounded[top_id].add(review_id)
-    return {m.id: frozenset(bounded[m.id]) for m in due if m.id is not None}
+    )
 
 
-def _chain_tops(session: Session) -> dict[int | None, int | None]:
-    """Each agreement review mechanism → the mechanism at the top of its chain."""
+def _chain_tops(session: Session) -> dict[int, int]:
+    """Each mechanism that reviews an agreement → the mechanism at the top of its chain."""
     parents = dict(session.exec(select(Mechanism.id, Mechanism.reports_to_id)).all())
-    tops: dict[int | None, int | None] = {}
-    for review_id in session.exec(select(Agreement.review_mechanism_id).distinct()).all():
+    tops: dict[int, int] = {}
+    reviewing = session.exec(
+        select(Agreement.review_mechanism_id)
+        .where(col(Agreement.review_mechanism_id).is_not(None))
+        .distinct()
+    ).all()
+    for review_id in reviewing:
+        assert review_id is not None
         current, seen = review_id, set()
-        while current is not None and parents.get(current) and current not in seen:
+        while parents.get(current) and current not in seen:
             seen.add(current)
             above = parents[current]
             if above not in parents:
                 break
+            assert above is not None
             current = above
         tops[review_id] = current
     return tops
