@@ -32,7 +32,11 @@ class Commitment(CommitmentBase, table=True):
     attention rules need no subquery; None means nobody has reported yet.
     """
 
-    __table_args__ = (UniqueConstraint("agreement_id", "ref", name="uq_commitment_ref"),)
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "ref", name="uq_commitment_ref"),
+        # Document order (lists page along it; see tracker.services.commitments).
+        Index("ix_commitment_document_order", "agreement_id", "span_start", "id"),
+    )
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _version_column}
 
     id: int | None = Field(default=None, primary_key=True)

@@ -165,8 +165,8 @@ def rule_for(where: CommitmentFilter, *, session: Session, policy: FollowUpPolic
     return AttentionRule.on(session=session, policy=policy, agreement_ids=agreement_ids)
 
 
-SortKey = tuple[int, int, int, int]
-COMMITMENT_CURSOR_WIDTH = 4  # agreement, clause position, start in the text, id
+SortKey = tuple[int, int, int | None]
+COMMITMENT_CURSOR_WIDTH = 3  # agreement, where the span starts in its text, id
 
 
 def _fetch(
@@ -178,14 +178,11 @@ def _fetch(
     page: PageRequest,
 ) -> list[tuple[SortKey, CommitmentPublic]]:
     """Up to `page.limit + 1` rows after `page.after`, each with its sort key."""
-    order = (
-        col(Commitment.agreement_id),
-        col(Clause.position),
-        col(Commitment.span_start),
-        col(Commitment.id),
-    )
+    # Document order: a commitment's span starts where it stands in its agreement's text, so
+    # clauses and items need no join to sort, and an index walks this order without sorting.
+    order = (col(Commitment.agreement_id), col(Commitment.span_start), col(Commitment.id))
     query = (
-        select(Commitment, Agreement.key, Clause.number, Clause.position, *rule.columns())
+        select(Commitment, Agreement.key, Clause.number, *rule.columns())
         .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
         .join(Clause, col(Clause.id) == Commitment.clause_id)
     )
@@ -199,8 +196,8 @@ def _fetch(
     officers = _names(session, Officer, {commitment.owner_id for commitment, *_ in rows})
     divisions = _names(session, Division, {commitment.division_id for commitment, *_ in rows})
     found = []
-    for commitment, key, number, position, *raised in rows:
-        sort_key = (commitment.agreement_id, position, commitment.span_start, commitment.id)
+    for commitment, key, number, *raised in rows:
+        sort_key = (commitment.agreement_id, commitment.span_start, commitment.id)
         public = CommitmentPublic.model_validate(
             commitment,
             update={

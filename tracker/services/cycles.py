@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
@@ -464,22 +465,55 @@ def open_cycle_ends(
                 )
             ).all()
         )
-    chains: dict[int | None, Mechanism | None] = {}
-    for review_mechanism_id in {a.review_mechanism_id for a in agreements}:
-        chains[review_mechanism_id] = _top_of_chain(review_mechanism_id, session=session)
-    calendar = MeetingCalendar.read([m for m in chains.values() if m is not None], session=session)
+    chains = _tops_of_chains({a.review_mechanism_id for a in agreements}, session=session)
+    calendar = MeetingCalendar.read(list(chains.values()), session=session)
+    projected: dict[tuple[int, date], NextMeeting | None] = {}
     ends: dict[int, tuple[Mechanism | None, NextMeeting | None]] = {}
     for agreement in agreements:
         assert agreement.id is not None
-        mechanism = chains[agreement.review_mechanism_id]
-        if mechanism is None:
+        mechanism = chains.get(agreement.review_mechanism_id)
+        if mechanism is None or mechanism.id is None:
             ends[agreement.id] = (None, None)
             continue
         start = starts.get(agreement.id) or agreement.signed_on or agreement.imported_at.date()
-        # The meeting that opened the cycle falls on its first day: the end is strictly later.
-        end = calendar.next_meeting(mechanism, after=start + timedelta(days=1), anchor=start)
-        ends[agreement.id] = (mechanism, end)
+        if (mechanism.id, start) not in projected:
+            # The meeting that opened the cycle falls on its first day: the end is later.
+            projected[(mechanism.id, start)] = calendar.next_meeting(
+                mechanism, after=start + timedelta(days=1), anchor=start
+            )
+        ends[agreement.id] = (mechanism, projected[(mechanism.id, start)])
     return ends
+
+
+def _tops_of_chains(
+    review_ids: set[int | None], *, session: Session
+) -> dict[int | None, Mechanism]:
+    """Each review mechanism → the top of its chain, read a level of the chains at a time
+    (one query per level, not one per mechanism)."""
+    known: dict[int, Mechanism] = {}
+    frontier = {i for i in review_ids if i is not None}
+    while frontier:
+        found = [
+            mechanism
+            for chunk in _chunks(sorted(frontier))
+            for mechanism in session.exec(select(Mechanism).where(col(Mechanism.id).in_(chunk)))
+        ]
+        known.update((m.id, m) for m in found if m.id is not None)
+        frontier = {m.reports_to_id for m in found if m.reports_to_id is not None} - known.keys()
+    tops: dict[int | None, Mechanism] = {}
+    for review_id in review_ids:
+        mechanism: Mechanism | None = known.get(review_id) if review_id is not None else None
+        seen: set[int] = set()
+        while mechanism is not None and mechanism.reports_to_id and mechanism.id not in seen:
+            assert mechanism.id is not None
+            seen.add(mechanism.id)
+            above = known.get(mechanism.reports_to_id)
+            if above is None:
+                break
+            mechanism = above
+        if mechanism is not None:
+            tops[review_id] = mechanism
+    return tops
 
 
 @dataclass(frozen=True)
@@ -487,19 +521,28 @@ class MeetingCalendar:
     """The recorded meetings of some mechanisms, read in one query, answering `next_meeting`
     in memory for as many dates as a portfolio-wide rule needs."""
 
-    meetings: dict[int, list[Meeting]]
+    meetings: dict[int, list[NextMeeting]]
 
     @classmethod
     def read(cls, mechanisms: Sequence[Mechanism], *, session: Session) -> MeetingCalendar:
         ids = sorted({m.id for m in mechanisms if m.id is not None})
-        meetings: dict[int, list[Meeting]] = {i: [] for i in ids}
+        meetings: dict[int, list[NextMeeting]] = {i: [] for i in ids}
         for chunk in _chunks(ids):
-            for meeting in session.exec(
-                select(Meeting)
+            rows = session.execute(
+                sa_select(
+                    col(Meeting.mechanism_id),
+                    col(Meeting.held_on),
+                    col(Meeting.id),
+                    col(Meeting.title),
+                    col(Meeting.place),
+                )
                 .where(col(Meeting.mechanism_id).in_(chunk))
                 .order_by(col(Meeting.held_on))
-            ).all():
-                meetings[meeting.mechanism_id].append(meeting)
+            ).all()
+            for mechanism_id, held_on, meeting_id, title, place in rows:
+                meetings[mechanism_id].append(
+                    NextMeeting(held_on, meeting_id, title=title, place=place)
+                )
         return cls(meetings)
 
     def next_meeting(
@@ -508,13 +551,10 @@ class MeetingCalendar:
         """As `next_meeting` answers, from the meetings read."""
         assert mechanism.id is not None
         recorded = self.meetings.get(mechanism.id, [])
-        upcoming = next((m for m in recorded if m.held_on >= after), None)
+        upcoming = next((m for m in recorded if m.on >= after), None)
         if upcoming is not None:
-            assert upcoming.id is not None
-            return NextMeeting(
-                upcoming.held_on, upcoming.id, title=upcoming.title, place=upcoming.place
-            )
-        last = recorded[-1].held_on if recorded else None
+            return upcoming
+        last = recorded[-1].on if recorded else None
         projected = _project(last if last is not None else anchor, mechanism.cadence, after)
         return None if projected is None else NextMeeting(projected, estimated=True)
 
@@ -525,17 +565,7 @@ def _chunks(ids: Sequence[int], size: int = 5000) -> list[Sequence[int]]:
 
 
 def _top_of_chain(review_mechanism_id: int | None, *, session: Session) -> Mechanism | None:
-    if review_mechanism_id is None:
-        return None
-    mechanism = session.get(Mechanism, review_mechanism_id)
-    seen: set[int | None] = set()
-    while mechanism is not None and mechanism.reports_to_id and mechanism.id not in seen:
-        seen.add(mechanism.id)
-        above = session.get(Mechanism, mechanism.reports_to_id)
-        if above is None:
-            break
-        mechanism = above
-    return mechanism
+    return _tops_of_chains({review_mechanism_id}, session=session).get(review_mechanism_id)
 
 
 def cycle_mechanism(agreement: CycleAnchor, *, session: Session) -> Mechanism | None:

@@ -1,4 +1,4 @@
-"""indexes for attention by SQL: a mechanism's commitments, and the stale range
+"""indexes for portfolio lists: document order, a mechanism's commitments, the stale range
 
 Revision ID: 0008
 Revises: 0007
@@ -20,6 +20,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Upgrade schema."""
     op.create_index(
+        "ix_commitment_document_order",
+        "commitment",
+        ["agreement_id", "span_start", "id"],
+        unique=False,
+    )
+    op.create_index(
         "ix_commitment_mechanism_mechanism",
         "commitment_mechanism",
         ["mechanism_id", "role"],
@@ -34,3 +40,4 @@ def downgrade() -> None:
     """Downgrade schema."""
     op.drop_index(op.f("ix_commitment_last_update_at"), table_name="commitment")
     op.drop_index("ix_commitment_mechanism_mechanism", table_name="commitment_mechanism")
+    op.drop_index("ix_commitment_document_order", table_name="commitment")
