@@ -18,17 +18,18 @@ commitments), and the condition names the agreements and mechanisms found.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, not_, or_
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, not_, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.domain import Attention, LinkRole
 from tracker.models import Agreement, Commitment, CommitmentMechanism, Mechanism, Officer
+from tracker.models._types import UTCDateTime
 from tracker.services.cycles import CycleAnchor, MeetingCalendar, open_cycle_ends
 from tracker.services.policy import FollowUpPolicy
 
@@ -44,6 +45,9 @@ class AttentionRule:
     due_agreements: frozenset[int]  # whose open cycle ends within `due_days`, or has ended
     due_reviewers: frozenset[int]  # mechanisms linked as reviewers, meeting within `due_days`
     chain_tops: dict[int, int]  # an agreement's review mechanism → the top of its chain
+    _built: dict[Attention, ColumnElement[bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def on(
@@ -80,7 +84,13 @@ class AttentionRule:
         )
 
     def condition(self, flag: Attention) -> ColumnElement[bool]:
-        """Tracked commitments with `flag` raised."""
+        """Tracked commitments with `flag` raised (built once per rule: the "due" condition
+        names hundreds of agreements, and a page asks for each flag several times)."""
+        if flag not in self._built:
+            self._built[flag] = self._condition(flag)
+        return self._built[flag]
+
+    def _condition(self, flag: Attention) -> ColumnElement[bool]:
         tracked = col(Commitment.tracked).is_(True)
         if flag is Attention.STALE:
             return and_(tracked, self._unfinished(), self._quiet_since())
@@ -127,46 +137,38 @@ class AttentionRule:
         # local midnight that starts that day, in UTC.
         last_quiet_day = self.today - timedelta(days=self.policy.stale_days)
         cutoff = datetime.combine(last_quiet_day, time.min, self.policy.timezone).astimezone(UTC)
-        return or_(
-            col(Commitment.last_update_at) < cutoff,
-            and_(col(Commitment.last_update_at).is_(None), col(Commitment.created_at) < cutoff),
-        )
+        # One expression, not an OR of two ranges: SQLite would merge two index scans for the
+        # OR, slower than checking the rows it reads anyway.
+        last_activity = func.coalesce(col(Commitment.last_update_at), col(Commitment.created_at))
+        return last_activity < literal(cutoff, UTCDateTime())
 
     def _actively_owned(self) -> ColumnElement[bool]:
-        # Aliased and correlated to the commitment alone, so a query that also joins officers
-        # (a rollup by owner) does not swallow the subquery's FROM.
-        owner = aliased(Officer)
-        return (
-            exists()
-            .where(col(owner.id) == col(Commitment.owner_id), col(owner.active).is_(True))
-            .correlate(Commitment)
-        )
+        # Not correlated, like `_review_soon`: the active officers are read once per query.
+        active = select(Officer.id).where(col(Officer.active).is_(True))
+        return and_(col(Commitment.owner_id).is_not(None), col(Commitment.owner_id).in_(active))
 
     def _review_soon(self) -> ColumnElement[bool]:
         by_cycle = _in_ids(col(Commitment.agreement_id), self.due_agreements)
         if not self.due_reviewers:
             return by_cycle
-        # The top of the commitment's agreement's review chain: its meetings end the cycles
-        # already, so a link to it as reviewer adds nothing (see `_review_dates` of old).
-        review = col(Agreement.review_mechanism_id)
+        # A link to the top of the agreement's own review chain adds nothing: that mechanism's
+        # meetings end the agreement's cycles, which `by_cycle` has counted already.
+        link = aliased(CommitmentMechanism)
+        linked = aliased(Commitment)
+        reviewed = aliased(Agreement)
+        review = col(reviewed.review_mechanism_id)
         raised = {r: top for r, top in self.chain_tops.items() if top != r}
         top = case(raised, value=review, else_=review) if raised else review
-        top_of_agreement = (
-            select(top)
-            .where(col(Agreement.id) == col(Commitment.agreement_id))
-            .correlate(Commitment)
-            .scalar_subquery()
-        )
-        link = aliased(CommitmentMechanism)
-        by_link = (
-            exists()
+        # Not correlated: the database works the set out once, then looks each row up.
+        by_link = col(Commitment.id).in_(
+            select(link.commitment_id)
+            .join(linked, col(linked.id) == col(link.commitment_id))
+            .join(reviewed, col(reviewed.id) == col(linked.agreement_id))
             .where(
-                col(link.commitment_id) == col(Commitment.id),
                 col(link.role) == LinkRole.REVIEWS,
                 col(link.mechanism_id).in_(sorted(self.due_reviewers)),
-                or_(top_of_agreement.is_(None), col(link.mechanism_id) != top_of_agreement),
+                or_(top.is_(None), col(link.mechanism_id) != top),
             )
-            .correlate(Commitment)
         )
         return or_(by_cycle, by_link)
 

@@ -70,12 +70,15 @@ def rollup(
     listed one agreement's tracked commitments already passes them as `commitments`."""
     if commitments is not None:
         return _rollup_listed(session, policy, by, cycle_id, commitments)
-    rule = AttentionRule.on(session=session, policy=policy)
     scored = _scored(cycle_id)
     tracked: list[ColumnElement[bool]] = [col(Commitment.tracked).is_(True)]
+    scope: list[int] | None = None
     if agreement is not None:
         found = find_agreement(agreement, session=session)
+        assert found.id is not None
         tracked.append(col(Commitment.agreement_id) == found.id)
+        scope = [found.id]
+    rule = AttentionRule.on(session=session, policy=policy, agreement_ids=scope)
     label, order, joined = _grouping(by)
     grouped = (
         _counting(label, rule, scored, joined(select_from_commitments(scored)))
@@ -84,16 +87,22 @@ def rollup(
         .order_by(*order, label)
     )
     rows: dict[str, RollupRow] = {}
+    total = _blank(policy, "total")
+    # Every commitment falls in one group, but under each of its mechanisms: only then is the
+    # total a query of its own.
+    once = by is not Grouping.MECHANISM
     for group, *counts in session.execute(grouped).all():
         _add(rows.setdefault(group, _blank(policy, group)), policy, counts)
-    total = _blank(policy, "total")
-    whole = (
-        _counting(literal("total"), rule, scored, select_from_commitments(scored))
-        .where(*tracked)
-        .group_by(col(Commitment.status))
-    )
-    for _, *counts in session.execute(whole).all():
-        _add(total, policy, counts)
+        if once:
+            _add(total, policy, counts)
+    if not once:
+        whole = (
+            _counting(literal("total"), rule, scored, select_from_commitments(scored))
+            .where(*tracked)
+            .group_by(col(Commitment.status))
+        )
+        for _, *counts in session.execute(whole).all():
+            _add(total, policy, counts)
     return [*rows.values(), total]
 
 
