@@ -149,17 +149,15 @@ def _mechanism_of(meeting: Meeting, *, session: Session) -> Mechanism:
 def bounded_agreements(*, session: Session) -> dict[int, list[Agreement]]:
     """Mechanism id -> the agreements whose review cycles that mechanism's meetings bound."""
     bounded: dict[int, list[Agreement]] = {}
-    chains: dict[int, Mechanism | None] = {}
     # Portfolio-wide: the source text (the largest column) is read only if someone asks.
-    for agreement in session.exec(
+    agreements = session.exec(
         select(Agreement)
         .where(col(Agreement.review_mechanism_id).is_not(None))
         .options(defer(Agreement.source_text))  # type: ignore[arg-type]
-    ).all():
-        assert agreement.review_mechanism_id is not None
-        if agreement.review_mechanism_id not in chains:
-            chains[agreement.review_mechanism_id] = cycle_mechanism(agreement, session=session)
-        bounding = chains[agreement.review_mechanism_id]
+    ).all()
+    chains = _tops_of_chains({a.review_mechanism_id for a in agreements}, session=session)
+    for agreement in agreements:
+        bounding = chains.get(agreement.review_mechanism_id)
         if bounding is not None and bounding.id is not None:
             bounded.setdefault(bounding.id, []).append(agreement)
     return bounded
@@ -283,13 +281,19 @@ def list_meetings(
         for meeting, owner in session.exec(query).all()
     ]
     bounded = bounded_agreements(session=session)
+    # Every open cycle's end at once: one set of queries, not one per mechanism.
+    cycle_ends: defaultdict[int, list[date]] = defaultdict(list)
+    everyone = [a for agreements in bounded.values() for a in agreements]
+    for bounding, end in open_cycle_ends(everyone, session=session).values():
+        if bounding is not None and bounding.id is not None and end is not None and end.estimated:
+            cycle_ends[bounding.id].append(end.on)
     recorded: defaultdict[int, list[date]] = defaultdict(list)
     for row in rows:
         recorded[row.mechanism_id].append(row.held_on)
     for candidate in mechanisms:
         assert candidate.id is not None
         projected = _projected_meeting(
-            candidate, bounded, recorded[candidate.id], session=session, today=today
+            candidate, cycle_ends[candidate.id], recorded[candidate.id], today=today
         )
         if projected is not None:
             rows.append(
@@ -312,22 +316,12 @@ def list_meetings(
 
 
 def _projected_meeting(
-    mechanism: Mechanism,
-    bounded: dict[int, list[Agreement]],
-    recorded: Sequence[date],
-    *,
-    session: Session,
-    today: date,
+    mechanism: Mechanism, cycle_ends: list[date], recorded: Sequence[date], *, today: date
 ) -> date | None:
     """The estimated next meeting of `mechanism` (whose recorded meeting dates are `recorded`):
-    the end of an open cycle it bounds, or its cadence from its last meeting; None when a future
-    meeting is recorded or nothing can be projected."""
-    assert mechanism.id is not None
-    ends = [
-        end.on
-        for _, end in open_cycle_ends(bounded.get(mechanism.id, []), session=session).values()
-        if end is not None and end.estimated
-    ]
+    the end of an open cycle it bounds (`cycle_ends`, estimated ones), or its cadence from its
+    last meeting; None when a future meeting is recorded or nothing can be projected."""
+    ends = list(cycle_ends)
     if not any(day >= today for day in recorded):  # a recorded future meeting comes first
         by_cadence = _project(max(recorded, default=None), mechanism.cadence, today)
         ends += [by_cadence] if by_cadence is not None else []
