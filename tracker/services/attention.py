@@ -67,8 +67,10 @@ class AttentionRule:
             policy=policy,
             today=today,
             due_agreements=_agreements_due(session, horizon, agreement_ids),
-            due_reviewers=_reviewers_due(session, today=today, horizon=horizon),
-            chain_tops=_chain_tops(session),
+            due_reviewers=_reviewers_due(
+                session, today=today, horizon=horizon, agreement_ids=agreement_ids
+            ),
+            chain_tops=_chain_tops(session, agreement_ids),
         )
 
     @classmethod
@@ -201,19 +203,20 @@ def _agreements_due(
     )
 
 
-def _reviewers_due(session: Session, *, today: date, horizon: date) -> frozenset[int]:
-    """Mechanisms linked as reviewing some commitment whose next meeting (recorded, or by
-    cadence from the last) is on or before `horizon`."""
+def _reviewers_due(
+    session: Session, *, today: date, horizon: date, agreement_ids: Sequence[int] | None
+) -> frozenset[int]:
+    """Mechanisms linked as reviewing some commitment (of `agreement_ids`, or any) whose next
+    meeting (recorded, or by cadence from the last) is on or before `horizon`."""
+    links = select(CommitmentMechanism.mechanism_id).where(
+        CommitmentMechanism.role == LinkRole.REVIEWS
+    )
+    if agreement_ids is not None:
+        links = links.join(
+            Commitment, col(Commitment.id) == col(CommitmentMechanism.commitment_id)
+        ).where(col(Commitment.agreement_id).in_(agreement_ids))
     linked = session.exec(
-        select(Mechanism)
-        .where(
-            col(Mechanism.id).in_(
-                select(CommitmentMechanism.mechanism_id).where(
-                    CommitmentMechanism.role == LinkRole.REVIEWS
-                )
-            )
-        )
-        .order_by(col(Mechanism.id))
+        select(Mechanism).where(col(Mechanism.id).in_(links)).order_by(col(Mechanism.id))
     ).all()
     calendar = MeetingCalendar.read(linked, session=session)
     return frozenset(
@@ -225,15 +228,17 @@ def _reviewers_due(session: Session, *, today: date, horizon: date) -> frozenset
     )
 
 
-def _chain_tops(session: Session) -> dict[int, int]:
-    """Each mechanism that reviews an agreement → the mechanism at the top of its chain."""
+def _chain_tops(session: Session, agreement_ids: Sequence[int] | None) -> dict[int, int]:
+    """Each mechanism that reviews an agreement (of `agreement_ids`, or any) → the mechanism
+    at the top of its chain."""
     parents = dict(session.exec(select(Mechanism.id, Mechanism.reports_to_id)).all())
     tops: dict[int, int] = {}
-    reviewing = session.exec(
-        select(Agreement.review_mechanism_id)
-        .where(col(Agreement.review_mechanism_id).is_not(None))
-        .distinct()
-    ).all()
+    query = select(Agreement.review_mechanism_id).where(
+        col(Agreement.review_mechanism_id).is_not(None)
+    )
+    if agreement_ids is not None:
+        query = query.where(col(Agreement.id).in_(agreement_ids))
+    reviewing = session.exec(query.distinct()).all()
     for review_id in reviewing:
         assert review_id is not None
         current, seen = review_id, set()
