@@ -174,3 +174,21 @@ def import_seed(session: Session, *, text: str | None = None, key: str = "kr-ca-
     agreement = session.get(Agreement, outcome.agreement_id)
     assert agreement is not None
     return agreement
+
+
+def plan_two_plus_two(session: Session, on: date = date(2027, 2, 25)) -> None:
+    """The seed's 2+2 planned in Ottawa on `on`, recorded on 2027-01-01: the meeting that
+    makes the seed's commitments due in January 2027."""
+    from tracker.models import MeetingCreate
+    from tracker.services.cycles import add_meeting
+    from tracker.services.lookup import find_mechanism
+
+    two_plus_two = find_mechanism("2+2", session=session)
+    assert two_plus_two.id is not None
+    add_meeting(
+        two_plus_two,
+        MeetingCreate(mechanism_id=two_plus_two.id, held_on=on, place="오타와"),
+        session=session,
+        actor="test",
+        today=date(2027, 1, 1),
+    )

@@ -11,16 +11,15 @@ from freezegun import freeze_time
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from tests.factories import import_seed
+from tests.factories import import_seed, plan_two_plus_two
 from tracker.config import Settings
 from tracker.digests.compose import ComposedMail, preview
 from tracker.digests.content import urgency
 from tracker.domain import Attention, Language
 from tracker.importer import parse_agreement
-from tracker.models import Commitment, MeetingCreate, Officer, OfficerCreate, StatusUpdateCreate
-from tracker.services.cycles import add_meeting
+from tracker.models import Commitment, Officer, OfficerCreate, StatusUpdateCreate
 from tracker.services.imports import import_agreement, sample_source
-from tracker.services.lookup import find_commitment, find_mechanism
+from tracker.services.lookup import find_commitment
 from tracker.services.owners import add_officer
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status import record_status_update
@@ -48,15 +47,7 @@ def _officer_with_due_commitments(session: Session, *, agreements: int) -> Offic
     session.execute(
         update(Commitment).where(col(Commitment.tracked).is_(True)).values(owner_id=officer.id)
     )
-    two_plus_two = find_mechanism("2+2", session=session)
-    assert two_plus_two.id is not None
-    add_meeting(
-        two_plus_two,
-        MeetingCreate(mechanism_id=two_plus_two.id, held_on=date(2027, 2, 25), place="오타와"),
-        session=session,
-        actor="test",
-        today=date(2027, 1, 1),
-    )
+    plan_two_plus_two(session)
     session.commit()
     return officer
 

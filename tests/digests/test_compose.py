@@ -12,16 +12,15 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.factories import import_seed
+from tests.factories import import_seed, plan_two_plus_two
 from tracker.config import Settings
 from tracker.digests.compose import compose_due, preview
 from tracker.digests.mailer import FileBackend
 from tracker.digests.periods import current_period
 from tracker.digests.sender import send_queued
 from tracker.domain import DigestFrequency, Language
-from tracker.models import MeetingCreate, Officer, OfficerCreate, OutboxMessage, StatusUpdateCreate
-from tracker.services.cycles import add_meeting
-from tracker.services.lookup import find_commitment, find_mechanism, find_officer
+from tracker.models import Officer, OfficerCreate, OutboxMessage, StatusUpdateCreate
+from tracker.services.lookup import find_commitment, find_officer
 from tracker.services.owners import add_officer
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status import record_status_update
@@ -35,15 +34,7 @@ def desk_officer(session: Session) -> Officer:
     import_seed(session)
     officer = find_officer("정진우", session=session)
     officer.email = "jw.jung@mofa.go.kr"
-    two_plus_two = find_mechanism("2+2", session=session)
-    assert two_plus_two.id is not None
-    add_meeting(
-        two_plus_two,
-        MeetingCreate(mechanism_id=two_plus_two.id, held_on=date(2027, 2, 25), place="오타와"),
-        session=session,
-        actor="test",
-        today=date(2027, 1, 1),
-    )
+    plan_two_plus_two(session)
     session.commit()
     return officer
 

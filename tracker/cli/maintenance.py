@@ -75,28 +75,10 @@ def bench(
       tracker bench
       tracker bench --database-url postgresql+psycopg://tracker@127.0.0.1:5432/tracker
     """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     from tracker.bench import run_benchmarks
-    from tracker.db import check_connection, make_engine
 
     if database_url is not None:
-        try:
-            backend = make_url(database_url).get_backend_name()
-        except ArgumentError:
-            backend = ""
-        if backend != "postgresql":
-            raise typer.BadParameter(
-                "give a PostgreSQL URL (postgresql+psycopg://USER@HOST:PORT/DB); without "
-                "--database-url the benchmarks run on SQLite",
-                param_hint="--database-url",
-            )
-        engine = make_engine(database_url)
-        try:
-            check_connection(engine)
-        finally:
-            engine.dispose()
+        _check_postgres(database_url)
     settings = runtime_of(ctx).settings
     templates = settings.resolve(settings.paths.templates)
     for figure in run_benchmarks(quick=quick, database_url=database_url, templates=templates):
@@ -216,7 +198,7 @@ def _check_postgres(database_url: str) -> None:
     if backend != "postgresql":
         raise typer.BadParameter(
             "give a PostgreSQL URL (postgresql+psycopg://USER@HOST:PORT/DB); without "
-            "--database-url the benchmark runs on SQLite",
+            "--database-url the benchmarks run on SQLite",
             param_hint="--database-url",
         )
     engine = make_engine(database_url)
