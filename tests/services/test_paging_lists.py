@@ -335,3 +335,24 @@ def test_the_dashboard_pages_the_flagged_commitments_and_narrows_them_by_flag(
         f"{session.get(Agreement, c.agreement_id).key}:{c.ref}" for c in stalled
     )
     assert web_client.get("/?flag=late").status_code == 400
+
+
+def test_the_meetings_page_names_only_the_mechanisms_meeting_soonest(
+    session: Session,
+    web_accounts: dict[str, Account],
+    web_client: TestClient,
+) -> None:
+    soon = date.today() + timedelta(days=30)
+    for number in range(60):
+        mechanism = add_mechanism(session, f"작업반 {number:02d}")
+        assert mechanism.id is not None
+        session.add(
+            Meeting(mechanism_id=mechanism.id, held_on=soon + timedelta(days=number), planned=True)
+        )
+    session.commit()
+    sign_in(web_client, "viewer")
+    page = web_client.get("/meetings").text
+    table = page.split('id="record"')[1]
+    listed = set(re.findall(r"작업반 (\d\d)</a>", table))
+    assert len(listed) <= 50 and "00" in listed and "59" not in listed  # the soonest only
+    assert "전체 6" in table  # and it says how many there are in all

@@ -12,14 +12,14 @@ whose date changes is a new period, so its report is built again for the new dat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from tracker.clock import local_moment
 from tracker.config import Settings
-from tracker.models import Commitment, CommitmentMechanism, JobRun, Meeting
+from tracker.models import Agreement, Commitment, CommitmentMechanism, JobRun, Meeting
 from tracker.scheduling.ledger import Unit
 from tracker.services.cycles import bounded_agreements
 
@@ -68,21 +68,33 @@ def planned_units(*, session: Session, settings: Settings, start: date, end: dat
     return sorted(units, key=lambda u: (u.due_at, u.kind, u.subject))
 
 
-def meeting_units(*, session: Session, settings: Settings) -> list[Unit]:
-    """The report of every recorded meeting: a review before each meeting of a mechanism that
-    bounds review cycles (one per agreement), a brief before other followed mechanisms'."""
+def meeting_units(
+    *,
+    session: Session,
+    settings: Settings,
+    bounded: dict[int, list[Agreement]] | None = None,
+    meeting_ids: Collection[int] | None = None,
+) -> list[Unit]:
+    """The report of every recorded meeting (of `meeting_ids`, or all): a review before each
+    meeting of a mechanism that bounds review cycles (one per agreement), a brief before other
+    followed mechanisms'. `bounded` is `bounded_agreements`, when the caller has read it."""
     lead = timedelta(days=settings.schedule.report_lead_days)
     zone = settings.tz
-    bounded = bounded_agreements(session=session)
+    if bounded is None:
+        bounded = bounded_agreements(session=session)
     following = set(
         session.exec(
             select(CommitmentMechanism.mechanism_id)
             .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
             .where(col(Commitment.tracked).is_(True))
+            .distinct()
         ).all()
     )
     units = []
-    for meeting in session.exec(select(Meeting).order_by(col(Meeting.held_on))).all():
+    meetings = select(Meeting).order_by(col(Meeting.held_on))
+    if meeting_ids is not None:
+        meetings = meetings.where(col(Meeting.id).in_(sorted(meeting_ids)))
+    for meeting in session.exec(meetings).all():
         period = f"{meeting.held_on.isoformat()}#meeting-{meeting.id}"
         due_at = local_moment(meeting.held_on - lead, "00:00", zone)
         if meeting.mechanism_id in bounded:

@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from tracker.config import Settings
-from tracker.models import Mechanism
+from tracker.models import Agreement, Mechanism
 from tracker.scheduling.due import BRIEF, REVIEW, meeting_units
-from tracker.services.cycles import bounded_agreements, list_meetings
+from tracker.services.cycles import MeetingListed, bounded_agreements, list_meetings
 
 HELD, PLANNED, ESTIMATED = "held", "planned", "estimated"
 LINE_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF
@@ -92,19 +92,34 @@ def agenda(
     mechanism: Mechanism | None = None,
 ) -> list[AgendaMeeting]:
     """Every meeting (of `mechanism`, or of all), by date, each with the reports due for it."""
-    rows = list_meetings(session=session, today=today, mechanism=mechanism)
+    reviewing = bounded_agreements(session=session)  # read once for both uses below
+    rows = list_meetings(session=session, today=today, mechanism=mechanism, bounded=reviewing)
+    return with_reports(rows, session=session, settings=settings, bounded=reviewing)
+
+
+def with_reports(
+    rows: Sequence[MeetingListed],
+    *,
+    session: Session,
+    settings: Settings,
+    bounded: dict[int, list[Agreement]],
+) -> list[AgendaMeeting]:
+    """`rows` (a page of `list_meetings`, or all of it), each with the reports due for it;
+    `bounded` is `bounded_agreements`. Only the rows' own meetings are looked at."""
     lead = timedelta(days=settings.schedule.report_lead_days)
     due: dict[int, list[ReportDue]] = {}
-    recorded = [row for row in rows if row.id is not None]
+    recorded = {row.id for row in rows if row.id is not None}
     if recorded:
-        for unit in meeting_units(session=session, settings=settings):
+        units = meeting_units(
+            session=session, settings=settings, bounded=bounded, meeting_ids=recorded
+        )
+        for unit in units:
             meeting_id = int(unit.period.rsplit("#meeting-", 1)[1])
             due.setdefault(meeting_id, []).append(
                 ReportDue(
                     unit.kind, unit.due_at.astimezone(settings.tz).date(), unit.subject, unit.period
                 )
             )
-    reviewing = bounded_agreements(session=session) if len(recorded) < len(rows) else {}
     meetings = []
     for row in rows:
         if row.id is not None:
@@ -118,7 +133,7 @@ def agenda(
                     f"estimated-mechanism-{row.mechanism_id}",
                     estimated=True,
                 )
-                for agreement in reviewing.get(row.mechanism_id, [])
+                for agreement in bounded.get(row.mechanism_id, [])
             ]
         meetings.append(
             AgendaMeeting(

@@ -259,9 +259,11 @@ def list_meetings(
     mechanism: Mechanism | None = None,
     since: date | None = None,
     until: date | None = None,
+    bounded: dict[int, list[Agreement]] | None = None,
 ) -> list[MeetingListed]:
     """Recorded meetings by date, plus each mechanism's projected next meeting where no future
-    one is recorded (the reviewing mechanism of an agreement projects from its open cycle)."""
+    one is recorded (the reviewing mechanism of an agreement projects from its open cycle).
+    `bounded` is `bounded_agreements`, when the caller has read it already."""
     query = select(Meeting, Mechanism).join(Mechanism, col(Mechanism.id) == Meeting.mechanism_id)
     if mechanism is not None:
         query = query.where(Meeting.mechanism_id == mechanism.id)
@@ -280,7 +282,8 @@ def list_meetings(
         )
         for meeting, owner in session.exec(query).all()
     ]
-    bounded = bounded_agreements(session=session)
+    if bounded is None:
+        bounded = bounded_agreements(session=session)
     # Every open cycle's end at once: one set of queries, not one per mechanism.
     cycle_ends: defaultdict[int, list[date]] = defaultdict(list)
     everyone = [a for agreements in bounded.values() for a in agreements]

@@ -18,7 +18,7 @@ from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
 from tracker.reports.labels import labels_for
 from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
-from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics
+from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics, with_reports
 from tracker.services.mechanisms import (
     list_mechanisms,
     may_record_meetings,
@@ -36,6 +36,9 @@ from tracker.web.deps import (
     permitted_form,
 )
 from tracker.web.paging import next_page_url, page_request
+
+MECHANISMS_SHOWN = 50  # in the mechanisms table: those meeting soonest
+CHOICES = 200  # in a form's list of mechanisms
 
 router = APIRouter()
 MeetingsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.RECORD_MEETINGS))]
@@ -209,28 +212,37 @@ def _meetings(
     recordable = _recordable(visitor, session=session)
     language = web.language_of(request)
     names = {m.id: (m.name_en if language == "en" and m.name_en else m.name) for m in mechanisms}
-    everything = agenda(session=session, settings=web.settings, today=today)
+    bounded = cycles.bounded_agreements(session=session)
+    everything = cycles.list_meetings(session=session, today=today, bounded=bounded)
     chosen = int(mechanism) if mechanism.isdigit() and int(mechanism) in names else None
     shown = page_in_order(
         [m for m in everything if chosen is None or m.mechanism_id == chosen],
         page or PageRequest(),
         _agenda_key(today),
     )
-    following: dict[int, AgendaMeeting] = {}
+    # Only the page's meetings get their reports worked out.
+    listed = with_reports(shown.items, session=session, settings=web.settings, bounded=bounded)
+    following: dict[int, cycles.MeetingListed] = {}
     for meeting in everything:
-        if meeting.on >= today:
+        if meeting.held_on >= today:
             following.setdefault(meeting.mechanism_id, meeting)
+    # The mechanisms table and the choices stay short however many mechanisms there are: those
+    # meeting soonest, the chosen one, and (to record) the ones this visitor may record.
+    soonest = sorted(following.values(), key=lambda m: (m.held_on, m.mechanism_id))
+    wanted = {m.mechanism_id for m in soonest[:MECHANISMS_SHOWN]} | {chosen}
     return web.render(
         request,
         "meetings.html",
         status_code,
         visitor=visitor,
-        mechanisms=mechanisms,
+        mechanisms=[m for m in mechanisms if m.id in wanted],
+        choices=[m for m in mechanisms if m.id in wanted or m.id in recordable][:CHOICES],
+        mechanisms_total=len(mechanisms),
         names=names,
         words=labels_for(language),
         chosen=chosen,
-        upcoming=_by_month([m for m in shown.items if m.on >= today]),
-        past=_by_month([m for m in shown.items if m.on < today]),
+        upcoming=_by_month([m for m in listed if m.on >= today]),
+        past=_by_month([m for m in listed if m.on < today]),
         next_page=next_page_url(request, shown.next_cursor),
         following=following,
         editable=bool(recordable),
@@ -243,12 +255,12 @@ def _meetings(
     )
 
 
-def _agenda_key(today: date) -> Callable[[AgendaMeeting], tuple[int, int, int, int]]:
+def _agenda_key(today: date) -> Callable[[cycles.MeetingListed], tuple[int, int, int, int]]:
     """The page's order: coming meetings from the soonest, then past ones from the latest."""
 
-    def key(meeting: AgendaMeeting) -> tuple[int, int, int, int]:
-        day = meeting.on.toordinal()
-        section, day = (0, day) if meeting.on >= today else (1, -day)
+    def key(meeting: cycles.MeetingListed) -> tuple[int, int, int, int]:
+        day = meeting.held_on.toordinal()
+        section, day = (0, day) if meeting.held_on >= today else (1, -day)
         return (section, day, meeting.mechanism_id, meeting.id or 0)
 
     return key
