@@ -4,8 +4,9 @@ Whose commitments it watches: the officer's own; else their division's (a direct
 division's); else, for an administrator or a viewer with no division, everyone's. It counts the
 watched tracked commitments by attention flag, names the agreements and divisions where most
 need attention (at most `LEADERS` of each, with how many more there are), and lists one page of
-the commitments that need attention, in document order, optionally narrowed to one flag. Every
-figure is one SQL query; nothing reads the watched commitments into memory.
+the commitments that need attention, in document order, optionally narrowed to one flag. One
+GROUP BY per agreement gives the counts, the leading agreements and how many there are; nothing
+reads the watched commitments into memory.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, desc, func
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -23,7 +24,6 @@ from tracker.services.attention import AttentionRule
 from tracker.services.commitments import (
     AttentionCounts,
     CommitmentFilter,
-    count_commitments,
     filter_conditions,
     page_commitments,
 )
@@ -94,13 +94,21 @@ def dashboard(
         if flag is not None
         else CommitmentFilter(**{**watched.__dict__, "needs_attention": True})
     )
-    agreements, agreements_total = _leaders(
-        watched, session=session, policy=policy, rule=rule, by="agreement"
+    # One GROUP BY per agreement answers the counts, the leaders and how many agreements.
+    by_agreement = _groups(watched, session=session, policy=policy, rule=rule, by="agreement")
+    divisions = (
+        _groups(watched, session=session, policy=policy, rule=rule, by="division")
+        if scope == "all"
+        else []
     )
-    divisions, _ = _leaders(watched, session=session, policy=policy, rule=rule, by="division")
+    agreements = _leading(by_agreement)
     return Dashboard(
         scope=scope,
-        counts=count_commitments(session=session, policy=policy, where=watched, rule=rule),
+        counts=AttentionCounts(
+            total=sum(g.total for g in by_agreement),
+            needing=sum(g.needing for g in by_agreement),
+            by_flag={flag: sum(g.by_flag[flag.value] for g in by_agreement) for flag in Attention},
+        ),
         flag=flag,
         flagged=page_commitments(
             session=session,
@@ -110,24 +118,29 @@ def dashboard(
             rule=rule,
         ),
         agreements=agreements,
-        agreements_total=agreements_total,
-        divisions=divisions,
+        agreements_total=len(by_agreement),
+        divisions=_leading(divisions),
         bars=status_counts_by_agreement(
             session=session, policy=policy, keys=[a.key for a in agreements]
         ),
     )
 
 
-def _leaders(
+def _leading(groups: list[GroupAttention]) -> list[GroupAttention]:
+    """The `LEADERS` groups where most need attention (ties by key)."""
+    return sorted(groups, key=lambda g: (-g.needing, g.key))[:LEADERS]
+
+
+def _groups(
     watched: CommitmentFilter,
     *,
     session: Session,
     policy: FollowUpPolicy,
     rule: AttentionRule,
     by: str,
-) -> tuple[list[GroupAttention], int]:
-    """The groups where most watched commitments need attention (ties by name), at most
-    `LEADERS`, and how many groups there are in all."""
+) -> list[GroupAttention]:
+    """Each agreement or division in scope with its counts: one aggregated row per group (at
+    most one per agreement of the portfolio), never a row per commitment."""
     needing = func.sum(case((rule.any_flag(), 1), else_=0))
     key: Any
     label: Any
@@ -152,10 +165,8 @@ def _leaders(
         )
         .where(*conditions)
         .group_by(*group)
-        .order_by(desc(needing), key)
-        .limit(LEADERS)
     )
-    leaders = [
+    return [
         GroupAttention(
             key=row_key,
             label=row_label,
@@ -165,12 +176,3 @@ def _leaders(
         )
         for row_key, row_label, total, row_needing, *flags in session.execute(query).all()
     ]
-    groups = session.execute(
-        sa_select(func.count()).select_from(
-            base.with_only_columns(key, maintain_column_froms=True)
-            .where(*conditions)
-            .group_by(*group)
-            .subquery()
-        )
-    ).scalar_one()
-    return leaders, groups
