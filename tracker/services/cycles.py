@@ -14,11 +14,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import QueryableAttribute, load_only
 from sqlmodel import Session, SQLModel, col, select
 
 from tracker.domain import NOT_ASSESSED_LABEL, Cadence, Language, Score
@@ -149,11 +149,25 @@ def _mechanism_of(meeting: Meeting, *, session: Session) -> Mechanism:
 def bounded_agreements(*, session: Session) -> dict[int, list[Agreement]]:
     """Mechanism id -> the agreements whose review cycles that mechanism's meetings bound."""
     bounded: dict[int, list[Agreement]] = {}
-    # Portfolio-wide: the source text (the largest column) is read only if someone asks.
+    # Portfolio-wide: the columns the cycle rules and the report subjects read; any other is
+    # read only if someone asks.
     agreements = session.exec(
         select(Agreement)
         .where(col(Agreement.review_mechanism_id).is_not(None))
-        .options(defer(Agreement.source_text))  # type: ignore[arg-type]
+        .options(
+            load_only(
+                *cast(
+                    "list[QueryableAttribute[Any]]",
+                    [
+                        Agreement.id,
+                        Agreement.key,
+                        Agreement.review_mechanism_id,
+                        Agreement.signed_on,
+                        Agreement.imported_at,
+                    ],
+                )
+            )
+        )
     ).all()
     chains = _tops_of_chains({a.review_mechanism_id for a in agreements}, session=session)
     for agreement in agreements:
