@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+BENCH_WEB_ARGS ?=
 
 .PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres bench-web bench-scale bench-scale-postgres clean
 
@@ -74,7 +75,7 @@ bench-postgres: venv sysdeps
 
 # The web app under load: `tracker serve` on loopback, 20 signed-in users, 60 s, SQLite.
 bench-web: venv
-	$(BIN)/tracker bench-web --users 20 --seconds 60
+	$(BIN)/tracker bench-web --users 20 --seconds 60 $(BENCH_WEB_ARGS)
 
 # A whole portfolio at 200 and 2,000 agreements (minutes; not part of `make test`).
 BENCH_SCALE_ARGS ?= --agreements 200 --factor 10

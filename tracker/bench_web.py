@@ -527,8 +527,11 @@ def run_web_load(
     workers: int = 1,
     page_goal_ms: float = 100.0,
     update_goal_ms: float = 200.0,
+    portfolio: int = 0,
 ) -> WebLoadReport:
-    """Load-test the web app on the empty database at `url` (files go in `folder`)."""
+    """Load-test the web app on the empty database at `url` (files go in `folder`); with
+    `portfolio`, over that many agreements built as `tracker bench-scale` builds them, beside
+    the seed the users work on."""
     if users < 1 or seconds <= 0:
         raise ValueError("give at least one user and a positive duration")
     folder.mkdir(parents=True, exist_ok=True)
@@ -536,6 +539,10 @@ def run_web_load(
     sqlite_path = make_url(url).database if backend == "sqlite" else None
     if sqlite_path:
         Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+    if portfolio:
+        from tracker.bench_scale.builder import build_portfolio
+
+        build_portfolio(url, agreements=portfolio)
     people, references = prepare_database(url, users=users)
     config = write_config(folder, url, templates)
     log = folder / "server.log"
@@ -676,6 +683,7 @@ def bench_web(
     think_ms: float = 0.0,
     workers: int = 1,
     database_url: str | None = None,
+    portfolio: int = 0,
 ) -> WebLoadReport:
     """`run_web_load` on a SQLite file in a temporary folder, or on a fresh schema in the
     PostgreSQL database `database_url` (dropped afterwards)."""
@@ -707,6 +715,7 @@ def bench_web(
                 seconds=seconds,
                 think_ms=think_ms,
                 workers=workers,
+                portfolio=portfolio,
             )
         finally:
             scratch.close()

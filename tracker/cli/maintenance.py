@@ -103,6 +103,14 @@ def bench_web(
             help="Run on a fresh schema in this PostgreSQL database instead of a SQLite file.",
         ),
     ] = None,
+    portfolio: Annotated[
+        int,
+        typer.Option(
+            help="Build this many agreements first (as bench-scale does) beside the seed.",
+            min=0,
+            max=20000,
+        ),
+    ] = 0,
 ) -> None:
     """Load-test the web app: start `tracker serve` on 127.0.0.1 over a fresh database, let
     USERS signed-in officers browse and update for SECONDS, stop it, and print p50/p95 per
@@ -112,6 +120,7 @@ def bench_web(
     Example:
       tracker bench-web --users 20 --seconds 60
       tracker bench-web --think-ms 0 --workers 2   # saturation, no pause between clicks
+      tracker bench-web --portfolio 2000           # the same load in a ministry's portfolio
     """
     from tracker.bench_web import bench_web as run
 
@@ -125,6 +134,7 @@ def bench_web(
             workers=workers,
             templates=templates,
             database_url=database_url,
+            portfolio=portfolio,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--database-url") from None
