@@ -278,23 +278,34 @@ def list_meetings(
     """Recorded meetings by date, plus each mechanism's projected next meeting where no future
     one is recorded (the reviewing mechanism of an agreement projects from its open cycle).
     `bounded` is `bounded_agreements`, when the caller has read it already."""
-    query = select(Meeting, Mechanism).join(Mechanism, col(Mechanism.id) == Meeting.mechanism_id)
+    # Plain rows, not entities: the list spans every mechanism and meeting of the portfolio.
+    query = sa_select(
+        col(Meeting.id),
+        col(Meeting.mechanism_id),
+        col(Mechanism.name),
+        col(Meeting.held_on),
+        col(Meeting.planned),
+        col(Meeting.place),
+        col(Meeting.title),
+    ).join(Mechanism, col(Mechanism.id) == Meeting.mechanism_id)
+    candidates = sa_select(col(Mechanism.id), col(Mechanism.name), col(Mechanism.cadence))
     if mechanism is not None:
-        query = query.where(Meeting.mechanism_id == mechanism.id)
-        mechanisms: Sequence[Mechanism] = [mechanism]
-    else:
-        mechanisms = session.exec(select(Mechanism).order_by(col(Mechanism.id))).all()
+        query = query.where(col(Meeting.mechanism_id) == mechanism.id)
+        candidates = candidates.where(col(Mechanism.id) == mechanism.id)
+    mechanisms = session.execute(candidates.order_by(col(Mechanism.id))).all()
     rows = [
         MeetingListed(
-            id=meeting.id,
-            mechanism_id=meeting.mechanism_id,
-            mechanism=owner.name,
-            held_on=meeting.held_on,
-            state="planned" if meeting.planned else "held",
-            place=meeting.place,
-            title=meeting.title,
+            id=meeting_id,
+            mechanism_id=mechanism_id,
+            mechanism=name,
+            held_on=held_on,
+            state="planned" if planned else "held",
+            place=place,
+            title=title,
         )
-        for meeting, owner in session.exec(query).all()
+        for meeting_id, mechanism_id, name, held_on, planned, place, title in session.execute(
+            query
+        ).all()
     ]
     if bounded is None:
         bounded = bounded_agreements(session=session)
@@ -307,17 +318,16 @@ def list_meetings(
     recorded: defaultdict[int, list[date]] = defaultdict(list)
     for row in rows:
         recorded[row.mechanism_id].append(row.held_on)
-    for candidate in mechanisms:
-        assert candidate.id is not None
+    for candidate_id, candidate_name, cadence in mechanisms:
         projected = _projected_meeting(
-            candidate, cycle_ends[candidate.id], recorded[candidate.id], today=today
+            cadence, cycle_ends[candidate_id], recorded[candidate_id], today=today
         )
         if projected is not None:
             rows.append(
                 MeetingListed(
                     id=None,
-                    mechanism_id=candidate.id,
-                    mechanism=candidate.name,
+                    mechanism_id=candidate_id,
+                    mechanism=candidate_name,
                     held_on=projected,
                     state="estimated",
                 )
@@ -333,14 +343,15 @@ def list_meetings(
 
 
 def _projected_meeting(
-    mechanism: Mechanism, cycle_ends: list[date], recorded: Sequence[date], *, today: date
+    cadence: Cadence, cycle_ends: list[date], recorded: Sequence[date], *, today: date
 ) -> date | None:
-    """The estimated next meeting of `mechanism` (whose recorded meeting dates are `recorded`):
+    """The estimated next meeting of a mechanism meeting at `cadence` (whose recorded meeting
+    dates are `recorded`):
     the end of an open cycle it bounds (`cycle_ends`, estimated ones), or its cadence from its
     last meeting; None when a future meeting is recorded or nothing can be projected."""
     ends = list(cycle_ends)
     if not any(day >= today for day in recorded):  # a recorded future meeting comes first
-        by_cadence = _project(max(recorded, default=None), mechanism.cadence, today)
+        by_cadence = _project(max(recorded, default=None), cadence, today)
         ends += [by_cadence] if by_cadence is not None else []
     return min(ends, default=None)
 
