@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
@@ -146,14 +146,25 @@ def _mechanism_of(meeting: Meeting, *, session: Session) -> Mechanism:
     return mechanism
 
 
-def bounded_agreements(*, session: Session) -> dict[int, list[Agreement]]:
-    """Mechanism id -> the agreements whose review cycles that mechanism's meetings bound."""
+def bounded_agreements(
+    *, session: Session, mechanism_ids: Collection[int] | None = None
+) -> dict[int, list[Agreement]]:
+    """Mechanism id (of `mechanism_ids`, or any) -> the agreements whose review cycles that
+    mechanism's meetings bound."""
     bounded: dict[int, list[Agreement]] = {}
+    wanted = col(Agreement.review_mechanism_id).is_not(None)
+    if mechanism_ids is not None:
+        reviewers = session.exec(
+            select(Agreement.review_mechanism_id).where(wanted).distinct()
+        ).all()
+        tops = _tops_of_chains(set(reviewers), session=session)
+        reviewing = [r for r, top in tops.items() if r is not None and top.id in mechanism_ids]
+        wanted = col(Agreement.review_mechanism_id).in_(reviewing)
     # Portfolio-wide: the columns the cycle rules and the report subjects read; any other is
     # read only if someone asks.
     agreements = session.exec(
         select(Agreement)
-        .where(col(Agreement.review_mechanism_id).is_not(None))
+        .where(wanted)
         .options(
             load_only(
                 *cast(
@@ -274,10 +285,12 @@ def list_meetings(
     since: date | None = None,
     until: date | None = None,
     bounded: dict[int, list[Agreement]] | None = None,
+    mechanism_ids: Collection[int] | None = None,
 ) -> list[MeetingListed]:
-    """Recorded meetings by date, plus each mechanism's projected next meeting where no future
-    one is recorded (the reviewing mechanism of an agreement projects from its open cycle).
-    `bounded` is `bounded_agreements`, when the caller has read it already."""
+    """Recorded meetings by date (of `mechanism`, of `mechanism_ids`, or of all), plus each
+    mechanism's projected next meeting where no future one is recorded (the reviewing
+    mechanism of an agreement projects from its open cycle). `bounded` is
+    `bounded_agreements`, when the caller has read it already."""
     # Plain rows, not entities: the list spans every mechanism and meeting of the portfolio.
     query = sa_select(
         col(Meeting.id),
@@ -292,6 +305,9 @@ def list_meetings(
     if mechanism is not None:
         query = query.where(col(Meeting.mechanism_id) == mechanism.id)
         candidates = candidates.where(col(Mechanism.id) == mechanism.id)
+    if mechanism_ids is not None:
+        query = query.where(col(Meeting.mechanism_id).in_(sorted(mechanism_ids)))
+        candidates = candidates.where(col(Mechanism.id).in_(sorted(mechanism_ids)))
     mechanisms = session.execute(candidates.order_by(col(Mechanism.id))).all()
     rows = [
         MeetingListed(
@@ -308,7 +324,7 @@ def list_meetings(
         ).all()
     ]
     if bounded is None:
-        bounded = bounded_agreements(session=session)
+        bounded = bounded_agreements(session=session, mechanism_ids=mechanism_ids)
     # Every open cycle's end at once: one set of queries, not one per mechanism.
     cycle_ends: defaultdict[int, list[date]] = defaultdict(list)
     everyone = [a for agreements in bounded.values() for a in agreements]

@@ -11,15 +11,23 @@ reads the watched commitments into memory.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tracker.domain import Attention, Role
-from tracker.models import Agreement, Commitment, CommitmentPublic, Division, Officer
+from tracker.models import (
+    Agreement,
+    Commitment,
+    CommitmentMechanism,
+    CommitmentPublic,
+    Division,
+    Officer,
+)
 from tracker.services.attention import AttentionRule
 from tracker.services.commitments import (
     AttentionCounts,
@@ -27,11 +35,13 @@ from tracker.services.commitments import (
     filter_conditions,
     page_commitments,
 )
+from tracker.services.cycles import CycleAnchor, MeetingListed, list_meetings, open_cycle_ends
 from tracker.services.paging import Page, PageRequest
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.rollups import RollupRow, status_counts_by_agreement
 
 LEADERS = 10
+UPCOMING_MEETINGS = 8
 FIRST_PAGE = 25
 
 
@@ -56,6 +66,7 @@ class Dashboard:
     agreements_total: int
     divisions: list[GroupAttention]
     bars: dict[str, RollupRow]
+    meetings: list[MeetingListed]  # the next few, of the mechanisms it watches
 
 
 def watched_scope(
@@ -88,7 +99,13 @@ def dashboard(
     page: PageRequest = PageRequest(limit=FIRST_PAGE),
 ) -> Dashboard:
     scope, watched = watched_scope(officer, role, session=session)
-    rule = AttentionRule.on(session=session, policy=policy)
+    # An officer's or a division's dashboard works out the review dates of its own agreements
+    # only, and shows the meetings of its own mechanisms: its cost follows what it watches,
+    # not the portfolio.
+    agreement_ids = (
+        None if scope == "all" else _agreements_of(watched, session=session, policy=policy)
+    )
+    rule = AttentionRule.on(session=session, policy=policy, agreement_ids=agreement_ids)
     flagged_filter = (
         CommitmentFilter(**{**watched.__dict__, "attention": (flag,)})
         if flag is not None
@@ -123,7 +140,68 @@ def dashboard(
         bars=status_counts_by_agreement(
             session=session, policy=policy, keys=[a.key for a in agreements]
         ),
+        meetings=list_meetings(
+            session=session,
+            today=policy.today(),
+            since=policy.today(),
+            mechanism_ids=None
+            if agreement_ids is None
+            else _mechanisms_of(watched, agreement_ids, session=session, policy=policy),
+        )[:UPCOMING_MEETINGS],
     )
+
+
+def _agreements_of(
+    watched: CommitmentFilter, *, session: Session, policy: FollowUpPolicy
+) -> list[int]:
+    conditions = filter_conditions(
+        watched,
+        session=session,
+        policy=policy,
+        rule=AttentionRule.undated(policy=policy, today=policy.today()),
+    )
+    return list(session.exec(select(Commitment.agreement_id).where(*conditions).distinct()).all())
+
+
+def _mechanisms_of(
+    watched: CommitmentFilter,
+    agreement_ids: list[int],
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+) -> set[int]:
+    """The mechanisms that follow the watched commitments, and those whose meetings bound
+    their agreements' review cycles."""
+    conditions = filter_conditions(
+        watched,
+        session=session,
+        policy=policy,
+        rule=AttentionRule.undated(policy=policy, today=policy.today()),
+    )
+    linked = set(
+        session.exec(
+            select(CommitmentMechanism.mechanism_id)
+            .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
+            .where(*conditions)
+            .distinct()
+        ).all()
+    )
+    anchors = session.execute(
+        sa_select(
+            col(Agreement.id),
+            col(Agreement.review_mechanism_id),
+            col(Agreement.signed_on),
+            col(Agreement.imported_at),
+        ).where(col(Agreement.id).in_(agreement_ids))
+    ).all()
+    bounding = {
+        mechanism.id
+        for mechanism, _ in open_cycle_ends(
+            cast(Sequence[CycleAnchor], anchors), session=session
+        ).values()
+        if mechanism is not None and mechanism.id is not None
+    }
+    return linked | bounding
 
 
 def _leading(groups: list[GroupAttention]) -> list[GroupAttention]:

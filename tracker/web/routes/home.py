@@ -18,7 +18,6 @@ from tracker.services.commitments import (
     CommitmentFilter,
     list_commitments,
 )
-from tracker.services.cycles import list_meetings
 from tracker.services.dashboard import FIRST_PAGE, dashboard
 from tracker.services.lookup import find_agreement
 from tracker.services.outline import agreement_outline
@@ -27,7 +26,6 @@ from tracker.web.deps import Current, Reader, WebDep
 from tracker.web.paging import next_page_url, page_request
 
 router = APIRouter()
-UPCOMING_MEETINGS = 8
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -40,7 +38,6 @@ def dashboard_page(
     limit: str | None = None,
     cursor: str | None = None,
 ) -> Response:
-    today = web.policy.today()
     board = dashboard(
         visitor.officer,
         visitor.role,
@@ -56,7 +53,7 @@ def dashboard_page(
         attention_scope=f"attention_{board.scope}",
         board=board,
         next_page=next_page_url(request, board.flagged.next_cursor),
-        meetings=list_meetings(session=session, today=today, since=today)[:UPCOMING_MEETINGS],
+        meetings=board.meetings,
     )
 
 
