@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from tracker.domain import Role
+from tracker.domain import Cadence, MechanismKind, Role
 from tracker.models import (
     Agreement,
     Commitment,
@@ -38,6 +40,33 @@ def list_mechanisms(*, session: Session) -> list[MechanismPublic]:
         )
         for m in mechanisms
     ]
+
+
+@dataclass(frozen=True)
+class MechanismSummary:
+    """What a page listing every mechanism shows of each: no aliases, no history."""
+
+    id: int
+    name: str
+    name_en: str
+    kind: MechanismKind
+    cadence: Cadence
+    planned: bool
+
+
+def mechanism_summaries(*, session: Session) -> list[MechanismSummary]:
+    """Every mechanism, by id, as plain rows (a portfolio has hundreds)."""
+    rows = session.execute(
+        sa_select(
+            col(Mechanism.id),
+            col(Mechanism.name),
+            col(Mechanism.name_en),
+            col(Mechanism.kind),
+            col(Mechanism.cadence),
+            col(Mechanism.planned),
+        ).order_by(col(Mechanism.id))
+    ).all()
+    return [MechanismSummary(*row) for row in rows]
 
 
 def followed_commitments(mechanism: Mechanism, *, session: Session) -> list[Commitment]:

@@ -20,8 +20,8 @@ from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
 from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics, with_reports
 from tracker.services.mechanisms import (
-    list_mechanisms,
     may_record_meetings,
+    mechanism_summaries,
     page_in_order,
     recordable_mechanisms,
 )
@@ -208,7 +208,7 @@ def _meetings(
     page: PageRequest | None = None,
 ) -> Response:
     today = web.policy.today()
-    mechanisms = list_mechanisms(session=session)
+    mechanisms = mechanism_summaries(session=session)
     recordable = _recordable(visitor, session=session)
     language = web.language_of(request)
     names = {m.id: (m.name_en if language == "en" and m.name_en else m.name) for m in mechanisms}
