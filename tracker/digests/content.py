@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import cast
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import select as sa_select
@@ -30,7 +29,6 @@ from tracker.models import (
     StatusUpdate,
 )
 from tracker.services.attention import AttentionRule
-from tracker.services.cycles import CycleAnchor, open_cycle_ends
 from tracker.services.policy import FollowUpPolicy
 from tracker.text import shorten
 
@@ -88,20 +86,11 @@ class DigestDay:
 
     @classmethod
     def on(cls, *, session: Session, policy: FollowUpPolicy, today: date) -> DigestDay:
-        # Four columns per agreement, never its source text.
-        anchors = session.execute(
-            sa_select(
-                col(Agreement.id),
-                col(Agreement.review_mechanism_id),
-                col(Agreement.signed_on),
-                col(Agreement.imported_at),
-            )
-        ).all()
-        ends = open_cycle_ends(cast(Sequence[CycleAnchor], anchors), session=session)
+        # The rule has worked out every agreement's cycle end already: reuse it.
         rule = AttentionRule.on(session=session, policy=policy, today=today)
         return cls(
             today=today,
-            reviews={i: end.on for i, (_, end) in ends.items() if end is not None},
+            reviews=rule.cycle_ends,
             flag_columns=tuple(rule.columns()),
         )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, literal, not_, or_
 from sqlalchemy import select as sa_select
@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from tracker.domain import Attention, LinkRole
 from tracker.models import Agreement, Commitment, CommitmentMechanism, Mechanism, Officer
 from tracker.models._types import UTCDateTime
-from tracker.services.cycles import CycleAnchor, MeetingCalendar, open_cycle_ends
+from tracker.services.cycles import MeetingCalendar, cycle_ends_of
 from tracker.services.policy import FollowUpPolicy
 
 CHUNK = 5000  # ids bound in one statement (PostgreSQL's driver stops at 65,535)
@@ -42,7 +42,7 @@ class AttentionRule:
 
     policy: FollowUpPolicy
     today: date
-    due_agreements: frozenset[int]  # whose open cycle ends within `due_days`, or has ended
+    cycle_ends: dict[int, date]  # agreement id → when its open review cycle ends
     due_reviewers: frozenset[int]  # mechanisms linked as reviewers, meeting within `due_days`
     chain_tops: dict[int, int]  # an agreement's review mechanism → the top of its chain
     _built: dict[Attention, ColumnElement[bool]] = field(
@@ -66,7 +66,13 @@ class AttentionRule:
         return cls(
             policy=policy,
             today=today,
-            due_agreements=_agreements_due(session, horizon, agreement_ids),
+            cycle_ends={
+                agreement_id: end.on
+                for agreement_id, (_, end) in cycle_ends_of(
+                    session=session, agreement_ids=agreement_ids
+                ).items()
+                if end is not None
+            },
             due_reviewers=_reviewers_due(
                 session, today=today, horizon=horizon, agreement_ids=agreement_ids
             ),
@@ -80,10 +86,16 @@ class AttentionRule:
         return cls(
             policy=policy,
             today=today,
-            due_agreements=frozenset(),
+            cycle_ends={},
             due_reviewers=frozenset(),
             chain_tops={},
         )
+
+    @property
+    def due_agreements(self) -> frozenset[int]:
+        """Agreements whose open cycle ends within `due_days`, or has ended."""
+        horizon = self.today + timedelta(days=self.policy.due_days)
+        return frozenset(i for i, end in self.cycle_ends.items() if end <= horizon)
 
     def condition(self, flag: Attention) -> ColumnElement[bool]:
         """Tracked commitments with `flag` raised (built once per rule: the "due" condition
@@ -180,27 +192,6 @@ def _in_ids(column: Any, ids: frozenset[int]) -> ColumnElement[bool]:
         return false()
     ordered = sorted(ids)
     return or_(*(column.in_(ordered[i : i + CHUNK]) for i in range(0, len(ordered), CHUNK)))
-
-
-def _agreements_due(
-    session: Session, horizon: date, agreement_ids: Sequence[int] | None
-) -> frozenset[int]:
-    """Agreements (of `agreement_ids`, or all) whose open cycle ends (recorded or projected) on
-    or before `horizon`."""
-    # Four columns per agreement, never its source text.
-    query = sa_select(
-        col(Agreement.id),
-        col(Agreement.review_mechanism_id),
-        col(Agreement.signed_on),
-        col(Agreement.imported_at),
-    )
-    if agreement_ids is not None:
-        query = query.where(col(Agreement.id).in_(agreement_ids))
-    anchors = session.execute(query).all()
-    ends = open_cycle_ends(cast(Sequence[CycleAnchor], anchors), session=session)
-    return frozenset(
-        agreement_id for agreement_id, (_, end) in ends.items() if end and end.on <= horizon
-    )
 
 
 def _reviewers_due(

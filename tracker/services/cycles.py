@@ -554,6 +554,23 @@ def _tops_of_chains(
     return tops
 
 
+def cycle_ends_of(
+    *, session: Session, agreement_ids: Sequence[int] | None = None
+) -> dict[int, tuple[Mechanism | None, NextMeeting | None]]:
+    """`open_cycle_ends` of the agreements of `agreement_ids`, or of all, read as the four
+    columns the rule needs (never the source text)."""
+    query = sa_select(
+        col(Agreement.id),
+        col(Agreement.review_mechanism_id),
+        col(Agreement.signed_on),
+        col(Agreement.imported_at),
+    )
+    if agreement_ids is not None:
+        query = query.where(col(Agreement.id).in_(agreement_ids))
+    anchors = session.execute(query).all()
+    return open_cycle_ends(cast(Sequence[CycleAnchor], anchors), session=session)
+
+
 @dataclass(frozen=True)
 class MeetingCalendar:
     """The recorded meetings of some mechanisms, read in one query, answering `next_meeting`

@@ -11,9 +11,8 @@ reads the watched commitments into memory.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
@@ -35,7 +34,7 @@ from tracker.services.commitments import (
     filter_conditions,
     page_commitments,
 )
-from tracker.services.cycles import CycleAnchor, MeetingListed, list_meetings, open_cycle_ends
+from tracker.services.cycles import MeetingListed, cycle_ends_of, list_meetings
 from tracker.services.paging import Page, PageRequest
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.rollups import RollupRow, status_counts_by_agreement
@@ -186,19 +185,9 @@ def _mechanisms_of(
             .distinct()
         ).all()
     )
-    anchors = session.execute(
-        sa_select(
-            col(Agreement.id),
-            col(Agreement.review_mechanism_id),
-            col(Agreement.signed_on),
-            col(Agreement.imported_at),
-        ).where(col(Agreement.id).in_(agreement_ids))
-    ).all()
     bounding = {
         mechanism.id
-        for mechanism, _ in open_cycle_ends(
-            cast(Sequence[CycleAnchor], anchors), session=session
-        ).values()
+        for mechanism, _ in cycle_ends_of(session=session, agreement_ids=agreement_ids).values()
         if mechanism is not None and mechanism.id is not None
     }
     return linked | bounding
