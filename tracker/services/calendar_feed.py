@@ -13,7 +13,7 @@ TEXT values escaped), so a calendar app and the tests read the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,6 +23,8 @@ from tracker.config import Settings
 from tracker.models import Agreement, Mechanism
 from tracker.scheduling.due import BRIEF, REVIEW, meeting_units
 from tracker.services.cycles import MeetingListed, bounded_agreements, list_meetings
+from tracker.services.mechanisms import MechanismSummary, mechanism_summaries, page_in_order
+from tracker.services.paging import Page, PageRequest
 
 HELD, PLANNED, ESTIMATED = "held", "planned", "estimated"
 LINE_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF
@@ -148,6 +150,71 @@ def with_reports(
             )
         )
     return meetings
+
+
+MECHANISMS_SHOWN = 50  # in the meetings page's table of mechanisms: those meeting soonest
+CHOICES = 200  # in a form's list of mechanisms
+
+
+@dataclass(frozen=True)
+class MeetingsBoard:
+    """The meetings page, bounded however many mechanisms and meetings there are."""
+
+    page: Page[AgendaMeeting]  # coming meetings soonest first, then past ones latest first
+    chosen: int | None  # the mechanism the list is narrowed to
+    following: dict[int, MeetingListed]  # mechanism id → its next meeting
+    mechanisms: list[MechanismSummary]  # those meeting soonest, and the chosen one
+    choices: list[MechanismSummary]  # those, and the ones the visitor may record, capped
+    mechanisms_total: int
+
+
+def meetings_board(
+    *,
+    session: Session,
+    settings: Settings,
+    today: date,
+    chosen: int | None,
+    page: PageRequest,
+    recordable: set[int],
+) -> MeetingsBoard:
+    """One page of meetings (of `chosen`, or of all), only its meetings with their reports,
+    and the short lists of mechanisms the page names."""
+    mechanisms = mechanism_summaries(session=session)
+    if chosen not in {m.id for m in mechanisms}:
+        chosen = None
+    bounded = bounded_agreements(session=session)
+    everything = list_meetings(session=session, today=today, bounded=bounded)
+    shown = page_in_order(
+        [m for m in everything if chosen is None or m.mechanism_id == chosen],
+        page,
+        _board_key(today),
+    )
+    following: dict[int, MeetingListed] = {}
+    for meeting in everything:
+        if meeting.held_on >= today:
+            following.setdefault(meeting.mechanism_id, meeting)
+    soonest = sorted(following.values(), key=lambda m: (m.held_on, m.mechanism_id))
+    wanted = {m.mechanism_id for m in soonest[:MECHANISMS_SHOWN]} | {chosen}
+    listed = with_reports(shown.items, session=session, settings=settings, bounded=bounded)
+    return MeetingsBoard(
+        page=Page(listed, shown.next_cursor),
+        chosen=chosen,
+        following=following,
+        mechanisms=[m for m in mechanisms if m.id in wanted],
+        choices=[m for m in mechanisms if m.id in wanted or m.id in recordable][:CHOICES],
+        mechanisms_total=len(mechanisms),
+    )
+
+
+def _board_key(today: date) -> Callable[[MeetingListed], tuple[int, int, int, int]]:
+    """The page's order: coming meetings from the soonest, then past ones from the latest."""
+
+    def key(meeting: MeetingListed) -> tuple[int, int, int, int]:
+        day = meeting.held_on.toordinal()
+        section, day = (0, day) if meeting.held_on >= today else (1, -day)
+        return (section, day, meeting.mechanism_id, meeting.id or 0)
+
+    return key
 
 
 # -- iCalendar (RFC 5545), pure ---------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -18,11 +17,9 @@ from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
 from tracker.reports.labels import labels_for
 from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
-from tracker.services.calendar_feed import AgendaMeeting, agenda, render_ics, with_reports
+from tracker.services.calendar_feed import AgendaMeeting, agenda, meetings_board, render_ics
 from tracker.services.mechanisms import (
     may_record_meetings,
-    mechanism_summaries,
-    page_in_order,
     recordable_mechanisms,
 )
 from tracker.services.paging import PageRequest
@@ -36,9 +33,6 @@ from tracker.web.deps import (
     permitted_form,
 )
 from tracker.web.paging import next_page_url, page_request
-
-MECHANISMS_SHOWN = 50  # in the mechanisms table: those meeting soonest
-CHOICES = 200  # in a form's list of mechanisms
 
 router = APIRouter()
 MeetingsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.RECORD_MEETINGS))]
@@ -208,43 +202,35 @@ def _meetings(
     page: PageRequest | None = None,
 ) -> Response:
     today = web.policy.today()
-    mechanisms = mechanism_summaries(session=session)
     recordable = _recordable(visitor, session=session)
     language = web.language_of(request)
-    names = {m.id: (m.name_en if language == "en" and m.name_en else m.name) for m in mechanisms}
-    bounded = cycles.bounded_agreements(session=session)
-    everything = cycles.list_meetings(session=session, today=today, bounded=bounded)
-    chosen = int(mechanism) if mechanism.isdigit() and int(mechanism) in names else None
-    shown = page_in_order(
-        [m for m in everything if chosen is None or m.mechanism_id == chosen],
-        page or PageRequest(),
-        _agenda_key(today),
+    board = meetings_board(
+        session=session,
+        settings=web.settings,
+        today=today,
+        chosen=int(mechanism) if mechanism.isdigit() else None,
+        page=page or PageRequest(),
+        recordable=recordable,
     )
-    # Only the page's meetings get their reports worked out.
-    listed = with_reports(shown.items, session=session, settings=web.settings, bounded=bounded)
-    following: dict[int, cycles.MeetingListed] = {}
-    for meeting in everything:
-        if meeting.held_on >= today:
-            following.setdefault(meeting.mechanism_id, meeting)
-    # The mechanisms table and the choices stay short however many mechanisms there are: those
-    # meeting soonest, the chosen one, and (to record) the ones this visitor may record.
-    soonest = sorted(following.values(), key=lambda m: (m.held_on, m.mechanism_id))
-    wanted = {m.mechanism_id for m in soonest[:MECHANISMS_SHOWN]} | {chosen}
+    names = {
+        m.id: (m.name_en if language == "en" and m.name_en else m.name)
+        for m in (*board.mechanisms, *board.choices)
+    }
     return web.render(
         request,
         "meetings.html",
         status_code,
         visitor=visitor,
-        mechanisms=[m for m in mechanisms if m.id in wanted],
-        choices=[m for m in mechanisms if m.id in wanted or m.id in recordable][:CHOICES],
-        mechanisms_total=len(mechanisms),
+        mechanisms=board.mechanisms,
+        choices=board.choices,
+        mechanisms_total=board.mechanisms_total,
         names=names,
         words=labels_for(language),
-        chosen=chosen,
-        upcoming=_by_month([m for m in listed if m.on >= today]),
-        past=_by_month([m for m in listed if m.on < today]),
-        next_page=next_page_url(request, shown.next_cursor),
-        following=following,
+        chosen=board.chosen,
+        upcoming=_by_month([m for m in board.page.items if m.on >= today]),
+        past=_by_month([m for m in board.page.items if m.on < today]),
+        next_page=next_page_url(request, board.page.next_cursor),
+        following=board.following,
         editable=bool(recordable),
         recordable=recordable,
         error=error,
@@ -253,17 +239,6 @@ def _meetings(
         today=today,
         lead_days=web.settings.schedule.report_lead_days,
     )
-
-
-def _agenda_key(today: date) -> Callable[[cycles.MeetingListed], tuple[int, int, int, int]]:
-    """The page's order: coming meetings from the soonest, then past ones from the latest."""
-
-    def key(meeting: cycles.MeetingListed) -> tuple[int, int, int, int]:
-        day = meeting.held_on.toordinal()
-        section, day = (0, day) if meeting.held_on >= today else (1, -day)
-        return (section, day, meeting.mechanism_id, meeting.id or 0)
-
-    return key
 
 
 def _recordable(visitor: accounts.Visitor, *, session: Session) -> set[int]:
