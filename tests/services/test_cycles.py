@@ -26,12 +26,12 @@ from tracker.services.cycles import (
     current_assessment,
     find_cycle,
     list_cycles,
-    list_meetings,
     parse_score,
     update_meeting,
 )
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.portfolio_calendar import list_meetings
 from tracker.services.status import history, record_status_update
 
 TODAY = date(2026, 11, 26)

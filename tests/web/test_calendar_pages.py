@@ -13,9 +13,9 @@ from tests.web.helpers import add_user, csrf_of, sign_in
 from tracker.config import Settings
 from tracker.domain import Role, TokenScope
 from tracker.models import Account, ChangeRecord, Meeting
-from tracker.services.cycles import list_meetings
 from tracker.services.lookup import find_mechanism
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.portfolio_calendar import list_meetings
 from tracker.services.tokens import issue_token, revoke_token
 
 TWO_PLUS_TWO = "외교·국방장관 2+2 회의"

@@ -285,11 +285,20 @@ def build_portfolio(
         _follow_up(engine, chooser, today=today, now=now)
         if engine.dialect.name == "postgresql":
             _move_sequences(engine)
+        _new_calendar_revision(engine)
         return _describe(
             engine, url, officer_account, meetings, len(officers), time.perf_counter() - started
         )
     finally:
         engine.dispose()
+
+
+def _new_calendar_revision(engine: Engine) -> None:
+    """The bulk inserts bypass the sessions that keep the calendar's revision."""
+    from tracker.models.revision import new_revision
+
+    with write_session(engine) as session:
+        new_revision(session)
 
 
 def _people(engine: Engine, officers: Sequence[OfficerSpec]) -> tuple[list[int], int]:

@@ -130,12 +130,12 @@ def meetings_list(
       tracker meetings list
       tracker meetings list --mechanism "2+2" --from 2026-01-01 --json
     """
-    from tracker.services import cycles
     from tracker.services.lookup import find_mechanism
+    from tracker.services.portfolio_calendar import list_meetings
 
     policy = policy_of(ctx)
     with reading(ctx) as session:
-        rows = cycles.list_meetings(
+        rows = list_meetings(
             session=session,
             mechanism=find_mechanism(mechanism, session=session) if mechanism else None,
             since=parse_day(since, option="--from"),

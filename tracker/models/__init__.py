@@ -54,6 +54,7 @@ from tracker.models.organization import (
 )
 from tracker.models.outbox import OutboxMessage
 from tracker.models.report import Report, ReportPublic
+from tracker.models.revision import CalendarRevision
 
 __all__ = [
     "Account",
@@ -66,6 +67,7 @@ __all__ = [
     "ApiTokenPublic",
     "Assessment",
     "AssessmentPublic",
+    "CalendarRevision",
     "ChangeRecord",
     "Clause",
     "ClauseItem",

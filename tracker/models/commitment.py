@@ -36,6 +36,10 @@ class Commitment(CommitmentBase, table=True):
         UniqueConstraint("agreement_id", "ref", name="uq_commitment_ref"),
         # Document order (lists page along it; see tracker.services.commitments).
         Index("ix_commitment_document_order", "agreement_id", "span_start", "id"),
+        # An officer's and a division's lists in that order: a first page reads a page of rows
+        # instead of sorting every commitment of the division.
+        Index("ix_commitment_owner_order", "owner_id", "agreement_id", "span_start", "id"),
+        Index("ix_commitment_division_order", "division_id", "agreement_id", "span_start", "id"),
     )
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _version_column}
 
@@ -45,8 +49,8 @@ class Commitment(CommitmentBase, table=True):
     item_id: int | None = Field(default=None, foreign_key="clause_item.id", ondelete="SET NULL")
     span_start: int
     span_end: int
-    owner_id: int | None = Field(default=None, foreign_key="officer.id", index=True)
-    division_id: int | None = Field(default=None, foreign_key="division.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="officer.id")
+    division_id: int | None = Field(default=None, foreign_key="division.id")
     lead_agency: str = Field(default="", max_length=200)
     supporting_agencies: str = Field(default="", max_length=500)
     status: str | None = Field(default=None, max_length=50, index=True)

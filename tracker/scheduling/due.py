@@ -12,16 +12,16 @@ whose date changes is a new period, so its report is built again for the new dat
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from tracker.clock import local_moment
 from tracker.config import Settings
-from tracker.models import Agreement, Commitment, CommitmentMechanism, JobRun, Meeting
+from tracker.models import Commitment, CommitmentMechanism, JobRun, Meeting
 from tracker.scheduling.ledger import Unit
-from tracker.services.cycles import bounded_agreements
+from tracker.services.cycles import BoundedAgreement, bounded_agreements
 
 REVIEW = "review_report"
 BRIEF = "brief"
@@ -72,7 +72,7 @@ def meeting_units(
     *,
     session: Session,
     settings: Settings,
-    bounded: dict[int, list[Agreement]] | None = None,
+    bounded: Mapping[int, Sequence[BoundedAgreement]] | None = None,
     meeting_ids: Collection[int] | None = None,
 ) -> list[Unit]:
     """The report of every recorded meeting (of `meeting_ids`, or all): a review before each

@@ -24,14 +24,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, literal, not_, or_
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.domain import Attention, LinkRole
-from tracker.models import Agreement, Commitment, CommitmentMechanism, Mechanism, Officer
+from tracker.models import Commitment, CommitmentMechanism, Mechanism, Officer
 from tracker.models._types import UTCDateTime
-from tracker.services.cycles import MeetingCalendar, cycle_ends_of
+from tracker.services.cycles import Cadenced, MeetingCalendar, cycle_ends_of
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.portfolio_calendar import cached_calendar, linked_reviewer_ids
 
 CHUNK = 5000  # ids bound in one statement (PostgreSQL's driver stops at 65,535)
 
@@ -43,8 +43,8 @@ class AttentionRule:
     policy: FollowUpPolicy
     today: date
     cycle_ends: dict[int, date]  # agreement id → when its open review cycle ends
+    bounding: dict[int, int]  # agreement id → the mechanism whose meetings bound its cycles
     due_reviewers: frozenset[int]  # mechanisms linked as reviewers, meeting within `due_days`
-    chain_tops: dict[int, int]  # an agreement's review mechanism → the top of its chain
     _built: dict[Attention, ColumnElement[bool]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -63,20 +63,28 @@ class AttentionRule:
         rule then speaks only for their commitments."""
         today = today or policy.today()
         horizon = today + timedelta(days=policy.due_days)
+        calendar = cached_calendar(session)
+        if calendar is not None:
+            ends = calendar.ends
+            if agreement_ids is not None:
+                ends = {i: ends[i] for i in agreement_ids if i in ends}
+            due_reviewers = _meeting_by(horizon, calendar.reviewers, calendar.meetings, today)
+        else:
+            ends = {
+                agreement_id: (bounding.id if bounding is not None else None, end)
+                for agreement_id, (bounding, end) in cycle_ends_of(
+                    session=session, agreement_ids=agreement_ids
+                ).items()
+            }
+            due_reviewers = _reviewers_due(
+                session, today=today, horizon=horizon, agreement_ids=agreement_ids
+            )
         return cls(
             policy=policy,
             today=today,
-            cycle_ends={
-                agreement_id: end.on
-                for agreement_id, (_, end) in cycle_ends_of(
-                    session=session, agreement_ids=agreement_ids
-                ).items()
-                if end is not None
-            },
-            due_reviewers=_reviewers_due(
-                session, today=today, horizon=horizon, agreement_ids=agreement_ids
-            ),
-            chain_tops=_chain_tops(session, agreement_ids),
+            cycle_ends={i: end.on for i, (_, end) in ends.items() if end is not None},
+            bounding={i: top for i, (top, _) in ends.items() if top is not None},
+            due_reviewers=due_reviewers,
         )
 
     @classmethod
@@ -87,8 +95,8 @@ class AttentionRule:
             policy=policy,
             today=today,
             cycle_ends={},
+            bounding={},
             due_reviewers=frozenset(),
-            chain_tops={},
         )
 
     @property
@@ -163,28 +171,34 @@ class AttentionRule:
 
     def _review_soon(self) -> ColumnElement[bool]:
         by_cycle = _in_ids(col(Commitment.agreement_id), self.due_agreements)
-        if not self.due_reviewers:
-            return by_cycle
-        # A link to the top of the agreement's own review chain adds nothing: that mechanism's
-        # meetings end the agreement's cycles, which `by_cycle` has counted already.
-        link = aliased(CommitmentMechanism)
-        linked = aliased(Commitment)
-        reviewed = aliased(Agreement)
-        review = col(reviewed.review_mechanism_id)
-        raised = {r: top for r, top in self.chain_tops.items() if top != r}
-        top = case(raised, value=review, else_=review) if raised else review
+        # A link to the mechanism whose meetings bound the agreement's own cycles adds nothing:
+        # its meetings end those cycles, which `by_cycle` has counted already. So a link to a
+        # due reviewer counts everywhere except in the agreements it bounds that are not due.
+        # (No join: the rule knows each agreement's bounding mechanism.)
+        bounded_by: dict[int, set[int]] = {}
+        for agreement_id, top in self.bounding.items():
+            if top in self.due_reviewers and agreement_id not in self.due_agreements:
+                bounded_by.setdefault(top, set()).add(agreement_id)
+        elsewhere = sorted(self.due_reviewers - bounded_by.keys())
+        by_link = [self._linked_to(elsewhere)] if elsewhere else []
+        by_link += [
+            and_(
+                self._linked_to([mechanism_id]),
+                not_(_in_ids(col(Commitment.agreement_id), frozenset(own))),
+            )
+            for mechanism_id, own in sorted(bounded_by.items())
+        ]
+        return or_(by_cycle, *by_link)
+
+    @staticmethod
+    def _linked_to(mechanism_ids: Sequence[int]) -> ColumnElement[bool]:
         # Not correlated: the database works the set out once, then looks each row up.
-        by_link = col(Commitment.id).in_(
-            select(link.commitment_id)
-            .join(linked, col(linked.id) == col(link.commitment_id))
-            .join(reviewed, col(reviewed.id) == col(linked.agreement_id))
-            .where(
-                col(link.role) == LinkRole.REVIEWS,
-                col(link.mechanism_id).in_(sorted(self.due_reviewers)),
-                or_(top.is_(None), col(link.mechanism_id) != top),
+        return col(Commitment.id).in_(
+            select(CommitmentMechanism.commitment_id).where(
+                col(CommitmentMechanism.role) == LinkRole.REVIEWS,
+                col(CommitmentMechanism.mechanism_id).in_(mechanism_ids),
             )
         )
-        return or_(by_cycle, by_link)
 
 
 def _in_ids(column: Any, ids: frozenset[int]) -> ColumnElement[bool]:
@@ -199,49 +213,27 @@ def _reviewers_due(
 ) -> frozenset[int]:
     """Mechanisms linked as reviewing some commitment (of `agreement_ids`, or any) whose next
     meeting (recorded, or by cadence from the last) is on or before `horizon`."""
-    links = select(CommitmentMechanism.mechanism_id).where(
-        CommitmentMechanism.role == LinkRole.REVIEWS
-    )
-    if agreement_ids is not None:
-        links = links.join(
-            Commitment, col(Commitment.id) == col(CommitmentMechanism.commitment_id)
-        ).where(col(Commitment.agreement_id).in_(agreement_ids))
     linked = session.exec(
-        select(Mechanism).where(col(Mechanism.id).in_(links)).order_by(col(Mechanism.id))
+        select(Mechanism)
+        .where(
+            col(Mechanism.id).in_(linked_reviewer_ids(session=session, agreement_ids=agreement_ids))
+        )
+        .order_by(col(Mechanism.id))
     ).all()
-    calendar = MeetingCalendar.read(linked, session=session)
+    return _meeting_by(horizon, linked, MeetingCalendar.read(linked, session=session), today)
+
+
+def _meeting_by(
+    horizon: date, mechanisms: Sequence[Cadenced], calendar: MeetingCalendar, today: date
+) -> frozenset[int]:
+    """Those of `mechanisms` whose next meeting falls on or before `horizon`."""
     return frozenset(
         mechanism.id
-        for mechanism in linked
+        for mechanism in mechanisms
         if mechanism.id is not None
         and (upcoming := calendar.next_meeting(mechanism, after=today)) is not None
         and upcoming.on <= horizon
     )
-
-
-def _chain_tops(session: Session, agreement_ids: Sequence[int] | None) -> dict[int, int]:
-    """Each mechanism that reviews an agreement (of `agreement_ids`, or any) → the mechanism
-    at the top of its chain."""
-    parents = dict(session.exec(select(Mechanism.id, Mechanism.reports_to_id)).all())
-    tops: dict[int, int] = {}
-    query = select(Agreement.review_mechanism_id).where(
-        col(Agreement.review_mechanism_id).is_not(None)
-    )
-    if agreement_ids is not None:
-        query = query.where(col(Agreement.id).in_(agreement_ids))
-    reviewing = session.exec(query.distinct()).all()
-    for review_id in reviewing:
-        assert review_id is not None
-        current, seen = review_id, set()
-        while parents.get(current) and current not in seen:
-            seen.add(current)
-            above = parents[current]
-            if above not in parents:
-                break
-            assert above is not None
-            current = above
-        tops[review_id] = current
-    return tops
 
 
 def attention_for(

@@ -36,8 +36,9 @@ from sqlmodel import SQLModel
 
 from tracker import __version__
 from tracker.config import Settings
-from tracker.db import check_connection, is_sqlite
+from tracker.db import check_connection, is_sqlite, write_session
 from tracker.errors import TrackerError
+from tracker.models.revision import new_revision
 from tracker.schema import alembic_config, current_revision, head_revision
 
 MANIFEST = "manifest.json"
@@ -322,7 +323,12 @@ def restore(*, settings: Settings, engine: Engine, source: Path) -> RestoreResul
         _restore_sqlite(engine, source / SQLITE_COPY)
     else:
         _restore_postgres(engine, source / POSTGRES_COPY, pg_restore=pg_restore)
-    return RestoreResult(manifest, needs_upgrade=manifest.schema_revision != head_revision())
+    needs_upgrade = manifest.schema_revision != head_revision()
+    if not needs_upgrade:
+        # A server that kept the empty database's calendar must not take the copy's for it.
+        with write_session(engine) as session:
+            new_revision(session)
+    return RestoreResult(manifest, needs_upgrade=needs_upgrade)
 
 
 def _refuse_unknown_revision(revision: str) -> None:

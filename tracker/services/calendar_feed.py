@@ -1,11 +1,11 @@
 """Meetings and report due dates as one agenda, and that agenda as an RFC 5545 iCalendar feed.
 
 `agenda` reads the database through the services: the recorded meetings and the one each
-cadence projects (`cycles.list_meetings`), and the reports due before them as the scheduler
-sees them (`scheduling.due.meeting_units`: a review report before each meeting of the mechanism
-that bounds review cycles, a brief before other followed mechanisms' meetings). A projected
-meeting of a reviewing mechanism also gets its review report, marked estimated: the scheduler
-only acts on recorded meetings, but the desk officer plans for it all the same.
+cadence projects (`portfolio_calendar.list_meetings`), and the reports due before them as the
+scheduler sees them (`scheduling.due.meeting_units`: a review report before each meeting of the
+mechanism that bounds review cycles, a brief before other followed mechanisms' meetings). A
+projected meeting of a reviewing mechanism also gets its review report, marked estimated: the
+scheduler only acts on recorded meetings, but the desk officer plans for it all the same.
 
 `render_ics` is pure: the agenda in, the feed's text out (CRLF lines folded at 75 octets,
 TEXT values escaped), so a calendar app and the tests read the same thing.
@@ -13,18 +13,23 @@ TEXT values escaped), so a calendar app and the tests read the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
 from tracker.config import Settings
-from tracker.models import Agreement, Mechanism
+from tracker.models import Mechanism
 from tracker.scheduling.due import BRIEF, REVIEW, meeting_units
-from tracker.services.cycles import MeetingListed, bounded_agreements, list_meetings
+from tracker.services.cycles import BoundedAgreement, MeetingListed
 from tracker.services.mechanisms import MechanismSummary, mechanism_summaries, page_in_order
 from tracker.services.paging import Page, PageRequest
+from tracker.services.portfolio_calendar import (
+    bounding,
+    cached_calendar,
+    list_meetings,
+)
 
 HELD, PLANNED, ESTIMATED = "held", "planned", "estimated"
 LINE_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF
@@ -94,9 +99,8 @@ def agenda(
     mechanism: Mechanism | None = None,
 ) -> list[AgendaMeeting]:
     """Every meeting (of `mechanism`, or of all), by date, each with the reports due for it."""
-    reviewing = bounded_agreements(session=session)  # read once for both uses below
-    rows = list_meetings(session=session, today=today, mechanism=mechanism, bounded=reviewing)
-    return with_reports(rows, session=session, settings=settings, bounded=reviewing)
+    rows = list_meetings(session=session, today=today, mechanism=mechanism)
+    return with_reports(rows, session=session, settings=settings, bounded=bounding(session=session))
 
 
 def with_reports(
@@ -104,10 +108,10 @@ def with_reports(
     *,
     session: Session,
     settings: Settings,
-    bounded: dict[int, list[Agreement]],
+    bounded: Mapping[int, Sequence[BoundedAgreement]],
 ) -> list[AgendaMeeting]:
     """`rows` (a page of `list_meetings`, or all of it), each with the reports due for it;
-    `bounded` is `bounded_agreements`. Only the rows' own meetings are looked at."""
+    `bounded` is `portfolio_calendar.bounding`. Only the rows' own meetings are looked at."""
     lead = timedelta(days=settings.schedule.report_lead_days)
     due: dict[int, list[ReportDue]] = {}
     recorded = {row.id for row in rows if row.id is not None}
@@ -179,11 +183,12 @@ def meetings_board(
 ) -> MeetingsBoard:
     """One page of meetings (of `chosen`, or of all), only its meetings with their reports,
     and the short lists of mechanisms the page names."""
-    mechanisms = mechanism_summaries(session=session)
+    calendar = cached_calendar(session)
+    mechanisms = calendar.summaries if calendar else mechanism_summaries(session=session)
     if chosen not in {m.id for m in mechanisms}:
         chosen = None
-    bounded = bounded_agreements(session=session)
-    everything = list_meetings(session=session, today=today, bounded=bounded)
+    bounded = bounding(session=session)
+    everything = list_meetings(session=session, today=today)
     shown = page_in_order(
         [m for m in everything if chosen is None or m.mechanism_id == chosen],
         page,

@@ -10,7 +10,6 @@ next; assessments start blank in the new cycle, progress statuses carry on.
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -277,101 +276,6 @@ class MeetingListed(SQLModel):
     title: str = ""
 
 
-def list_meetings(
-    *,
-    session: Session,
-    today: date,
-    mechanism: Mechanism | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    bounded: dict[int, list[Agreement]] | None = None,
-    mechanism_ids: Collection[int] | None = None,
-) -> list[MeetingListed]:
-    """Recorded meetings by date (of `mechanism`, of `mechanism_ids`, or of all), plus each
-    mechanism's projected next meeting where no future one is recorded (the reviewing
-    mechanism of an agreement projects from its open cycle). `bounded` is
-    `bounded_agreements`, when the caller has read it already."""
-    # Plain rows, not entities: the list spans every mechanism and meeting of the portfolio.
-    query = sa_select(
-        col(Meeting.id),
-        col(Meeting.mechanism_id),
-        col(Mechanism.name),
-        col(Meeting.held_on),
-        col(Meeting.planned),
-        col(Meeting.place),
-        col(Meeting.title),
-    ).join(Mechanism, col(Mechanism.id) == Meeting.mechanism_id)
-    candidates = sa_select(col(Mechanism.id), col(Mechanism.name), col(Mechanism.cadence))
-    if mechanism is not None:
-        query = query.where(col(Meeting.mechanism_id) == mechanism.id)
-        candidates = candidates.where(col(Mechanism.id) == mechanism.id)
-    if mechanism_ids is not None:
-        query = query.where(col(Meeting.mechanism_id).in_(sorted(mechanism_ids)))
-        candidates = candidates.where(col(Mechanism.id).in_(sorted(mechanism_ids)))
-    mechanisms = session.execute(candidates.order_by(col(Mechanism.id))).all()
-    rows = [
-        MeetingListed(
-            id=meeting_id,
-            mechanism_id=mechanism_id,
-            mechanism=name,
-            held_on=held_on,
-            state="planned" if planned else "held",
-            place=place,
-            title=title,
-        )
-        for meeting_id, mechanism_id, name, held_on, planned, place, title in session.execute(
-            query
-        ).all()
-    ]
-    if bounded is None:
-        bounded = bounded_agreements(session=session, mechanism_ids=mechanism_ids)
-    # Every open cycle's end at once: one set of queries, not one per mechanism.
-    cycle_ends: defaultdict[int, list[date]] = defaultdict(list)
-    everyone = [a for agreements in bounded.values() for a in agreements]
-    for bounding, end in open_cycle_ends(everyone, session=session).values():
-        if bounding is not None and bounding.id is not None and end is not None and end.estimated:
-            cycle_ends[bounding.id].append(end.on)
-    recorded: defaultdict[int, list[date]] = defaultdict(list)
-    for row in rows:
-        recorded[row.mechanism_id].append(row.held_on)
-    for candidate_id, candidate_name, cadence in mechanisms:
-        projected = _projected_meeting(
-            cadence, cycle_ends[candidate_id], recorded[candidate_id], today=today
-        )
-        if projected is not None:
-            rows.append(
-                MeetingListed(
-                    id=None,
-                    mechanism_id=candidate_id,
-                    mechanism=candidate_name,
-                    held_on=projected,
-                    state="estimated",
-                )
-            )
-    return sorted(
-        (
-            row
-            for row in rows
-            if (since is None or row.held_on >= since) and (until is None or row.held_on <= until)
-        ),
-        key=lambda row: (row.held_on, row.mechanism, row.id or 0),
-    )
-
-
-def _projected_meeting(
-    cadence: Cadence, cycle_ends: list[date], recorded: Sequence[date], *, today: date
-) -> date | None:
-    """The estimated next meeting of a mechanism meeting at `cadence` (whose recorded meeting
-    dates are `recorded`):
-    the end of an open cycle it bounds (`cycle_ends`, estimated ones), or its cadence from its
-    last meeting; None when a future meeting is recorded or nothing can be projected."""
-    ends = list(cycle_ends)
-    if not any(day >= today for day in recorded):  # a recorded future meeting comes first
-        by_cadence = _project(max(recorded, default=None), cadence, today)
-        ends += [by_cadence] if by_cadence is not None else []
-    return min(ends, default=None)
-
-
 def find_meeting(
     reference: str, *, session: Session, mechanism: Mechanism | None = None
 ) -> Meeting:
@@ -418,11 +322,11 @@ def next_meeting(
         .order_by(col(Meeting.held_on).desc())
     ).first()
     # The cadence runs from the last meeting; the anchor only stands in when there is none.
-    projected = _project(last if last is not None else anchor, mechanism.cadence, after)
+    projected = project(last if last is not None else anchor, mechanism.cadence, after)
     return None if projected is None else NextMeeting(projected, estimated=True)
 
 
-def _project(start: date | None, cadence: Cadence, after: date) -> date | None:
+def project(start: date | None, cadence: Cadence, after: date) -> date | None:
     """The first date the cadence reaches from `start` that is on or after `after` (and not
     `start` itself); None when the cadence gives no interval or there is no start."""
     months = CADENCE_MONTHS.get(cadence)
@@ -473,6 +377,26 @@ def open_cycle_end(agreement: Agreement, *, session: Session) -> NextMeeting | N
     """When the agreement's open cycle ends, without opening one (safe in a read session)."""
     assert agreement.id is not None
     return open_cycle_ends([agreement], session=session)[agreement.id][1]
+
+
+class BoundedAgreement(Protocol):
+    """An agreement as the report schedule names it: an entity, or a plain row."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def key(self) -> str: ...
+
+
+class Cadenced(Protocol):
+    """A mechanism as a projection reads it: an entity, or a plain row of these columns."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def cadence(self) -> Cadence: ...
 
 
 class CycleAnchor(Protocol):
@@ -579,7 +503,7 @@ class MeetingCalendar:
     meetings: dict[int, list[NextMeeting]]
 
     @classmethod
-    def read(cls, mechanisms: Sequence[Mechanism], *, session: Session) -> MeetingCalendar:
+    def read(cls, mechanisms: Sequence[Cadenced], *, session: Session) -> MeetingCalendar:
         ids = sorted({m.id for m in mechanisms if m.id is not None})
         meetings: dict[int, list[NextMeeting]] = {i: [] for i in ids}
         for chunk in _chunks(ids):
@@ -601,7 +525,7 @@ class MeetingCalendar:
         return cls(meetings)
 
     def next_meeting(
-        self, mechanism: Mechanism, *, after: date, anchor: date | None = None
+        self, mechanism: Cadenced, *, after: date, anchor: date | None = None
     ) -> NextMeeting | None:
         """As `next_meeting` answers, from the meetings read."""
         assert mechanism.id is not None
@@ -610,7 +534,7 @@ class MeetingCalendar:
         if upcoming is not None:
             return upcoming
         last = recorded[-1].on if recorded else None
-        projected = _project(last if last is not None else anchor, mechanism.cadence, after)
+        projected = project(last if last is not None else anchor, mechanism.cadence, after)
         return None if projected is None else NextMeeting(projected, estimated=True)
 
 

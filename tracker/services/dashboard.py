@@ -34,9 +34,10 @@ from tracker.services.commitments import (
     filter_conditions,
     page_commitments,
 )
-from tracker.services.cycles import MeetingListed, cycle_ends_of, list_meetings
+from tracker.services.cycles import MeetingListed
 from tracker.services.paging import Page, PageRequest
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.portfolio_calendar import list_meetings
 from tracker.services.rollups import RollupRow, status_counts_by_agreement
 
 LEADERS = 10
@@ -145,7 +146,7 @@ def dashboard(
             since=policy.today(),
             mechanism_ids=None
             if agreement_ids is None
-            else _mechanisms_of(watched, agreement_ids, session=session, policy=policy),
+            else _mechanisms_of(watched, rule, session=session, policy=policy),
         )[:UPCOMING_MEETINGS],
     )
 
@@ -164,13 +165,13 @@ def _agreements_of(
 
 def _mechanisms_of(
     watched: CommitmentFilter,
-    agreement_ids: list[int],
+    rule: AttentionRule,
     *,
     session: Session,
     policy: FollowUpPolicy,
 ) -> set[int]:
     """The mechanisms that follow the watched commitments, and those whose meetings bound
-    their agreements' review cycles."""
+    their agreements' review cycles (the rule, scoped to those agreements, knows them)."""
     conditions = filter_conditions(
         watched,
         session=session,
@@ -185,12 +186,7 @@ def _mechanisms_of(
             .distinct()
         ).all()
     )
-    bounding = {
-        mechanism.id
-        for mechanism, _ in cycle_ends_of(session=session, agreement_ids=agreement_ids).values()
-        if mechanism is not None and mechanism.id is not None
-    }
-    return linked | bounding
+    return linked | set(rule.bounding.values())
 
 
 def _leading(groups: list[GroupAttention]) -> list[GroupAttention]:

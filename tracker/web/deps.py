@@ -23,6 +23,7 @@ from tracker.db import read_session
 from tracker.services import accounts
 from tracker.services.accounts import Permission, may
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.portfolio_calendar import CalendarCache
 from tracker.web.labels import WEB_LABELS
 
 SESSION_COOKIE = "tracker_session"
@@ -52,6 +53,8 @@ class Web:
     password_checks: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)
     )
+    # The portfolio's review dates, worked out once per change, not once per page.
+    calendar: CalendarCache = field(default_factory=CalendarCache)
 
     def language_of(self, request: Request) -> str:
         chosen = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
@@ -92,7 +95,7 @@ WebDep = Annotated[Web, Depends(get_web)]
 
 def reading(web: WebDep) -> Iterator[Session]:
     with read_session(web.db) as session:
-        yield session
+        yield web.calendar.attach(session)
 
 
 Reader = Annotated[Session, Depends(reading)]

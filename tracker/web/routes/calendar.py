@@ -133,7 +133,13 @@ def add_meeting(
     except (TrackerError, ValueError) as exc:
         with read_session(web.db) as session:
             return _meetings(
-                request, web, visitor, session, status_code=400, error=_line(exc), add_draft=draft
+                request,
+                web,
+                visitor,
+                web.calendar.attach(session),
+                status_code=400,
+                error=_line(exc),
+                add_draft=draft,
             )
     return RedirectResponse("/meetings", status_code=303)
 
@@ -183,7 +189,13 @@ def update_meeting(
     except (TrackerError, ValueError) as exc:
         with read_session(web.db) as session:
             return _meetings(
-                request, web, visitor, session, status_code=400, error=_line(exc), edit_draft=draft
+                request,
+                web,
+                visitor,
+                web.calendar.attach(session),
+                status_code=400,
+                error=_line(exc),
+                edit_draft=draft,
             )
     return RedirectResponse("/meetings", status_code=303)
 
