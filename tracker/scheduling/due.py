@@ -82,19 +82,26 @@ def meeting_units(
     zone = settings.tz
     if bounded is None:
         bounded = bounded_agreements(session=session)
+    meetings = select(Meeting).order_by(col(Meeting.held_on))
+    if meeting_ids is not None:
+        meetings = meetings.where(col(Meeting.id).in_(sorted(meeting_ids)))
+    found = session.exec(meetings).all()
+    # Which of these meetings' mechanisms follow a tracked commitment: asked of them only.
     following = set(
         session.exec(
             select(CommitmentMechanism.mechanism_id)
             .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
-            .where(col(Commitment.tracked).is_(True))
+            .where(
+                col(Commitment.tracked).is_(True),
+                col(CommitmentMechanism.mechanism_id).in_(
+                    sorted({m.mechanism_id for m in found} - bounded.keys())
+                ),
+            )
             .distinct()
         ).all()
     )
     units = []
-    meetings = select(Meeting).order_by(col(Meeting.held_on))
-    if meeting_ids is not None:
-        meetings = meetings.where(col(Meeting.id).in_(sorted(meeting_ids)))
-    for meeting in session.exec(meetings).all():
+    for meeting in found:
         period = f"{meeting.held_on.isoformat()}#meeting-{meeting.id}"
         due_at = local_moment(meeting.held_on - lead, "00:00", zone)
         if meeting.mechanism_id in bounded:

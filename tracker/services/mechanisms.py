@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -96,52 +96,63 @@ def followed_commitments(mechanism: Mechanism, *, session: Session) -> list[Comm
 
 def recordable_mechanisms(caller: Caller, *, session: Session) -> set[int]:
     """The mechanisms whose meetings `caller` may record: `accounts.may_edit_group` over each
-    mechanism's `followed_commitments`, answered by two GROUP BY queries over the links and
-    the reviewed agreements rather than by loading the commitments."""
+    mechanism's `followed_commitments` (those linked to it, and those of the agreements whose
+    cycles it bounds): a mechanism whose commitments nobody owns, or one the caller may edit.
+
+    Asked without reading every commitment: "someone follows one up" is an EXISTS per mechanism
+    and per reviewed agreement, which stops at the first owned commitment; "the caller may edit
+    one" reads the caller's own and division's commitments through their indexes."""
     if not may(caller.role, Permission.EDIT_COMMITMENTS):
         return set()
-    every = set(session.exec(select(col(Mechanism.id))).all())
+    every = {i for i in session.exec(select(col(Mechanism.id))).all() if i is not None}
     if caller.role is Role.ADMIN:
-        return {i for i in every if i is not None}
-    claimed: defaultdict[int, bool] = defaultdict(bool)  # someone owns or follows one up
-    mine: defaultdict[int, bool] = defaultdict(bool)  # the caller may edit one
-    claimed_any, mine_any = _claimed(), _mine(caller)
-    for mechanism_id, someone, me in session.exec(
-        select(CommitmentMechanism.mechanism_id, claimed_any, mine_any)
+        return every
+    tracked = col(Commitment.tracked).is_(True)
+    someone = or_(col(Commitment.owner_id).is_not(None), col(Commitment.division_id).is_not(None))
+    mine: ColumnElement[bool] = col(Commitment.owner_id) == caller.officer.id
+    if caller.officer.division_id is not None:
+        mine = or_(mine, col(Commitment.division_id) == caller.officer.division_id)
+    linked = (
+        sa_select(col(CommitmentMechanism.mechanism_id))
         .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
-        .where(col(Commitment.tracked).is_(True))
-        .group_by(col(CommitmentMechanism.mechanism_id))
-    ).all():
-        claimed[mechanism_id] |= bool(someone)
-        mine[mechanism_id] |= bool(me)
-    bounding = {source: top for top, sources in _reviewing(session).items() for source in sources}
-    for review_mechanism_id, someone, me in session.exec(
-        select(Agreement.review_mechanism_id, claimed_any, mine_any)
+        .where(tracked)
+    )
+    reviewed = (
+        sa_select(col(Agreement.review_mechanism_id))
         .join(Commitment, col(Commitment.agreement_id) == Agreement.id)
-        .where(col(Commitment.tracked).is_(True), col(Agreement.review_mechanism_id).is_not(None))
-        .group_by(col(Agreement.review_mechanism_id))
-    ).all():
-        top = bounding.get(review_mechanism_id or 0)
-        if top is not None:
-            claimed[top] |= bool(someone)
-            mine[top] |= bool(me)
-    return {i for i in every if i is not None and (mine[i] or not claimed[i])}
+        .where(tracked, col(Agreement.review_mechanism_id).is_not(None))
+    )
+    claimed = set(
+        session.exec(
+            select(col(Mechanism.id)).where(
+                linked.where(
+                    someone, col(CommitmentMechanism.mechanism_id) == Mechanism.id
+                ).exists()
+            )
+        ).all()
+    )
+    claimed_reviews = set(
+        session.exec(
+            select(col(Agreement.review_mechanism_id))
+            .where(
+                col(Agreement.review_mechanism_id).is_not(None),
+                sa_select(col(Commitment.id))
+                .where(tracked, someone, col(Commitment.agreement_id) == Agreement.id)
+                .exists(),
+            )
+            .distinct()
+        ).all()
+    )
+    editable = set(session.execute(linked.where(mine).distinct()).scalars())
+    editable_reviews = set(session.execute(reviewed.where(mine).distinct()).scalars())
+    bounding = {source: top for top, sources in _reviewing(session).items() for source in sources}
+    claimed |= {bounding[r] for r in claimed_reviews if r in bounding}
+    editable |= {bounding[r] for r in editable_reviews if r in bounding}
+    return {i for i in every if i in editable or i not in claimed}
 
 
 def may_record_meetings(caller: Caller, mechanism: Mechanism, *, session: Session) -> bool:
     return mechanism.id in recordable_mechanisms(caller, session=session)
-
-
-def _claimed() -> Any:
-    someone = or_(col(Commitment.owner_id).is_not(None), col(Commitment.division_id).is_not(None))
-    return func.max(case((someone, 1), else_=0))
-
-
-def _mine(caller: Caller) -> Any:
-    condition: ColumnElement[bool] = col(Commitment.owner_id) == caller.officer.id
-    if caller.officer.division_id is not None:
-        condition = or_(condition, col(Commitment.division_id) == caller.officer.division_id)
-    return func.max(case((and_(condition), 1), else_=0))
 
 
 def _reviewing(session: Session) -> dict[int, set[int]]:
