@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from tracker.clock import local_moment
 from tracker.config import Settings
-from tracker.models import Commitment, CommitmentMechanism, JobRun, Meeting
+from tracker.models import Commitment, CommitmentMechanism, JobRun, Mechanism, Meeting
 from tracker.scheduling.ledger import Unit
 from tracker.services.cycles import BoundedAgreement, bounded_agreements
 
@@ -87,17 +87,20 @@ def meeting_units(
         meetings = meetings.where(col(Meeting.id).in_(sorted(meeting_ids)))
     found = session.exec(meetings).all()
     # Which of these meetings' mechanisms follow a tracked commitment: asked of them only.
+    # (EXISTS per mechanism: it stops at the first tracked commitment, where a join would read
+    # every link of a mechanism that follows thousands.)
     following = set(
         session.exec(
-            select(CommitmentMechanism.mechanism_id)
-            .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
-            .where(
-                col(Commitment.tracked).is_(True),
-                col(CommitmentMechanism.mechanism_id).in_(
-                    sorted({m.mechanism_id for m in found} - bounded.keys())
-                ),
+            select(Mechanism.id).where(
+                col(Mechanism.id).in_(sorted({m.mechanism_id for m in found} - bounded.keys())),
+                select(CommitmentMechanism.commitment_id)
+                .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
+                .where(
+                    col(Commitment.tracked).is_(True),
+                    col(CommitmentMechanism.mechanism_id) == Mechanism.id,
+                )
+                .exists(),
             )
-            .distinct()
         ).all()
     )
     units = []
