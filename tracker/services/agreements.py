@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, exists, extract, func, or_
+from sqlalchemy import ColumnElement, and_, case, exists, extract, false, func, or_
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
@@ -201,22 +201,27 @@ def agreement_choices(
     """(key, title) of at most `limit` agreements to offer in a form: first those with
     commitments the officer owns or their division follows, then the newest others. A form
     offers these and accepts any key typed, so it stays small whatever the portfolio."""
-    followed = exists().where(
-        col(Commitment.agreement_id) == col(Agreement.id),
-        or_(
-            col(Commitment.owner_id) == officer_id,
-            and_(
-                col(Commitment.division_id).is_not(None), col(Commitment.division_id) == division_id
-            ),
-        ),
+    # Two small reads, not a sort of the whole portfolio with a check per agreement: the
+    # followed ones come from the owner's and the division's commitment indexes.
+    # (`== None` would read as IS NULL: every unowned commitment.)
+    mine: ColumnElement[bool] = (
+        col(Commitment.owner_id) == officer_id if officer_id is not None else false()
     )
-    query = (
-        select(Agreement.key, Agreement.title)
-        .order_by(
-            case((followed, 0), else_=1),
-            col(Agreement.signed_on).desc().nulls_last(),
-            col(Agreement.id),
-        )
+    if division_id is not None:
+        mine = or_(mine, col(Commitment.division_id) == division_id)
+    followed = select(Commitment.agreement_id).where(mine).distinct()
+    newest = (col(Agreement.signed_on).desc().nulls_last(), col(Agreement.id))
+    first = session.exec(
+        select(Agreement.id, Agreement.key, Agreement.title)
+        .where(col(Agreement.id).in_(followed))
+        .order_by(*newest)
         .limit(limit)
-    )
-    return [(key, title) for key, title in session.exec(query).all()]
+    ).all()
+    taken = {agreement_id for agreement_id, _, _ in first}
+    others = session.exec(
+        select(Agreement.id, Agreement.key, Agreement.title)
+        .order_by(*newest)
+        .limit(limit + len(taken))
+    ).all()
+    chosen = [*first, *(row for row in others if row[0] not in taken)][:limit]
+    return [(key, title) for _, key, title in chosen]
