@@ -17,9 +17,10 @@ as they always did, from the same functions the calendar is built from.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -29,11 +30,11 @@ from tracker.models import Agreement, Commitment, CommitmentMechanism, Mechanism
 from tracker.models.revision import ROW_ID, CalendarRevision
 from tracker.services.cycles import (
     BoundedAgreement,
+    CycleAnchor,
     MeetingCalendar,
     MeetingListed,
     NextMeeting,
     bounded_agreements,
-    cycle_ends_of,
     open_cycle_ends,
     project,
 )
@@ -76,21 +77,25 @@ class PortfolioCalendar:
 
     @classmethod
     def read(cls, *, session: Session) -> PortfolioCalendar:
-        ends = cycle_ends_of(session=session)
-        anchors = session.execute(
-            sa_select(
-                col(Agreement.id),
-                col(Agreement.key),
-                col(Agreement.review_mechanism_id),
-                col(Agreement.signed_on),
-                col(Agreement.imported_at),
-            ).order_by(col(Agreement.id))
-        ).all()
+        # One read of the agreements serves both the cycle rules and the report schedule.
+        anchors = [
+            AgreementAnchor(*row)
+            for row in session.execute(
+                sa_select(
+                    col(Agreement.id),
+                    col(Agreement.key),
+                    col(Agreement.review_mechanism_id),
+                    col(Agreement.signed_on),
+                    col(Agreement.imported_at),
+                ).order_by(col(Agreement.id))
+            ).all()
+        ]
+        ends = open_cycle_ends(cast(Sequence[CycleAnchor], anchors), session=session)
         bounded: dict[int, list[AgreementAnchor]] = {}
-        for row in anchors:
-            bounding = ends.get(row.id, (None, None))[0]
+        for anchor in anchors:
+            bounding = ends[anchor.id][0]
             if bounding is not None and bounding.id is not None:
-                bounded.setdefault(bounding.id, []).append(AgreementAnchor(*row))
+                bounded.setdefault(bounding.id, []).append(anchor)
         mechanisms = [
             MechanismCadence(*row)
             for row in session.execute(
@@ -117,13 +122,16 @@ class PortfolioCalendar:
         """Agreement id → when its open review cycle ends (where anything says)."""
         return {i: end.on for i, (_, end) in self.ends.items() if end is not None}
 
-    def estimated_ends(self) -> dict[int, list[date]]:
-        """Bounding mechanism id → the projected (not recorded) ends of the cycles it bounds."""
-        found: dict[int, list[date]] = {}
-        for bounding, end in self.ends.values():
-            if bounding is not None and end is not None and end.estimated:
-                found.setdefault(bounding, []).append(end.on)
-        return found
+
+def estimated_ends(
+    ends: Iterable[tuple[int | None, NextMeeting | None]],
+) -> dict[int, list[date]]:
+    """Bounding mechanism id → the projected (not recorded) ends of the cycles it bounds."""
+    found: dict[int, list[date]] = {}
+    for bounding, end in ends:
+        if bounding is not None and end is not None and end.estimated:
+            found.setdefault(bounding, []).append(end.on)
+    return found
 
 
 class CalendarCache:
@@ -233,7 +241,7 @@ def list_meetings(
     if calendar is not None:
         rows = [r for r in calendar.recorded if wanted is None or r.mechanism_id in wanted]
         candidates = [m for m in calendar.mechanisms if wanted is None or m.id in wanted]
-        estimated = calendar.estimated_ends()
+        estimated = estimated_ends(calendar.ends.values())
     else:
         rows = recorded_meetings(session=session, mechanism_ids=wanted)
         query = sa_select(col(Mechanism.id), col(Mechanism.name), col(Mechanism.cadence))
@@ -247,10 +255,10 @@ def list_meetings(
             for agreements in bounded_agreements(session=session, mechanism_ids=wanted).values()
             for agreement in agreements
         ]
-        estimated = {}
-        for top, end in open_cycle_ends(everyone, session=session).values():
-            if top is not None and top.id is not None and end is not None and end.estimated:
-                estimated.setdefault(top.id, []).append(end.on)
+        estimated = estimated_ends(
+            (top.id if top is not None else None, end)
+            for top, end in open_cycle_ends(everyone, session=session).values()
+        )
     listed = list(rows)
     recorded: dict[int, list[date]] = {}
     for row in rows:

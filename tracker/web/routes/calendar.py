@@ -131,16 +131,7 @@ def add_meeting(
                 today=web.policy.today(),
             )
     except (TrackerError, ValueError) as exc:
-        with read_session(web.db) as session:
-            return _meetings(
-                request,
-                web,
-                visitor,
-                web.calendar.attach(session),
-                status_code=400,
-                error=_line(exc),
-                add_draft=draft,
-            )
+        return _refused(request, web, visitor, exc, add_draft=draft)
     return RedirectResponse("/meetings", status_code=303)
 
 
@@ -187,16 +178,7 @@ def update_meeting(
     except NotFound:
         raise
     except (TrackerError, ValueError) as exc:
-        with read_session(web.db) as session:
-            return _meetings(
-                request,
-                web,
-                visitor,
-                web.calendar.attach(session),
-                status_code=400,
-                error=_line(exc),
-                edit_draft=draft,
-            )
+        return _refused(request, web, visitor, exc, edit_draft=draft)
     return RedirectResponse("/meetings", status_code=303)
 
 
@@ -251,6 +233,29 @@ def _meetings(
         today=today,
         lead_days=web.settings.schedule.report_lead_days,
     )
+
+
+def _refused(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    exc: Exception,
+    *,
+    add_draft: dict[str, str] | None = None,
+    edit_draft: dict[str, str] | None = None,
+) -> Response:
+    """The meetings page again, with the refusal and what was typed."""
+    with read_session(web.db) as session:
+        return _meetings(
+            request,
+            web,
+            visitor,
+            web.calendar.attach(session),
+            status_code=400,
+            error=_line(exc),
+            add_draft=add_draft,
+            edit_draft=edit_draft,
+        )
 
 
 def _recordable(visitor: accounts.Visitor, *, session: Session) -> set[int]:
