@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from tests.conftest import TEMPLATES
-from tracker.bench_scale.builder import ADMIN, OFFICER, VIEWER, Built, build_portfolio
-from tracker.bench_scale.measure import measure_documents, measure_web, table
+from tracker.bench.scale.builder import ADMIN, OFFICER, VIEWER, Built, build_portfolio
+from tracker.bench.scale.measure import measure_documents, measure_web, table
 from tracker.domain import Role
 from tracker.importer import parse_agreement
 from tracker.importer.mechanisms import MechanismCatalog

@@ -175,7 +175,7 @@ def test_the_pdf_names_every_agreement_once_in_its_summary_and_details_only_the_
 def test_the_portfolio_benchmark_builds_a_shared_portfolio_and_measures_its_brief(
     database_url: str, tmp_path: Path
 ) -> None:
-    from tracker.bench_reports import bench_portfolio_brief
+    from tracker.bench.reports import bench_portfolio_brief
 
     (tmp_path / "var").mkdir(exist_ok=True)  # where the SQLite file of `database_url` goes
     lines = list(bench_portfolio_brief(database_url, tmp_path, TEMPLATES, agreements=1))

@@ -4,7 +4,7 @@ Issue #4: 8 processes × 100 status updates against the same commitments, on SQL
 PostgreSQL: no "database is locked" (or any other database error) reaches the user, every
 accepted update is in the history, and every refused one was told so with a `Conflict`.
 
-Each writer is a real process with its own engine (`tracker.bench.run_concurrent_writers`):
+Each writer is a real process with its own engine (`tracker.bench.seed.run_concurrent_writers`):
 it reads a commitment's version in a short read transaction, then records its update in a
 write transaction of its own against that version, so whoever got in between makes it a
 conflict.
@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from tracker.bench import run_concurrent_writers, seed_database
+from tracker.bench.seed import run_concurrent_writers, seed_database
 from tracker.db import read_session
 from tracker.models import StatusUpdate
 from tracker.services.lookup import find_commitment

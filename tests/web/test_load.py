@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker.bench_web import LoadUser, UserResult, run_web_load, tally
+from tracker.bench.web import LoadUser, UserResult, run_web_load, tally
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
 
@@ -26,7 +26,7 @@ def test_concurrent_users_browse_and_update_without_errors_or_lost_updates(
 def test_the_tally_finds_lost_duplicated_and_unanswered_updates(
     database_url: str, tmp_path: Path
 ) -> None:
-    from tracker.bench import seed_database, write_status_updates
+    from tracker.bench.seed import seed_database, write_status_updates
 
     (tmp_path / "var").mkdir()  # where the SQLite database goes
     references = seed_database(database_url)

@@ -75,7 +75,7 @@ def bench(
       tracker bench
       tracker bench --database-url postgresql+psycopg://tracker@127.0.0.1:5432/tracker
     """
-    from tracker.bench import run_benchmarks
+    from tracker.bench.suite import run_benchmarks
 
     if database_url is not None:
         _check_postgres(database_url)
@@ -122,7 +122,7 @@ def bench_web(
       tracker bench-web --think-ms 0 --workers 2   # saturation, no pause between clicks
       tracker bench-web --portfolio 2000           # the same load in a ministry's portfolio
     """
-    from tracker.bench_web import bench_web as run
+    from tracker.bench.web import bench_web as run
 
     settings = runtime_of(ctx).settings
     templates = settings.resolve(settings.paths.templates)
@@ -177,7 +177,7 @@ def bench_scale(
       tracker bench-scale --agreements 200 --factor 10
       tracker bench-scale --quick
     """
-    from tracker.bench_scale.run import run_bench_scale
+    from tracker.bench.scale.run import run_bench_scale
 
     if database_url is not None:
         _check_postgres(database_url)

@@ -42,10 +42,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import col, select
 
+from tracker.bench.scale.builder import build_portfolio
+from tracker.bench.scratch import PASSWORD, Scratch
+from tracker.bench.seed import seed_database
 from tracker.db import check_connection, make_engine, read_session, write_session
 from tracker.domain import Role
 
-PASSWORD = "bench-web-password"  # a throw-away account in a throw-away database
 HOT_COMMITMENTS = 4  # updates go to these, so that users do meet on the same commitment
 UPDATE_EVERY = 3  # an updating user posts in rounds 1, 4, 7...
 UPDATE_STATUSES = ("in_progress", "ongoing", "stalled")
@@ -205,7 +207,6 @@ def prepare_database(url: str, *, users: int) -> tuple[list[LoadUser], list[str]
     every other one (the first included) in the division that owns the seed's commitments,
     each owning a share of them (their dashboard lists them); the rest in another division.
     Returns the users and the seed's tracked commitments as KEY:REF."""
-    from tracker.bench import seed_database
     from tracker.models import Division, OfficerCreate
     from tracker.services.accounts import add_account
     from tracker.services.lookup import find_commitment
@@ -540,8 +541,6 @@ def run_web_load(
     if sqlite_path:
         Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
     if portfolio:
-        from tracker.bench_scale.builder import build_portfolio
-
         build_portfolio(url, agreements=portfolio)
     people, references = prepare_database(url, users=users)
     config = write_config(folder, url, templates)
@@ -687,8 +686,6 @@ def bench_web(
 ) -> WebLoadReport:
     """`run_web_load` on a SQLite file in a temporary folder, or on a fresh schema in the
     PostgreSQL database `database_url` (dropped afterwards)."""
-    from tracker.bench import Scratch
-
     if database_url is not None:
         try:
             backend = make_url(database_url).get_backend_name()

@@ -1,9 +1,8 @@
-"""Benchmarks: `tracker bench` (and `make bench`) measure what the issues name in figures.
+"""The seed benchmarks of `tracker bench`: figures measured on the seed agreement.
 
-Each benchmark runs against a throw-away database, repeats its work, and reports the median,
-so that a figure means the same on every run. The databases are SQLite files in a temporary
-folder, or, given a PostgreSQL URL (`tracker bench --database-url`, `make bench-postgres`),
-fresh schemas in that database, each dropped afterwards.
+Migrating an empty database, listing commitments, parsing and importing the seed (one, and
+many variants of it), and status updates. Each benchmark runs against a throw-away database,
+repeats its work, and reports the median, so that a figure means the same on every run.
 
 Status updates are measured the way desk officers make them: read the commitment's version,
 then record the update against that version in a write transaction of its own; several
@@ -15,84 +14,19 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import statistics
-import tempfile
 import time
 import traceback
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
+from tracker.bench.scratch import Figure, Scratch, median_ms
 from tracker.db import make_engine, read_session, write_session
 from tracker.schema import upgrade_database
-
-
-@dataclass(frozen=True)
-class Figure:
-    name: str
-    value: float
-    unit: str
-    goal: str = ""
-
-    def __str__(self) -> str:
-        goal = f"  (goal {self.goal})" if self.goal else ""
-        return f"{self.name}: {self.value:,.1f} {self.unit}{goal}"
-
-
-def median_ms(work: Callable[[], object], *, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
-class Scratch:
-    """Throw-away databases: SQLite files in `folder`, or, when `server_url` names a PostgreSQL
-    database, a fresh schema in it per database (dropped by `close`)."""
-
-    def __init__(self, folder: Path, server_url: str | None = None) -> None:
-        self.folder = folder
-        self.server_url = server_url
-        self._schemas: list[str] = []
-        self._admin: Engine | None = None
-        if server_url is not None:
-            if make_url(server_url).get_backend_name() != "postgresql":
-                raise ValueError(f"benchmarks run on SQLite or PostgreSQL, not {server_url!r}")
-            self._admin = make_engine(server_url)
-
-    @property
-    def label(self) -> str:
-        return "SQLite" if self._admin is None else "PostgreSQL"
-
-    def url(self, name: str) -> str:
-        """The URL of a new, empty database called `name` (a word: letters, digits, _)."""
-        if self._admin is None or self.server_url is None:
-            return f"sqlite:///{self.folder / f'{name}.db'}"
-        schema = f"bench_{uuid.uuid4().hex[:8]}_{name}"[:63]
-        with self._admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        self._schemas.append(schema)
-        url = make_url(self.server_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        return url.render_as_string(hide_password=False)
-
-    def engine(self, name: str) -> Engine:
-        return make_engine(self.url(name))
-
-    def close(self) -> None:
-        if self._admin is None:
-            return
-        with self._admin.begin() as connection:
-            for schema in self._schemas:
-                connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        self._schemas.clear()
-        self._admin.dispose()
 
 
 def bench_schema(scratch: Scratch, *, repeat: int) -> Figure:
@@ -160,7 +94,7 @@ def bench_parse(*, repeat: int) -> Figure:
     return Figure("parse + split the seed agreement", elapsed, "ms", goal="<= 20 ms")
 
 
-def _seed_variant(text: str, number: int) -> str:
+def seed_variant(text: str, number: int) -> str:
     """The seed with its title and first clause made unique, as another agreement would be."""
     return text.replace("파트너십 수립", f"파트너십 수립 {number}", 1).replace(
         "1. 대한민국(한국)과", f"1. 대한민국(한국)과 ({number})", 1
@@ -179,7 +113,7 @@ def bench_import(scratch: Scratch, *, repeat: int) -> Figure:
 
     def one_import() -> None:
         number = next(counter)
-        parsed = parse_agreement(_seed_variant(text, number), catalog=catalog)
+        parsed = parse_agreement(seed_variant(text, number), catalog=catalog)
         with write_session(engine) as session:
             import_agreement(parsed, session=session, source_name=f"seed-{number}.txt")
 
@@ -201,7 +135,7 @@ def bench_bulk_import(scratch: Scratch, *, agreements: int) -> Figure:
     engine = scratch.engine("bulk")
     upgrade_database(engine)
     text, catalog = sample_source(), MechanismCatalog.load_default()
-    variants = [_seed_variant(text, number) for number in range(agreements)]
+    variants = [seed_variant(text, number) for number in range(agreements)]
     started = time.perf_counter()
     for number, variant in enumerate(variants):
         parsed = parse_agreement(variant, catalog=catalog)
@@ -436,40 +370,3 @@ def bench_concurrent_updates(
         accepted / elapsed,
         "/s",
     )
-
-
-def run_benchmarks(
-    *, quick: bool = False, database_url: str | None = None, templates: Path | None = None
-) -> Iterator[Figure | str]:
-    """Yield figures as they are measured; `quick` shrinks every size for a smoke test.
-
-    Without `database_url` every database is a SQLite file in a temporary folder; with a
-    PostgreSQL URL, each is a fresh schema in that database, dropped afterwards.
-    """
-    repeat = 2 if quick else 7
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
-        scratch = Scratch(Path(tmp), database_url)
-        try:
-            yield bench_schema(scratch, repeat=repeat)
-            yield bench_listing(scratch, repeat=repeat, commitments=50 if quick else 1000)
-            yield bench_parse(repeat=3 if quick else 50)
-            yield bench_import(scratch, repeat=repeat)
-            yield bench_bulk_import(scratch, agreements=5 if quick else 1000)
-            yield bench_sequential_updates(scratch, updates=20 if quick else 500)
-            yield bench_concurrent_updates(
-                scratch, processes=2 if quick else 4, updates=20 if quick else 1000
-            )
-            if templates is not None:
-                from tracker.bench_reports import bench_report_batch, bench_review_report
-
-                yield from bench_review_report(
-                    scratch.url("report"), Path(tmp), templates, repeat=1 if quick else 5
-                )
-                yield bench_report_batch(
-                    scratch.url("batch"), Path(tmp), templates, agreements=2 if quick else 50
-                )
-                from tracker.bench_digests import bench_digests
-
-                yield from bench_digests(scratch, templates, officers=10 if quick else 500)
-        finally:
-            scratch.close()

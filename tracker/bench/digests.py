@@ -8,7 +8,7 @@ ahead, so that every commitment is due for review and every officer gets a diges
 The issue-13 figures (100 officers, 300+ flagged commitments each; about 30,000 commitments,
 a minute and a half to build):
 
-    python -m tracker.bench_digests --officers 100 --per-officer 300
+    python -m tracker.bench.digests --officers 100 --per-officer 300
 """
 
 from __future__ import annotations
@@ -18,20 +18,19 @@ import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from tracker.bench.scratch import Figure, Scratch
+from tracker.bench.seed import seed_variant
 from tracker.config import Settings
 from tracker.db import make_engine, read_session, write_session
 from tracker.models import OutboxMessage
 from tracker.schema import upgrade_database
-
-if TYPE_CHECKING:
-    from tracker.bench import Figure, Scratch
 
 # A Monday, an hour after the weekly digest time; the 2+2 is 31 days later.
 NOW = datetime(2027, 9, 13, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))
@@ -42,7 +41,6 @@ def bench_digests(
     scratch: Scratch, templates: Path, *, officers: int, per_officer: int = 3
 ) -> Iterator[Figure]:
     """Figures for composing `officers` digests (compose_due) and sending them (send_queued)."""
-    from tracker.bench import Figure
     from tracker.digests.compose import compose_due
 
     url = scratch.url("digests")
@@ -94,7 +92,6 @@ def bench_digests(
 
 def _sizes(engine: Engine, *, per_officer: int) -> Iterator[Figure]:
     """The largest digest composed: its HTML and text parts, in KB of UTF-8."""
-    from tracker.bench import Figure
 
     with read_session(engine) as session:
         parts = session.exec(select(OutboxMessage.html_body, OutboxMessage.text_body)).all()
@@ -108,7 +105,6 @@ def _sizes(engine: Engine, *, per_officer: int) -> Iterator[Figure]:
 def populate(engine: Engine, *, officers: int, per_officer: int) -> None:
     """Seed copies, a planned 2+2, and `officers` officers with e-mail addresses, each owning
     at least `per_officer` tracked commitments (dealt out round-robin)."""
-    from tracker.bench import _seed_variant
     from tracker.importer import parse_agreement
     from tracker.importer.mechanisms import MechanismCatalog
     from tracker.models import Commitment, MeetingCreate, OfficerCreate
@@ -121,7 +117,7 @@ def populate(engine: Engine, *, officers: int, per_officer: int) -> None:
     needed = officers * per_officer
     tracked, number = 0, 0
     while tracked < needed:
-        parsed = parse_agreement(_seed_variant(source, number), catalog=catalog)
+        parsed = parse_agreement(seed_variant(source, number), catalog=catalog)
         with write_session(engine) as session:
             import_agreement(
                 parsed, session=session, source_name=f"digest-{number}.txt", key=f"d-{number}"
@@ -213,13 +209,11 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
     import tempfile
 
-    from tracker.bench import Scratch
-
-    parser = argparse.ArgumentParser(prog="python -m tracker.bench_digests")
+    parser = argparse.ArgumentParser(prog="python -m tracker.bench.digests")
     parser.add_argument("--officers", type=int, default=100)
     parser.add_argument("--per-officer", type=int, default=300)
     parser.add_argument("--database-url", default=None, help="PostgreSQL; SQLite by default")
-    parser.add_argument("--templates", type=Path, default=Path(__file__).parents[1] / "templates")
+    parser.add_argument("--templates", type=Path, default=Path(__file__).parents[2] / "templates")
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tracker-bench-digests-") as folder:
         scratch = Scratch(Path(folder), options.database_url)

@@ -7,14 +7,16 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from tracker.bench_scale.builder import build_portfolio
-from tracker.bench_scale.measure import (
+from tracker.bench.scale.builder import build_portfolio
+from tracker.bench.scale.measure import (
     Item,
     measure_cli,
     measure_documents,
     measure_web,
     table,
 )
+from tracker.bench.scratch import Scratch
+from tracker.bench.web import write_config
 
 
 def measure_size(
@@ -28,8 +30,6 @@ def measure_size(
     log: list[str] | None = None,
 ) -> list[Item]:
     """Build `agreements` into the empty database at `url`, then measure everything."""
-    from tracker.bench_web import write_config
-
     built = build_portfolio(url, agreements=agreements)
     if log is not None:
         log += built.lines()
@@ -52,8 +52,6 @@ def run_bench_scale(
 ) -> Iterator[str]:
     """Lines of progress, then the table. Each size gets its own fresh database: a SQLite file
     in a temporary folder, or a fresh schema in the PostgreSQL database `database_url`."""
-    from tracker.bench import Scratch
-
     sizes = [agreements] if factor <= 1 else [agreements, agreements * factor]
     runs: list[list[Item]] = []
     with tempfile.TemporaryDirectory(prefix="tracker-bench-scale-") as tmp:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from tracker.bench.seed import seed_database, seed_variant
 from tracker.config import Settings
 from tracker.db import make_engine, read_session, write_session
 from tracker.models import (
@@ -42,7 +43,6 @@ def _settings(templates: Path, folder: Path, url: str) -> Settings:
 
 def bench_review_report(url: str, folder: Path, templates: Path, *, repeat: int) -> Iterator[str]:
     """Lines of figures for the seed's review report, rendered `repeat` times warm."""
-    from tracker.bench import seed_database
     from tracker.services import reports
 
     seed_database(url)
@@ -85,7 +85,6 @@ def bench_review_report(url: str, folder: Path, templates: Path, *, repeat: int)
 
 def bench_report_batch(url: str, folder: Path, templates: Path, *, agreements: int) -> str:
     """Review reports for `agreements` agreements in one process through one warm renderer."""
-    from tracker.bench import _seed_variant
     from tracker.importer import parse_agreement
     from tracker.importer.mechanisms import MechanismCatalog
     from tracker.services import reports
@@ -96,7 +95,7 @@ def bench_report_batch(url: str, folder: Path, templates: Path, *, agreements: i
     catalog, text = MechanismCatalog.load_default(), sample_source()
     keys = []
     for number in range(agreements):
-        parsed = parse_agreement(_seed_variant(text, number), catalog=catalog)
+        parsed = parse_agreement(seed_variant(text, number), catalog=catalog)
         with write_session(engine) as session:
             keys.append(
                 import_agreement(parsed, session=session, source_name=f"batch-{number}.txt").key
@@ -125,7 +124,6 @@ def build_shared_portfolio(url: str, *, agreements: int, today: date) -> int:
     """`agreements` variants of the seed, all followed by one policy dialogue (the worst case
     for a brief: 36 tracked commitments of every agreement), owned by 20 officers, with about
     half updated, a few stalled and some assessed. Returns the dialogue's id."""
-    from tracker.bench import _seed_variant
     from tracker.importer import parse_agreement
     from tracker.importer.mechanisms import MechanismCatalog
     from tracker.services.imports import import_agreement, sample_source
@@ -135,7 +133,7 @@ def build_shared_portfolio(url: str, *, agreements: int, today: date) -> int:
     upgrade_database(engine)
     catalog, text = MechanismCatalog.load_default(), sample_source()
     for number in range(agreements):
-        parsed = parse_agreement(_seed_variant(text, number), catalog=catalog)
+        parsed = parse_agreement(seed_variant(text, number), catalog=catalog)
         with write_session(engine) as session:
             import_agreement(parsed, session=session, source_name=f"portfolio-{number}.txt")
     with write_session(engine) as session:
@@ -243,7 +241,7 @@ def bench_portfolio_brief(
     )
 
 
-if __name__ == "__main__":  # python -m tracker.bench_reports 200: the brief at that size
+if __name__ == "__main__":  # python -m tracker.bench.reports 200: the brief at that size
     import sys
     import tempfile
 
@@ -251,7 +249,7 @@ if __name__ == "__main__":  # python -m tracker.bench_reports 200: the brief at 
         for line in bench_portfolio_brief(
             f"sqlite:///{scratch}/portfolio.db",
             Path(scratch),
-            Path(__file__).parents[1] / "templates",
+            Path(__file__).parents[2] / "templates",
             agreements=int(sys.argv[1]) if len(sys.argv) > 1 else 200,
         ):
             print(line, flush=True)

@@ -2,7 +2,7 @@
 own processes, one officer's digest, the busiest mechanism's brief and one review report.
 
 The server is `tracker serve` on 127.0.0.1, started, signed into and stopped with the helpers
-of the web load test (tracker.bench_web). Pages are named by URL, so whatever paging or
+of the web load test (tracker.bench.web). Pages are named by URL, so whatever paging or
 filtering the routes do is what is measured. Each item is run once to warm up, then timed
 `samples` times (fewer when one run is slow: at most `BUDGET_S` seconds per item).
 """
@@ -18,7 +18,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker.bench_scale.builder import ADMIN, OFFICER, VIEWER, Built
+from tracker.bench.scale.builder import ADMIN, OFFICER, VIEWER, Built
+from tracker.bench.web import (
+    _CSRF,
+    _VERSION,
+    LoadUser,
+    UserResult,
+    _Browser,
+    _sign_in,
+    free_port,
+    percentile,
+    start_server,
+    stop_server,
+    wait_until_healthy,
+    write_config,
+)
 
 BUDGET_S = 30.0  # per item and size: a page that takes 10 s is measured three times, not seven
 UPDATE_STATUSES = ("in_progress", "ongoing", "stalled")
@@ -48,14 +62,10 @@ class Item:
 
     @property
     def p50(self) -> float:
-        from tracker.bench_web import percentile
-
         return self.value if self.value is not None else percentile(self.samples, 0.50)
 
     @property
     def p95(self) -> float:
-        from tracker.bench_web import percentile
-
         return self.value if self.value is not None else percentile(self.samples, 0.95)
 
 
@@ -123,20 +133,6 @@ def _api(built: Built) -> list[tuple[str, str]]:
 
 
 def measure_web(built: Built, folder: Path, templates: Path, *, samples: int) -> list[Item]:
-    from tracker.bench_web import (
-        _CSRF,
-        _VERSION,
-        LoadUser,
-        UserResult,
-        _Browser,
-        _sign_in,
-        free_port,
-        start_server,
-        stop_server,
-        wait_until_healthy,
-        write_config,
-    )
-
     folder.mkdir(parents=True, exist_ok=True)
     token = _api_token(built.url)
     config = write_config(folder, built.url, templates)

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
-from tracker.bench_web import PASSWORD  # the load test signs in with it
+from tracker.bench.scratch import PASSWORD  # the load test signs in with it too
 from tracker.db import make_engine, write_session
 from tracker.domain import Cadence, MechanismKind, Role, UpdateSource
 from tracker.schema import upgrade_database
@@ -39,7 +39,7 @@ from tracker.text import fold_name
 ADMIN, OFFICER, VIEWER = "admin", "officer", "viewer"
 MINISTRY = "외교부"
 BATCH = 200  # agreements per transaction
-CORPUS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "corpus"
 
 # Counterparts, the busiest first: a ministry follows many agreements with a few partners.
 COUNTRIES: tuple[tuple[str, str], ...] = (
