@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from tracker.cli import app
 from tracker.config import Settings, load_settings
-from tracker.db import make_engine
+from tracker.db import keep_calendar_revision, make_engine
 from tracker.schema import upgrade_database
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
@@ -77,6 +77,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine) as session:
+        keep_calendar_revision(session)  # what the test writes, a running app sees
         yield session
 
 

@@ -75,14 +75,16 @@ def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: commits when the block ends, rolls back on any error."""
     with Session(engine.execution_options(**{_WRITE_OPTION: True})) as session:
         event.listen(session, "before_flush", _refuse_overlong_values)
-        _keep_calendar_revision(session)
+        keep_calendar_revision(session)
         with session.begin():
             yield session
 
 
-def _keep_calendar_revision(session: Session) -> None:
+def keep_calendar_revision(session: Session) -> None:
     """A write to what review dates depend on gives the calendar a new revision, in the same
-    transaction (imported here, not at the top: `tracker --version` loads no models)."""
+    transaction. Every session that writes does this (the tests' sessions too), or a server's
+    kept calendar would miss the write. (Imported here, not at the top: `tracker --version`
+    loads no models.)"""
     from tracker.models.revision import note_calendar_change, note_calendar_statement
 
     event.listen(session, "before_flush", note_calendar_change)

@@ -153,6 +153,24 @@ def test_the_feed_has_a_vevent_per_meeting_and_report_with_stable_uids() -> None
     assert "Report due: " in render_ics(meetings, now=NOW, language="en")
 
 
+def test_reports_due_on_one_day_are_one_line_that_names_a_few() -> None:
+    reviews = tuple(
+        ReportDue(REVIEW, date(2027, 9, 30), f"kr-ca-{n}", "estimated-mechanism-1", True)
+        for n in range(1, 6)
+    )
+    brief = ReportDue(BRIEF, date(2027, 9, 1), "mechanism-1", "2027-10-01#meeting-3")
+    meeting = AgendaMeeting(
+        None, 1, "2+2", date(2027, 10, 30), "estimated", reports=(brief, *reviews)
+    )
+    lines = meeting.reports_by_day()
+    assert [(line.kind, line.on, line.total, line.unnamed) for line in lines] == [
+        (BRIEF, date(2027, 9, 1), 1, 0),
+        (REVIEW, date(2027, 9, 30), 5, 2),
+    ]
+    assert lines[1].subjects == ("kr-ca-1", "kr-ca-2", "kr-ca-3") and lines[1].estimated
+    assert meeting.reports_by_day(named=10)[1].unnamed == 0
+
+
 def test_an_empty_agenda_is_still_a_calendar() -> None:
     assert unfold(render_ics([], now=NOW))[-1] == "END:VCALENDAR"
     assert events(render_ics([], now=NOW)) == []

@@ -8,11 +8,13 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from tests.factories import import_seed
 from tests.services.test_calendar_feed import events, unescape
 from tests.web.helpers import add_user, csrf_of, sign_in
 from tracker.config import Settings
 from tracker.domain import Role, TokenScope
 from tracker.models import Account, ChangeRecord, Meeting
+from tracker.services.imports import sample_source
 from tracker.services.lookup import find_mechanism
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.portfolio_calendar import list_meetings
@@ -59,6 +61,24 @@ def test_the_page_lists_the_seed_mechanisms_and_the_next_estimated_2_plus_2(
     assert 'href="/calendar.ics"' in page.text
     english = app_client.get("/meetings?lang=en").text
     assert "Upcoming meetings" in english and "Foreign and Defence Ministers" in english
+
+
+def test_a_2_plus_2_that_bounds_many_agreements_names_a_few_reports_and_counts_the_rest(
+    app_client: TestClient, session: Session
+) -> None:
+    for n in range(2, 7):  # the same partnership's text under five other titles
+        title = f"한-캐나다 안보·국방 협력 파트너십 수립 ({n})"
+        import_seed(session, text=sample_source().replace("파트너십 수립", title), key=f"kr-ca-{n}")
+    sign_in(app_client)
+    page = app_client.get("/meetings").text
+    line = re.search(r'<span class="due">보고서 마감: .*?</span>\s', page, re.S)
+    assert line is not None
+    named = re.findall(r'<a href="/agreements/([^"]+)">', line.group(0))
+    assert len(named) == 3 and set(named) <= {"kr-ca-2025", *(f"kr-ca-{n}" for n in range(2, 7))}
+    assert "외 3건, 모두 6건" in line.group(0)
+    assert page.count('<span class="due">') == 1
+    english = app_client.get("/meetings?lang=en").text
+    assert "and 3 more, 6 in all" in english
 
 
 def test_an_officer_records_a_planned_meeting_seen_on_the_page_and_in_the_feed(

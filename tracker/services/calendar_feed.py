@@ -70,6 +70,24 @@ class ReportDue:
     estimated: bool = False
 
 
+REPORTS_NAMED = 3  # subjects a page names on one line of reports due; the rest are counted
+
+
+@dataclass(frozen=True)
+class ReportsDue:
+    """The reports of one kind due on one day before one meeting, as a page lists them."""
+
+    kind: str
+    on: date
+    subjects: tuple[str, ...]  # the first few, in order
+    total: int
+    estimated: bool = False
+
+    @property
+    def unnamed(self) -> int:
+        return self.total - len(self.subjects)
+
+
 @dataclass(frozen=True)
 class AgendaMeeting:
     """One meeting, recorded (held or planned) or projected from its mechanism's cadence."""
@@ -82,6 +100,18 @@ class AgendaMeeting:
     title: str = ""
     place: str = ""
     reports: tuple[ReportDue, ...] = field(default=())
+
+    def reports_by_day(self, *, named: int = REPORTS_NAMED) -> list[ReportsDue]:
+        """The reports due, one line per (day, kind, estimated): a 2+2 that bounds a hundred
+        agreements' cycles is due a hundred review reports on one day, which a page names a
+        few of and counts."""
+        lines: dict[tuple[date, str, bool], list[str]] = {}
+        for report in self.reports:
+            lines.setdefault((report.on, report.kind, report.estimated), []).append(report.subject)
+        return [
+            ReportsDue(kind, on, tuple(subjects[:named]), len(subjects), estimated)
+            for (on, kind, estimated), subjects in sorted(lines.items())
+        ]
 
     @property
     def uid(self) -> str:
