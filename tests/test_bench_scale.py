@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -118,6 +119,7 @@ def test_status_columns_versions_owners_and_assessments_are_as_the_services_leav
         assert session.exec(select(func.count()).select_from(Meeting)).one() > 0
 
 
+@pytest.mark.slow  # a real server in a child process, three accounts signing in to it
 def test_a_tiny_measurement_pass_completes(
     database_url: str, engine: Engine, tmp_path: Path
 ) -> None:

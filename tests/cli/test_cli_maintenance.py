@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli
+
+# The demo renders a PDF; the quick bench starts writer processes and renderers: each takes
+# seconds, the bench half a minute.
+pytestmark = pytest.mark.slow
 
 UNITS = "ms|s|/s|agreements/s|digests/s|%|pages|KB|MB|reports/min"
 FIGURE = rf"[^:]+: [\d,]+\.\d ({UNITS})(  \(goal .+\))?"

@@ -133,6 +133,7 @@ def test_the_details_are_capped_and_say_how_many_were_left_out(
     assert brief(session, portfolio, cap=0).details == []
 
 
+@pytest.mark.slow  # renders the brief in a WeasyPrint child process
 def test_the_pdf_names_every_agreement_once_in_its_summary_and_details_only_the_flagged(
     session: Session, portfolio: tuple[Mechanism, Meeting, date], settings: Settings, tmp_path: Path
 ) -> None:
@@ -172,6 +173,7 @@ def test_the_pdf_names_every_agreement_once_in_its_summary_and_details_only_the_
     assert pdf.pages < 12
 
 
+@pytest.mark.slow  # builds a portfolio, then renders its brief in a WeasyPrint child process
 def test_the_portfolio_benchmark_builds_a_shared_portfolio_and_measures_its_brief(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -24,6 +24,8 @@ from tracker.db import read_session
 from tracker.models import StatusUpdate
 from tracker.services.lookup import find_commitment
 
+pytestmark = pytest.mark.slow  # eight writer processes, 800 updates: half a minute
+
 WRITERS = 8
 UPDATES_PER_WRITER = 100
 COMMITMENTS = 3

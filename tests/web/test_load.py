@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tracker.bench.web import LoadUser, UserResult, run_web_load, tally
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
 
 
+@pytest.mark.slow  # a real server and five users for eight seconds
 def test_concurrent_users_browse_and_update_without_errors_or_lost_updates(
     database_url: str, tmp_path: Path
 ) -> None:
