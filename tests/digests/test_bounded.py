@@ -64,12 +64,12 @@ def test_a_digest_of_300_due_commitments_lists_20_and_says_how_many_it_left_out(
     officer = _officer_with_due_commitments(session, agreements=9)
     mail = preview(officer, session=session, settings=settings, now=MONDAY)
     assert mail is not None
-    assert "점검 회의 임박: 324건" in mail.text
-    assert len(_listed(mail, "점검 회의 임박 (324건)")) == 20
+    assert "\n회의 임박: 324건\n" in mail.text
+    assert len(_listed(mail, "회의 임박 (324건)")) == 20
     assert "외 304건: http://127.0.0.1:8000/?flag=due" in mail.text
     assert mail.html.count("<li><a href=") == 20
     assert (
-        "점검 회의 임박 (324건)" in mail.html
+        ">회의 임박 (324건)</h2>" in mail.html
         and '<a href="http://127.0.0.1:8000/?flag=due">외 304건</a>' in mail.html
     )
     assert len(mail.html.encode()) <= 60_000
@@ -77,7 +77,7 @@ def test_a_digest_of_300_due_commitments_lists_20_and_says_how_many_it_left_out(
     officer.language = Language.EN
     english = preview(officer, session=session, settings=settings, now=MONDAY)
     assert english is not None
-    assert "Reviewing meeting near: 324" in english.text
+    assert "\nMeeting soon: 324\n" in english.text
     assert "and 304 more: http://127.0.0.1:8000/?flag=due" in english.text
     assert ">and 304 more</a>" in english.html
 
@@ -89,7 +89,7 @@ def test_the_cap_comes_from_the_settings(session: Session, settings: Settings) -
     )
     mail = preview(officer, session=session, settings=capped, now=MONDAY)
     assert mail is not None
-    assert len(_listed(mail, "점검 회의 임박 (36건)")) == 5
+    assert len(_listed(mail, "회의 임박 (36건)")) == 5
     assert "외 31건" in mail.text
 
 
@@ -114,7 +114,7 @@ def test_the_most_urgent_commitment_comes_first(session: Session, settings: Sett
     session.commit()
     mail = preview(officer, session=session, settings=settings, now=MONDAY)
     assert mail is not None
-    due = _listed(mail, "점검 회의 임박 (36건)")
+    due = _listed(mail, "회의 임박 (36건)")
     assert due[0] == "kr-ca-2025:9.2"
     assert due[1] not in {"kr-ca-2025:7.1", "kr-ca-2025:7.2"}  # never reported: quiet longest
     # The changes by others, most urgent first too: the stalled one, then the quieter one.

@@ -72,14 +72,28 @@ def test_a_digest_counts_what_needs_a_look_and_what_others_changed(
     mail = preview(desk_officer, session=session, settings=settings, now=MONDAY)
     assert mail is not None
     assert mail.subject == "[이행점검] 정진우님 담당 이행과제 요약 (2027-01-18)"
-    assert "점검 회의 임박: 36건\n정체: 1건\n" in mail.text  # the counts come first
-    assert "== 점검 회의 임박 (36건)" in mail.text and "== 정체 (1건)" in mail.text
+    assert "\n\n회의 임박: 36건\n정체: 1건\n" in mail.text  # the counts come first
+    assert "== 회의 임박 (36건)" in mail.text and "== 정체 (1건)" in mail.text
     assert "== 다른 사람이 변경 (1건)" in mail.text and "김하늘: 정체" in mail.text
     assert "전체 목록 보기: http://127.0.0.1:8000/" in mail.text
     assert "2027-02-25 외교·국방장관 2+2 회의 (오타와)" in mail.text
     assert "http://127.0.0.1:8000/commitments/kr-ca-2025:7.1" in mail.text
     assert "김하늘: 정체 — <script>x</script> 예산" in mail.text  # plain text, shown as typed
     assert "&lt;script&gt;x&lt;/script&gt; 예산" in mail.html and "<script>" not in mail.html
+
+
+def test_a_flag_section_is_headed_by_the_word_the_dashboard_and_reports_use(
+    session: Session, settings: Settings, desk_officer: Officer
+) -> None:
+    # Long after the import with no update since, every commitment is stale.
+    later = datetime.now(SEOUL) + timedelta(days=400)
+    mail = preview(desk_officer, session=session, settings=settings, now=later)
+    assert mail is not None
+    assert "\n== 점검 지연 (" in mail.text and "장기 미갱신" not in mail.text
+    desk_officer.language = Language.EN
+    english = preview(desk_officer, session=session, settings=settings, now=later)
+    assert english is not None
+    assert "\n== Stale (" in english.text and ">Stale</a>" in english.html
 
 
 def test_an_officer_with_nothing_to_say_gets_no_mail_and_off_means_off(

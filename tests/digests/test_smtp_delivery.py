@@ -173,7 +173,7 @@ def test_the_delivered_digest_reads_right_in_korean_in_text_and_html(
         assert "한-캐나다 안보·국방 협력 파트너십 수립" in body
         assert "2027-10-14 외교·국방장관 2+2 회의" in body
         assert SETTINGS_LINK in body
-    assert "점검 회의 임박" in text
+    assert "\n== 회의 임박 (" in text
     assert "http://127.0.0.1:8000/commitments/kr-ca-2025:" in text
     assert '<a href="http://127.0.0.1:8000/commitments/kr-ca-2025:' in html
     assert stored.state is OutboxState.SENT and stored.sent_at == NOW

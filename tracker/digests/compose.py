@@ -14,11 +14,11 @@ from sqlmodel import Session, col, select
 from tracker.config import Settings
 from tracker.db import read_session, write_session
 from tracker.digests.content import DigestContent, DigestDay, digest_content
-from tracker.digests.labels import LABELS
 from tracker.digests.periods import current_period
 from tracker.domain import DigestFrequency, OutboxState
 from tracker.models import Officer, OutboxMessage
 from tracker.services.policy import FollowUpPolicy
+from tracker.words import install
 
 # With no earlier digest, a first one covers this far back.
 FIRST_LOOKBACK = timedelta(days=7)
@@ -32,8 +32,10 @@ class ComposedMail:
 
 
 def email_environment(settings: Settings) -> Environment:
+    """The mail's templates: HTML escaped, text as typed, words from the reader's catalogue
+    (every render passes `language`)."""
     folder = settings.resolve(settings.paths.templates) / "email"
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(str(folder)),
         autoescape=select_autoescape(["html"], default_for_string=False, default=False),
         undefined=StrictUndefined,
@@ -41,6 +43,8 @@ def email_environment(settings: Settings) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    install(environment)
+    return environment
 
 
 def render_digest(
@@ -52,7 +56,6 @@ def render_digest(
         "officer": officer,
         "content": content,
         "period": dated.isoformat(),  # readers see the digest's day, not "2027-W03"
-        "labels": LABELS[language],
         "language": language,
         "since": content.since.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"),
         "settings_link": f"{settings.web.base_url.rstrip('/')}/me/settings",

@@ -31,13 +31,25 @@ from tracker.models import (
 from tracker.services.attention import AttentionRule
 from tracker.services.policy import FollowUpPolicy
 from tracker.text import shorten
+from tracker.words import N_
 
-# The sections about commitments, in the order a digest shows them; each is a key of LABELS.
+# The sections about commitments, in the order a digest shows them.
 FLAG_SECTIONS = (
     ("due", Attention.DUE),
     ("stalled", Attention.STALLED),
     ("stale", Attention.STALE),
 )
+
+# Each section's heading (a message id). A flag's section is headed by the flag's own word, so
+# the mail names it as the dashboard and the reports do.
+TITLES = {
+    "due": N_("attention.due"),
+    "stalled": N_("attention.stalled"),
+    "stale": N_("attention.stale"),
+    "changed": N_("mail.changed"),
+    "reports": N_("mail.reports"),
+    "meetings": N_("mail.meetings"),
+}
 
 
 @dataclass(frozen=True)
@@ -55,10 +67,15 @@ class Item:
 class Section:
     """One kind of news: how many in all, and the first few of them."""
 
-    name: str  # a key of LABELS: due, stalled, stale, changed, reports, meetings
+    name: str  # a key of TITLES: due, stalled, stale, changed, reports, meetings
     total: int
     items: tuple[Item, ...]
     link: str  # the web page that lists them all
+
+    @property
+    def title(self) -> str:
+        """The message id of the section's heading."""
+        return TITLES[self.name]
 
     @property
     def left_out(self) -> int:
