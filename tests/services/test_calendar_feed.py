@@ -171,6 +171,20 @@ def test_reports_due_on_one_day_are_one_line_that_names_a_few() -> None:
     assert meeting.reports_by_day(named=10)[1].unnamed == 0
 
 
+def test_an_english_feed_speaks_english_and_an_unknown_language_korean() -> None:
+    report = ReportDue(REVIEW, date(2027, 9, 30), "kr-ca-2025", "estimated-mechanism-1", True)
+    meeting = AgendaMeeting(None, 1, "2+2", date(2027, 10, 30), "estimated", reports=(report,))
+    english = render_ics([meeting], now=NOW, language="en")
+    assert "X-WR-CALNAME:Follow-up meetings" in unfold(english)
+    found = {unescape(e["SUMMARY"]): unescape(e["DESCRIPTION"]) for e in events(english)}
+    assert found == {
+        "2+2 (estimated)": "estimated 2027-10-30",
+        "Report due: 2+2 review report (kr-ca-2025) (estimated)": "for the meeting: 2+2 2027-10-30",
+    }
+    unknown = render_ics([meeting], now=NOW, language="fr")
+    assert unknown.replace("//FR", "//KO") == render_ics([meeting], now=NOW, language="ko")
+
+
 def test_an_empty_agenda_is_still_a_calendar() -> None:
     assert unfold(render_ics([], now=NOW))[-1] == "END:VCALENDAR"
     assert events(render_ics([], now=NOW)) == []

@@ -30,33 +30,15 @@ from tracker.services.portfolio_calendar import (
     cached_calendar,
     list_meetings,
 )
+from tracker.words import N_, say
 
 HELD, PLANNED, ESTIMATED = "held", "planned", "estimated"
 LINE_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF
 UID_DOMAIN = "tracker"
 
-WORDS: dict[str, dict[str, str]] = {
-    "ko": {
-        "calendar": "이행점검 회의 일정",
-        "estimated": "추정",
-        "planned": "예정",
-        "held": "개최",
-        "report_due": "보고서 마감",
-        REVIEW: "점검 보고서",
-        BRIEF: "사전 브리핑",
-        "for_meeting": "대상 회의",
-    },
-    "en": {
-        "calendar": "Follow-up meetings",
-        "estimated": "estimated",
-        "planned": "planned",
-        "held": "held",
-        "report_due": "Report due",
-        REVIEW: "review report",
-        BRIEF: "pre-meeting brief",
-        "for_meeting": "for the meeting",
-    },
-}
+# The feed's words for a meeting's state and a report's kind (message ids).
+STATE_WORDS = {HELD: N_("ical.held"), PLANNED: N_("ical.planned"), ESTIMATED: N_("ical.estimated")}
+KIND_WORDS = {REVIEW: N_("ical.review_report"), BRIEF: N_("ical.brief")}
 
 
 @dataclass(frozen=True)
@@ -303,7 +285,9 @@ def _event(
 def render_ics(meetings: Sequence[AgendaMeeting], *, now: datetime, language: str = "ko") -> str:
     """The feed: a VEVENT per meeting (all day; estimated ones TENTATIVE) and one per report
     due date, with UIDs that stay the same from one fetch to the next."""
-    words = WORDS.get(language, WORDS["ko"])
+    estimated = f" ({say(language, 'ical.estimated')})"
+    report_due = say(language, "ical.report_due")
+    for_meeting = say(language, "ical.for_meeting")
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -311,25 +295,25 @@ def render_ics(meetings: Sequence[AgendaMeeting], *, now: datetime, language: st
         f"PRODID:-//{UID_DOMAIN}//commitment follow-up//{language.upper()}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(words['calendar'])}",
+        f"X-WR-CALNAME:{escape_text(say(language, 'ical.calendar'))}",
     ]
     for meeting in meetings:
-        summary = meeting.mechanism + (
-            f" ({words['estimated']})" if meeting.state == ESTIMATED else ""
-        )
-        details = [meeting.title, f"{words.get(meeting.state, meeting.state)} {meeting.on}"]
+        summary = meeting.mechanism + (estimated if meeting.state == ESTIMATED else "")
+        details = [meeting.title, f"{say(language, STATE_WORDS[meeting.state])} {meeting.on}"]
         extra = [f"DESCRIPTION:{escape_text(chr(10).join(d for d in details if d))}"]
         if meeting.place:
             extra.append(f"LOCATION:{escape_text(meeting.place)}")
         status = "TENTATIVE" if meeting.state == ESTIMATED else "CONFIRMED"
         lines += _event(meeting.uid, stamp, meeting.on, summary, status, extra)
         for report in meeting.reports:
-            what = words[report.kind] + (f" ({report.subject})" if report.kind == REVIEW else "")
-            summary = f"{words['report_due']}: {meeting.mechanism} {what}" + (
-                f" ({words['estimated']})" if report.estimated else ""
+            what = say(language, KIND_WORDS[report.kind]) + (
+                f" ({report.subject})" if report.kind == REVIEW else ""
+            )
+            summary = f"{report_due}: {meeting.mechanism} {what}" + (
+                estimated if report.estimated else ""
             )
             uid = f"report-{report.kind}-{report.period}-{report.subject}@{UID_DOMAIN}"
-            description = f"{words['for_meeting']}: {meeting.mechanism} {meeting.on}"
+            description = f"{for_meeting}: {meeting.mechanism} {meeting.on}"
             lines += _event(
                 uid,
                 stamp,
