@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_WEB_ARGS ?=
 
-.PHONY: help venv sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres bench-web bench-scale bench-scale-postgres clean
+.PHONY: help venv catalogues sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres bench-web bench-scale bench-scale-postgres clean
 
 help:
 	@echo "make demo    install everything, set up the embedded SQLite database, run the demo"
@@ -29,7 +29,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,browser]'
 	@touch $(STAMP)
 
-venv: $(STAMP)
+venv: $(STAMP) catalogues
+
+# The message catalogues (tracker/words.py), compiled from their .po sources.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard tracker/locale/*/LC_MESSAGES/*.po))
+catalogues: $(CATALOGUES)
+
+tracker/locale/%.mo: tracker/locale/%.po | $(STAMP)
+	@$(BIN)/pybabel compile --use-fuzzy -l $(firstword $(subst /, ,$*)) -i $< -o $@ >/dev/null
 
 # Debian packages: Korean fonts and HarfBuzz subsetting for PDFs, poppler for reading PDFs back,
 # Chromium for browser tests, PostgreSQL for the second test run. Installed when root, else the

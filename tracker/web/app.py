@@ -21,15 +21,13 @@ from jinja2 import (
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tracker import words
 from tracker.config import Settings, load_settings
-from tracker.domain import Attention
 from tracker.errors import NotFound, TrackerError
-from tracker.reports.labels import labels_for as report_labels
 from tracker.runtime import Runtime
 from tracker.services.policy import FollowUpPolicy
 from tracker.web.api import create_api
 from tracker.web.deps import Forbidden, SignInRequired, Web, local
-from tracker.web.labels import WEB_LABELS
 from tracker.web.messages import localized
 from tracker.web.routes import (
     audit,
@@ -76,6 +74,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    words.install(pages)
     pages.filters["localized"] = localized  # service messages in the page's language
     web = Web(
         settings=settings,
@@ -83,7 +82,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         policy=FollowUpPolicy.from_settings(settings),
         pages=pages,
         secure=settings.web.base_url.startswith("https://"),
-        flag_labels={language: _flag_labels(language) for language in WEB_LABELS},
     )
     app = FastAPI(title="tracker", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
@@ -161,12 +159,6 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
     async def _refused(request: Request, exc: TrackerError) -> Response:
         # A request the services refuse (a bad filter value, say): what was wrong, in a line.
         return web.render(request, "error.html", 400, message=str(exc))
-
-
-def _flag_labels(language: str) -> dict[str, str]:
-    """Attention flags in `language`, as the reports word them."""
-    labels = report_labels(language)
-    return {flag.value: labels[f"attention.{flag.value}"] for flag in Attention}
 
 
 def _referer(request: Request) -> str:

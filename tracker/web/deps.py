@@ -24,7 +24,6 @@ from tracker.services import accounts
 from tracker.services.accounts import Permission, may
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.portfolio_calendar import CalendarCache
-from tracker.web.labels import WEB_LABELS
 
 SESSION_COOKIE = "tracker_session"
 LOGIN_CSRF_COOKIE = "tracker_login_csrf"
@@ -48,7 +47,6 @@ class Web:
     policy: FollowUpPolicy
     pages: Environment
     secure: bool  # served over HTTPS: cookies are Secure
-    flag_labels: dict[str, dict[str, str]]
     # Argon2 takes ~64 MiB and a core for ~0.1 s per check: a burst of sign-ins takes turns.
     password_checks: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)
@@ -65,8 +63,6 @@ class Web:
     ) -> HTMLResponse:
         language = self.language_of(request)
         html = self.pages.get_template(name).render(
-            t=WEB_LABELS[language],
-            flags=self.flag_labels[language],
             language=language,
             policy=self.policy,
             path=request.url.path,

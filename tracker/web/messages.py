@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from tracker.web.labels import WEB_LABELS
+from tracker.words import knows, say
 
 Render = str | Callable[[re.Match[str]], str]
 
@@ -96,14 +96,15 @@ def _groups(match: re.Match[str]) -> dict[str, str]:
 
 
 def _score(text: str) -> str:
-    words = WEB_LABELS["ko"]
     if text == "not assessed":
-        return words["not_assessed"]
-    return words.get(f"score_{int(text)}", text)
+        return say("ko", "not_assessed")
+    key = f"score_{int(text)}"
+    return say("ko", key) if knows("ko", key) else text
 
 
 def _action(action: str) -> str:
-    return WEB_LABELS["ko"].get(f"action_{action}", action)
+    key = f"action_{action}"
+    return say("ko", key) if knows("ko", key) else action
 
 
 _STATUS_SET = re.compile(
@@ -548,7 +549,7 @@ _KO_SOURCE: list[tuple[str, Render]] = [
     (
         r"only officers of the division that follows this agreement, and administrators, may "
         r"correct its split",
-        WEB_LABELS["ko"]["imp_read_only"],
+        say("ko", "imp_read_only"),
     ),
     # -- not found (services/lookup.py, services/accounts.py, services/tokens.py, app.py) --
     (rf"no agreement (?P<key>{_Q})", "없는 합의문서입니다: {key}"),

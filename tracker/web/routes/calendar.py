@@ -14,7 +14,6 @@ from tracker.db import read_session, write_session
 from tracker.domain import TokenScope
 from tracker.errors import NotFound, TrackerError
 from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
-from tracker.reports.labels import labels_for
 from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
 from tracker.services.calendar_feed import AgendaMeeting, agenda, meetings_board, render_ics
@@ -219,7 +218,6 @@ def _meetings(
         choices=board.choices,
         mechanisms_total=board.mechanisms_total,
         names=names,
-        words=labels_for(language),
         chosen=board.chosen,
         upcoming=_by_month([m for m in board.page.items if m.on >= today]),
         past=_by_month([m for m in board.page.items if m.on < today]),

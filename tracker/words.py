@@ -1,0 +1,125 @@
+"""Every word the product shows, from one gettext catalogue per language.
+
+The catalogues live in `tracker/locale/<language>/LC_MESSAGES/<part>.po`: `common` for the
+shared vocabulary (statuses, mechanism kinds and cadences, attention flags, scores), then one
+part per channel (`web`, `reports`, `mail`, `calendar`, `errors`, ...). `make catalogues`
+compiles them to `.mo`; a language's parts are merged into one catalogue when first asked for,
+so a message id is unique across parts.
+
+Rules, so that every message reads the same from Python and from a template:
+- a message id is a key (`attention.stale`, `web.save`), never an English sentence, and both
+  languages translate it (a test checks every id in both catalogues);
+- every message is a `%`-format string: fields are named (`%(count)s`), and a literal per cent
+  sign is written `%%`, whether or not the message has fields;
+- code marks ids for extraction with `say(language, "id", …)` or `N_("id")`, templates with
+  `_("id", …)` (`jinja2.ext.i18n`, new style: the page's `language` picks the catalogue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from tracker.errors import ConfigError
+
+LANGUAGES = ("ko", "en")
+LOCALE = Path(__file__).parent / "locale"
+
+
+def N_(message_id: str) -> str:
+    """Marks a message id for extraction where it is looked up later (a table of choices)."""
+    return message_id
+
+
+def say(language: str, message_id: str, /, **fields: Any) -> str:
+    """The message `message_id` in `language`, its `%(name)s` fields filled from `fields`."""
+    return catalogue(language).gettext(message_id) % fields
+
+
+def say_plural(language: str, message_id: str, plural_id: str, count: int, /, **fields: Any) -> str:
+    """The message for `count` things in `language` (Korean has one form, English two)."""
+    return catalogue(language).ngettext(message_id, plural_id, count) % {"count": count, **fields}
+
+
+def knows(language: str, message_id: str) -> bool:
+    """Whether the catalogue of `language` has `message_id` (for keys built from data)."""
+    return message_id in _messages(language)
+
+
+def catalogue(language: str) -> NullTranslations:
+    """The merged catalogue of `language` (Korean for a language we do not have)."""
+    return _load(language if language in LANGUAGES else LANGUAGES[0])
+
+
+@cache
+def _load(language: str) -> Translations:
+    merged: Translations | None = None
+    for source in sorted((LOCALE / language / "LC_MESSAGES").glob("*.po")):
+        compiled = source.with_suffix(".mo")
+        if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+            raise ConfigError(
+                f"the {language} catalogue {source.name} is not compiled or older than its "
+                "source: run `make catalogues`"
+            )
+        with compiled.open("rb") as stream:
+            loaded = Translations(stream, domain=source.stem)
+        merged = loaded if merged is None else merged.merge(loaded)
+    if merged is None:
+        raise ConfigError(f"no {language} catalogue in {LOCALE}")
+    return merged
+
+
+def _messages(language: str) -> Mapping[Any, str]:
+    return getattr(catalogue(language), "_catalog", {})
+
+
+def install(environment: Environment) -> None:
+    """`_`, `gettext` and `ngettext` in templates, speaking the template's `language`."""
+    environment.add_extension("jinja2.ext.i18n")
+
+    @pass_context
+    def gettext(context: Context, message_id: str, **fields: Any) -> str:
+        text = catalogue(_language_of(context)).gettext(message_id)
+        return _formatted(context, text, fields)
+
+    @pass_context
+    def ngettext(
+        context: Context, message_id: str, plural_id: str, count: int, **fields: Any
+    ) -> str:
+        text = catalogue(_language_of(context)).ngettext(message_id, plural_id, count)
+        return _formatted(context, text, {"count": count, **fields})
+
+    @pass_context
+    def known_or(context: Context, message_id: str, fallback: Any) -> str:
+        """The message if the catalogue has it (ids built from data), else `fallback`."""
+        language = _language_of(context)
+        return gettext(context, message_id) if knows(language, message_id) else fallback
+
+    # Not `install_gettext_callables(newstyle=True)`: its wrappers would look the message up
+    # again without the language; these escape and format as the new style does.
+    @pass_context
+    def number(context: Context, value: int | float) -> str:
+        """`1234567` as the page's language writes it (1,234,567)."""
+        return format_decimal(value, locale=_language_of(context))
+
+    environment.filters["number"] = number
+    environment.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, known_or=known_or)
+    environment.newstyle_gettext = True  # type: ignore[attr-defined]
+
+
+def _language_of(context: Context) -> str:
+    return str(context.get("language") or LANGUAGES[0])
+
+
+def _formatted(context: Context, text: str, fields: Mapping[str, Any]) -> str:
+    if context.eval_ctx.autoescape:
+        return Markup(text) % fields  # fields are escaped, the catalogue's text is not
+    return text % fields
