@@ -95,16 +95,11 @@ class Score(IntEnum):
     PARTIAL = 0
     NONE = -1
 
-    def label(self, language: Language) -> str:
-        return _SCORE_LABELS[self][language is Language.EN]
-
-
-_SCORE_LABELS = {
-    Score.FULL: ("완전 이행", "Full"),
-    Score.PARTIAL: ("부분 이행", "Partial"),
-    Score.NONE: ("미이행", "None"),
-}
-NOT_ASSESSED_LABEL = {Language.KO: "미평가", Language.EN: "Not assessed"}
+    @property
+    def key(self) -> str:
+        """Its words' id in the catalogues is `score.<key>`: full, partial, none (and a missing
+        score is `score.not_assessed`)."""
+        return self.name.lower()
 
 
 class Attention(StrEnum):

@@ -31,7 +31,6 @@ from tracker.models import (
     Section,
     StatusUpdate,
 )
-from tracker.reports.labels import labels_for
 from tracker.reports.views import (
     AgreementRow,
     AnnexClause,
@@ -49,12 +48,17 @@ from tracker.reports.views import (
 )
 from tracker.services.attention import AttentionRule
 from tracker.services.commitments import CommitmentFilter, list_commitments
-from tracker.services.cycles import NextMeeting, cycle_end, cycle_mechanism, next_meeting
+from tracker.services.cycles import (
+    NextMeeting,
+    cycle_end,
+    cycle_mechanism,
+    next_meeting,
+    score_label,
+)
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.rollups import Grouping, RollupRow, rollup
 from tracker.text import shorten
-
-SCORE_KEYS = {Score.FULL: "full", Score.PARTIAL: "partial", Score.NONE: "none"}
+from tracker.words import say
 
 
 def review_report(
@@ -67,7 +71,6 @@ def review_report(
     classification: str,
     today: date,
 ) -> ReviewReportView:
-    labels = labels_for(language)
     previous = previous_report(agreement, session=session)
     commitments = list_commitments(
         session=session,
@@ -78,7 +81,7 @@ def review_report(
         commitments,
         session=session,
         policy=policy,
-        labels=labels,
+        language=language,
         cycle_ids={agreement.id: cycle.id},
         previous=previous.snapshot if previous else None,
     )
@@ -96,32 +99,29 @@ def review_report(
     total = rollups[Grouping.AGREEMENT][-1]
     return ReviewReportView(
         language=language,
-        labels=labels,
         cover=Cover(
-            title=labels["report.review_title"].format(agreement=agreement.title),
+            title=say(language, "report.review_title", agreement=agreement.title),
             agreement_title=agreement.title,
             counterpart=_counterpart(agreement),
             signed_on=agreement.signed_on,
             signed_at=agreement.place,
             meeting=meeting,
-            cycle_label=_cycle_label(cycle, end, labels),
+            cycle_label=_cycle_label(cycle, end, language),
             prepared_by=_prepared_by(agreement, session=session),
             prepared_on=today,
             classification=classification,
         ),
         running_title=agreement.title,
         status_counts=_status_counts(total, policy, language),
-        score_counts=_score_counts(total, labels),
+        score_counts=_score_counts(total, language),
         by_section=[
-            _group(row, policy, language, labels, name=row.group.split(" › ", 1)[-1])
+            _group(row, policy, language, name=row.group.split(" › ", 1)[-1])
             for row in rollups[Grouping.SECTION][:-1]
         ],
-        by_mechanism=[
-            _group(row, policy, language, labels) for row in rollups[Grouping.MECHANISM][:-1]
-        ],
-        attention=_attention(views, labels)
-        + _planned_mechanisms(agreement, session=session, labels=labels),
-        mechanisms=_mechanisms(agreement, session=session, labels=labels, today=today),
+        by_mechanism=[_group(row, policy, language) for row in rollups[Grouping.MECHANISM][:-1]],
+        attention=_attention(views, language)
+        + _planned_mechanisms(agreement, session=session, language=language),
+        mechanisms=_mechanisms(agreement, session=session, language=language, today=today),
         sections=sections,
         annex=_annex(agreement, session=session),
         previous_report_on=(
@@ -145,7 +145,6 @@ def brief_report(
     per agreement, counted in SQL, and details for at most `max_details` of the commitments
     that need attention, most urgent first. Memory grows with the agreements, one row each,
     not with their commitments."""
-    labels = labels_for(language)
     followed = _followed(mechanism)
     rule = AttentionRule.on(session=session, policy=policy, today=today)
     tallies = _tallies(followed, rule, session=session, policy=policy)
@@ -159,17 +158,16 @@ def brief_report(
         for key, count in counts.by_status.items():
             total.by_status[key] += count
     when = meeting.held_on.isoformat()
-    title = labels["report.brief_title"].format(mechanism=mechanism.name, date=when)
+    title = say(language, "report.brief_title", mechanism=mechanism.name, date=when)
     first = session.get(Agreement, next(iter(tallies))) if tallies else None
     return BriefView(
         language=language,
-        labels=labels,
         cover=Cover(
             title=title,
             agreement_title=(
                 first.title
                 if first is not None and len(tallies) == 1
-                else labels["brief.agreement_count"].format(count=len(tallies))
+                else say(language, "brief.agreement_count", count=len(tallies))
             ),
             counterpart=mechanism.counterpart,
             signed_on=None,
@@ -182,7 +180,7 @@ def brief_report(
         ),
         running_title=title,
         status_counts=_status_counts(total, policy, language),
-        score_counts=_score_counts(total, labels),
+        score_counts=_score_counts(total, language),
         agreements=[
             AgreementRow(
                 key=tally.key,
@@ -196,7 +194,7 @@ def brief_report(
             )
             for tally in tallies.values()
         ],
-        details=_detail_views(details, session=session, policy=policy, labels=labels),
+        details=_detail_views(details, session=session, policy=policy, language=language),
         attention_total=sum(tally.flagged for tally in tallies.values()),
         attention_agreements=sum(1 for tally in tallies.values() if tally.flagged),
     )
@@ -315,7 +313,7 @@ def _most_urgent(
 
 
 def _detail_views(
-    chosen: list[_Urgent], *, session: Session, policy: FollowUpPolicy, labels: dict[str, str]
+    chosen: list[_Urgent], *, session: Session, policy: FollowUpPolicy, language: str
 ) -> list[CommitmentView]:
     """The chosen commitments in full, in their order, flagged as the brief's rule found them."""
     if not chosen:
@@ -344,7 +342,7 @@ def _detail_views(
         commitments,
         session=session,
         policy=policy,
-        labels=labels,
+        language=language,
         cycle_ids=open_cycles,
         previous=None,
     )
@@ -383,7 +381,7 @@ def _commitment_views(
     *,
     session: Session,
     policy: FollowUpPolicy,
-    labels: dict[str, str],
+    language: str,
     cycle_ids: Mapping[Any, int | None],
     previous: dict[str, Any] | None,
 ) -> list[CommitmentView]:
@@ -421,7 +419,7 @@ def _commitment_views(
             status=commitment.status_label,
             status_as_of=commitment.status_as_of,
             score=score,
-            assessment=_score_label(score, labels),
+            assessment=score_label(score, Language(language)),
             rationale=assessment.rationale if assessment else "",
             narrative=narratives.get(commitment.id, ""),
             evidence_count=evidence.get(commitment.id, 0),
@@ -431,39 +429,47 @@ def _commitment_views(
                 else None
             ),
             mechanisms=commitment.mechanisms,
-            attention=[labels[f"attention.{flag}"] for flag in commitment.attention],
+            attention=[say(language, f"attention.{flag}") for flag in commitment.attention],
             changes=[],
         )
-        views.append(_with_changes(view, previous, labels, policy))
+        views.append(_with_changes(view, previous, language, policy))
     return views
 
 
 def _with_changes(
     view: CommitmentView,
     previous: dict[str, Any] | None,
-    labels: dict[str, str],
+    language: str,
     policy: FollowUpPolicy,
 ) -> CommitmentView:
     if previous is None:
         return view
     before = previous.get(f"{view.agreement_key}:{view.ref}")
     if before is None:
-        view.changes.append(labels["change.new"])
+        view.changes.append(say(language, "change.new"))
         return CommitmentView(**{**view.__dict__, "new_since_previous": True})
     if before["status"] != view.status_key:
         view.changes.append(
-            labels["change.status"].format(before=policy.label(before["status"]), after=view.status)
+            say(
+                language,
+                "change.status",
+                before=policy.label(before["status"]),
+                after=view.status,
+            )
         )
     if before["score"] != view.score:
         view.changes.append(
-            labels["change.assessment"].format(
-                before=_score_label(before["score"], labels), after=view.assessment
+            say(
+                language,
+                "change.assessment",
+                before=score_label(before["score"], Language(language)),
+                after=view.assessment,
             )
         )
     if before["owner"] != view.owner:
-        view.changes.append(labels["change.owner"].format(before=before["owner"], after=view.owner))
+        view.changes.append(say(language, "change.owner", before=before["owner"], after=view.owner))
     if before["narrative"] != view.narrative and view.narrative:
-        view.changes.append(labels["change.narrative"])
+        view.changes.append(say(language, "change.narrative"))
     return view
 
 
@@ -478,12 +484,6 @@ def _latest_narratives(session: Session, ids: list[int]) -> dict[int, str]:
     return {row.commitment_id: row.narrative for row in rows}
 
 
-def _score_label(score: int | None, labels: dict[str, str]) -> str:
-    if score is None:
-        return labels["score.not_assessed"]
-    return f"{score:+d} {labels['score.' + SCORE_KEYS[Score(score)]]}".replace("+0", "0")
-
-
 def _status_counts(row: RollupRow, policy: FollowUpPolicy, language: str) -> list[Count]:
     return [
         Count(status.key, policy.label(status.key, Language(language)), row.by_status[status.key])
@@ -491,13 +491,13 @@ def _status_counts(row: RollupRow, policy: FollowUpPolicy, language: str) -> lis
     ]
 
 
-def _score_counts(row: RollupRow, labels: dict[str, str]) -> list[Count]:
+def _score_counts(row: RollupRow, language: str) -> list[Count]:
     return [
         *(
-            Count(key, labels[f"score.{key}"], row.scores.get(int(score), 0))
-            for score, key in SCORE_KEYS.items()
+            Count(score.key, say(language, f"score.{score.key}"), row.scores.get(int(score), 0))
+            for score in Score
         ),
-        Count("not_assessed", labels["score.not_assessed"], row.not_assessed),
+        Count("not_assessed", say(language, "score.not_assessed"), row.not_assessed),
     ]
 
 
@@ -505,7 +505,6 @@ def _group(
     row: RollupRow,
     policy: FollowUpPolicy,
     language: str,
-    labels: dict[str, str],
     *,
     name: str | None = None,
 ) -> GroupCounts:
@@ -513,24 +512,24 @@ def _group(
         name=name or row.group,
         total=row.total,
         statuses=_status_counts(row, policy, language),
-        scores=_score_counts(row, labels),
+        scores=_score_counts(row, language),
         mean_score=row.mean_score,
     )
 
 
-def _attention(views: list[CommitmentView], labels: dict[str, str]) -> list[AttentionItem]:
+def _attention(views: list[CommitmentView], language: str) -> list[AttentionItem]:
     items = []
     for view in views:
         reasons = list(view.attention)
         if view.score is None:
-            reasons.append(labels["attention.not_assessed"])
+            reasons.append(say(language, "attention.not_assessed"))
         if view.attention:  # stalled, stale, due or unowned; "not assessed" alone is in the table
             items.append(AttentionItem(view.ref, shorten(view.text, 80), view.owner, reasons))
     return items
 
 
 def _planned_mechanisms(
-    agreement: Agreement, *, session: Session, labels: dict[str, str]
+    agreement: Agreement, *, session: Session, language: str
 ) -> list[AttentionItem]:
     """Mechanisms the text plans ("will establish") that are not set up yet."""
     linked = list(_linked_mechanism_ids(agreement, session=session))
@@ -539,7 +538,8 @@ def _planned_mechanisms(
         .where(col(Mechanism.id).in_(linked), col(Mechanism.planned).is_(True))
         .order_by(col(Mechanism.id))
     ).all()
-    return [AttentionItem(m.name, "", "", [labels["attention.planned_mechanism"]]) for m in rows]
+    reason = say(language, "attention.planned_mechanism")
+    return [AttentionItem(m.name, "", "", [reason]) for m in rows]
 
 
 def _linked_mechanism_ids(agreement: Agreement, *, session: Session) -> dict[int, int]:
@@ -554,7 +554,7 @@ def _linked_mechanism_ids(agreement: Agreement, *, session: Session) -> dict[int
 
 
 def _mechanisms(
-    agreement: Agreement, *, session: Session, labels: dict[str, str], today: date
+    agreement: Agreement, *, session: Session, language: str, today: date
 ) -> list[MechanismView]:
     counts = _linked_mechanism_ids(agreement, session=session)
     bounding = cycle_mechanism(agreement, session=session)
@@ -584,8 +584,8 @@ def _mechanisms(
         views.append(
             MechanismView(
                 name=mechanism.name,
-                kind=labels[f"kind.{mechanism.kind.value}"],
-                cadence=labels[f"cadence.{mechanism.cadence.value}"],
+                kind=say(language, f"kind.{mechanism.kind.value}"),
+                cadence=say(language, f"cadence.{mechanism.cadence.value}"),
                 planned=mechanism.planned,
                 reports_to=names.get(mechanism.reports_to_id, "")
                 if mechanism.reports_to_id
@@ -662,11 +662,11 @@ def _counterpart(agreement: Agreement) -> str:
     return " / ".join(dict.fromkeys(p for p in parts if p))
 
 
-def _cycle_label(cycle: ReviewCycle, end: NextMeeting | None, labels: dict[str, str]) -> str:
+def _cycle_label(cycle: ReviewCycle, end: NextMeeting | None, language: str) -> str:
     finish = "-" if end is None else end.on.isoformat()
     if end is not None and end.estimated:
-        finish += f" {labels['estimated']}"
-    return labels["cycle.label"].format(number=cycle.number, start=cycle.starts_on, end=finish)
+        finish += " " + say(language, "report.estimated")
+    return say(language, "cycle.label", number=cycle.number, start=cycle.starts_on, end=finish)
 
 
 def _prepared_by(agreement: Agreement, *, session: Session) -> str:

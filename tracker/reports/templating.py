@@ -4,18 +4,33 @@ WeasyPrint ignores `word-break: keep-all` and breaks lines inside Korean words. 
 template prints passes through `finalize`, which puts U+2060 WORD JOINER between the Hangul
 syllables of a word: lines then break only at spaces, between 어절, and text extraction still
 reads the words. Templates cannot forget it, because they do not have to ask for it.
+
+The reports' words come from the catalogues (`tracker.words`): a template says
+`_("part.summary")`, and the `language` it is rendered with picks Korean or English. `finalize`
+leaves markup alone, and a catalogue message comes back as markup (its fields escaped), so
+`_` keeps its Korean words whole itself.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from markupsafe import Markup
+
+from tracker import words
 
 WORD_JOINER = "\u2060"
 # A letter followed by another letter of the same word, where at least one is Hangul.
@@ -27,6 +42,18 @@ _INSIDE_KOREAN_WORD = re.compile(
 def keep_words(text: str) -> str:
     """Join the characters of each Korean word so a line can only break between words."""
     return _INSIDE_KOREAN_WORD.sub(WORD_JOINER, text)
+
+
+def _whole_words(message: Callable[..., str]) -> Callable[..., str]:
+    """`message` (a catalogue lookup of `tracker.words`) with its Korean words kept whole."""
+
+    @pass_context
+    def lookup(context: Context, *args: Any, **fields: Any) -> str:
+        text = message(context, *args, **fields)
+        joined = keep_words(text)  # adds U+2060 beside Hangul only: no markup is touched
+        return Markup(joined) if isinstance(text, Markup) else joined
+
+    return lookup
 
 
 def _finalize(value: Any) -> Any:
@@ -44,7 +71,9 @@ def _day(value: date | datetime | None, language: str = "ko") -> str:
 
 
 def make_environment(folders: Sequence[Path]) -> Environment:
-    """Templates from the first of `folders` that has them (an override folder comes first)."""
+    """Templates from the first of `folders` that has them (an override folder comes first).
+
+    Render with `language=` ("ko" or "en") beside the view: `_` reads it from the context."""
     environment = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
         autoescape=select_autoescape(["html", "htm", "xml", "svg"], default=True),
@@ -55,4 +84,8 @@ def make_environment(folders: Sequence[Path]) -> Environment:
     )
     environment.filters["day"] = _day
     environment.filters["keep_words"] = keep_words
+    words.install(environment)
+    for name in ("_", "gettext", "ngettext"):
+        looked_up = cast("Callable[..., str]", environment.globals[name])
+        environment.globals[name] = _whole_words(looked_up)
     return environment

@@ -120,8 +120,7 @@ class Cover:
 class ReviewReportView:
     """The biennial review report of one agreement for one cycle."""
 
-    language: str  # "ko" or "en"
-    labels: dict[str, str]  # every fixed heading and caption, in the report's language
+    language: str  # "ko" or "en": the labels here are in it, and templates render with it
     cover: Cover
     running_title: str  # the running header
     status_counts: list[Count]
@@ -157,7 +156,6 @@ class BriefView:
     agreement, and details only for the most urgent commitments that need attention."""
 
     language: str
-    labels: dict[str, str]
     cover: Cover
     running_title: str
     status_counts: list[Count]

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, load_only
 from sqlmodel import Session, SQLModel, col, select
 
-from tracker.domain import NOT_ASSESSED_LABEL, Cadence, Language, Score
+from tracker.domain import Cadence, Language, Score
 from tracker.errors import NotFound, TrackerError
 from tracker.models import (
     Agreement,
@@ -37,6 +37,7 @@ from tracker.models import (
 )
 from tracker.services.changes import record_change
 from tracker.services.status import check_version, describe, save_commitment
+from tracker.words import say
 
 CADENCE_MONTHS = {Cadence.BIENNIAL: 24, Cadence.ANNUAL: 12}
 
@@ -744,8 +745,9 @@ def _score_text(score: int | None) -> str:
 def score_label(score: int | None, language: Language = Language.KO) -> str:
     """ "+1 완전 이행", "0 부분 이행", "-1 미이행", or "미평가"."""
     if score is None:
-        return NOT_ASSESSED_LABEL[language]
-    return f"{score:+d} {Score(score).label(language)}".replace("+0", "0")
+        return say(language, "score.not_assessed")
+    words = say(language, f"score.{Score(score).key}")
+    return f"{score:+d} {words}".replace("+0", "0")
 
 
 def current_assessment(commitment: Commitment, *, session: Session) -> AssessmentPublic | None:

@@ -301,7 +301,7 @@ def _existing_cycle(agreement: Agreement, reference: str, *, session: Session) -
 
 def _render(settings: Settings, template: str, view: Any) -> str:
     folders = tuple(folder / "reports" for folder in template_folders(settings))
-    return _environment(folders).get_template(template).render(report=view)
+    return _environment(folders).get_template(template).render(report=view, language=view.language)
 
 
 @functools.lru_cache(maxsize=8)
