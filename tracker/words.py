@@ -17,6 +17,7 @@ Rules, so that every message reads the same from Python and from a template:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -52,6 +53,19 @@ def say_plural(language: str, message_id: str, plural_id: str, count: int, /, **
 def knows(language: str, message_id: str) -> bool:
     """Whether the catalogue of `language` has `message_id` (for keys built from data)."""
     return message_id in _messages(language)
+
+
+def terminal_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language a terminal's reader asked for: `TRACKER_LANGUAGE`, else the first of
+    gettext's variables that is set (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) when it names Korean
+    or English; English otherwise (a server's `C` locale is not a choice of Korean)."""
+    environ = os.environ if environ is None else environ
+    for name in ("TRACKER_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            language = value.split(":")[0][:2].lower()
+            return language if language in LANGUAGES else "en"
+    return "en"
 
 
 def catalogue(language: str) -> NullTranslations:

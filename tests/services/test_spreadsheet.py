@@ -399,7 +399,7 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(
     error, _ = refused(seeded, policy, path)
 
     assert str(error).splitlines()[0] == "kr-ca.csv: 10 problems; nothing was saved"
-    assert error.problems == [
+    assert error.row_problems == [
         f"line {line['5.1']}: unknown reference kr-ca-2025:99.9: agreement 'kr-ca-2025' has "
         "no commitment '99.9'",
         f"line {line['5.2']}: unknown status '거의 다 됨'; use one of: not_assessed (점검 전), "
@@ -438,7 +438,7 @@ def test_a_row_for_a_commitment_someone_updated_since_the_export_is_refused(
 
     error, count = refused(seeded, policy, path)
 
-    (problem,) = error.problems
+    (problem,) = error.row_problems
     assert problem.startswith(
         f"line {line_of(path, '7.3')}: kr-ca-2025:7.3 changed since the export (the sheet has "
         "version 1, it is now 2; last change: 김민수 set 진행 중 as of 2025-11-25"
@@ -478,7 +478,7 @@ def test_the_same_commitment_twice_in_a_sheet_is_refused_with_both_lines(
     edit_csv(path, {"7.3": {"new_status": "진행 중"}, "7.4": {**copied, "new_status": "달성"}})
     error, _ = refused(seeded, policy, path)
     first, second = line_of(path, "7.3"), line_of(path, "7.3") + 1
-    assert error.problems == [
+    assert error.row_problems == [
         f"line {second}: kr-ca-2025:7.3 is also on line {first}; give each commitment one row"
     ]
 
@@ -491,7 +491,7 @@ def test_a_reference_excel_turned_into_another_one_does_not_update_the_wrong_com
     path = export(seeded, policy, sheets / "kr-ca.csv")
     edit_csv(path, {"7.4": {"ref": "7.1", "new_status": "달성"}})
     error, _ = refused(seeded, policy, path)
-    assert error.problems == [
+    assert error.row_problems == [
         f"line {line_of(path, '7.1') + 3}: the text is not that of kr-ca-2025:7.1: was the ref "
         "changed (Excel turns a CSV's 7.10 into 7.1)? keep agreement, ref, version and text "
         "as exported"
@@ -520,8 +520,8 @@ def test_a_bad_row_in_a_workbook_is_named_by_its_row(
     path = export(seeded, policy, sheets / "kr-ca.xlsx")
     edit_xlsx(path, {"9.2": {"new_status": "완료됨"}, "7.3": {"as_of": datetime(2030, 1, 1)}})
     error, _ = refused(seeded, policy, path)
-    assert [problem.split(":")[0] for problem in error.problems] == ["row 10", "row 18"]
-    assert error.problems[0] == "row 10: as_of 2030-01-01 is after today (2025-12-01)"
+    assert [problem.split(":")[0] for problem in error.row_problems] == ["row 10", "row 18"]
+    assert error.row_problems[0] == "row 10: as_of 2030-01-01 is after today (2025-12-01)"
 
 
 def test_a_multi_line_note_moves_the_lines_of_later_rows_and_both_numbers_are_given(
@@ -530,7 +530,7 @@ def test_a_multi_line_note_moves_the_lines_of_later_rows_and_both_numbers_are_gi
     path = export(seeded, policy, sheets / "kr-ca.csv")
     edit_csv(path, {"3.2": {"note": "첫째 줄\n둘째 줄\n셋째 줄"}, "5.1": {"new_status": "끝"}})
     error, _ = refused(seeded, policy, path)
-    assert error.problems[0].startswith("line 5 (spreadsheet row 3): unknown status '끝'")
+    assert error.row_problems[0].startswith("line 5 (spreadsheet row 3): unknown status '끝'")
 
 
 def test_extra_cells_beyond_the_header_are_refused_on_their_line(
@@ -541,7 +541,9 @@ def test_extra_cells_beyond_the_header_are_refused_on_their_line(
     lines[2] += ",진행 중,stray"
     path.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
     error, _ = refused(seeded, policy, path)
-    assert error.problems == ["line 3: values beyond the header's 13 columns: '진행 중', 'stray'"]
+    assert error.row_problems == [
+        "line 3: values beyond the header's 13 columns: '진행 중', 'stray'"
+    ]
 
 
 def test_a_sheet_with_nothing_filled_in_applies_nothing(

@@ -41,8 +41,8 @@ def client(tokens: Tokens, web_client: TestClient) -> TestClient:
     return web_client
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+def bearer(token: str, language: str = "en") -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Accept-Language": language}
 
 
 def post_status(
@@ -60,7 +60,8 @@ def test_without_a_valid_token_every_endpoint_answers_401_in_json(
         response = client.get(path)
         assert response.status_code == 401, path
         assert response.headers["www-authenticate"] == "Bearer"
-        assert "Authorization: Bearer" in response.json()["detail"]
+        assert response.json()["code"] == "api.no_token"
+        assert "Authorization: Bearer" in response.json()["message"]
     for header in ("Bearer trk_not-a-token", f"Basic {tokens.owner}", tokens.owner):
         response = client.get("/api/me", headers={"Authorization": header})
         assert response.status_code == 401, header
@@ -78,7 +79,9 @@ def test_a_revoked_token_is_refused(client: TestClient, tokens: Tokens, session:
     response = client.get("/api/me", headers=bearer(tokens.owner))
     assert response.status_code == 401
     assert response.json() == {
-        "detail": "the API token is unknown or revoked, or its account is disabled"
+        "code": "api.bad_token",
+        "message": "the API token is unknown or revoked, or its account is disabled",
+        "fields": {},
     }
 
 
@@ -130,7 +133,8 @@ def test_a_viewer_reads_everything_but_may_not_record_a_status(
     meetings = client.get("/api/meetings", headers=headers)
     assert meetings.status_code == 200 and meetings.json()
     status, body = post_status(client, tokens.viewer, commitment["version"])
-    assert status == 403 and "viewer" in str(body["detail"])
+    assert status == 403 and body["code"] == "api.viewer_reads_only"
+    assert "viewer" in str(body["message"])
     assert session.exec(select(StatusUpdate)).all() == []
 
 
@@ -140,8 +144,16 @@ def test_an_officer_of_another_division_may_not_record_a_status(
     version = client.get(ITEM, headers=bearer(tokens.other)).json()["version"]
     status, body = post_status(client, tokens.other, version)
     assert status == 403 and body == {
-        "detail": "you may not edit this commitment (another division's)"
+        "code": "commitment.not_yours",
+        "message": "you may not edit this commitment (another division's)",
+        "fields": {},
     }
+    response = client.post(
+        f"{ITEM}/status",
+        json={"status": "in_progress", "expected_version": version},
+        headers=bearer(tokens.other, "ko-KR,ko;q=0.9,en;q=0.8"),
+    )
+    assert response.json()["message"] == "다른 부서의 이행과제라 수정할 수 없습니다."
     assert session.exec(select(StatusUpdate)).all() == []
 
 
@@ -184,35 +196,39 @@ def test_a_stale_version_is_a_409_naming_the_newer_update(
     assert first == 201
     status, body = post_status(client, tokens.admin, version, status="achieved", note="늦은 갱신")
     assert status == 409
-    detail = str(body["detail"])
+    detail = str(body["message"])
     assert "changed since you read it" in detail and "첫 번째 갱신" in detail
     assert "정진우" in detail and "\n" not in detail
     assert len(session.exec(select(StatusUpdate)).all()) == 1
 
 
-def test_bad_input_gets_a_one_line_detail(client: TestClient, tokens: Tokens) -> None:
+def test_bad_input_gets_a_one_line_message(client: TestClient, tokens: Tokens) -> None:
     version = client.get(ITEM, headers=bearer(tokens.owner)).json()["version"]
     status, body = post_status(client, tokens.owner, version, status="no such status")
-    assert status == 400 and "unknown status 'no such status'" in str(body["detail"])
+    assert status == 400 and "unknown status 'no such status'" in str(body["message"])
     status, body = post_status(client, tokens.owner, version, evidence=["/etc/passwd"])
-    assert status == 400 and "not a link: /etc/passwd" in str(body["detail"])
+    assert status == 400 and "not a link: /etc/passwd" in str(body["message"])
     status, body = post_status(
         client, tokens.owner, version, status="nope", as_of="2099-01-01", evidence=["/x"]
     )
-    assert status == 400 and "\n" not in str(body["detail"]) and "3 problems" in str(body["detail"])
+    assert (
+        status == 400 and "\n" not in str(body["message"]) and "3 problems" in str(body["message"])
+    )
     status, body = post_status(client, tokens.owner, version, as_of="2025-13-01", notes="typo")
     assert status == 422
-    detail = str(body["detail"])
+    detail = str(body["message"])
+    assert body["code"] == "request.invalid"
     assert "as_of" in detail and "notes" in detail and "2025-13-01" not in detail
+    assert {p["field"] for p in body["fields"]["problems"]} == {"body.as_of", "body.notes"}
     missing = client.post(f"{ITEM}/status", json={"status": "x"}, headers=bearer(tokens.owner))
-    assert missing.status_code == 422 and "expected_version" in missing.json()["detail"]
+    assert missing.status_code == 422 and "expected_version" in missing.json()["message"]
     unknown = client.get("/api/commitments/kr-ca-2025:99.9", headers=bearer(tokens.owner))
-    assert unknown.status_code == 404 and "has no commitment '99.9'" in unknown.json()["detail"]
+    assert unknown.status_code == 404 and "has no commitment '99.9'" in unknown.json()["message"]
     assert client.get("/api/agreements/nowhere", headers=bearer(tokens.owner)).status_code == 404
     bad_filter = client.get(
         "/api/commitments", headers=bearer(tokens.owner), params={"status": "zzz"}
     )
-    assert bad_filter.status_code == 400 and "unknown status" in bad_filter.json()["detail"]
+    assert bad_filter.status_code == 400 and "unknown status" in bad_filter.json()["message"]
 
 
 def test_the_openapi_schema_lists_the_paths_and_the_bearer_scheme(client: TestClient) -> None:

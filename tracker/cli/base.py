@@ -43,7 +43,9 @@ def _reporting_user_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except TrackerError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            from tracker.words import terminal_language
+
+            typer.echo(f"error: {exc.describe(terminal_language(), terminal=True)}", err=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -310,6 +310,11 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage users"
     READ_AUDIT_LOG = "read the audit log"
 
+    @property
+    def word(self) -> str:
+        """Its catalogue id, as a refusal names it ("may not <edit commitments>")."""
+        return f"permission.{self.name.lower()}"
+
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),

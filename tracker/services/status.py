@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
+from tracker import errors
 from tracker.domain import UpdateSource
 from tracker.errors import TrackerError
 from tracker.models import (
@@ -37,7 +38,7 @@ from tracker.text import shorten
 T = TypeVar("T")
 
 
-class Conflict(TrackerError):
+class Conflict(errors.Conflict):
     """Someone else changed the commitment since the caller read it; nothing was saved."""
 
     exit_code = 3

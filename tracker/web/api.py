@@ -12,17 +12,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi import status as http
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker import __version__
 from tracker.db import write_session
 from tracker.domain import Role, Strength, UpdateSource
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import Forbidden, TrackerError, invalid_fields
 from tracker.models import (
     AgreementPublic,
     ApiTokenPublic,
@@ -51,20 +52,28 @@ from tracker.services.mechanisms import MEETING_CURSOR, meeting_key, page_in_ord
 from tracker.services.portfolio_calendar import list_meetings
 from tracker.web.deps import Reader, Web, WebDep
 from tracker.web.paging import link_next, page_request
+from tracker.words import LANGUAGES
 
 bearer = HTTPBearer(
     auto_error=False,
     scheme_name="bearer",
     description="An API token: `tracker users token LOGIN`, or My settings on the web.",
 )
-NO_TOKEN = "send an API token as `Authorization: Bearer TOKEN`"
-BAD_TOKEN = "the API token is unknown or revoked, or its account is disabled"
+
+
+class Unauthorized(TrackerError):
+    """No API token, or one that is unknown, revoked or of a disabled account."""
+
+    http_status = 401
 
 
 class ApiError(BaseModel):
-    """Every error: what went wrong, in one line."""
+    """Every error: a stable code to act on, the message in the caller's language (`?lang=`
+    or Accept-Language), and the fields the message names, as data."""
 
-    detail: str
+    code: str
+    message: str
+    fields: dict[str, Any]
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -87,7 +96,7 @@ def api_caller(
     """The officer the bearer token acts for. Checked in the request's read session; the use
     is written (in a short write transaction) only when the last one is a minute old."""
     if credentials is None:
-        raise _unauthorized(NO_TOKEN)
+        raise Unauthorized("api.no_token")
     caller = tokens.caller_for_token(credentials.credentials, session=session)
     now = utcnow()
     if caller is not None and tokens.use_due(caller.token, now):
@@ -95,7 +104,7 @@ def api_caller(
             if tokens.visitor_for_token(credentials.credentials, session=writing, now=now) is None:
                 caller = None  # revoked or disabled in between
     if caller is None:
-        raise _unauthorized(BAD_TOKEN)
+        raise Unauthorized("api.bad_token")
     return caller
 
 
@@ -279,7 +288,7 @@ def record_status(
         with write_session(web.db) as session:
             found = find_commitment(reference, session=session)
             if not accounts.may_edit(caller, found):
-                raise HTTPException(http.HTTP_403_FORBIDDEN, _refusal(caller))
+                raise _refusal(caller)
             row = updates.record_status_update(
                 found,
                 StatusUpdateCreate(
@@ -366,42 +375,44 @@ def create_api(web: Web) -> FastAPI:
 
 
 def _handle_errors(api: FastAPI) -> None:
+    """Every error answers `ApiError`, its status from the error's kind (one mapping)."""
+
     @api.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
-        # The fields and what is wrong with them, never the values sent.
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'request'}: {error['msg']}"
-            for error in exc.errors()
-        )
-        return _error(http.HTTP_422_UNPROCESSABLE_CONTENT, f"the request is not valid: {problems}")
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # The fields and the kind of problem (pydantic's type), never the values sent.
+        invalid = invalid_fields(exc.errors())
+        return _error(request, invalid, http.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "api.no_route", 405: "api.method"}.get(exc.status_code, "api.http")
+        return _error(request, TrackerError(code, status=exc.status_code), exc.status_code)
 
     @api.exception_handler(TrackerError)
-    async def _refused(_request: Request, exc: TrackerError) -> Response:
-        if isinstance(exc, NotFound):
-            code = http.HTTP_404_NOT_FOUND
-        elif isinstance(exc, updates.Conflict):
-            code = http.HTTP_409_CONFLICT
-        else:
-            code = http.HTTP_400_BAD_REQUEST
-        return _error(code, str(exc))
+    async def _refused(request: Request, exc: TrackerError) -> Response:
+        return _error(request, exc, exc.http_status)
 
 
-def _error(code: int, message: str) -> JSONResponse:
-    return JSONResponse({"detail": _one_line(message)}, status_code=code)
+def _error(request: Request, exc: TrackerError, status_code: int) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status_code == 401 else None
+    return JSONResponse(exc.as_json(_language(request)), status_code=status_code, headers=headers)
 
 
-def _one_line(message: str) -> str:
-    """A message of several lines (every problem of a refused update) on one."""
-    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
+def _language(request: Request) -> str:
+    """`?lang=`, else the first of Korean or English the Accept-Language header names, else
+    the configured language."""
+    chosen = request.query_params.get("lang", "")
+    if chosen in LANGUAGES:
+        return chosen
+    for part in request.headers.get("accept-language", "").split(","):
+        language = part.split(";")[0].strip().lower()[:2]
+        if language in LANGUAGES:
+            return language
+    web: Web = request.app.state.web
+    return web.settings.general.language.value
 
 
-def _unauthorized(message: str) -> HTTPException:
-    return HTTPException(
-        http.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"}
-    )
-
-
-def _refusal(caller: tokens.ApiCaller) -> str:
+def _refusal(caller: tokens.ApiCaller) -> Forbidden:
     if caller.role is Role.VIEWER:
-        return "a viewer account reads only; it may not record status updates"
-    return "you may not edit this commitment (another division's)"
+        return Forbidden("api.viewer_reads_only")
+    return Forbidden("commitment.not_yours")

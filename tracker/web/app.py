@@ -23,11 +23,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker import words
 from tracker.config import Settings, load_settings
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import TrackerError
 from tracker.runtime import Runtime
 from tracker.services.policy import FollowUpPolicy
 from tracker.web.api import create_api
-from tracker.web.deps import Forbidden, SignInRequired, Web, local
+from tracker.web.deps import SignInRequired, Web, local
 from tracker.web.messages import localized
 from tracker.web.routes import (
     audit,
@@ -147,18 +147,10 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
             target = _referer(request)
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
 
-    @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return web.render(request, "error.html", 403, message=str(exc))
-
-    @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound) -> Response:
-        return web.render(request, "error.html", 404, message=str(exc))
-
     @app.exception_handler(TrackerError)
     async def _refused(request: Request, exc: TrackerError) -> Response:
-        # A request the services refuse (a bad filter value, say): what was wrong, in a line.
-        return web.render(request, "error.html", 400, message=str(exc))
+        # What was wrong, in a line, with the status of its kind (403, 404, 409, else 400).
+        return web.render(request, "error.html", exc.http_status, message=exc)
 
 
 def _referer(request: Request) -> str:

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.db import read_session
+from tracker.errors import Forbidden, Word
 from tracker.services import accounts
 from tracker.services.accounts import Permission, may
 from tracker.services.policy import FollowUpPolicy
@@ -31,10 +32,6 @@ LANGUAGE_COOKIE = "tracker_lang"
 
 
 class SignInRequired(Exception):
-    pass
-
-
-class Forbidden(Exception):
     pass
 
 
@@ -109,7 +106,7 @@ Current = Annotated[accounts.Visitor, Depends(current_visitor)]
 
 def check_csrf(visitor: accounts.Visitor, token: str) -> None:
     if not hmac.compare_digest(visitor.session.csrf_token, token or ""):
-        raise Forbidden("the form is out of date (CSRF); reload the page and try again")
+        raise Forbidden("form.stale")
 
 
 def form_visitor(visitor: Current, csrf: Annotated[str, Form()] = "") -> accounts.Visitor:
@@ -124,7 +121,11 @@ FormVisitor = Annotated[accounts.Visitor, Depends(form_visitor)]
 
 def _refuse(visitor: accounts.Visitor, permission: Permission) -> None:
     if not may(visitor.role, permission):
-        raise Forbidden(f"your role ({visitor.role.value}) may not {permission.value}")
+        raise Forbidden(
+            "role.may_not",
+            role=Word(f"user_role_{visitor.role.value}"),
+            permission=Word(permission.word),
+        )
 
 
 def permitted(permission: Permission) -> Callable[..., accounts.Visitor]:

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from tracker.errors import TrackerError
 from tracker.words import knows, say
 
 Render = str | Callable[[re.Match[str]], str]
@@ -59,8 +60,12 @@ def localize(message: str, language: str) -> str:
 
 @pass_context
 def localized(context: Context, message: Any) -> str:
-    """The Jinja filter `|localized`: `message` in the page's `language`."""
-    return localize("" if message is None else str(message), str(context.get("language", "ko")))
+    """The Jinja filter `|localized`: `message` (a refusal, or a sentence) in the page's
+    `language`. A refusal with a code is worded by the catalogues; only a sentence is parsed."""
+    language = str(context.get("language", "ko"))
+    if isinstance(message, TrackerError) and message.coded:
+        return message.describe(language)
+    return localize("" if message is None else str(message), language)
 
 
 def _without_cli_hints(text: str) -> str:

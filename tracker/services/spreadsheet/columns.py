@@ -79,7 +79,7 @@ class SheetRefused(TrackerError):
     """Rows of an edited sheet that cannot be applied; the message lists every one."""
 
     def __init__(self, source: str, problems: Sequence[str], *, exit_code: int = 1) -> None:
-        self.problems = list(problems)
-        self.exit_code = exit_code
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         super().__init__("\n".join([f"{source}: {count}; nothing was saved", *problems]))
+        self.row_problems = list(problems)
+        self.exit_code = exit_code

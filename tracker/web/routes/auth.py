@@ -10,11 +10,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.db import read_session, write_session
+from tracker.errors import Forbidden
 from tracker.services import accounts
 from tracker.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    Forbidden,
     FormVisitor,
     WebDep,
     local,
@@ -49,7 +49,7 @@ def login(
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, csrf):
-        raise Forbidden("the sign-in form is out of date (CSRF); reload the page")
+        raise Forbidden("sign_in.form_stale")
     address = request.client.host if request.client else "unknown"
     try:
         with web.password_checks, read_session(web.db) as session:
@@ -57,11 +57,11 @@ def login(
         with write_session(web.db) as session:
             signed = accounts.open_session(account, session=session, address=address)
     except accounts.SignInThrottled as exc:  # not counted again: it was not a try
-        return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=str(exc))
+        return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=exc)
     except accounts.SignInRefused as exc:
         with write_session(web.db) as session:
             accounts.record_failed_sign_in(login, session=session, address=address)
-        return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=str(exc))
+        return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=exc)
     response = RedirectResponse(local(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.domain import TokenScope
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import Forbidden, NotFound, TrackerError, form_status, invalid_fields
 from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
 from tracker.services import accounts, cycles, tokens
 from tracker.services.accounts import Permission, may
@@ -24,7 +24,6 @@ from tracker.services.mechanisms import (
 from tracker.services.paging import PageRequest
 from tracker.web.deps import (
     Current,
-    Forbidden,
     Reader,
     Web,
     WebDep,
@@ -189,7 +188,7 @@ def _meetings(
     *,
     mechanism: str = "",
     status_code: int = 200,
-    error: str = "",
+    error: Exception | str = "",
     add_draft: dict[str, str] | None = None,
     edit_draft: dict[str, str] | None = None,
     page: PageRequest | None = None,
@@ -249,7 +248,7 @@ def _refused(
             web,
             visitor,
             web.calendar.attach(session),
-            status_code=400,
+            status_code=form_status(exc),
             error=_line(exc),
             add_draft=add_draft,
             edit_draft=edit_draft,
@@ -278,16 +277,13 @@ def _may_record(visitor: accounts.Visitor, mechanism: Mechanism, *, session: Ses
     """A meeting moves the follow-up of every commitment the mechanism follows (a held 2+2
     closes a review cycle): only their officers, or an administrator, record it."""
     if not may_record_meetings(visitor, mechanism, session=session):
-        raise Forbidden(
-            f"only officers who follow up {mechanism.name}'s commitments, and administrators, "
-            "may record its meetings"
-        )
+        raise Forbidden("meeting.not_yours", mechanism=mechanism.name)
 
 
 def _mechanism(reference: str, *, session: Session) -> Mechanism:
     found = session.get(Mechanism, int(reference)) if reference.isdigit() else None
     if found is None:
-        raise TrackerError("choose the mechanism whose meeting this is")
+        raise TrackerError("meeting.choose_mechanism")
     return found
 
 
@@ -304,11 +300,10 @@ def _planned(state: str) -> bool:
     return state == "planned"
 
 
-def _line(exc: Exception) -> str:
+def _line(exc: Exception) -> TrackerError | str:
     """The error as one line: a model's validation errors by field, never the values."""
     if isinstance(exc, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or 'meeting'}: {error['msg']}"
-            for error in exc.errors()
-        )
+        return invalid_fields(exc.errors())
+    if isinstance(exc, TrackerError) and exc.coded:
+        return exc
     return " ".join(str(exc).split())

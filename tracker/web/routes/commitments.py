@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.domain import EvidenceKind, Score, UpdateSource
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import Forbidden, NotFound, TrackerError, form_status
 from tracker.models import Agreement, Commitment, Evidence, StatusUpdateCreate
 from tracker.services import accounts, status
 from tracker.services.accounts import Permission
@@ -20,7 +20,7 @@ from tracker.services.commitments import commitment_public
 from tracker.services.cycles import assess, current_assessment, open_cycle, parse_score
 from tracker.services.lookup import find_commitment
 from tracker.services.outline import clause_excerpt
-from tracker.web.deps import Current, Forbidden, Reader, Web, WebDep, permitted_form
+from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
 from tracker.web.uploads import saved_uploads
 
 router = APIRouter()
@@ -43,7 +43,7 @@ def _commitment(
     session: Session,
     *,
     status_code: int = 200,
-    error: str = "",
+    error: Exception | str = "",
     draft: dict[str, str] | None = None,
     form: str = "status",
 ) -> Response:
@@ -77,7 +77,7 @@ def _commitment(
 def _editable(reference: str, visitor: accounts.Visitor, *, session: Session) -> Commitment:
     commitment = find_commitment(reference, session=session)
     if not accounts.may_edit(visitor, commitment):
-        raise Forbidden("you may not edit this commitment (another division's)")
+        raise Forbidden("commitment.not_yours")
     return commitment
 
 
@@ -98,8 +98,8 @@ def _refused(
             reference,
             visitor,
             session,
-            status_code=409 if isinstance(exc, status.Conflict) else 400,
-            error=str(exc),
+            status_code=409 if isinstance(exc, status.Conflict) else form_status(exc),
+            error=exc,
             draft=draft,
             form=form,
         )

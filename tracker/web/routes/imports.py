@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
-from tracker.errors import TrackerError
+from tracker.errors import Forbidden, TrackerError, form_status
 from tracker.importer.errors import ImportInputError
 from tracker.importer.parsed import ParsedAgreement
 from tracker.services import accounts, corrections
@@ -41,7 +41,7 @@ from tracker.services.lookup import find_agreement
 from tracker.services.mechanisms import list_mechanisms
 from tracker.services.outline import agreement_outline
 from tracker.services.status import Conflict
-from tracker.web.deps import Forbidden, Reader, Web, WebDep, permitted, permitted_form
+from tracker.web.deps import Reader, Web, WebDep, permitted, permitted_form
 
 router = APIRouter()
 
@@ -69,7 +69,7 @@ def _form(
     visitor: accounts.Visitor,
     *,
     status_code: int = 200,
-    error: str = "",
+    error: Exception | str = "",
     text: str = "",
     key: str = "",
 ) -> Response:
@@ -116,7 +116,9 @@ def preview(
             found = preview_import(parsed, session=session, source_name=source_name, key=key)
     except TrackerError as exc:
         # What was pasted stays in the form; an uploaded file must be chosen again.
-        return _form(request, web, visitor, status_code=400, error=str(exc), text=text, key=key)
+        return _form(
+            request, web, visitor, status_code=form_status(exc), error=exc, text=text, key=key
+        )
     return _review(request, web, visitor, found, key=key)
 
 
@@ -128,7 +130,7 @@ def _review(
     *,
     key: str,
     status_code: int = 200,
-    error: str = "",
+    error: Exception | str = "",
     chosen: Sequence[str] | None = None,
     title: str | None = None,
     replace: bool = False,
@@ -201,7 +203,9 @@ def save(
     try:
         parsed = _parsed(web, text, label)
     except TrackerError as exc:
-        return _form(request, web, visitor, status_code=400, error=str(exc), text=text, key=key)
+        return _form(
+            request, web, visitor, status_code=form_status(exc), error=exc, text=text, key=key
+        )
     try:
         with write_session(web.db) as session:
             saved = save_import(
@@ -223,8 +227,8 @@ def save(
             parsed,
             source_name=source_name,
             key=key,
-            status_code=409 if conflict else 400,
-            error=str(exc),
+            status_code=409 if conflict else form_status(exc),
+            error=exc,
             chosen=chosen,
             title=title,
             replace=replace,
@@ -254,7 +258,7 @@ def _review_again(
     source_name: str,
     key: str,
     status_code: int,
-    error: str,
+    error: Exception | str,
     chosen: Sequence[str] | None,
     title: str,
     replace: bool,
@@ -307,7 +311,7 @@ def _corrections(
     session: Session,
     *,
     status_code: int = 200,
-    error: str = "",
+    error: Exception | str = "",
     draft: dict[str, str] | None = None,
     saved: str = "",
     applied: int = 0,
@@ -370,10 +374,7 @@ def correct(
         with write_session(web.db) as session:
             agreement = find_agreement(key, session=session)
             if not may_correct(visitor, agreement, session=session):
-                raise Forbidden(
-                    "only officers of the division that follows this agreement, and "
-                    "administrators, may correct its split"
-                )
+                raise Forbidden("import.not_yours")
             _apply(action, draft, agreement.key, session=session, actor=visitor.officer.name)
     except TrackerError as exc:
         with read_session(web.db) as session:
@@ -383,8 +384,8 @@ def correct(
                 visitor,
                 key,
                 session,
-                status_code=409 if isinstance(exc, Conflict) else 400,
-                error=str(exc),
+                status_code=409 if isinstance(exc, Conflict) else form_status(exc),
+                error=exc,
                 draft=draft,
             )
     query = urlencode({"done": action, "ref": ref})

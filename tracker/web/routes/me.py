@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.db import read_session, write_session
 from tracker.domain import DigestFrequency, Language, TokenScope
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, form_status
 from tracker.models import Account, Officer, OfficerUpdate
 from tracker.services import accounts, tokens
 from tracker.services.owners import update_officer
@@ -35,7 +35,7 @@ def _settings(
     revoked: bool = False,
     new_token: str = "",
     new_calendar: str = "",
-    token_error: str = "",
+    token_error: Exception | str = "",
 ) -> Response:
     with read_session(web.db) as session:
         mine = tokens.list_tokens(visitor.account, session=session)
@@ -93,7 +93,7 @@ def create_token(
                 account, name, session=session, actor=visitor.officer.name, scope=scope
             )
     except TrackerError as exc:
-        return _settings(request, web, visitor, status_code=400, token_error=str(exc))
+        return _settings(request, web, visitor, status_code=form_status(exc), token_error=exc)
     if scope is TokenScope.CALENDAR:
         address = f"{web.settings.web.base_url.rstrip('/')}/calendar.ics?token={plaintext}"
         return _settings(request, web, visitor, new_calendar=address)

@@ -82,7 +82,7 @@ def _page(
     agreement: str = "",
     new: int | None = None,
     status_code: int = 200,
-    error: str = "",
+    error: Exception | str = "",
     draft: dict[str, str] | None = None,
     wanted: PageRequest = PageRequest(),
 ) -> Response:
@@ -91,7 +91,7 @@ def _page(
             session=session, page=wanted, agreement=agreement or None
         )
     except NotFound as exc:
-        found, error, status_code = Page([]), str(exc), 404
+        found, error, status_code = Page([]), exc, 404
     rows = found.items
     agreements = agreement_choices(
         session=session, officer_id=visitor.officer.id, division_id=visitor.officer.division_id
@@ -246,7 +246,7 @@ def generate(
                 visitor,
                 session,
                 status_code=503 if isinstance(exc, RenderFailed) else 400,
-                error=str(exc),
+                error=exc,
                 draft=draft,
             )
     return RedirectResponse(f"/reports?new={report_id}#report-{report_id}", status_code=303)

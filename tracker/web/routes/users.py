@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.domain import Role
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, form_status, invalid_fields
 from tracker.models import OfficerCreate
 from tracker.services import account_admin, accounts
 from tracker.web.deps import Admin, AdminForm, Reader, Web, WebDep
@@ -39,7 +39,7 @@ def _page(
     session: Session,
     *,
     status_code: int = 200,
-    error: str = "",
+    error: Exception | str = "",
     done: str = "",
     login: str = "",
     draft: dict[str, str] | None = None,
@@ -72,7 +72,13 @@ def _refused(
 ) -> Response:
     with read_session(web.db) as session:
         return _page(
-            request, web, visitor, session, status_code=400, error=_one_line(exc), draft=draft
+            request,
+            web,
+            visitor,
+            session,
+            status_code=form_status(exc),
+            error=_one_line(exc),
+            draft=draft,
         )
 
 
@@ -180,10 +186,9 @@ def _done(what: str, login: str) -> Response:
     return RedirectResponse(f"/users?{urlencode({'done': what, 'login': login})}", status_code=303)
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: Exception) -> TrackerError | str:
     if isinstance(exc, ValidationError):  # the fields and what is wrong, never the values
-        return "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'form'}: {error['msg']}"
-            for error in exc.errors()
-        )
+        return invalid_fields(exc.errors())
+    if isinstance(exc, TrackerError) and exc.coded:
+        return exc
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
