@@ -77,6 +77,22 @@ def test_a_bad_value_is_reported_in_one_line_naming_the_key(
     assert "\n" not in message
 
 
+def test_a_bad_value_is_said_in_the_reader_s_language_without_pydantic_s_english(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "[mail]\nport = 0\nbackend = 'file'\n")
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    assert str(error.value) == f"{path}: mail.port: must be greater than 0"
+    assert error.value.describe("ko") == f"{path}: mail.port: 0보다 커야 합니다."
+    with pytest.raises(ConfigError) as error:
+        load_settings(write(tmp_path, "[mail]\nbackend = 'pigeon'\n"))
+    assert error.value.code == "config.choice" and error.value.fields == {
+        "choices": ["file", "smtp"]
+    }
+    assert error.value.describe("ko").endswith("mail.backend: 다음 중 하나여야 합니다: file, smtp")
+
+
 def test_environment_variables_override_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -31,6 +33,11 @@ _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+class BadSetting(ConfigError, ValueError):
+    """A validator's refusal of a setting's value: pydantic collects it as a ValueError, and
+    `load_settings` says where the value came from (the file or a variable) and its key."""
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,9 +52,9 @@ class DatabaseSettings(_Section):
         try:
             backend = make_url(value).get_backend_name()
         except ArgumentError:
-            raise ValueError(f"not a database URL: {value!r}") from None
+            raise BadSetting("config.not_database_url", value=value) from None
         if backend not in ("sqlite", "postgresql"):
-            raise ValueError(f"unsupported database {backend!r} (use sqlite or postgresql)")
+            raise BadSetting("config.unsupported_database", backend=backend)
         return value
 
 
@@ -61,7 +68,7 @@ class GeneralSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+            raise BadSetting("config.unknown_zone", value=value) from None
         return value
 
 
@@ -100,14 +107,14 @@ class ScheduleSettings(_Section):
     @classmethod
     def _time_of_day(cls, value: str) -> str:
         if not _TIME_OF_DAY.match(value):
-            raise ValueError(f"expected HH:MM (24-hour), got {value!r}")
+            raise BadSetting("config.time_of_day", value=value)
         return value
 
     @field_validator("digest_weekday")
     @classmethod
     def _weekday(cls, value: str) -> str:
         if value.lower() not in _WEEKDAYS:
-            raise ValueError(f"expected one of {', '.join(_WEEKDAYS)}, got {value!r}")
+            raise BadSetting("config.weekday", choices=_WEEKDAYS, value=value)
         return value.lower()
 
 
@@ -146,10 +153,10 @@ class ProgressSettings(_Section):
     ) -> tuple[ProgressStatus, ...]:
         keys = [status.key for status in value]
         if duplicated := sorted({key for key in keys if keys.count(key) > 1}):
-            raise ValueError(f"status keys must be unique; repeated: {', '.join(duplicated)}")
+            raise BadSetting("config.status_repeated", keys=duplicated)
         defaults = [status.key for status in value if status.default]
         if len(defaults) != 1:
-            raise ValueError(f"exactly one status must have default = true, found {len(defaults)}")
+            raise BadSetting("config.status_default", count=len(defaults))
         return value
 
 
@@ -259,7 +266,7 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         return Settings(base_dir=base_dir, **data)
     except ValidationError as exc:
-        raise ConfigError(_one_line(exc, config_path)) from None
+        raise _refusal(exc, config_path) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -267,30 +274,65 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
+        raise ConfigError("config.file_missing").at(str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+        raise ConfigError("config.unreadable", reason=str(exc)).at(str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError("config.not_toml", reason=str(exc)).at(str(path)) from None
 
 
 def _refuse_secrets_in_file(data: dict[str, Any], path: Path) -> None:
     for section, key in SECRET_KEYS:
         if key in data.get(section, {}):
             env = f"{ENV_PREFIX}{section.upper()}__{key.upper()}"
-            raise ConfigError(
-                f"{path}: {section}.{key}: secrets are not read from files; set {env} instead"
-            )
+            raise ConfigError("config.secret_in_file", variable=env).at(f"{path}: {section}.{key}")
 
 
-def _one_line(exc: ValidationError, path: Path) -> str:
+def _refusal(exc: ValidationError, path: Path) -> ConfigError:
+    """The first problem pydantic found, as one line that names where the value came from (the
+    file, or the environment variable that overrides it), its key and what is wrong with it."""
     error = exc.errors()[0]
     key = ".".join(str(part) for part in error["loc"] if part != "base_dir")
     env = f"{ENV_PREFIX}{'__'.join(str(p).upper() for p in error['loc'])}"
+    from_env = env in os.environ  # the environment wins over the file
     if error["type"] == "extra_forbidden":
-        if env in os.environ:
-            return f"environment variable {env}: unknown key {key!r}"
-        return f"{path}: unknown key {key!r}"
-    message = error["msg"].removeprefix("Value error, ")
-    where = f"{path} or {env}" if env in os.environ else str(path)
-    return f"{where}: {key}: {message}"
+        if from_env:
+            return ConfigError("config.unknown_key_env", variable=env, key=key)
+        return ConfigError("config.unknown_key", key=key).at(str(path))
+    return _problem(error).at(f"{env if from_env else path}: {key}")
+
+
+def _problem(error: ErrorDetails) -> ConfigError:
+    """What is wrong with a value, in the catalogues' words: a validator's own refusal, else
+    the kind of pydantic's problem with its limit (never pydantic's English)."""
+    context = error.get("ctx", {})
+    refused = context.get("error")
+    if isinstance(refused, ConfigError):
+        return refused
+    kind = error["type"]
+    if kind in ("literal_error", "enum"):
+        choices = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+        if choices:
+            return ConfigError("config.choice", choices=choices)
+    said = _PROBLEMS.get(kind)
+    return said(context) if said else ConfigError("config.invalid", problem=kind)
+
+
+_PROBLEMS: dict[str, Callable[[dict[str, Any]], ConfigError]] = {
+    "greater_than": lambda c: ConfigError("config.greater_than", limit=c["gt"]),
+    "greater_than_equal": lambda c: ConfigError("config.at_least", limit=c["ge"]),
+    "less_than": lambda c: ConfigError("config.less_than", limit=c["lt"]),
+    "less_than_equal": lambda c: ConfigError("config.at_most", limit=c["le"]),
+    "string_too_long": lambda c: ConfigError("config.too_long", limit=c["max_length"]),
+    "string_too_short": lambda c: ConfigError("config.too_short", limit=c["min_length"]),
+    "string_pattern_mismatch": lambda c: ConfigError("config.pattern", pattern=c["pattern"]),
+    "missing": lambda _: ConfigError("config.missing"),
+    "int_parsing": lambda _: ConfigError("config.integer"),
+    "int_type": lambda _: ConfigError("config.integer"),
+    "int_from_float": lambda _: ConfigError("config.integer"),
+    "float_parsing": lambda _: ConfigError("config.number"),
+    "float_type": lambda _: ConfigError("config.number"),
+    "bool_parsing": lambda _: ConfigError("config.boolean"),
+    "bool_type": lambda _: ConfigError("config.boolean"),
+    "string_type": lambda _: ConfigError("config.text"),
+}

@@ -103,8 +103,11 @@ def _refuse_overlong_values(session: Session, _context: Any, _instances: Any) ->
             value = getattr(instance, column.key, None)
             if length and isinstance(value, str) and len(value) > length:
                 raise ValueTooLong(
-                    f"{table.name}.{column.key} is {len(value):,} characters long; "
-                    f"the limit is {length:,}: {value[:40]!r}…"
+                    "value.too_long",
+                    column=f"{table.name}.{column.key}",
+                    length=len(value),
+                    limit=length,
+                    start=value[:40],
                 )
 
 
@@ -113,13 +116,11 @@ def check_connection(engine: Engine) -> None:
     if is_sqlite(engine) and engine.url.database not in (None, "", ":memory:"):
         folder = Path(engine.url.database).parent
         if not folder.is_dir():
-            raise DatabaseUnavailable(
-                f"the database folder {folder} does not exist: run `tracker init`"
-            )
+            raise DatabaseUnavailable("database.no_folder", folder=folder)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except (OperationalError, DBAPIError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         shown = engine.url.render_as_string(hide_password=True)
-        raise DatabaseUnavailable(f"cannot open database {shown}: {reason}") from None
+        raise DatabaseUnavailable("database.unavailable", url=shown, reason=reason) from None

@@ -49,16 +49,13 @@ def require_current_schema(engine: Engine) -> None:
     database = engine.url.database
     if is_sqlite(engine) and database not in (None, "", ":memory:") and not Path(database).exists():
         # Connecting would create an empty file; a reading command must not write.
-        raise TrackerError(f"the database {database} does not exist: run `tracker init`")
+        raise TrackerError("database.missing", database=database)
     check_connection(engine)
     revision = _stored_revision(engine)
     if revision is None:
-        raise TrackerError("the database is not initialized: run `tracker init`")
+        raise TrackerError("database.not_initialized")
     if revision != shipped_head() and revision != head_revision():
-        raise TrackerError(
-            f"the database schema is at {revision}, this release needs {head_revision()}: "
-            "run `tracker db upgrade`"
-        )
+        raise TrackerError("database.behind", revision=revision, needed=head_revision())
 
 
 def shipped_head() -> str | None:
@@ -138,6 +135,6 @@ def _run_sqlite_batch_safely(connection: Connection, config: Config, revision: s
         connection.commit()
         broken = raw.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
-            raise TrackerError(f"migration left {len(broken)} rows with broken foreign keys")
+            raise TrackerError("database.broken_keys", count=len(broken))
     finally:
         raw.execute("PRAGMA foreign_keys=ON")

@@ -27,7 +27,7 @@ from tracker.digests.mailer import (
     make_backend,
 )
 from tracker.domain import OutboxState
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import NotFound, TrackerError, Word
 from tracker.models import Officer, OutboxMessage
 
 log = logging.getLogger("tracker.mail")
@@ -189,9 +189,10 @@ def requeue(outbox_id: int, *, engine: Engine, now: datetime) -> OutboxMessage:
     with write_session(engine) as session:
         row = session.get(OutboxMessage, outbox_id)
         if row is None:
-            raise NotFound(f"no outbox message {outbox_id} (see `tracker outbox list`)")
+            raise NotFound("outbox.missing", message=outbox_id).see("tracker outbox list")
         if row.state is not OutboxState.FAILED:
-            raise RetryRefused(f"outbox message {outbox_id} is {row.state.value}, not failed")
+            state = Word(f"outbox_state.{row.state.value}")
+            raise RetryRefused("outbox.not_failed", message=outbox_id, state=state)
         row.state = OutboxState.QUEUED
         row.next_attempt_at = now
         row.attempts = 0

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from tracker.config import Settings
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, Word
 from tracker.models import utcnow
 from tracker.scheduling.runner import Runner
 
@@ -51,10 +51,7 @@ def single_instance(engine: Engine, settings: Settings) -> Iterator[None]:
                 {"key": ADVISORY_KEY},
             ).scalar()
             if not got:
-                raise SchedulerBusy(
-                    "another scheduler is running against this database (it holds the "
-                    "PostgreSQL advisory lock); stop it first"
-                )
+                raise SchedulerBusy("scheduler.busy_postgres")
             try:
                 yield
             finally:
@@ -67,11 +64,8 @@ def single_instance(engine: Engine, settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise SchedulerBusy(
-                f"another scheduler is running against this database ({holder}; lock {path}); "
-                "stop it first"
-            ) from None
+            holder = handle.read().strip() or Word("scheduler.holder_unknown")
+            raise SchedulerBusy("scheduler.busy", holder=holder, lock=path) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()} since {utcnow().isoformat(timespec='seconds')}\n")

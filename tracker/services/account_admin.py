@@ -83,9 +83,9 @@ def disable_account(
     """`accounts.disable_account`, unless it is the actor's own or the last administrator's."""
     target, officer = _target(login, session=session)
     if acting_account_id is not None and target.id == acting_account_id:
-        raise AccountRefused("you cannot disable your own account; ask another administrator")
+        raise AccountRefused("account.own_disable")
     if officer.active and officer.role is Role.ADMIN and active_admins(session=session) <= 1:
-        raise AccountRefused(f"{target.login} is the last active administrator")
+        raise AccountRefused("account.last_admin", login=target.login)
     return accounts.disable_account(login, session=session, actor=actor)
 
 
@@ -96,14 +96,14 @@ def set_role(
     away."""
     target, officer = _target(login, session=session)
     if acting_account_id is not None and target.id == acting_account_id:
-        raise AccountRefused("you cannot change your own role; ask another administrator")
+        raise AccountRefused("account.own_role")
     if (
         role is not Role.ADMIN
         and officer.role is Role.ADMIN
         and officer.active
         and active_admins(session=session) <= 1
     ):
-        raise AccountRefused(f"{target.login} is the last active administrator")
+        raise AccountRefused("account.last_admin", login=target.login)
     return accounts.set_role(login, role, session=session, actor=actor)
 
 
@@ -124,7 +124,7 @@ def officer_for_account(
         return find_officer(on_file.strip(), session=session)
     name = new.name.strip()
     if not name:
-        raise AccountRefused("choose an officer on file, or give the new officer's name")
+        raise AccountRefused("account.choose_officer")
     if session.exec(select(Officer).where(Officer.name == name)).first() is not None:
-        raise AccountRefused(f"an officer called {name} is on file: choose them in the list")
+        raise AccountRefused("account.officer_on_file", name=name)
     return add_officer(new, session=session, actor=actor, division=division.strip() or None)

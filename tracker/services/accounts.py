@@ -66,13 +66,13 @@ def add_account(
     """Give `officer` an account; `role`, when given, becomes the officer's role."""
     login = login.strip().lower()
     if not login or not login.isascii() or " " in login:
-        raise AccountRefused(f"login {login!r}: use letters, digits, dots or dashes")
+        raise AccountRefused("account.login_format", login=login)
     if len(password) < MIN_PASSWORD:
-        raise AccountRefused(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AccountRefused("account.password_short", minimum=MIN_PASSWORD)
     if session.exec(select(Account).where(Account.login == login)).first() is not None:
-        raise AccountRefused(f"login {login!r} is taken")
+        raise AccountRefused("account.login_taken", login=login)
     if session.exec(select(Account).where(Account.officer_id == officer.id)).first():
-        raise AccountRefused(f"{officer.name} already has an account")
+        raise AccountRefused("account.has_one", officer=officer.name)
     assert officer.id is not None
     if role is not None:
         officer.role = role
@@ -90,7 +90,7 @@ def add_account(
 def find_account(login: str, *, session: Session) -> Account:
     account = session.exec(select(Account).where(Account.login == login.strip().lower())).first()
     if account is None:
-        raise NotFound(f"no account {login!r} (see `tracker users list`)")
+        raise NotFound("account.missing", login=login).see("tracker users list")
     return account
 
 
@@ -153,7 +153,7 @@ def enable_account(login: str, *, session: Session, actor: str) -> Account:
     officer = session.get(Officer, account.officer_id)
     assert officer is not None and account.id is not None
     if officer.active:
-        raise AccountRefused(f"account {account.login!r} is not disabled")
+        raise AccountRefused("account.not_disabled", login=account.login)
     officer.active = True
     session.add(officer)
     record_change(session, "account", account.id, "enabled", actor, {})
@@ -209,13 +209,14 @@ def authenticate(
         .where(SignInAttempt.address == address, col(SignInAttempt.at) > since)
     ).one()
     if by_login >= THROTTLE_LIMIT or by_address >= THROTTLE_LIMIT:
-        raise SignInThrottled("too many failed sign-ins; wait 15 minutes and try again")
+        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
+        raise SignInThrottled("sign_in.throttled", minutes=minutes)
     account = session.exec(select(Account).where(Account.login == login)).first()
     officer = session.get(Officer, account.officer_id) if account else None
     stored = account.password_hash if account is not None else _dummy_hash()
     valid = _hasher().verify(password, stored) and account is not None
     if not valid or account is None or officer is None or not officer.active:
-        raise SignInRefused("wrong login or password")
+        raise SignInRefused("sign_in.refused")
     return account
 
 

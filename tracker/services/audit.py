@@ -156,7 +156,7 @@ def _parse_key(key: CursorKey) -> tuple[datetime, str, int]:
         except ValueError:
             moment = None
     if moment is None or moment.tzinfo is None:
-        raise BadCursor("the cursor is not one the audit log handed out")
+        raise BadCursor("audit.bad_cursor")
     return moment, str(source), int(source_id or 0)
 
 

@@ -37,7 +37,7 @@ from sqlmodel import SQLModel
 from tracker import __version__
 from tracker.config import Settings
 from tracker.db import check_connection, is_sqlite, write_session
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, Word
 from tracker.models.revision import new_revision
 from tracker.schema import alembic_config, current_revision, head_revision
 
@@ -115,7 +115,7 @@ def back_up(*, settings: Settings, engine: Engine, target: Path) -> Manifest:
     check_connection(engine)
     revision = current_revision(engine)
     if revision is None:
-        raise BackupFailed("the database is not initialized: there is nothing to back up")
+        raise BackupFailed("backup.not_initialized")
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.partial-"))
     try:
@@ -147,16 +147,16 @@ def back_up(*, settings: Settings, engine: Engine, target: Path) -> Manifest:
 
 def _refuse_unusable_target(target: Path, *, settings: Settings) -> None:
     if target.exists() and not target.is_dir():
-        raise BackupFailed(f"{target} exists and is not a folder")
+        raise BackupFailed("backup.target_not_folder", target=target)
     if target.is_dir() and any(target.iterdir()):
-        raise BackupFailed(f"{target} is not empty: give a new or empty folder")
-    for name, folder in (
-        ("evidence", settings.paths.evidence),
-        ("reports", settings.paths.reports),
+        raise BackupFailed("backup.target_not_empty", target=target)
+    for kind, folder in (
+        (Word("backup.folder_evidence"), settings.paths.evidence),
+        (Word("backup.folder_reports"), settings.paths.reports),
     ):
         source = settings.resolve(folder).absolute()
         if target == source or source in target.parents:
-            raise BackupFailed(f"{target} is inside the {name} folder {source}")
+            raise BackupFailed("backup.target_inside", target=target, kind=kind, folder=source)
 
 
 def _copy_sqlite(engine: Engine, destination: Path) -> None:
@@ -174,7 +174,7 @@ def _copy_sqlite(engine: Engine, destination: Path) -> None:
         finally:
             copy.close()
     except sqlite3.Error as exc:
-        raise BackupFailed(f"cannot copy the SQLite database: {exc}") from None
+        raise BackupFailed("backup.sqlite_failed", reason=str(exc)) from None
     finally:
         raw.close()
     os.replace(partial, destination)
@@ -241,34 +241,31 @@ def read_verified_manifest(folder: Path) -> Manifest:
     """The copy's manifest, once every file it lists is present with its size and SHA-256."""
     folder = folder.expanduser()
     if not folder.is_dir():
-        raise RestoreRefused(f"{folder} is not a folder")
+        raise RestoreRefused("restore.not_folder", folder=folder)
     manifest = _read_manifest(folder / MANIFEST)
     for name, (digest, size) in sorted(manifest.files.items()):
         path = folder / name
         if not path.is_file():
-            raise RestoreRefused(f"{name} is missing from the copy: nothing was restored")
+            raise RestoreRefused("restore.file_missing", name=name)
         if _digest(path) != (digest, size):
-            raise RestoreRefused(
-                f"{name} does not match its SHA-256 in the manifest: the copy is damaged; "
-                "nothing was restored"
-            )
+            raise RestoreRefused("restore.file_damaged", name=name)
     copy = SQLITE_COPY if manifest.database == "sqlite" else POSTGRES_COPY
     if copy not in manifest.files:
-        raise RestoreRefused(f"the manifest lists no {copy}: not a tracker backup")
+        raise RestoreRefused("restore.no_database_copy", copy=copy)
     return manifest
 
 
 def _read_manifest(path: Path) -> Manifest:
     if not path.is_file():
-        raise RestoreRefused(f"{path} is missing: not a tracker backup")
+        raise RestoreRefused("restore.no_manifest", path=path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["format"] != FORMAT:
-            raise RestoreRefused(f"{path}: backup format {data['format']} is not one this knows")
+            raise RestoreRefused("restore.unknown_format", format=data["format"]).at(str(path))
         files: dict[str, tuple[str, int]] = {}
         for name, entry in data["files"].items():
             if not _is_plain_relative(name):
-                raise RestoreRefused(f"{path} names a file outside the copy: {name}")
+                raise RestoreRefused("restore.file_outside", path=path, name=name)
             files[name] = (str(entry["sha256"]), int(entry["size"]))
         manifest = Manifest(
             tracker_version=str(data["tracker_version"]),
@@ -279,9 +276,9 @@ def _read_manifest(path: Path) -> Manifest:
             files=files,
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise RestoreRefused(f"{path} cannot be read: {exc!r}") from None
+        raise RestoreRefused("restore.manifest_unreadable", path=path, reason=repr(exc)) from None
     if manifest.database not in ("sqlite", "postgresql"):
-        raise RestoreRefused(f"{path}: unknown database kind {manifest.database!r}")
+        raise RestoreRefused("restore.unknown_database", database=manifest.database).at(str(path))
     return manifest
 
 
@@ -302,8 +299,7 @@ def restore(*, settings: Settings, engine: Engine, source: Path) -> RestoreResul
     _refuse_unknown_revision(manifest.schema_revision)
     if manifest.database != engine.dialect.name:
         raise RestoreRefused(
-            f"the copy is of a {manifest.database} database; this installation uses "
-            f"{engine.dialect.name}"
+            "restore.other_database", copy=manifest.database, target=engine.dialect.name
         )
     pg_restore = ""
     if is_sqlite(engine) and engine.url.database not in (None, "", ":memory:"):
@@ -334,10 +330,7 @@ def restore(*, settings: Settings, engine: Engine, source: Path) -> RestoreResul
 def _refuse_unknown_revision(revision: str) -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
     if revision not in {script.revision for script in scripts.walk_revisions()}:
-        raise RestoreRefused(
-            f"the copy's schema revision {revision} is not one this release knows (this "
-            f"release is at {head_revision()}): restore it with the release that made it"
-        )
+        raise RestoreRefused("restore.unknown_revision", revision=revision, head=head_revision())
 
 
 def _refuse_non_empty_target(engine: Engine) -> None:
@@ -348,10 +341,9 @@ def _refuse_non_empty_target(engine: Engine) -> None:
                 rows = connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
                 if rows:
                     shown = engine.url.render_as_string(hide_password=True)
+                    unit = Word("restore.row" if rows == 1 else "restore.rows")
                     raise RestoreRefused(
-                        f"the target database {shown} is not empty ({table}: {rows:,} "
-                        f"row{'' if rows == 1 else 's'}): "
-                        "restore only into a new database"
+                        "restore.target_not_empty", url=shown, table=table, rows=rows, unit=unit
                     )
 
 
@@ -376,7 +368,7 @@ def _restore_sqlite(engine: Engine, copy: Path) -> None:
         finally:
             source.close()
     except sqlite3.Error as exc:
-        raise RestoreRefused(f"cannot restore the SQLite database: {exc}") from None
+        raise RestoreRefused("restore.sqlite_failed", reason=str(exc)) from None
     finally:
         raw.close()
         engine.dispose()
@@ -387,8 +379,7 @@ def _refuse_other_schema(engine: Engine, *, copy_schema: str | None) -> None:
     target_schema = postgres_schema(engine.url)
     if (copy_schema or "public") != (target_schema or "public"):
         raise RestoreRefused(
-            f"the copy holds schema {copy_schema or 'public'}; the target database uses "
-            f"{target_schema or 'public'} (set search_path in the database URL to match)"
+            "restore.other_schema", copy=copy_schema or "public", target=target_schema or "public"
         )
 
 
@@ -452,10 +443,7 @@ def _postgres_tool(name: str, *, error: type[TrackerError]) -> str:
     for folder in folders:
         if (folder / name).is_file():
             return str(folder / name)
-    raise error(
-        f"{name} was not found on PATH or under /usr/lib/postgresql/*/bin: "
-        "install the PostgreSQL client programs"
-    )
+    raise error("postgres.tool_missing", tool=name)
 
 
 def _version_key(folder: Path) -> tuple[int, ...]:
@@ -471,5 +459,5 @@ def _run_postgres_tool(command: list[str], *, url: URL | None, error: type[Track
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         reason = lines[0] if lines else f"exit status {done.returncode}"
-        raise error(f"{Path(command[0]).name} failed: {reason}")
+        raise error("postgres.tool_failed", tool=Path(command[0]).name, reason=reason)
     return done.stdout

@@ -37,7 +37,7 @@ def initialize(runtime: Runtime) -> InitResult:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise TrackerError(f"cannot create folder {folder}: {exc.strerror}") from None
+            raise TrackerError("setup.folder_failed", folder=folder, reason=exc.strerror) from None
     before, after = upgrade_database(runtime.engine)
     shown = runtime.engine.url.render_as_string(hide_password=True)
     return InitResult(shown, before, after, folders)

@@ -28,6 +28,7 @@ from tracker.services.changes import record_change
 
 PREFIX = "trk_"  # tells a leaked token apart in logs and secret scanners
 USE_RECORDED_EVERY = timedelta(minutes=1)
+MAX_NAME = 100  # characters of a token's name
 
 
 class TokenRefused(TrackerError):
@@ -61,13 +62,13 @@ def issue_token(
     and cannot be shown again."""
     name = " ".join(name.split())
     if not name:
-        raise TokenRefused("give the token a name, e.g. the script that will use it")
-    if len(name) > 100:
-        raise TokenRefused(f"the token name is {len(name)} characters; the limit is 100")
+        raise TokenRefused("token.name_missing")
+    if len(name) > MAX_NAME:
+        raise TokenRefused("token.name_long", length=len(name), limit=MAX_NAME)
     wanted = ApiTokenCreate(name=name, scope=scope)
     officer = session.get(Officer, account.officer_id)
     if officer is None or not officer.active:
-        raise TokenRefused(f"account {account.login} is disabled; it gets no token")
+        raise TokenRefused("token.account_disabled", login=account.login)
     assert account.id is not None
     plaintext = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
@@ -113,7 +114,7 @@ def revoke_token(
     revoked token changes nothing."""
     row = session.get(ApiToken, token_id)
     if row is None or (account is not None and row.account_id != account.id):
-        raise NotFound(f"no API token {token_id} (see `tracker users tokens LOGIN`)")
+        raise NotFound("token.missing", token=token_id).see("tracker users tokens LOGIN")
     if row.revoked_at is None:
         row.revoked_at = now or utcnow()
         session.add(row)
