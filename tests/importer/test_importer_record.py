@@ -60,7 +60,7 @@ def test_one_field_a_line_and_no_document_marker() -> None:
     parsed = parse_agreement(text, catalog=CATALOG)
     assert parsed.record == EXPECTED
     assert [c.number for c in parsed.clauses] == ["1", "2"]
-    assert any("no document marker" in w for w in parsed.warnings)
+    assert any("no document marker" in str(w) for w in parsed.warnings)
 
 
 def test_a_text_without_portal_fields_has_no_record() -> None:

@@ -169,7 +169,9 @@ def test_a_text_with_clauses_but_no_undertaking_gives_a_warning() -> None:
         "1. 양국은 우호 관계를 재확인한다.\n2. 양국은 협력의 역사를 인식한다.\n"
     )
     assert len(parsed.clauses) == 2 and not any(c.tracked for c in parsed.commitments)
-    assert any("no commitment to track" in w for w in parsed.warnings)
+    (warning,) = parsed.warnings
+    assert str(warning).startswith("2 clauses but no commitment to track")
+    assert warning.describe("ko").startswith("조항 2개가 있지만 점검할 이행과제가 없습니다")
 
 
 @pytest.mark.parametrize("text", ["hello world", "   \n\n  ", "제목만 있는 문서\n\n부제목\n"])

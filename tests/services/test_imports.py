@@ -119,9 +119,11 @@ def test_a_revised_text_is_refused_with_what_changed_until_replace(engine: Engin
     with read_session(engine) as session:
         before = {c.ref: c.id for c in session.exec(select(Commitment)).all()}
     with pytest.raises(
-        RevisionNeedsReplace, match=r"revises agreement 'seed'.*26\.1 reworded.*--replace"
-    ):
+        RevisionNeedsReplace, match=r"revises agreement 'seed'.*26\.1 reworded"
+    ) as no:
         import_text(engine, revised)
+    assert no.value.describe("en", terminal=True).endswith("(see `tracker import PATH --replace`)")
+    assert no.value.http_status == 409
     outcome = import_text(engine, revised, replace=True)
     assert outcome.outcome == "replaced"  # type: ignore[attr-defined]
     with read_session(engine) as session:

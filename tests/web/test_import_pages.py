@@ -237,6 +237,22 @@ def test_bad_input_gets_one_line_saying_what_and_writes_nothing(
     assert agreements(session) == []
 
 
+def test_the_importer_s_warnings_and_refusals_are_said_in_the_page_s_language(
+    app_client: TestClient,
+) -> None:
+    sign_in(app_client)
+    nothing_firm = "1. 양국은 우호 관계를 재확인한다.\n2. 양국은 협력의 역사를 인식한다.\n"
+    korean = preview_paste(app_client, nothing_firm)
+    assert korean.status_code == 200
+    assert "<li>조항 2개가 있지만 점검할 이행과제가 없습니다." in korean.text
+    csrf = csrf_of(app_client.get("/import").text)
+    english = app_client.post("/import/preview?lang=en", data={"csrf": csrf, "text": nothing_firm})
+    assert "<li>2 clauses but no commitment to track: no sentence undertakes" in english.text
+    refused = app_client.post("/import/preview?lang=en", data={"csrf": csrf, "text": "Hello."})
+    assert refused.status_code == 400
+    assert "pasted text: no recognizable clauses: no numbered paragraphs" in refused.text
+
+
 def test_a_text_over_the_size_limit_is_refused_pasted_uploaded_or_saved(
     session: Session, engine: Engine, settings: Settings
 ) -> None:

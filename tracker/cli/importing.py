@@ -116,7 +116,7 @@ def _import_folder(
 
     files, subfolders = agreement_files(folder)
     if not files:
-        raise TrackerError(f"{folder}: no agreement files (.txt, .md, .html) in this folder")
+        raise TrackerError("import.empty_folder").at(str(folder))
     runtime = runtime_of(ctx)
     engine = runtime.engine if dry_run else runtime.checked_engine()
     results = []
@@ -144,22 +144,25 @@ def _result_as_dict(result: FileResult) -> dict[str, object]:
         "file": str(result.path),
         "outcome": result.outcome or "failed",
         "key": result.key,
-        "error": result.error,
-        "warnings": list(result.warnings),
+        "error": None if result.error is None else str(result.error),
+        "warnings": [str(warning) for warning in result.warnings],
     }
 
 
 def _print_folder_results(results: list[FileResult], subfolders: list[Path]) -> None:
+    from tracker.words import terminal_language
+
+    language = terminal_language()
     counts: dict[str, int] = {}
     for result in results:
         if result.error:
-            typer.echo(f"error: {result.error}", err=True)
+            typer.echo(f"error: {result.error.describe(language, terminal=True)}", err=True)
             continue
         outcome = result.outcome or "failed"
         counts[outcome] = counts.get(outcome, 0) + 1
         typer.echo(f"{outcome}: {result.key}  ({result.path.name})")
         for warning in result.warnings:
-            typer.echo(f"warning: {result.path.name}: {warning}", err=True)
+            typer.echo(f"warning: {result.path.name}: {warning.describe(language)}", err=True)
     failed = sum(1 for result in results if result.error)
     summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing imported"
     typer.echo(f"{len(results)} files: {summary}, {failed} failed")
@@ -243,8 +246,11 @@ def _print_counts(parsed: ParsedAgreement) -> None:
         f"{len(parsed.commitments)} commitments ({tracked} tracked), "
         f"{len(parsed.mechanisms)} mechanisms"
     )
+    from tracker.words import terminal_language
+
+    language = terminal_language()
     for warning in parsed.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"warning: {warning.describe(language)}", err=True)
 
 
 def print_outcome(outcome: ImportOutcome) -> None:

@@ -26,17 +26,20 @@ from tracker.importer.parsed import (
     ParsedMechanism,
     ParsedRecord,
     ParsedSection,
+    ParseWarning,
 )
 from tracker.importer.record import extract_record
 from tracker.importer.split import split_commitments
 from tracker.importer.structure import build_structure
 from tracker.importer.textutil import detect_language, split_lines
+from tracker.words import N_
 
 __all__ = [
     "CatalogEntry",
     "CatalogError",
     "ImportInputError",
     "MechanismCatalog",
+    "ParseWarning",
     "ParsedAgreement",
     "ParsedClause",
     "ParsedCommitment",
@@ -59,7 +62,7 @@ def parse_agreement(text: str, *, catalog: MechanismCatalog | None = None) -> Pa
     """
     source = _NEWLINES.sub("\n", text).removeprefix("\ufeff")
     if not source.strip():
-        raise ImportInputError("the text is empty")
+        raise ImportInputError("import.text_empty")
     if catalog is None:
         catalog = MechanismCatalog.load_default()
     language = detect_language(source)
@@ -68,10 +71,7 @@ def parse_agreement(text: str, *, catalog: MechanismCatalog | None = None) -> Pa
     record = record_result.record
     structure = build_structure(source, record_result.body_start, portal=record_result.portal)
     if not structure.clauses:
-        raise ImportInputError(
-            "no clauses found: expected numbered paragraphs (1., (1), 가., ①, Article 1) "
-            "or paragraphs of sentences"
-        )
+        raise ImportInputError("import.no_clauses")
     layouts = structure.clauses
     found = extract_mechanisms(
         source, layouts, language, catalog, document_title=structure.document_title
@@ -119,15 +119,16 @@ def parse_agreement(text: str, *, catalog: MechanismCatalog | None = None) -> Pa
     ):
         # Without printed numbers, paragraphs are clauses only if they read like an agreement;
         # otherwise any text file (a log, a password file) would "import".
-        raise ImportInputError(
-            "no recognizable clauses: no numbered paragraphs, and no sentence that undertakes, "
-            "agrees or declares anything"
-        )
+        raise ImportInputError("import.no_recognizable_clauses")
     if not any(c.tracked for c in commitments):
-        count = f"{len(layouts)} clause{'s' if len(layouts) != 1 else ''}"
+        count = len(layouts)
         warnings.append(
-            f"{count} but no commitment to track: no sentence undertakes anything firmly "
-            "or as a best effort"
+            ParseWarning(
+                N_("warning.nothing_tracked.one")
+                if count == 1
+                else N_("warning.nothing_tracked.many"),
+                {"count": count},
+            )
         )
     return ParsedAgreement(
         source_text=source,

@@ -54,14 +54,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]"
 def decode_source(data: bytes, *, name: str) -> str:
     """The text of an agreement file; `ImportInputError` (one line, naming `name`) if none."""
     if not data.strip():
-        raise ImportInputError(f"{name}: the file is empty")
+        raise ImportInputError("source.empty").at(name)
     text, html = _decode(data, name)
     text = _NEWLINES.sub("\n", text).removeprefix("\ufeff")
     _refuse_binary(text, name)
     if html:
         text = html_to_text(text)
     if not text.strip():
-        raise ImportInputError(f"{name}: the file holds no text")
+        raise ImportInputError("source.no_text").at(name)
     return text
 
 
@@ -73,12 +73,11 @@ def _decode(data: bytes, name: str) -> tuple[str, bool]:
                 text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise ImportInputError(
-                    f"{name}: starts with a {encoding.upper()} byte-order mark but is not valid "
-                    f"{encoding.upper()} (byte {exc.start + len(bom)})"
-                ) from None
+                    "source.bad_bom", encoding=encoding.upper(), byte=exc.start + len(bom)
+                ).at(name) from None
             return text, _looks_html(text.encode("utf-8", "replace"))
     if b"\x00" in data:
-        raise ImportInputError(f"{name}: contains NUL bytes; this looks like a binary file")
+        raise ImportInputError("source.nul_bytes").at(name)
     html = _looks_html(data)
     if html:
         declared = _declared_charset(data)
@@ -91,10 +90,7 @@ def _decode(data: bytes, name: str) -> tuple[str, bool]:
     korean = _decode_korean(data)
     if korean is not None:
         return korean, html
-    raise ImportInputError(
-        f"{name}: not UTF-8, UTF-16 or CP949/EUC-KR text (invalid UTF-8 at byte "
-        f"{utf8_error.start}); save it as UTF-8 and import again"
-    )
+    raise ImportInputError("source.not_text", byte=utf8_error.start).at(name)
 
 
 def _looks_html(data: bytes) -> bool:
@@ -111,14 +107,12 @@ def _decode_declared(data: bytes, declared: str, name: str) -> str:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise ImportInputError(
-            f"{name}: declares an unknown character set {declared!r} in <meta charset>"
-        ) from None
+        raise ImportInputError("source.unknown_charset", charset=declared).at(name) from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ImportInputError(
-            f"{name}: declares charset {declared!r} but is not valid {declared} (byte {exc.start})"
+        raise ImportInputError("source.charset_mismatch", charset=declared, byte=exc.start).at(
+            name
         ) from None
 
 
@@ -137,12 +131,10 @@ def _decode_korean(data: bytes) -> str | None:
 
 def _refuse_binary(text: str, name: str) -> None:
     if "\x00" in text:
-        raise ImportInputError(f"{name}: contains NUL characters; this looks like a binary file")
+        raise ImportInputError("source.nul_characters").at(name)
     controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 200):
-        raise ImportInputError(
-            f"{name}: contains {controls} control characters; this looks like a binary file"
-        )
+        raise ImportInputError("source.control_characters", count=controls).at(name)
 
 
 # --- HTML ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The importer's one error: the input cannot be turned into an agreement."""
+"""The importer's errors: the input cannot be turned into an agreement, or the catalog is bad."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from tracker.errors import TrackerError
 
 
 class ImportInputError(TrackerError, ValueError):
-    """The file is not a readable agreement text; the message is one line naming the problem.
+    """The file is not a readable agreement text; `at` names the file.
 
     It is a `ValueError` (the importer's contract) and a `TrackerError`, so the CLI and the web
     report it as a user error (one line, exit 1 / 4xx) like every other input problem.
@@ -15,3 +15,13 @@ class ImportInputError(TrackerError, ValueError):
 
 class CatalogError(TrackerError, ValueError):
     """A mechanism catalog entry (shipped or from the user's config) is malformed."""
+
+
+class Grouped(int):
+    """A size in bytes as a refusal's field: a number in the API's fields, written with
+    thousands separators in a message (12,722), as the limits it is compared with are."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{self:,}"

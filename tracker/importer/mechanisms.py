@@ -114,10 +114,10 @@ class MechanismCatalog:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise CatalogError(f"{source}: not valid TOML: {exc}") from None
+            raise CatalogError("catalog.not_toml", problem=str(exc)).at(source) from None
         raw = data.get("mechanism", [])
         if not isinstance(raw, list):
-            raise CatalogError(f"{source}: 'mechanism' must be an array of tables")
+            raise CatalogError("catalog.not_array").at(source)
         return cls(_entry(item, f"{source}: mechanism {n}") for n, item in enumerate(raw, 1))
 
     def extended(self, entries: Sequence[Mapping[str, object]]) -> MechanismCatalog:
@@ -184,34 +184,37 @@ def _any_case(ch: str) -> str:
 
 def _entry(item: object, where: str) -> CatalogEntry:
     if not isinstance(item, Mapping):
-        raise CatalogError(f"{where}: must be a table with name, kind, …")
+        raise CatalogError("catalog.not_table").at(where)
     unknown = set(item) - _ENTRY_KEYS
     if unknown:
         raise CatalogError(
-            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-            f"allowed: {', '.join(sorted(_ENTRY_KEYS))}"
-        )
+            "catalog.unknown_keys", keys=sorted(map(str, unknown)), allowed=sorted(_ENTRY_KEYS)
+        ).at(where)
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise CatalogError(f"{where}: 'name' must be a non-empty string")
+        raise CatalogError("catalog.name_required").at(where)
     name_en = item.get("name_en", "")
     if not isinstance(name_en, str):
-        raise CatalogError(f"{where}: 'name_en' must be a string")
+        raise CatalogError("catalog.name_en_not_text").at(where)
     aliases = item.get("aliases", [])
     if not isinstance(aliases, list | tuple) or not all(isinstance(a, str) for a in aliases):
-        raise CatalogError(f"{where}: 'aliases' must be a list of strings")
+        raise CatalogError("catalog.aliases_not_texts").at(where)
     kind_value = item.get("kind", MechanismKind.OTHER.value)
     cadence_value = item.get("cadence", Cadence.UNKNOWN.value)
     try:
         kind = MechanismKind(kind_value)
     except ValueError:
-        allowed = ", ".join(k.value for k in MechanismKind)
-        raise CatalogError(f"{where}: kind {kind_value!r} is not one of {allowed}") from None
+        allowed = [k.value for k in MechanismKind]
+        raise CatalogError("catalog.unknown_kind", kind=kind_value, allowed=allowed).at(
+            where
+        ) from None
     try:
         cadence = Cadence(cadence_value)
     except ValueError:
-        allowed = ", ".join(c.value for c in Cadence)
-        raise CatalogError(f"{where}: cadence {cadence_value!r} is not one of {allowed}") from None
+        allowed = [c.value for c in Cadence]
+        raise CatalogError("catalog.unknown_cadence", cadence=cadence_value, allowed=allowed).at(
+            where
+        ) from None
     return CatalogEntry(
         name=fold_space(name),
         name_en=fold_space(name_en),

@@ -6,10 +6,31 @@ and commitment `source_text[start:end] == text`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from tracker.domain import Cadence, Language, MechanismKind, Strength
+from tracker.errors import shown_fields
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something the importer noticed but did not refuse (a date it cannot read, paragraphs
+    outside any clause): a catalogue id (`warning.…`, marked with `N_` where it is made) and
+    its fields as data, so the review page says it in its reader's language."""
+
+    message_id: str
+    fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def describe(self, language: str) -> str:
+        from tracker.words import say  # lazily, as tracker.errors does
+
+        return say(language, self.message_id, **shown_fields(dict(self.fields), language))
+
+    def __str__(self) -> str:
+        return self.describe("en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,4 +116,4 @@ class ParsedAgreement:
     commitments: tuple[ParsedCommitment, ...]
     mechanisms: tuple[ParsedMechanism, ...]
     review_mechanism: str | None  # reviews the whole agreement's commitments
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[ParseWarning, ...] = ()

@@ -26,8 +26,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.importer.parsed import ParsedRecord
+from tracker.importer.parsed import ParsedRecord, ParseWarning
 from tracker.importer.textutil import Line, fold, fold_space
+from tracker.words import N_
 
 _LABELS: dict[str, str] = {
     "합의기관(국내)": "domestic_body",
@@ -64,7 +65,7 @@ class RecordResult:
     record: ParsedRecord | None
     body_start: int  # where the document itself starts
     portal: bool  # the text is a saved portal page (portal page noise applies to its body)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 def is_portal_noise(text: str) -> bool:
@@ -83,7 +84,7 @@ def extract_record(text: str, lines: list[Line]) -> RecordResult:
         return RecordResult(None, min(body_start, len(text)), False)
 
     values, after = _read_fields(text, head, first)
-    warnings: list[str] = []
+    warnings: list[ParseWarning] = []
     title = _title_before(text, head, first)
     rest = after
     while rest < len(head) and head[rest].blank:
@@ -99,7 +100,7 @@ def extract_record(text: str, lines: list[Line]) -> RecordResult:
     else:
         summary_lines = _summary_paragraph(text, head, rest)
         body_start = summary_lines[-1].end + 1 if summary_lines else head[rest - 1].end + 1
-        warnings.append("no document marker (such as '❚ 비공식 국문본') after the portal record")
+        warnings.append(ParseWarning(N_("warning.record.no_marker")))
     summary = ""
     if summary_lines:
         summary = re.sub(
@@ -108,11 +109,11 @@ def extract_record(text: str, lines: list[Line]) -> RecordResult:
 
     signed_on = _date(values.get("signed_on", ""))
     if values.get("signed_on") and signed_on is None:
-        warnings.append(f"record: cannot read the date {values['signed_on']!r} (합의일자)")
+        warnings.append(ParseWarning(N_("warning.record.bad_date"), {"value": values["signed_on"]}))
     rank, name, ministry, division = _officer(values.get("officer", ""))
     for key, label in (("domestic_body", "합의기관(국내)"), ("signed_on", "합의일자")):
         if not values.get(key):
-            warnings.append(f"record: no {label} field")
+            warnings.append(ParseWarning(N_("warning.record.no_field"), {"label": label}))
     record = ParsedRecord(
         title=title,
         domestic_body=values.get("domestic_body", ""),

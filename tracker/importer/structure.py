@@ -39,9 +39,10 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from tracker.importer.parsed import ParsedClause, ParsedItem, ParsedSection
+from tracker.importer.parsed import ParsedClause, ParsedItem, ParsedSection, ParseWarning
 from tracker.importer.record import is_portal_noise
 from tracker.importer.textutil import HANGUL, Line, fold_space, split_lines
+from tracker.words import N_
 
 
 class Kind(Enum):
@@ -100,7 +101,7 @@ class Structure:
     document_title: str
     sections: list[ParsedSection]
     clauses: list[ClauseLayout]
-    warnings: list[str]
+    warnings: list[ParseWarning]
     numbered: bool = True  # clauses carry printed numbers or article headings
 
 
@@ -282,7 +283,7 @@ class _Builder:
         self.stack: list[tuple[int, int]] = []  # (section index, raw level)
         self.drafts: list[_Draft] = []
         self.numbers: set[str] = set()
-        self.warnings: list[str] = []
+        self.warnings: list[ParseWarning] = []
         self.section: int | None = None
         self.clause: _Draft | None = None
         self.unit: Unit | None = None
@@ -334,10 +335,12 @@ class _Builder:
             else:
                 self._text(block)
         if self.loose:
-            shown = "; ".join(self.loose[:3])
+            excerpts = "; ".join(self.loose[:3])  # quoted from the text, in its language
             self.warnings.append(
-                f"{len(self.loose)} unnumbered paragraph(s) outside any clause were not split "
-                f"into commitments ({shown})"
+                ParseWarning(
+                    N_("warning.structure.loose_paragraphs"),
+                    {"count": len(self.loose), "excerpts": excerpts},
+                )
             )
         return self._finish(title)
 
@@ -456,7 +459,9 @@ class _Builder:
         drafts = [d for d in self.drafts if d.start < d.end]
         for d in self.drafts:
             if d.start >= d.end:
-                self.warnings.append(f"clause {d.number} has no text and was left out")
+                self.warnings.append(
+                    ParseWarning(N_("warning.structure.empty_clause"), {"clause": d.number})
+                )
         used: set[int] = set()
         for d in drafts:
             index = d.section

@@ -48,14 +48,14 @@ def split_commitment(
     """Split where the text `at` begins; the second part gets the next free ref (7.3 → 7.3b)."""
     offset = commitment.text.find(at)
     if offset < 0:
-        raise CorrectionRefused(f"{commitment.ref}: {at!r} does not occur in its text")
+        raise CorrectionRefused("correction.not_in_text", text=at).at(commitment.ref)
     if offset == 0:
-        raise CorrectionRefused(f"{commitment.ref}: its text begins with {at!r}; nothing to split")
+        raise CorrectionRefused("correction.nothing_to_split", text=at).at(commitment.ref)
     source = _source(session, commitment)
     first_end = _strip_end(source, commitment.span_start, commitment.span_start + offset)
     second_start = commitment.span_start + offset
     if first_end <= commitment.span_start:
-        raise CorrectionRefused(f"{commitment.ref}: the first part would be empty")
+        raise CorrectionRefused("correction.first_part_empty").at(commitment.ref)
     second = Commitment(
         agreement_id=commitment.agreement_id,
         clause_id=commitment.clause_id,
@@ -89,7 +89,7 @@ def merge_commitments(
     if first.span_start > second.span_start:
         first, second = second, first
     if first.clause_id != second.clause_id:
-        raise CorrectionRefused(f"{first.ref} and {second.ref} are in different clauses")
+        raise CorrectionRefused("correction.different_clauses", first=first.ref, second=second.ref)
     between = session.exec(
         select(Commitment).where(
             Commitment.agreement_id == first.agreement_id,
@@ -99,7 +99,7 @@ def merge_commitments(
     ).first()
     if between is not None:
         raise CorrectionRefused(
-            f"{first.ref} and {second.ref} are not neighbours: {between.ref} lies between them"
+            "correction.not_neighbours", first=first.ref, second=second.ref, between=between.ref
         )
     source = _source(session, first)
     _set_span(first, source, first.span_start, max(first.span_end, second.span_end))
@@ -138,7 +138,7 @@ def move_boundaries(
     if end_after is not None:
         end = _find_in_clause(source, clause, end_after, commitment.ref) + len(end_after)
     if end <= start:
-        raise CorrectionRefused(f"{commitment.ref}: the new end comes before the new start")
+        raise CorrectionRefused("correction.end_before_start").at(commitment.ref)
     overlapping = session.exec(
         select(Commitment).where(
             Commitment.agreement_id == commitment.agreement_id,
@@ -148,9 +148,7 @@ def move_boundaries(
         )
     ).first()
     if overlapping is not None:
-        raise CorrectionRefused(
-            f"{commitment.ref} would overlap {overlapping.ref}; adjust or merge {overlapping.ref}"
-        )
+        raise CorrectionRefused("correction.overlap", ref=commitment.ref, other=overlapping.ref)
     before = (commitment.span_start, commitment.span_end)
     _set_span(commitment, source, start, end)
     _record(
@@ -212,7 +210,7 @@ def unlink_mechanism(
     assert commitment.id is not None
     links = [link for link in _links(session, commitment.id) if link.mechanism_id == found.id]
     if not links:
-        raise CorrectionRefused(f"{commitment.ref} is not linked to {found.name}")
+        raise CorrectionRefused("correction.not_linked", ref=commitment.ref, mechanism=found.name)
     for link in links:
         session.delete(link)
     _record(session, commitment, actor, "unlink", reason, {"mechanism": found.name})
@@ -227,7 +225,7 @@ def merge_mechanisms(
     kept = find_mechanism(keep, session=session)
     gone = find_mechanism(other, session=session)
     if kept.id == gone.id:
-        raise CorrectionRefused(f"{keep!r} and {other!r} are already the same mechanism")
+        raise CorrectionRefused("correction.same_mechanism", keep=keep, other=other)
     assert kept.id is not None and gone.id is not None
     kept_names = set(
         session.exec(select(MechanismAlias.folded).where(MechanismAlias.mechanism_id == kept.id))
@@ -319,7 +317,7 @@ def _strip_end(source: str, start: int, end: int) -> int:
 def _find_in_clause(source: str, clause: Clause, text: str, ref: str) -> int:
     found = source.find(text, clause.span_start, clause.span_end)
     if found < 0:
-        raise CorrectionRefused(f"{ref}: {text!r} does not occur in clause {clause.number}")
+        raise CorrectionRefused("correction.not_in_clause", text=text, clause=clause.number).at(ref)
     return found
 
 

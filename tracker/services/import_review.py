@@ -20,7 +20,7 @@ from tracker.config import Settings
 from tracker.errors import TrackerError
 from tracker.importer import parse_agreement
 from tracker.importer.decode import decode_source
-from tracker.importer.errors import ImportInputError
+from tracker.importer.errors import Grouped, ImportInputError
 from tracker.importer.mechanisms import MechanismCatalog
 from tracker.importer.parsed import ParsedAgreement
 from tracker.models import Agreement, ChangeRecord, Commitment
@@ -58,12 +58,10 @@ def clean_source_name(name: str) -> str:
 
 def text_of_upload(data: bytes, *, name: str, max_bytes: int) -> str:
     """An uploaded file's text, held to the limits `tracker import` applies to a file;
-    `ImportInputError` (one line) if it is too big, empty or not text. `data` may be cut at
+    `ImportInputError` (naming `name`) if it is too big, empty or not text. `data` may be cut at
     max_bytes + 1: that is enough to know it is too big."""
     if len(data) > max_bytes:
-        raise ImportInputError(
-            f"{name}: file is larger than the limit of {max_bytes:,} bytes (imports.max_bytes)"
-        )
+        raise ImportInputError("source.over_limit", limit=Grouped(max_bytes)).at(name)
     return decode_source(data, name=name)
 
 
@@ -72,21 +70,17 @@ def text_of_paste(text: str, *, max_bytes: int, name: str = "pasted text") -> st
     data = text.encode("utf-8", "replace")
     if len(data) > max_bytes:
         raise ImportInputError(
-            f"{name}: text is {len(data):,} bytes, larger than the limit of {max_bytes:,} "
-            "(imports.max_bytes)"
-        )
+            "source.text_too_large", size=Grouped(len(data)), limit=Grouped(max_bytes)
+        ).at(name)
     return decode_source(data, name=name)
 
 
 def parse_text(text: str, *, name: str, catalog: MechanismCatalog) -> ParsedAgreement:
-    """`parse_agreement`, its one-line error naming the source as `tracker import` does."""
+    """`parse_agreement`, its refusal naming the source as `tracker import` does."""
     try:
         return parse_agreement(text, catalog=catalog)
     except ImportInputError as exc:
-        message = str(exc)
-        raise ImportInputError(
-            message if message.startswith(name) else f"{name}: {message}"
-        ) from None
+        raise (exc if exc.where else exc.at(name)) from None
 
 
 def default_key(parsed: ParsedAgreement, source_name: str) -> str:
@@ -156,7 +150,7 @@ def save_import(
     imported changes nothing, choices included: correct it on its review page."""
     title = " ".join(title.split())
     if len(title) > MAX_TITLE:
-        raise TrackerError(f"the title is longer than {MAX_TITLE} characters")
+        raise TrackerError("import.title_too_long", limit=MAX_TITLE)
     outcome = import_agreement(
         parsed,
         session=session,
@@ -172,7 +166,7 @@ def save_import(
         wanted = set(tracked_refs)
         unknown = wanted - {c.ref for c in parsed.commitments}
         if unknown:
-            raise TrackerError(f"no commitment {sorted(unknown)[0]!r} in this text")
+            raise TrackerError("import.unknown_commitment", ref=sorted(unknown)[0])
         rows = {
             c.ref: c
             for c in session.exec(

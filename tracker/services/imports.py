@@ -21,12 +21,12 @@ from sqlmodel import Session, col, select
 
 from tracker.db import ValueTooLong, write_session
 from tracker.domain import Cadence, LinkRole, MechanismKind
-from tracker.errors import TrackerError
+from tracker.errors import Conflict, TrackerError
 from tracker.importer import parse_agreement
 from tracker.importer.decode import decode_source
-from tracker.importer.errors import ImportInputError
+from tracker.importer.errors import Grouped, ImportInputError
 from tracker.importer.mechanisms import MechanismCatalog
-from tracker.importer.parsed import ParsedAgreement, ParsedClause, ParsedMechanism
+from tracker.importer.parsed import ParsedAgreement, ParsedClause, ParsedMechanism, ParseWarning
 from tracker.models import (
     Agreement,
     Assessment,
@@ -50,8 +50,9 @@ from tracker.text import fold_name
 Outcome = Literal["imported", "unchanged", "replaced"]
 
 
-class RevisionNeedsReplace(TrackerError):
-    """The text revises an agreement already imported; the user must say --replace."""
+class RevisionNeedsReplace(Conflict):
+    """The text revises an agreement already imported; the user must say --replace (or, when
+    the revision would drop followed commitments, import it under another key)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class ImportOutcome:
     agreement_id: int
     parsed: ParsedAgreement
     changes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[ParseWarning, ...] = field(default=())
 
 
 def read_source(path: Path, *, max_bytes: int) -> str:
@@ -69,18 +70,17 @@ def read_source(path: Path, *, max_bytes: int) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise ImportInputError(f"{path}: no such file") from None
+        raise ImportInputError("source.missing").at(str(path)) from None
     if path.is_dir():
-        raise ImportInputError(f"{path}: is a folder, not a file")
+        raise ImportInputError("source.is_folder").at(str(path))
     if size > max_bytes:
-        raise ImportInputError(
-            f"{path}: file is {size:,} bytes, larger than the limit of {max_bytes:,} "
-            "(imports.max_bytes)"
+        raise ImportInputError("source.too_large", size=Grouped(size), limit=Grouped(max_bytes)).at(
+            str(path)
         )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportInputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ImportInputError("source.unreadable", reason=exc.strerror).at(str(path)) from None
     return decode_source(data, name=str(path))
 
 
@@ -92,8 +92,8 @@ class FileResult:
     path: Path
     outcome: Outcome | Literal["parsed"] | None = None
     key: str | None = None
-    error: str | None = None
-    warnings: tuple[str, ...] = ()
+    error: TrackerError | None = None
+    warnings: tuple[ParseWarning, ...] = ()
 
 
 def agreement_files(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -125,7 +125,7 @@ def import_files(
                 )
             yield FileResult(path, outcome.outcome, outcome.key, None, outcome.warnings)
         except (ImportInputError, RevisionNeedsReplace, ValueTooLong) as exc:
-            yield FileResult(path, error=str(exc))
+            yield FileResult(path, error=exc)
 
 
 def parse_file(path: Path, *, max_bytes: int, catalog: MechanismCatalog) -> ParsedAgreement:
@@ -133,8 +133,7 @@ def parse_file(path: Path, *, max_bytes: int, catalog: MechanismCatalog) -> Pars
     try:
         return parse_agreement(text, catalog=catalog)
     except ImportInputError as exc:
-        message = str(exc)
-        raise ImportInputError(message if str(path) in message else f"{path}: {message}") from None
+        raise (exc if exc.where else exc.at(str(path))) from None
 
 
 SAMPLE_NAME = "kr-ca-security-defence-partnership-2025.txt"
@@ -155,10 +154,7 @@ def validate_key(key: str) -> None:
     """Keys appear in commands and file names: short, lowercase ASCII, never a bare number
     (a number is read as an id)."""
     if not _KEY.match(key) or key.isdigit():
-        raise TrackerError(
-            f"key {key!r}: use 2 to 80 lowercase letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit, and not only digits"
-        )
+        raise TrackerError("import.bad_key", key=key)
 
 
 def key_for(parsed: ParsedAgreement, source_name: str) -> str:
@@ -203,11 +199,14 @@ def import_agreement(
         changes += discarded_corrections(session, earlier)
         _refuse_losing_follow_up(session, earlier, parsed)
         if not replace:
+            shown = "; ".join(changes[:3]) + ("; …" if len(changes) > 3 else "")
             raise RevisionNeedsReplace(
-                f"{source_name} revises agreement {earlier.key!r} ({len(changes)} changes: "
-                f"{'; '.join(changes[:3])}{'; …' if len(changes) > 3 else ''}); "
-                "run again with --replace"
-            )
+                "import.revision",
+                source=source_name,
+                key=earlier.key,
+                count=len(changes),
+                changes=shown,
+            ).see("tracker import PATH --replace")
         agreement = _update_agreement(earlier, parsed, source_name)
         outcome: Outcome = "replaced"
     else:
@@ -626,11 +625,7 @@ def _refuse_losing_follow_up(session: Session, earlier: Agreement, parsed: Parse
         .order_by(col(Commitment.ref))
     ).all()
     if followed:
-        raise RevisionNeedsReplace(
-            f"the revised text no longer has commitment(s) {', '.join(followed)} of "
-            f"{earlier.key!r}, which have status updates or assessments; nothing was imported "
-            "(import the revision under another --key to keep both)"
-        )
+        raise RevisionNeedsReplace("import.drops_followed", refs=list(followed), key=earlier.key)
 
 
 def discarded_corrections(session: Session, earlier: Agreement) -> list[str]:
@@ -721,5 +716,5 @@ def parsed_as_dict(
             }
             for m in parsed.mechanisms
         ],
-        "warnings": list(parsed.warnings),
+        "warnings": [str(warning) for warning in parsed.warnings],
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import UploadFile
 
+from tracker.importer.errors import Grouped
 from tracker.services.evidence import EvidenceRefused
 
 _CHUNK = 1 << 20
@@ -34,12 +35,11 @@ def saved_uploads(files: Sequence[UploadFile], *, max_bytes: int) -> Iterator[li
                     size += len(chunk)
                     if size > max_bytes:
                         raise EvidenceRefused(
-                            f"evidence file {name} is over the limit of {max_bytes:,} bytes "
-                            "(evidence.max_bytes)"
+                            "upload.over_limit", name=name, limit=Grouped(max_bytes)
                         )
                     out.write(chunk)
             if size == 0:
-                raise EvidenceRefused(f"evidence file {name} is empty")
+                raise EvidenceRefused("upload.empty", name=name)
             paths.append(target)
         yield paths
 

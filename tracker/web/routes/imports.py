@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.errors import Forbidden, TrackerError, form_status
-from tracker.importer.errors import ImportInputError
+from tracker.importer.errors import Grouped, ImportInputError
 from tracker.importer.parsed import ParsedAgreement
 from tracker.services import accounts, corrections
 from tracker.services.accounts import Permission
@@ -36,16 +36,16 @@ from tracker.services.import_review import (
     text_of_paste,
     text_of_upload,
 )
-from tracker.services.imports import RevisionNeedsReplace, parsed_as_dict
+from tracker.services.imports import parsed_as_dict
 from tracker.services.lookup import find_agreement
 from tracker.services.mechanisms import list_mechanisms
 from tracker.services.outline import agreement_outline
 from tracker.services.status import Conflict
 from tracker.web.deps import Reader, Web, WebDep, permitted, permitted_form
+from tracker.words import say
 
 router = APIRouter()
 
-PASTED_LABEL = "pasted text"
 Action = Literal["split", "merge", "adjust", "track", "untrack", "link", "unlink"]
 
 
@@ -107,10 +107,10 @@ def preview(
                 upload.file.read(max_bytes + 1), name=label, max_bytes=max_bytes
             )
         elif text.strip():
-            source_name, label = PASTED_NAME, PASTED_LABEL
+            source_name, label = PASTED_NAME, _pasted(web, request)
             source = text_of_paste(text, max_bytes=max_bytes, name=label)
         else:
-            raise ImportInputError("nothing to import: paste the agreement's text or choose a file")
+            raise ImportInputError("import.nothing_given")
         parsed = parse_text(source, name=label, catalog=catalog_for(web.settings))
         with read_session(web.db) as session:
             found = preview_import(parsed, session=session, source_name=source_name, key=key)
@@ -120,6 +120,11 @@ def preview(
             request, web, visitor, status_code=form_status(exc), error=exc, text=text, key=key
         )
     return _review(request, web, visitor, found, key=key)
+
+
+def _pasted(web: Web, request: Request) -> str:
+    """What a refusal about a pasted text names as its subject, in the page's language."""
+    return say(web.language_of(request), "import.pasted_text")
 
 
 def _review(
@@ -137,6 +142,8 @@ def _review(
 ) -> Response:
     parsed = found.parsed
     split = parsed_as_dict(parsed, source_name=found.source_name, key=found.key)
+    language = web.language_of(request)
+    split["warnings"] = [warning.describe(language) for warning in parsed.warnings]
     tracked = (
         set(chosen) if chosen is not None else {c.ref for c in parsed.commitments if c.tracked}
     )
@@ -198,7 +205,7 @@ def save(
 ) -> Response:
     key = key.strip()
     source_name = PASTED_NAME if source_name == PASTED_NAME else clean_source_name(source_name)
-    label = PASTED_LABEL if source_name == PASTED_NAME else source_name
+    label = _pasted(web, request) if source_name == PASTED_NAME else source_name
     chosen = (tracked or []) if reviewed else None
     try:
         parsed = _parsed(web, text, label)
@@ -219,7 +226,6 @@ def save(
                 title=title,
             )
     except TrackerError as exc:
-        conflict = isinstance(exc, RevisionNeedsReplace | Conflict)
         return _review_again(
             request,
             web,
@@ -227,7 +233,7 @@ def save(
             parsed,
             source_name=source_name,
             key=key,
-            status_code=409 if conflict else form_status(exc),
+            status_code=409 if isinstance(exc, Conflict) else form_status(exc),
             error=exc,
             chosen=chosen,
             title=title,
@@ -243,9 +249,8 @@ def _parsed(web: Web, text: str, label: str) -> ParsedAgreement:
     max_bytes = web.settings.imports.max_bytes
     if size > max_bytes:
         raise ImportInputError(
-            f"{label}: text is {size:,} bytes, larger than the limit of {max_bytes:,} "
-            "(imports.max_bytes)"
-        )
+            "source.text_too_large", size=Grouped(size), limit=Grouped(max_bytes)
+        ).at(label)
     return parse_text(text, name=label, catalog=catalog_for(web.settings))
 
 
@@ -398,23 +403,23 @@ def _apply(action: Action, form: dict[str, str], key: str, *, session: Session, 
     commitment = corrections.find_commitment(key, form["ref"].strip(), session=session)
     if action == "split":
         if not form["at"].strip():
-            raise TrackerError("split: give the words where the second commitment begins")
+            raise TrackerError("correction.split_needs_words")
         corrections.split_commitment(
             commitment, at=form["at"].strip(), session=session, actor=actor, reason=reason
         )
     elif action == "merge":
         if not form["other"].strip():
-            raise TrackerError("merge: choose the neighbouring commitment to fold in")
+            raise TrackerError("correction.merge_needs_other")
         other = corrections.find_commitment(key, form["other"].strip(), session=session)
         if other.id == commitment.id:
-            raise TrackerError(f"merge: {commitment.ref} cannot be merged with itself")
+            raise TrackerError("correction.merge_itself", ref=commitment.ref)
         corrections.merge_commitments(
             commitment, other, session=session, actor=actor, reason=reason
         )
     elif action == "adjust":
         start_at, end_after = form["start_at"].strip(), form["end_after"].strip()
         if not start_at and not end_after:
-            raise TrackerError("move boundaries: give the words to begin at, to end after, or both")
+            raise TrackerError("correction.adjust_needs_words")
         corrections.move_boundaries(
             commitment,
             start_at=start_at or None,
@@ -429,6 +434,8 @@ def _apply(action: Action, form: dict[str, str], key: str, *, session: Session, 
         )
     else:
         if not form["mechanism"].strip():
-            raise TrackerError(f"{action}: choose a mechanism")
+            if action == "link":
+                raise TrackerError("correction.link_needs_mechanism")
+            raise TrackerError("correction.unlink_needs_mechanism")
         change = corrections.link_mechanism if action == "link" else corrections.unlink_mechanism
         change(commitment, form["mechanism"].strip(), session=session, actor=actor, reason=reason)
