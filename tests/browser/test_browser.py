@@ -6,11 +6,12 @@ Screenshots of the main pages go to tests/artifacts/screenshots/.
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.conftest import needs_chromium, shot, signed_in
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.slow]  # a real server and Chromium per test
 
 # The server (`server`) and Chromium (`browser`) fixtures are in tests/browser/conftest.py.
 

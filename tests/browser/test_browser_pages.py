@@ -13,11 +13,12 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import PASSWORD, needs_chromium, shot, signed_in
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.slow]  # a real server and Chromium per test
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 NL_KR = FIXTURES / "corpus" / "05_nl-kr_economic-technological-cooperation-agreement_1982.txt"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -121,6 +122,7 @@ def test_an_unreachable_database_stops_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow  # a real `python -m tracker` process
 def test_python_dash_m_tracker_runs_the_cli() -> None:
     import subprocess
     import sys

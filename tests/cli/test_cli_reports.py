@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli
 
 
+@pytest.mark.slow  # the whole demo, its review PDF rendered: seconds
 def test_the_demo_report_is_listed_with_its_file_and_fingerprint(cli: Cli, tmp_path: Path) -> None:
     assert cli("demo").exit_code == 0
     listed = json.loads(cli("report", "list", "--json").stdout)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from tests.conftest import Cli
 
 
@@ -31,6 +33,7 @@ def test_the_plan_lists_reports_before_meetings_without_running_anything(cli: Cl
     assert json.loads(cli("report", "list", "--json").stdout) == []
 
 
+@pytest.mark.slow  # the demo, then a review PDF rendered: seconds
 def test_report_due_builds_what_is_due_once_and_status_shows_it(cli: Cli) -> None:
     assert cli("demo", "--no-report").exit_code == 0
     soon = (date.today() + timedelta(days=10)).isoformat()

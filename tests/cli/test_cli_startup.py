@@ -60,6 +60,7 @@ def heavy_among(modules: set[str]) -> set[str]:
     return {m for m in modules if any(m == h or m.startswith(f"{h}.") for h in HEAVY)}
 
 
+@pytest.mark.slow  # a real `python -m tracker` process
 @pytest.mark.parametrize(
     "args",
     [["--version"], ["--help"], ["commitments", "--help"], ["report", "brief", "--help"]],
@@ -71,18 +72,21 @@ def test_version_and_help_load_none_of_the_heavy_parts(args: list[str]) -> None:
     assert heavy_among(loaded) == set()
 
 
+@pytest.mark.slow  # a real `python -m tracker` process
 @pytest.mark.parametrize("args", [["--version"], ["--help"]], ids=" ".join)
 def test_version_and_the_command_list_build_no_command(args: list[str]) -> None:
     # Building a command makes pydantic adapters for its options; listing needs none of them.
     assert "pydantic" not in modules_loaded_by(*args)
 
 
+@pytest.mark.slow  # a real `python -m tracker` process
 def test_a_command_loads_what_it_needs_when_it_runs(config_file: Path) -> None:
     # The same report shows the heavy parts once a command uses them: the check above can fail.
     loaded = modules_loaded_by("--config", str(config_file), "init")
     assert {"sqlalchemy", "alembic", "tracker.services.setup"} <= loaded
 
 
+@pytest.mark.slow  # a real `python -m tracker` process
 def test_a_reading_command_loads_the_database_layer_but_no_pdf_web_or_migrations(
     config_file: Path, engine: Engine
 ) -> None:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 
@@ -683,6 +684,7 @@ def test_the_history_table_shows_why_a_commitment_changed_hands(cli: Cli, engine
 # Summary
 
 
+@pytest.mark.slow  # a second agreement imported and every list read back: seconds
 def test_summary_counts_match_what_the_lists_show(cli: Cli, engine: Engine) -> None:
     demo(cli)
     ok(cli("officers", "add", "김하늘", "--division", "북미1과"))

@@ -119,6 +119,7 @@ def test_storing_twice_keeps_both_versions_and_a_failed_row_leaves_no_file(
     assert not [p for p in folder.rglob(".*") if p.is_file()]  # no temp files left behind
 
 
+@pytest.mark.slow  # a renderer process stopped at its time limit, then started again
 def test_a_render_over_its_time_limit_is_stopped_and_the_next_one_still_works() -> None:
     slow = "<p>x</p>" * 200_000
     with PdfRenderer(assets=[TEMPLATES / "reports"], time_limit=0.5, memory_mb=2048) as renderer:
@@ -128,6 +129,7 @@ def test_a_render_over_its_time_limit_is_stopped_and_the_next_one_still_works() 
         assert renderer.render("<p>다음 보고서</p>").data.startswith(b"%PDF")
 
 
+@pytest.mark.slow  # a renderer process grows to its memory cap: seconds, more when loaded
 def test_a_render_over_its_memory_cap_fails_cleanly_and_the_next_one_still_works() -> None:
     huge = "<table>" + "<tr><td>가나다</td><td>라마바</td></tr>" * 20_000 + "</table>"
     # The time limit stays far out: on a loaded 2-core machine the render took over 120 s to

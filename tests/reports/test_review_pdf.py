@@ -38,6 +38,9 @@ from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status import record_status_update
 
+# Four real PDFs rendered once for the module: half a minute on a loaded 2-core machine.
+pytestmark = pytest.mark.slow
+
 TODAY = date(2026, 11, 26)
 NANUM = Path("/usr/share/fonts/truetype/nanum")
 SCRIPT = '<script>alert("x")</script><img src="file:///etc/passwd">'

@@ -36,6 +36,8 @@ from tracker.models import JobRun, Report
 from tracker.scheduling.due import BRIEF, REVIEW
 from tracker.scheduling.ledger import MAX_FAILURES
 
+pytestmark = pytest.mark.slow  # real scheduler processes, killed and restarted
+
 LEASE_SECONDS = 2
 AFTER_LEASE = LEASE_SECONDS + 0.3  # long enough for a dead scheduler's claim to be retaken
 KILLS = 20

@@ -58,6 +58,7 @@ def test_a_unit_is_claimed_once_retaken_after_its_lease_and_never_after_it_is_do
     assert claim(unit, engine=engine, now=now + timedelta(days=1), lease=lease) is None
 
 
+@pytest.mark.slow  # renders every report of two years: over ten seconds
 def test_two_simulated_years_build_each_report_once_on_its_day(
     session: Session, engine: Engine, settings: Settings
 ) -> None:
