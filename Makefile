@@ -10,11 +10,12 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_WEB_ARGS ?=
 
-.PHONY: help venv catalogues sysdeps sysdeps-demo demo test lint test-sqlite test-postgres bench bench-postgres bench-web bench-scale bench-scale-postgres clean
+.PHONY: help venv catalogues sysdeps sysdeps-demo demo test test-fast lint test-sqlite test-postgres bench bench-postgres bench-web bench-scale bench-scale-postgres clean
 
 help:
 	@echo "make demo    install everything, set up the embedded SQLite database, run the demo"
 	@echo "make test    install everything, lint, type-check, test on SQLite and PostgreSQL"
+	@echo "make test-fast  the suite without slow tests (servers, processes, browsers): under 3 minutes"
 	@echo "make bench   run the benchmarks and print their figures"
 	@echo "make bench-postgres  the same benchmarks on a throw-away PostgreSQL cluster"
 	@echo "make bench-web  load-test the web app: 20 users browsing and updating for 60 s"
@@ -57,6 +58,10 @@ lint: venv
 
 test-sqlite: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# SQLite only, without the tests marked slow; `make test` still runs every one of them.
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # A throw-away PostgreSQL cluster on a loopback port, removed afterwards whatever happens.
 test-postgres: venv sysdeps
