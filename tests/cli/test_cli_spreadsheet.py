@@ -112,9 +112,9 @@ def test_bad_rows_are_listed_one_a_line_and_nothing_is_saved(demo: Cli) -> None:
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[0] == "error: sheet.csv: 3 problems; nothing was saved"
-    assert lines[1].startswith("line 3: unknown status '완료됨'; use one of: ")
-    assert lines[2].startswith("line 10: as_of 2999-01-01 is after today (")
-    assert lines[3] == "line 18: evidence file 회의록.pdf does not exist"
+    assert lines[1].startswith("  line 3: unknown status '완료됨'; use one of: ")
+    assert lines[2].startswith("  line 10: as_of 2999-01-01 is after today (")
+    assert lines[3] == "  line 18: evidence file 회의록.pdf does not exist"
     assert len(lines) == 4
     assert statuses(demo) == before
 

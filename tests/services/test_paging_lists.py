@@ -218,7 +218,7 @@ def test_the_api_lists_walk_by_their_link_headers(
             f"/api/agreements?{bad}", headers={"Authorization": f"Bearer {token}"}
         )
         assert response.status_code == 400, bad
-        assert "\n" not in response.json()["detail"]
+        assert "\n" not in response.json()["message"], bad
 
 
 def _walk_page(client: TestClient, path: str) -> list[str]:

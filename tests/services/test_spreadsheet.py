@@ -125,6 +125,11 @@ def refused(
     return caught.value, lambda: updates_count(session)
 
 
+def row_problems(error: SheetRefused) -> list[str]:
+    """Each row's problem as the terminal shows it under the head line (English)."""
+    return [str(problem) for problem in error.problems]
+
+
 # --- the round trip ---------------------------------------------------------------------------
 
 
@@ -345,12 +350,12 @@ def test_a_sheet_with_an_extra_or_a_missing_column_is_refused_naming_them(
     text = path.read_bytes().decode("utf-8-sig")
     text = text.replace(",evidence\r\n", ",evidence,comments\r\n", 1)
     path.write_bytes(text.encode("utf-8-sig"))
-    with pytest.raises(SpreadsheetRefused, match="unknown column comments;"):
+    with pytest.raises(SpreadsheetRefused, match="\n  unknown columns: comments$"):
         read_updates(path)
 
     text = text.replace("owner,division,", "owner,", 1).replace(",comments", "", 1)
     path.write_bytes(text.encode("utf-8-sig"))
-    with pytest.raises(SpreadsheetRefused, match="missing column division;"):
+    with pytest.raises(SpreadsheetRefused, match="\n  missing columns: division$"):
         read_updates(path)
 
 
@@ -399,7 +404,7 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(
     error, _ = refused(seeded, policy, path)
 
     assert str(error).splitlines()[0] == "kr-ca.csv: 10 problems; nothing was saved"
-    assert error.row_problems == [
+    assert row_problems(error) == [
         f"line {line['5.1']}: unknown reference kr-ca-2025:99.9: agreement 'kr-ca-2025' has "
         "no commitment '99.9'",
         f"line {line['5.2']}: unknown status '거의 다 됨'; use one of: not_assessed (점검 전), "
@@ -413,12 +418,44 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(
         "1,000 (evidence.max_bytes)",
         f"line {line['7.3']}: kr-ca-2025:7.3 has version 'one'; the version column must stay "
         "as exported (a number)",
-        f"line {line['7.4']}: unknown reference kr-jp-2023:7.4: no agreement 'kr-jp-2023' (see "
-        "`tracker agreements list`)",
+        f"line {line['7.4']}: unknown reference kr-jp-2023:7.4: no agreement 'kr-jp-2023'",
         f"line {line['7.5']}: evidence link 'ftp://files.example/minutes.pdf': only http and "
         "https links are accepted, not ftp:",
     ]
     assert status_of(seeded, "3.2") == (None, None)
+
+
+def test_a_refused_sheet_is_a_code_with_its_count_and_each_row_a_refusal_about_its_line(
+    seeded: Session, policy: FollowUpPolicy, sheets: Path
+) -> None:
+    path = export(seeded, policy, sheets / "kr-ca.csv")
+    first, second = line_of(path, "6.1"), line_of(path, "7.3")
+    edit_csv(
+        path,
+        {
+            "6.1": {"new_status": "달성", "as_of": "2026-01-15"},
+            "7.3": {"version": "one", "note": "회의 개최"},
+        },
+    )
+    error, _ = refused(seeded, policy, path)
+
+    assert (error.code, error.fields) == ("sheet.refused", {"source": "kr-ca.csv", "count": 2})
+    assert [(problem.code, problem.where) for problem in error.problems] == [
+        ("sheet.as_of_after_today", f"line {first}"),
+        ("sheet.version_not_number", f"line {second}"),
+    ]
+    assert error.describe("ko").splitlines() == [
+        "kr-ca.csv: 문제 2건이 있어 아무것도 저장하지 않았습니다.",
+        f"  line {first}: 기준일(as_of 2026-01-15)이 오늘(2025-12-01)보다 뒤입니다. 오늘이나 "
+        "그 이전 날짜를 입력하세요.",
+        f"  line {second}: kr-ca-2025:7.3: version 열 값이 숫자가 아닙니다: 'one'. version 열은 "
+        "내보낸 그대로(숫자) 두어야 합니다.",
+    ]
+    assert error.as_json("en")["fields"]["problems"][0]["fields"] == {
+        "as_of": "2026-01-15",
+        "today": "2025-12-01",
+        "where": f"line {first}",
+    }
 
 
 def test_a_row_for_a_commitment_someone_updated_since_the_export_is_refused(
@@ -438,7 +475,8 @@ def test_a_row_for_a_commitment_someone_updated_since_the_export_is_refused(
 
     error, count = refused(seeded, policy, path)
 
-    (problem,) = error.row_problems
+    assert str(error).splitlines()[0] == "kr-ca.csv: 1 problem; nothing was saved"
+    (problem,) = row_problems(error)
     assert problem.startswith(
         f"line {line_of(path, '7.3')}: kr-ca-2025:7.3 changed since the export (the sheet has "
         "version 1, it is now 2; last change: 김민수 set 진행 중 as of 2025-11-25"
@@ -478,7 +516,7 @@ def test_the_same_commitment_twice_in_a_sheet_is_refused_with_both_lines(
     edit_csv(path, {"7.3": {"new_status": "진행 중"}, "7.4": {**copied, "new_status": "달성"}})
     error, _ = refused(seeded, policy, path)
     first, second = line_of(path, "7.3"), line_of(path, "7.3") + 1
-    assert error.row_problems == [
+    assert row_problems(error) == [
         f"line {second}: kr-ca-2025:7.3 is also on line {first}; give each commitment one row"
     ]
 
@@ -491,7 +529,7 @@ def test_a_reference_excel_turned_into_another_one_does_not_update_the_wrong_com
     path = export(seeded, policy, sheets / "kr-ca.csv")
     edit_csv(path, {"7.4": {"ref": "7.1", "new_status": "달성"}})
     error, _ = refused(seeded, policy, path)
-    assert error.row_problems == [
+    assert row_problems(error) == [
         f"line {line_of(path, '7.1') + 3}: the text is not that of kr-ca-2025:7.1: was the ref "
         "changed (Excel turns a CSV's 7.10 into 7.1)? keep agreement, ref, version and text "
         "as exported"
@@ -520,8 +558,8 @@ def test_a_bad_row_in_a_workbook_is_named_by_its_row(
     path = export(seeded, policy, sheets / "kr-ca.xlsx")
     edit_xlsx(path, {"9.2": {"new_status": "완료됨"}, "7.3": {"as_of": datetime(2030, 1, 1)}})
     error, _ = refused(seeded, policy, path)
-    assert [problem.split(":")[0] for problem in error.row_problems] == ["row 10", "row 18"]
-    assert error.row_problems[0] == "row 10: as_of 2030-01-01 is after today (2025-12-01)"
+    assert [problem.split(":")[0] for problem in row_problems(error)] == ["row 10", "row 18"]
+    assert row_problems(error)[0] == "row 10: as_of 2030-01-01 is after today (2025-12-01)"
 
 
 def test_a_multi_line_note_moves_the_lines_of_later_rows_and_both_numbers_are_given(
@@ -530,7 +568,7 @@ def test_a_multi_line_note_moves_the_lines_of_later_rows_and_both_numbers_are_gi
     path = export(seeded, policy, sheets / "kr-ca.csv")
     edit_csv(path, {"3.2": {"note": "첫째 줄\n둘째 줄\n셋째 줄"}, "5.1": {"new_status": "끝"}})
     error, _ = refused(seeded, policy, path)
-    assert error.row_problems[0].startswith("line 5 (spreadsheet row 3): unknown status '끝'")
+    assert row_problems(error)[0].startswith("line 5 (spreadsheet row 3): unknown status '끝'")
 
 
 def test_extra_cells_beyond_the_header_are_refused_on_their_line(
@@ -541,9 +579,7 @@ def test_extra_cells_beyond_the_header_are_refused_on_their_line(
     lines[2] += ",진행 중,stray"
     path.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
     error, _ = refused(seeded, policy, path)
-    assert error.row_problems == [
-        "line 3: values beyond the header's 13 columns: '진행 중', 'stray'"
-    ]
+    assert row_problems(error) == ["line 3: values beyond the header's 13 columns: 진행 중, stray"]
 
 
 def test_a_sheet_with_nothing_filled_in_applies_nothing(

@@ -86,8 +86,9 @@ def export_command(
             language=language,
         )
     if not rows:
-        hint = "" if untracked else " (add --untracked to include untracked ones)"
-        raise ExportRefused(f"no {'' if untracked else 'tracked '}commitments match{hint}")
+        if untracked:
+            raise ExportRefused("sheet.export_none")
+        raise ExportRefused("sheet.export_none_tracked")
     default_name = f"{'-'.join(names)}-{policy.today():%Y%m%d}.xlsx"
     path = out or Path(default_name)
     if path.is_dir():

@@ -56,23 +56,17 @@ class PdfRenderer:
             conn.send(html)
         except (BrokenPipeError, OSError):
             self._kill()
-            raise RenderFailed("the rendering process died before it could start") from None
+            raise RenderFailed("render.died_at_start") from None
         if not conn.poll(self.time_limit):
             self._kill()
-            raise RenderFailed(
-                f"rendering took longer than {self.time_limit:g} s "
-                "(reports.time_limit_seconds); nothing was written"
-            )
+            raise RenderFailed("render.too_slow", seconds=f"{self.time_limit:g}")
         try:
             outcome = conn.recv()
         except EOFError:
             self._kill()
-            raise RenderFailed(
-                f"the rendering process died (over the {self.memory_mb} MiB memory cap, "
-                "reports.memory_mb?); nothing was written"
-            ) from None
+            raise RenderFailed("render.died", memory_mb=self.memory_mb) from None
         if isinstance(outcome, str):
-            raise RenderFailed(f"rendering failed: {outcome}; nothing was written")
+            raise RenderFailed("render.failed", reason=outcome)
         return RenderedPdf(*outcome)
 
     def close(self) -> None:

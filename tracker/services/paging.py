@@ -45,7 +45,7 @@ class PageRequest:
         if limit is None:
             limit = DEFAULT_LIMIT
         if not 1 <= limit <= MAX_LIMIT:
-            raise TrackerError(f"limit {limit} is outside 1..{MAX_LIMIT}")
+            raise TrackerError("page.limit_outside", limit=limit, most=MAX_LIMIT)
         after = decode_cursor(cursor, width=width) if cursor else None
         return cls(limit=limit, after=after)
 
@@ -69,11 +69,11 @@ def decode_cursor(text: str, *, width: int) -> CursorKey:
         padded = text + "=" * (-len(text) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise BadCursor(f"cursor {text[:40]!r} is not one this list handed out") from None
+        raise BadCursor("page.bad_cursor", cursor=text[:40]) from None
     if not isinstance(values, list) or len(values) != width:
-        raise BadCursor(f"cursor {text[:40]!r} is not one this list handed out")
+        raise BadCursor("page.bad_cursor", cursor=text[:40])
     if not all(v is None or isinstance(v, str | int | float) for v in values):
-        raise BadCursor(f"cursor {text[:40]!r} is not one this list handed out")
+        raise BadCursor("page.bad_cursor", cursor=text[:40])
     return tuple(values)
 
 

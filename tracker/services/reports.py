@@ -129,7 +129,7 @@ def prepare_brief(
         max_details=settings.reports.brief_max_details,
     )
     if not view.agreements:
-        raise ReportRefused(f"{mechanism.name} follows no tracked commitment; nothing to brief")
+        raise ReportRefused("report.nothing_to_brief", mechanism=mechanism.name)
     return PreparedReport(
         kind=ReportKind.BRIEF,
         language=language,
@@ -241,20 +241,18 @@ def prepare_report(
     the agreement's reviewing mechanism), as the web form asks for one."""
     if kind is ReportKind.REVIEW:
         if not agreement:
-            raise ReportRefused("choose the agreement to review")
+            raise ReportRefused("report.choose_agreement")
         return prepare_review(
             agreement, session=session, settings=settings, cycle=cycle, language=language
         )
     if not meeting:
-        raise ReportRefused("a brief needs its meeting: the meeting id or date (YYYY-MM-DD)")
+        raise ReportRefused("report.brief_needs_meeting")
     if not mechanism:
         if not agreement:
-            raise ReportRefused("a brief needs its mechanism, or an agreement that names one")
+            raise ReportRefused("report.brief_needs_mechanism")
         found = find_agreement(agreement, session=session)
         if found.review_mechanism_id is None:
-            raise ReportRefused(
-                f"{found.key} has no reviewing mechanism; name the mechanism of the meeting"
-            )
+            raise ReportRefused("report.no_reviewing_mechanism", key=found.key)
         mechanism = str(found.review_mechanism_id)
     return prepare_brief(mechanism, meeting, session=session, settings=settings, language=language)
 
@@ -280,7 +278,7 @@ def page_of_reports(
     if page.after is not None:
         (last_id,) = page.after
         if not isinstance(last_id, int) or isinstance(last_id, bool):
-            raise BadCursor("the cursor is not one the report list handed out")
+            raise BadCursor("page.bad_report_cursor")
         query = query.where(col(Report.id) < last_id)
     rows = [ReportPublic.model_validate(r, from_attributes=True) for r in session.exec(query).all()]
     more = len(rows) > page.limit
@@ -295,8 +293,10 @@ def report_path(report: Report | ReportPublic, reports_dir: Path) -> Path:
 def _existing_cycle(agreement: Agreement, reference: str, *, session: Session) -> ReviewCycle:
     try:
         return find_cycle(agreement, reference, session=session)
-    except NotFound as exc:
-        raise ReportRefused(str(exc)) from None
+    except NotFound as exc:  # a cycle that is not there is what was asked for, not a page
+        refused = ReportRefused(exc.code, **exc.fields).with_problems(exc.problems)
+        refused.where, refused.command = exc.where, exc.command
+        raise refused from None
 
 
 def _render(settings: Settings, template: str, view: Any) -> str:

@@ -29,7 +29,7 @@ def page_request(
         assert limit is not None
         text = limit.strip()
         if not text.isdigit():
-            raise TrackerError(f"limit {limit[:20]!r} is not a whole number")
+            raise TrackerError("page.limit_not_number", limit=limit[:20])
         number = int(text)
     return PageRequest.parse(limit=number, cursor=cursor or None, width=width)
 

@@ -48,7 +48,7 @@ class SharedRenderer:
 
     def render(self, html: str) -> RenderedPdf:
         if not self._lock.acquire(timeout=self._wait):
-            raise RendererBusy("the report renderer is busy with other reports; try again shortly")
+            raise RendererBusy("render.busy")
         try:
             if self._renderer is None:
                 self._renderer = self._factory()

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import ProgressStatus
 from tracker.domain import UpdateSource
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import Conflict, NotFound, TrackerError
 from tracker.models import (
     Commitment,
     StatusUpdateCreate,
@@ -67,61 +67,54 @@ def check_updates(
     """Check every changed row of `sheet` and return what each would record, or raise
     SheetRefused listing every problem of every row. Writes nothing."""
     today = today or policy.today()
-    problems = list(sheet.problems)
-    conflicts = 0
+    problems: list[TrackerError] = list(sheet.problems)
     commitments = _commitments(sheet.rows, session=session)
     seen: dict[int, str] = {}
     planned: list[PlannedUpdate] = []
     for row in sheet.rows:
-        row_problems: list[str] = []
+        row_problems: list[TrackerError] = []
         reference = f"{row.agreement}:{row.ref}"
         commitment: Commitment | None = None
         if not row.agreement or not row.ref:
-            row_problems.append(
-                "the agreement and ref columns must stay as exported (one of them is blank)"
-            )
+            row_problems.append(TrackerError("sheet.identity_blank"))
         else:
             found = commitments.get((row.agreement, row.ref))
-            if isinstance(found, str):
-                row_problems.append(f"unknown reference {reference}: {found}")
+            if isinstance(found, TrackerError):
+                row_problems.append(found)
             else:
                 commitment = found
         if commitment is not None:
             assert commitment.id is not None
             if commitment.id in seen:
                 row_problems.append(
-                    f"{reference} is also on {seen[commitment.id]}; give each commitment one row"
+                    TrackerError("sheet.duplicate", reference=reference, other=seen[commitment.id])
                 )
             else:
                 seen[commitment.id] = row.where
             if row.text and not _same_text(row.text, commitment.text):
-                row_problems.append(
-                    f"the text is not that of {reference}: was the ref changed (Excel turns "
-                    "a CSV's 7.10 into 7.1)? keep agreement, ref, version and text as exported"
-                )
+                row_problems.append(TrackerError("sheet.text_differs", reference=reference))
             version_problem = _version_problem(
-                row.version, commitment, session=session, policy=policy
+                row.version, commitment, reference, session=session, policy=policy
             )
-            if version_problem:
-                row_problems.append(f"{reference} {version_problem}")
-                conflicts += version_problem.startswith("changed")
+            if version_problem is not None:
+                row_problems.append(version_problem)
         status: ProgressStatus | None = None
         if row.new_status:
             try:
                 status = policy.status(row.new_status)
             except UnknownStatus as exc:
-                row_problems.append(str(exc))
+                row_problems.append(exc)
         as_of, date_problem = _as_of(row.as_of, today=today)
-        if date_problem:
+        if date_problem is not None:
             row_problems.append(date_problem)
         evidence: list[str] = []
         for item in _evidence_items(row.evidence, folder=sheet.path.parent):
             try:
                 check_evidence([item], max_bytes=policy.evidence_max_bytes)
             except EvidenceRefused as exc:
-                row_problems.append(str(exc))
+                row_problems.append(exc)
             evidence.append(item)
-        problems.extend(f"{row.where}: {problem}" for problem in row_problems)
+        problems.extend(problem.at(row.where) for problem in row_problems)
         if row_problems or commitment is None or as_of is None:
             continue
         assert commitment.id is not None
@@ -144,7 +137,8 @@ def check_updates(
             )
         )
     if problems:
-        raise SheetRefused(sheet.name, problems, exit_code=3 if conflicts == len(problems) else 1)
+        conflicts = all(isinstance(problem, Conflict) for problem in problems)
+        raise SheetRefused(sheet.name, problems, exit_code=3 if conflicts else 1)
     return planned
 
 
@@ -177,9 +171,7 @@ def apply_updates(
                 today=today,
             )
         except TrackerError as exc:  # changed between the check and now: a concurrent writer
-            raise SheetRefused(
-                sheet.name, [f"{plan.where}: {exc}"], exit_code=exc.exit_code
-            ) from None
+            raise SheetRefused(sheet.name, [exc.at(plan.where)], exit_code=exc.exit_code) from None
         assert row.id is not None
         applied.append(
             AppliedUpdate(
@@ -194,9 +186,9 @@ def apply_updates(
 
 def _commitments(
     rows: Sequence[SheetRow], *, session: Session
-) -> dict[tuple[str, str], Commitment | str]:
+) -> dict[tuple[str, str], Commitment | TrackerError]:
     """(agreement, ref) -> the commitment, or why there is none; one query per agreement."""
-    found: dict[tuple[str, str], Commitment | str] = {}
+    found: dict[tuple[str, str], Commitment | TrackerError] = {}
     wanted: dict[str, set[str]] = {}
     for row in rows:
         if row.agreement and row.ref:
@@ -204,8 +196,13 @@ def _commitments(
     for key, refs in wanted.items():
         try:
             agreement = find_agreement(key, session=session)
-        except NotFound as exc:
-            found.update({(key, ref): str(exc) for ref in refs})
+        except NotFound:
+            found.update(
+                {
+                    (key, ref): NotFound("sheet.no_agreement", reference=f"{key}:{ref}", key=key)
+                    for ref in refs
+                }
+            )
             continue
         by_ref = {
             c.ref: c
@@ -216,8 +213,8 @@ def _commitments(
             ).all()
         }
         for ref in refs:
-            found[(key, ref)] = by_ref.get(ref) or (
-                f"agreement {agreement.key!r} has no commitment {ref!r}"
+            found[(key, ref)] = by_ref.get(ref) or NotFound(
+                "sheet.no_commitment", reference=f"{key}:{ref}", key=agreement.key, ref=ref
             )
     return found
 
@@ -233,40 +230,47 @@ def _same_text(typed: str, stored: str) -> bool:
 
 
 def _version_problem(
-    text: str, commitment: Commitment, *, session: Session, policy: FollowUpPolicy
-) -> str:
+    text: str,
+    commitment: Commitment,
+    reference: str,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+) -> TrackerError | None:
+    if not text:
+        return TrackerError("sheet.version_blank", reference=reference)
     if not text.isdigit():
-        shown = repr(text) if text else "blank"
-        return f"has version {shown}; the version column must stay as exported (a number)"
+        return TrackerError("sheet.version_not_number", reference=reference, version=text)
     if int(text) == commitment.version:
-        return ""
-    return (
-        f"changed since the export (the sheet has version {int(text)}, it is now "
-        f"{commitment.version}; last change: "
-        f"{last_change(commitment, session=session, policy=policy)}); "
-        "export again and re-enter this row"
+        return None
+    return Conflict(
+        "sheet.changed",
+        reference=reference,
+        exported=int(text),
+        now=commitment.version,
+        last_change=last_change(commitment, session=session, policy=policy),
     )
 
 
-def _as_of(value: str | date, *, today: date) -> tuple[date | None, str]:
+def _as_of(value: str | date, *, today: date) -> tuple[date | None, TrackerError | None]:
     """The row's as-of date (blank: today), or why it cannot be one."""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         parsed = value
     elif not value:
-        return today, ""
+        return today, None
     else:
         match = _DATE.match(value)
         if match is None:
-            return None, f"as_of {value!r} is not a date; write YYYY-MM-DD, e.g. {today}"
+            return None, TrackerError("sheet.as_of_not_a_date", value=value, today=today)
         try:
             parsed = date(*(int(part) for part in match.groups()))
         except ValueError:
-            return None, f"as_of {value!r} is not a date that exists"
+            return None, TrackerError("sheet.as_of_no_such_day", value=value)
     if parsed > today:
-        return None, f"as_of {parsed} is after today ({today})"
-    return parsed, ""
+        return None, TrackerError("sheet.as_of_after_today", as_of=parsed, today=today)
+    return parsed, None
 
 
 _SEPARATORS = re.compile(r"[;\r\n]+")

@@ -76,10 +76,13 @@ class SpreadsheetRefused(TrackerError):
 
 
 class SheetRefused(TrackerError):
-    """Rows of an edited sheet that cannot be applied; the message lists every one."""
+    """Rows of an edited sheet that cannot be applied: how many, in which file, and each row's
+    problem (a refusal about its line or row) as `problems`."""
 
-    def __init__(self, source: str, problems: Sequence[str], *, exit_code: int = 1) -> None:
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__("\n".join([f"{source}: {count}; nothing was saved", *problems]))
-        self.row_problems = list(problems)
+    def __init__(
+        self, source: str, problems: Sequence[TrackerError], *, exit_code: int = 1
+    ) -> None:
+        code = "sheet.refused_one" if len(problems) == 1 else "sheet.refused"
+        super().__init__(code, source=source, count=len(problems))
+        self.with_problems(problems)
         self.exit_code = exit_code

@@ -106,19 +106,14 @@ def write_export(
     be a sheet someone has been editing."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise SpreadsheetRefused(
-            f"cannot write {path.name}: the file name must end in .csv or .xlsx"
-        )
+        raise SpreadsheetRefused("sheet.write_suffix", name=path.name)
     folder = path.parent
     if not folder.is_dir():
-        raise SpreadsheetRefused(f"cannot write {path}: folder {folder} does not exist")
+        raise SpreadsheetRefused("sheet.write_no_folder", path=str(path), folder=str(folder))
     if path.is_dir():
-        raise SpreadsheetRefused(f"cannot write {path}: it is a folder")
+        raise SpreadsheetRefused("sheet.write_folder", path=str(path))
     if path.exists() and not overwrite:
-        raise SpreadsheetRefused(
-            f"{path} already exists (maybe a sheet being edited); choose another name, "
-            "or replace it with --force"
-        )
+        raise SpreadsheetRefused("sheet.write_exists", path=str(path))
     language = language or policy.language
     try:
         if suffix == ".csv":
@@ -129,7 +124,9 @@ def write_export(
             data = buffer.getvalue()
         write_atomically(path, data)
     except OSError as exc:
-        raise SpreadsheetRefused(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise SpreadsheetRefused(
+            "sheet.write_failed", path=str(path), reason=str(exc.strerror or exc)
+        ) from None
     return path
 
 

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tracker.errors import TrackerError
+from tracker.importer.errors import Grouped
 from tracker.services.spreadsheet.columns import (
     COLUMNS,
     EDITABLE,
@@ -41,7 +43,8 @@ class Sheet:
     path: Path
     rows: list[SheetRow]
     unchanged: int  # rows with nothing to apply
-    problems: list[str] = field(default_factory=list)  # rows that could not even be read
+    # rows that could not even be read, each about its line or row
+    problems: list[TrackerError] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -56,20 +59,18 @@ def read_updates(path: Path, *, max_bytes: int = MAX_BYTES) -> Sheet:
     """
     suffix = path.suffix.lower()
     if suffix in (".xls", ".xlsm", ".ods", ".numbers"):
-        raise SpreadsheetRefused(
-            f"{path.name}: {suffix} files are not read; save it as .xlsx or as CSV UTF-8"
-        )
+        raise SpreadsheetRefused("sheet.old_format", name=path.name, suffix=suffix)
     if suffix not in SUFFIXES:
-        raise SpreadsheetRefused(f"{path.name}: expected a .csv or .xlsx file")
+        raise SpreadsheetRefused("sheet.unknown_suffix", name=path.name)
     if not path.is_file():
-        raise SpreadsheetRefused(f"{path}: no such file")
+        raise SpreadsheetRefused("sheet.no_file", path=str(path))
     size = path.stat().st_size
     if size > max_bytes:
         raise SpreadsheetRefused(
-            f"{path.name} is {size:,} bytes; the limit for a sheet is {max_bytes:,}"
+            "sheet.too_big", name=path.name, size=Grouped(size), limit=Grouped(max_bytes)
         )
     if size == 0:
-        raise SpreadsheetRefused(f"{path.name} is empty")
+        raise SpreadsheetRefused("sheet.empty", name=path.name)
     records = _csv_records(path) if suffix == ".csv" else _xlsx_records(path)
     return _sheet(path, records)
 
@@ -77,15 +78,13 @@ def read_updates(path: Path, *, max_bytes: int = MAX_BYTES) -> Sheet:
 def _csv_records(path: Path) -> Iterator[tuple[str, list[Any]]]:
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SpreadsheetRefused(
-            f"{path.name} is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or .xlsx"
-        )
+        raise SpreadsheetRefused("sheet.utf16", name=path.name)
     if b"\x00" in data:
-        raise SpreadsheetRefused(f"{path.name} is not a CSV file (it holds binary data)")
+        raise SpreadsheetRefused("sheet.binary", name=path.name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SpreadsheetRefused(_not_utf8(path.name, data)) from None
+        raise _not_utf8(path.name, data) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
@@ -95,21 +94,17 @@ def _csv_records(path: Path) -> Iterator[tuple[str, list[Any]]]:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise SpreadsheetRefused(
-            f"{path.name}: line {reader.line_num}: not valid CSV ({exc})"
+            "sheet.bad_csv", name=path.name, line=reader.line_num, reason=str(exc)
         ) from None
 
 
-def _not_utf8(name: str, data: bytes) -> str:
+def _not_utf8(name: str, data: bytes) -> SpreadsheetRefused:
+    """Not UTF-8: Korean Excel's plain CSV (CP949) is named as such, with how to save it."""
     try:
         data.decode("cp949")
     except UnicodeDecodeError:
-        looks = "it is not UTF-8"
-    else:
-        looks = "it looks like CP949/EUC-KR, Excel's plain 'CSV (쉼표로 분리)'"
-    return (
-        f"{name} is not in UTF-8 ({looks}); in Excel choose Save As > "
-        "'CSV UTF-8 (쉼표로 분리)' (CSV UTF-8), or save it as .xlsx, and import that"
-    )
+        return SpreadsheetRefused("sheet.not_utf8", name=name)
+    return SpreadsheetRefused("sheet.cp949", name=name)
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[str, list[Any]]]:
@@ -123,7 +118,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[str, list[Any]]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise SpreadsheetRefused(
-            f"{path.name} is not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+            "sheet.bad_xlsx", name=path.name, reason=f"{type(exc).__name__}: {exc}"
         ) from None
     try:
         names = workbook.sheetnames
@@ -140,17 +135,17 @@ def _sheet(path: Path, records: Iterable[tuple[str, list[Any]]]) -> Sheet:
     iterator = iter(records)
     header_record = next(iterator, None)
     if header_record is None:
-        raise SpreadsheetRefused(f"{path.name} is empty")
+        raise SpreadsheetRefused("sheet.empty", name=path.name)
     positions = _header(path.name, header_record[1])
     width = len(positions)
     rows: list[SheetRow] = []
-    problems: list[str] = []
+    problems: list[TrackerError] = []
     unchanged = 0
     for where, cells in iterator:
         extra = [value for value in cells[width:] if _text(value)]
         if extra:
-            shown = ", ".join(repr(_text(value)) for value in extra[:3])
-            problems.append(f"{where}: values beyond the header's {width} columns: {shown}")
+            shown = [_text(value) for value in extra[:3]]
+            problems.append(TrackerError("sheet.extra_cells", width=width, values=shown).at(where))
             continue
         values = {
             name: cells[index] if index < len(cells) else None for name, index in positions.items()
@@ -185,20 +180,18 @@ def _header(name: str, cells: list[Any]) -> dict[str, int]:
     extra = [key or f"(blank, column {i})" for i, key in enumerate(keys, 1) if key not in COLUMNS]
     repeated = sorted({key for key in keys if key in COLUMNS and keys.count(key) > 1})
     if missing or extra or repeated:
-        parts = []
+        problems = []
         if extra:
-            parts.append(f"unknown column{'s' if len(extra) > 1 else ''} {', '.join(extra)}")
+            problems.append(TrackerError("sheet.header_unknown", columns=extra))
         if missing:
-            parts.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+            problems.append(TrackerError("sheet.header_missing", columns=missing))
         if repeated:
-            parts.append(f"repeated column{'s' if len(repeated) > 1 else ''} {', '.join(repeated)}")
-        hint = ""
+            problems.append(TrackerError("sheet.header_repeated", columns=repeated))
         if len(keys) == 1 and (";" in keys[0] or "\t" in keys[0]):
-            hint = " (the columns must be separated by commas)"
+            problems.append(TrackerError("sheet.header_not_commas"))
         raise SpreadsheetRefused(
-            f"{name}: the header is not the export's: {'; '.join(parts)}{hint}; the first row "
-            f"must be exactly: {', '.join(COLUMNS)}"
-        )
+            "sheet.bad_header", name=name, columns=list(COLUMNS)
+        ).with_problems(problems)
     return {key: keys.index(key) for key in COLUMNS}
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, Word
 from tracker.services import accounts
 from tracker.services.accounts import Permission
 from tracker.services.audit import CURSOR_WIDTH, AuditFilter, page_of_audit_log
@@ -34,7 +34,9 @@ def audit_page(
     cursor: str = "",
 ) -> Response:
     if entity and entity not in ENTITIES:
-        raise TrackerError(f"entity {entity[:40]!r}: choose one of {', '.join(ENTITIES)}")
+        raise TrackerError(
+            "filter.unknown_entity", field="entity", value=entity[:40], choices=list(ENTITIES)
+        )
     where = AuditFilter(
         actor=actor.strip() or None,
         entity=entity or None,
@@ -64,4 +66,6 @@ def _day(name: str, value: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise TrackerError(f"{name} {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+        raise TrackerError(
+            "filter.not_a_date", field=name, label=Word(f"filter.{name}"), value=value[:40]
+        ) from None

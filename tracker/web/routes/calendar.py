@@ -291,12 +291,16 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise TrackerError(f"meeting date {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+        if not value.strip():
+            raise TrackerError("form.meeting_date_missing", field="held_on") from None
+        raise TrackerError(
+            "form.meeting_date_not_a_date", field="held_on", value=value[:40]
+        ) from None
 
 
 def _planned(state: str) -> bool:
     if state not in STATES:
-        raise TrackerError(f"meeting state {state[:20]!r}: choose planned or held")
+        raise TrackerError("form.meeting_state", field="state", value=state[:20])
     return state == "planned"
 
 

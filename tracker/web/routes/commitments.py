@@ -185,11 +185,11 @@ def evidence_file(evidence_id: int, web: WebDep, _visitor: Current, session: Rea
     as a page of this site."""
     item = session.get(Evidence, evidence_id)
     if item is None or item.kind is not EvidenceKind.FILE:
-        raise NotFound(f"no evidence file {evidence_id}")
+        raise NotFound("download.no_evidence_file", evidence=evidence_id)
     folder = web.policy.evidence_dir.resolve()
     path = (folder / item.stored_path).resolve()
     if not path.is_relative_to(folder) or not path.is_file():
-        raise NotFound(f"evidence file {item.file_name} is missing from the evidence folder")
+        raise NotFound("download.evidence_file_missing", name=item.file_name)
     return FileResponse(
         path,
         media_type="application/octet-stream",
@@ -206,4 +206,4 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise TrackerError(f"as-of date {value[:40]} is not a date (YYYY-MM-DD)") from None
+        raise TrackerError("form.as_of_not_a_date", field="as_of", value=value[:40]) from None

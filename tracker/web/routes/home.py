@@ -63,8 +63,10 @@ def _flag(value: str) -> Attention | None:
     try:
         return Attention(value)
     except ValueError:
-        choices = ", ".join(flag.value for flag in Attention)
-        raise TrackerError(f"flag {value[:20]!r} is not one of: {choices}") from None
+        choices = [flag.value for flag in Attention]
+        raise TrackerError(
+            "filter.unknown_flag", field="flag", value=value[:20], choices=choices
+        ) from None
 
 
 @router.get("/agreements", response_class=HTMLResponse)
@@ -114,7 +116,7 @@ def _year(value: str) -> int | None:
     if not value:
         return None
     if not (value.isdigit() and len(value) == 4):
-        raise TrackerError(f"year {value[:10]!r} is not a year (YYYY)")
+        raise TrackerError("filter.not_a_year", field="year", value=value[:10])
     return int(value)
 
 

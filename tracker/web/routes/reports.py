@@ -169,19 +169,13 @@ def _by_id(session: Session, model: type[T], ids: set[int | None]) -> dict[int |
 def download(report_id: int, web: WebDep, visitor: Current, session: Reader) -> Response:
     report = session.get(Report, report_id)
     if report is None:
-        raise NotFound(f"no report {report_id}")
+        raise NotFound("download.no_report", report=report_id)
     folder = _reports_folder(web)
     path = report_service.report_path(report, folder).resolve()
     if not path.is_relative_to(folder):
-        raise NotFound(
-            f"report {report_id} was written outside the reports folder; "
-            "it cannot be downloaded here"
-        )
+        raise NotFound("download.report_outside", report=report_id)
     if not path.is_file():
-        raise NotFound(
-            f"the file of report {report_id} is missing from the reports folder; "
-            "generate the report again"
-        )
+        raise NotFound("download.report_file_missing", report=report_id)
     name = "_".join(Path(report.path).parts[-2:]) if not Path(report.path).is_absolute() else ""
     return FileResponse(
         path,
