@@ -18,11 +18,13 @@ Rules, so that every message reads the same from Python and from a template:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import get_timezone, get_timezone_name
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
@@ -32,6 +34,7 @@ from markupsafe import Markup
 from tracker.errors import ConfigError
 
 LANGUAGES = ("ko", "en")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 LOCALE = Path(__file__).parent / "locale"
 
 
@@ -124,9 +127,22 @@ def install(environment: Environment) -> None:
         """`1234567` as the page's language writes it (1,234,567)."""
         return format_decimal(value, locale=_language_of(context))
 
+    @pass_context
+    def zone_name(context: Context, zone: str) -> str:
+        """`Asia/Seoul` as the page's language names it (한국 시간, Korean Time)."""
+        return get_timezone_name(get_timezone(zone), locale=_language_of(context))
+
     environment.filters["number"] = number
+    environment.filters["language_of"] = language_of
+    environment.filters["zone_name"] = zone_name
     environment.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, known_or=known_or)
     environment.newstyle_gettext = True  # type: ignore[attr-defined]
+
+
+def language_of(text: str) -> str:
+    """The language of a piece of data (an agreement's text): Korean if it has Hangul, else
+    English; pages mark such parts with `lang` so a screen reader speaks them right."""
+    return "ko" if _HANGUL.search(text) else "en"
 
 
 def _language_of(context: Context) -> str:

@@ -271,7 +271,7 @@ def test_an_administrator_walks_the_audit_log_page_by_page(
     session.commit()
     sign_in(web_client, "admin")
     pages = _walk_page(web_client, "/audit?entity=officer&limit=5")
-    listed = [s for page in pages for s in re.findall(r"officer (10\d\d)", page)]
+    listed = [s for page in pages for s in re.findall(r"담당자 (10\d\d)", page)]
     assert listed == [str(1011 - n) for n in range(12)]
     assert web_client.get("/audit?limit=500").status_code == 400
 

@@ -21,13 +21,13 @@ def test_an_administrator_sees_sign_ins_refusals_and_updates(app_client: TestCli
 
     page = app_client.get("/audit").text
     for seen in (
-        "sign-in refused",
-        "signed in",
+        "로그인 거부",  # the actions, in the page's language
+        "로그인</td>",
         "감사 확인용",
         'href="/commitments/kr-ca-2025:7.1"',
     ):
         assert seen in page
     accounts_only = app_client.get("/audit", params={"entity": "account", "actor": "jwjung"}).text
-    assert "signed in" in accounts_only and "감사 확인용" not in accounts_only
+    assert "로그인</td>" in accounts_only and "감사 확인용" not in accounts_only
     bad = app_client.get("/audit", params={"since": "yesterday"})
     assert bad.status_code == 400 and "날짜 형식(YYYY-MM-DD)이 아닙니다" in bad.text

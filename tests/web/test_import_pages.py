@@ -169,7 +169,7 @@ def test_unticking_commitments_and_renaming_before_saving_are_kept_in_the_change
     assert ("retitle", "", "import review") in actions
     page = app_client.get(saved.headers["location"]).text
     assert "검토에서 고른 3건을 반영했습니다." in page
-    assert "점검 제외: ref=7.1" in page  # the change record, on the review page
+    assert "점검 제외 7.1" in page  # the change record, on the review page
 
 
 def test_an_uploaded_file_is_reviewed_and_saved_under_its_file_name(
@@ -342,7 +342,7 @@ def test_corrections_after_saving_go_into_the_change_record(
     assert split.headers["location"] == "/import/kr-ca-2025/review?done=split&ref=9.2#c-9.2"
     after = app_client.get(split.headers["location"]).text
     assert 'id="c-9.2b"' in after and "공동 유지 분야에서 협력을 모색할" in after
-    assert "나누기: ref=9.2" in after and "new_ref=9.2b" in after
+    assert "나누기 9.2: 9.2b(으)로 나눔" in after
 
     untracked = app_client.post(
         "/import/kr-ca-2025/review",
@@ -367,7 +367,11 @@ def test_corrections_after_saving_go_into_the_change_record(
     history = app_client.get("/commitments/kr-ca-2025:9.2b").text
     assert "점검 제외" in history and "사유: 9.2에 포함" in history and "김민준" in history
     log = app_client.get("/import/kr-ca-2025/review").text
-    for line in ("점검 제외: ref=9.2b; 9.2에 포함", "메커니즘 연결: ref=7.1", "합치기: ref=13.1"):
+    for line in (
+        '점검 제외 9.2b <span class="muted">(사유: 9.2에 포함)',
+        "메커니즘 연결 7.1",
+        "합치기 13.1",
+    ):
         assert line in log, line
 
 

@@ -5,6 +5,7 @@ needs a signed-in officer, and every form carries a CSRF token."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
@@ -16,8 +17,10 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    pass_context,
     select_autoescape,
 )
+from jinja2.runtime import Context
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,6 +28,7 @@ from tracker import words
 from tracker.config import Settings, load_settings
 from tracker.errors import TrackerError
 from tracker.runtime import Runtime
+from tracker.services import history
 from tracker.services.policy import FollowUpPolicy
 from tracker.web.api import create_api
 from tracker.web.deps import SignInRequired, Web, local
@@ -75,6 +79,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         lstrip_blocks=True,
     )
     words.install(pages)
+    pages.globals.update(change_text=_change_text, action_name=_action_name)
     pages.filters["localized"] = localized  # service messages in the page's language
     web = Web(
         settings=settings,
@@ -151,6 +156,26 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
     async def _refused(request: Request, exc: TrackerError) -> Response:
         # What was wrong, in a line, with the status of its kind (403, 404, 409, else 400).
         return web.render(request, "error.html", exc.http_status, message=exc)
+
+
+@pass_context
+def _change_text(context: Context, entity: str, action: str, detail: dict[str, Any]) -> str:
+    """A change record's facts, worded in the page's language (services/history.py)."""
+    policy: FollowUpPolicy = context["policy"]
+    language = str(context.get("language", "ko"))
+
+    def status_word(code: str, language: str) -> str:
+        status = policy.status_of(code)
+        return status.ko if language == "ko" else status.en
+
+    return history.describe_change(
+        entity, action, detail, language=language, status_word=status_word
+    )
+
+
+@pass_context
+def _action_name(context: Context, action: str) -> str:
+    return history.action_word(action, str(context.get("language", "ko")))
 
 
 def _referer(request: Request) -> str:

@@ -1,0 +1,55 @@
+"""A change record is described from its facts, in the reader's language; the English sentence
+older records carry as `summary` is never what a page shows."""
+
+from __future__ import annotations
+
+from tracker.services.history import action_word, describe_change
+
+
+def test_an_assessment_says_the_cycle_and_both_scores_in_each_language() -> None:
+    detail = {"summary": "cycle 2: not assessed → +1", "cycle": 2, "previous": None, "score": 1}
+    assert describe_change("commitment", "assessment", detail, language="ko") == (
+        "제2주기: 미평가 → +1 완전 이행"
+    )
+    assert describe_change("commitment", "assessment", detail, language="en") == (
+        "cycle 2: Not assessed → +1 full"
+    )
+
+
+def test_an_import_says_its_file_and_counts_not_its_hash() -> None:
+    detail = {"source_name": "kr-ca.txt", "source_hash": "ab12", "clauses": 26, "commitments": 45}
+    assert describe_change("agreement", "imported", detail, language="ko") == (
+        "kr-ca.txt: 조항 26개, 이행과제 45개"
+    )
+    assert action_word("imported", "ko") == "가져오기"
+
+
+def test_an_account_s_role_change_names_both_roles_as_words() -> None:
+    detail = {"from": "officer", "to": "admin"}
+    assert describe_change("account", "role", detail, language="ko") == "담당자 → 관리자"
+    assert action_word("api token issued", "ko") == "API 토큰 발급"
+
+
+def test_a_stale_mark_and_a_cycle_roll_over_say_their_facts_without_the_old_sentence() -> None:
+    stale = {"summary": "no status update for 90 days", "day": "2026-03-01"}
+    assert (
+        describe_change("commitment", "stale", stale, language="ko") == "2026-03-01 기준 점검 지연"
+    )
+    cycle = {"summary": "cycle 1 closed on 2027-10-30; cycle 2 opened", "closed": 1, "opened": 2}
+    assert describe_change("agreement", "cycle", cycle, language="en") == (
+        "cycle 1 closed, cycle 2 opened"
+    )
+
+
+def test_a_meeting_record_says_its_day_and_whether_it_was_held() -> None:
+    detail = {"summary": "2+2 held 2026-05-01", "held_on": "2026-05-01", "planned": False}
+    assert describe_change("meeting", "added", detail, language="ko").startswith("2026-05-01 (")
+    changed = {**detail, "changed": ["held_on", "place"]}
+    assert "회의일, 장소" in describe_change("meeting", "updated", changed, language="ko")
+
+
+def test_an_action_without_a_rule_lists_its_facts_with_field_names_in_the_language() -> None:
+    detail = {"login": "jwjung", "sessions revoked": 2, "summary": "ignored"}
+    assert describe_change("account", "something new", detail, language="ko") == (
+        "아이디: jwjung; 종료한 세션: 2"
+    )
