@@ -17,7 +17,6 @@ from tracker.services.paging import BadCursor, CursorKey, Page, PageRequest, enc
 
 # A cursor is (signing day or None, id): newest signing first, undated last, then by id.
 CURSOR_WIDTH = 2
-NOT_OURS = "the cursor is not one the agreements list handed out"
 # Lists never read an agreement's source text (tens of kilobytes each).
 WITHOUT_TEXT = defer(cast("QueryableAttribute[str]", Agreement.source_text))
 
@@ -104,16 +103,16 @@ def _after(key: CursorKey) -> ColumnElement[bool]:
     agreements come last, and the id ascends)."""
     day, last_id = key
     if not isinstance(last_id, int) or isinstance(last_id, bool):
-        raise BadCursor(NOT_OURS)
+        raise BadCursor("page.bad_agreements_cursor")
     signed, agreement_id = col(Agreement.signed_on), col(Agreement.id)
     if day is None:
         return and_(signed.is_(None), agreement_id > last_id)
     if not isinstance(day, str):
-        raise BadCursor(NOT_OURS)
+        raise BadCursor("page.bad_agreements_cursor")
     try:
         on = date.fromisoformat(day)
     except ValueError:
-        raise BadCursor(NOT_OURS) from None
+        raise BadCursor("page.bad_agreements_cursor") from None
     return or_(signed < on, and_(signed == on, agreement_id > last_id), signed.is_(None))
 
 
