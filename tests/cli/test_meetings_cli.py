@@ -188,8 +188,8 @@ def test_meetings_that_cannot_be_recorded_are_refused_and_nothing_is_written(
         assert refused(
             cli("meetings", "add", "2+2", "--date", "2027-06-10", "--place", "서울")
         ) == (
-            f"error: {TWO_PLUS_TWO} already has a meeting on 2027-06-10 (id {first}); "
-            f"change it with `tracker meetings update {first}`\n"
+            f"error: {TWO_PLUS_TWO} already has a meeting on 2027-06-10 (id {first}) "
+            f"(see `tracker meetings update {first}`)\n"
         )
         assert refused(cli("meetings", "add", "3+3", "--date", "2026-06-02")) == (
             "error: no mechanism '3+3' (see `tracker mechanisms list`)\n"

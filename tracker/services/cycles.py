@@ -85,15 +85,16 @@ def add_meeting(
     ).first()
     if existing is not None:
         raise MeetingRefused(
-            f"{mechanism.name} already has a meeting on {data.held_on} (id {existing.id}); "
-            f"change it with `tracker meetings update {existing.id}`"
-        )
+            "meeting.exists", mechanism=mechanism.name, on=data.held_on, id=existing.id
+        ).see(f"tracker meetings update {existing.id}")
     meeting = Meeting.model_validate(data, update={"mechanism_id": mechanism.id})
     session.add(meeting)
     try:
         session.flush()
     except IntegrityError:
-        raise MeetingRefused(f"{mechanism.name} already has a meeting on {data.held_on}") from None
+        raise MeetingRefused(
+            "meeting.exists_on", mechanism=mechanism.name, on=data.held_on
+        ) from None
     assert meeting.id is not None
     record_change(
         session, "meeting", meeting.id, "added", actor, _meeting_summary(mechanism, meeting)
@@ -124,7 +125,7 @@ def update_meeting(
     try:
         session.flush()
     except IntegrityError:
-        raise MeetingRefused(f"that mechanism already has a meeting on {held_on}") from None
+        raise MeetingRefused("meeting.exists_that_day", on=held_on) from None
     mechanism = session.get(Mechanism, meeting.mechanism_id)
     assert mechanism is not None and meeting.id is not None
     record_change(
@@ -207,9 +208,13 @@ def _refuse_inside_closed_cycle(mechanism: Mechanism, held_on: date, *, session:
         ).first()
         if inside is not None:
             raise MeetingRefused(
-                f"a held {mechanism.name} on {held_on} falls inside closed review cycle "
-                f"{inside.number} of {agreement.key} ({inside.starts_on} – {inside.ends_on}); "
-                "record the meetings that bound cycles in the order they were held"
+                "meeting.inside_closed_cycle",
+                mechanism=mechanism.name,
+                on=held_on,
+                cycle=inside.number,
+                key=agreement.key,
+                start=inside.starts_on,
+                end=inside.ends_on,
             )
 
 
@@ -225,8 +230,7 @@ def _move_boundaries(meeting: Meeting, held_on: date, *, planned: bool, session:
             continue
         if planned:
             raise MeetingRefused(
-                f"meeting {meeting.id} closed review cycle {closed.number} of {agreement.key}; "
-                "a held meeting that ends a cycle cannot be set back to planned"
+                "meeting.closed_cycle", id=meeting.id, cycle=closed.number, key=agreement.key
             )
         following = session.exec(
             select(ReviewCycle).where(
@@ -236,10 +240,21 @@ def _move_boundaries(meeting: Meeting, held_on: date, *, planned: bool, session:
         ).one()
         latest = following.ends_on or date.max
         if not closed.starts_on < held_on < latest:
+            if following.ends_on is None:
+                raise MeetingRefused(
+                    "meeting.ends_cycle",
+                    id=meeting.id,
+                    cycle=closed.number,
+                    key=agreement.key,
+                    after=closed.starts_on,
+                )
             raise MeetingRefused(
-                f"meeting {meeting.id} ends review cycle {closed.number} of {agreement.key}; "
-                f"its date must stay after {closed.starts_on}"
-                + (f" and before {following.ends_on}" if following.ends_on else "")
+                "meeting.ends_cycle_between",
+                id=meeting.id,
+                cycle=closed.number,
+                key=agreement.key,
+                after=closed.starts_on,
+                before=following.ends_on,
             )
         closed.ends_on = following.starts_on = held_on
         session.add_all([closed, following])
@@ -252,19 +267,11 @@ def _check_meeting_date(held_on: date, *, planned: bool, today: date, moved: boo
     """`moved`: the date is new (an added meeting, or a changed date), so a planned meeting
     must lie ahead; a planned meeting whose day has passed may still be edited otherwise."""
     if not planned and held_on > today:
-        raise MeetingRefused(
-            f"a meeting on {held_on} cannot have been held yet (today is {today}); "
-            "record it as planned"
-        )
+        raise MeetingRefused("meeting.not_held_yet", on=held_on, today=today)
     if planned and moved and held_on < today:
-        raise MeetingRefused(
-            f"a planned meeting on {held_on} is in the past (today is {today}); "
-            "record it as held, or give its new date"
-        )
+        raise MeetingRefused("meeting.planned_in_past", on=held_on, today=today)
     if held_on.year > today.year + MAX_YEARS_AHEAD:
-        raise MeetingRefused(
-            f"a meeting on {held_on} is more than {MAX_YEARS_AHEAD} years ahead; check the year"
-        )
+        raise MeetingRefused("meeting.too_far_ahead", on=held_on, years=MAX_YEARS_AHEAD)
 
 
 class MeetingListed(SQLModel):
@@ -284,19 +291,19 @@ def find_meeting(
     if reference.isdigit():
         meeting = session.get(Meeting, int(reference))
         if meeting is None or (mechanism is not None and meeting.mechanism_id != mechanism.id):
-            raise NotFound(f"no meeting {reference} (see `tracker meetings list`)")
+            raise NotFound("meeting.unknown", id=reference).see("tracker meetings list")
         return meeting
     try:
         day = date.fromisoformat(reference)
     except ValueError:
-        raise NotFound(f"{reference!r} is neither a meeting id nor a date (YYYY-MM-DD)") from None
+        raise NotFound("meeting.reference_invalid", reference=reference) from None
     if mechanism is None:
-        raise NotFound("give the mechanism to find a meeting by its date")
+        raise NotFound("meeting.date_needs_mechanism")
     meeting = session.exec(
         select(Meeting).where(Meeting.mechanism_id == mechanism.id, Meeting.held_on == day)
     ).first()
     if meeting is None:
-        raise NotFound(f"{mechanism.name} has no meeting on {day}")
+        raise NotFound("meeting.none_on", mechanism=mechanism.name, on=day)
     return meeting
 
 
@@ -600,7 +607,7 @@ def list_cycles(agreement: Agreement, *, session: Session) -> list[ReviewCyclePu
         )
     ).first()
     if open_cycle_exists is None:
-        raise NotFound(f"agreement {agreement.key!r} has no open review cycle")
+        raise NotFound("cycle.none_open", key=agreement.key)
     cycles = session.exec(
         select(ReviewCycle)
         .where(ReviewCycle.agreement_id == agreement.id)
@@ -630,23 +637,19 @@ def find_cycle(agreement: Agreement, reference: str, *, session: Session) -> Rev
         return current
     if wanted in ("previous", "last", "이전"):
         if current.number == 1:
-            raise NotFound(
-                f"{agreement.key} is in its first review cycle; there is no previous one"
-            )
+            raise NotFound("cycle.no_previous", key=agreement.key)
         number = current.number - 1
     elif wanted.isdigit():
         number = int(wanted)
     else:
-        raise NotFound(f"cycle {reference!r}: give current, previous or a cycle number")
+        raise NotFound("cycle.reference_invalid", reference=reference)
     cycle = session.exec(
         select(ReviewCycle).where(
             ReviewCycle.agreement_id == agreement.id, ReviewCycle.number == number
         )
     ).first()
     if cycle is None:
-        raise NotFound(
-            f"agreement {agreement.key!r} has no review cycle {number} (cycles 1–{current.number})"
-        )
+        raise NotFound("cycle.unknown", key=agreement.key, cycle=number, last=current.number)
     return cycle
 
 
@@ -668,9 +671,7 @@ def parse_score(text: str) -> Score | None:
         return Score.NONE
     if folded in ("na", "n/a", "not-assessed", "미평가", ""):
         return None
-    raise AssessmentRefused(
-        f"unknown score {text!r}: use +1 (full), 0 (partial), -1 (none) or na (not assessed)"
-    )
+    raise AssessmentRefused("assessment.score_unknown", score=text)
 
 
 MAX_RATIONALE = 10_000  # characters, as for a status update's note
@@ -689,16 +690,19 @@ def assess(
     """Record (or revise) the verdict on `commitment` for `cycle`; history keeps every one."""
     where = describe(commitment, session=session)
     if cycle.agreement_id != commitment.agreement_id:
-        raise AssessmentRefused(f"{where}: cycle {cycle.number} belongs to another agreement")
+        raise AssessmentRefused("assessment.other_agreement", cycle=cycle.number).at(where)
     if not commitment.tracked:
-        raise AssessmentRefused(f"{where} is not tracked; track it before assessing it")
+        raise AssessmentRefused("assessment.not_tracked", commitment=where)
     if score is not None and not rationale.strip():
-        raise AssessmentRefused(f"{where}: give a rationale for the score")
+        raise AssessmentRefused("assessment.rationale_missing").at(where)
     if len(rationale) > MAX_RATIONALE:
+        from tracker.importer.errors import Grouped  # here: it loads the importer
+
         raise AssessmentRefused(
-            f"{where}: the rationale is {len(rationale):,} characters; "
-            f"the limit is {MAX_RATIONALE:,}"
-        )
+            "assessment.rationale_too_long",
+            length=Grouped(len(rationale)),
+            limit=Grouped(MAX_RATIONALE),
+        ).at(where)
     check_version(commitment, expected_version, session=session)
     assessment = session.exec(
         select(Assessment).where(

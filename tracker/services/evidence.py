@@ -19,6 +19,7 @@ from tracker.errors import TrackerError
 from tracker.models import Evidence
 
 _CHUNK = 1 << 20
+MAX_LINK = 2_000  # characters
 # "www.mofa.go.kr/..." typed without its scheme: say so rather than "no such file".
 _WEB_ADDRESS = re.compile(r"^(www\.|[\w-]+\.(go\.kr|gov|org|com|net|int)(/|$))", re.IGNORECASE)
 
@@ -54,29 +55,33 @@ def _check_one(value: str, *, max_bytes: int, links_only: bool = False) -> Evide
     scheme = urlsplit(value).scheme.lower()
     if scheme in ("http", "https"):
         if not urlsplit(value).hostname:
-            raise EvidenceRefused(f"evidence link {value!r} has no host")
-        if len(value) > 2000:
-            raise EvidenceRefused(f"evidence link is {len(value):,} characters; the limit is 2,000")
+            raise EvidenceRefused("evidence.link_no_host", link=value)
+        if len(value) > MAX_LINK:
+            from tracker.importer.errors import Grouped  # here: it loads the importer
+
+            raise EvidenceRefused(
+                "evidence.link_too_long", length=Grouped(len(value)), limit=Grouped(MAX_LINK)
+            )
         return EvidenceItem(EvidenceKind.LINK, url=value)
     if links_only:
-        raise EvidenceRefused(f"evidence must be http(s) links; not a link: {value[:80]}")
+        raise EvidenceRefused("evidence.links_only", value=value[:80])
     if scheme and len(scheme) > 1:  # "C:\\..." is a Windows path, not a scheme
-        raise EvidenceRefused(
-            f"evidence link {value!r}: only http and https links are accepted, not {scheme}:"
-        )
+        raise EvidenceRefused("evidence.link_scheme", link=value, scheme=scheme)
     path = Path(value).expanduser()
     if not path.exists():
-        hint = f" (a link? write https://{value})" if _WEB_ADDRESS.match(value) else ""
-        raise EvidenceRefused(f"evidence file {value} does not exist{hint}")
+        if _WEB_ADDRESS.match(value):
+            raise EvidenceRefused("evidence.file_missing_link", name=value, url=f"https://{value}")
+        raise EvidenceRefused("evidence.file_missing", name=value)
     if not path.is_file():
-        raise EvidenceRefused(f"evidence {value} is not a file")
+        raise EvidenceRefused("evidence.not_a_file", name=value)
     size = path.stat().st_size
     if size == 0:
-        raise EvidenceRefused(f"evidence file {value} is empty")
+        raise EvidenceRefused("evidence.file_empty", name=value)
     if size > max_bytes:
+        from tracker.importer.errors import Grouped  # here: it loads the importer
+
         raise EvidenceRefused(
-            f"evidence file {value} is {size:,} bytes; the limit is {max_bytes:,} "
-            "(evidence.max_bytes)"
+            "evidence.file_too_big", name=value, size=Grouped(size), limit=Grouped(max_bytes)
         )
     return EvidenceItem(EvidenceKind.FILE, path=path, size_bytes=size)
 

@@ -15,7 +15,7 @@ def find_agreement(reference: str, *, session: Session) -> Agreement:
     if agreement is None and reference.isdigit():
         agreement = session.get(Agreement, int(reference))
     if agreement is None:
-        raise NotFound(f"no agreement {reference!r} (see `tracker agreements list`)")
+        raise NotFound("agreement.unknown", key=reference).see("tracker agreements list")
     return agreement
 
 
@@ -34,12 +34,13 @@ def find_mechanism(reference: str, *, session: Session) -> Mechanism:
     # Every stored mechanism carries its own name among its aliases, so one query suffices.
     found = list({m.id: m for m in session.exec(query).all()}.values())
     if not found:
-        raise NotFound(f"no mechanism {reference!r} (see `tracker mechanisms list`)")
+        raise NotFound("mechanism.unknown", name=reference).see("tracker mechanisms list")
     if len(found) > 1:
-        choices = ", ".join(f"{m.id} ({m.counterpart or '-'})" for m in found)
         raise NotFound(
-            f"{reference!r} names {len(found)} mechanisms: {choices}; give the id, "
-            f"or NAME@COUNTERPART"
+            "mechanism.ambiguous",
+            name=reference,
+            count=len(found),
+            choices=[f"{m.id} ({m.counterpart or '-'})" for m in found],
         )
     return found[0]
 
@@ -51,7 +52,9 @@ def find_commitment(
     agreement has."""
     key, colon, ref = reference.rpartition(":")
     if colon and agreement is not None and key != agreement:
-        raise NotFound(f"{reference!r} names agreement {key!r}, but --agreement is {agreement!r}")
+        raise NotFound(
+            "commitment.other_agreement", reference=reference, key=key, agreement=agreement
+        )
     agreement = key if colon else agreement
     ref = ref.strip()
     query = select(Commitment).where(Commitment.ref == ref)
@@ -59,19 +62,21 @@ def find_commitment(
         found = find_agreement(agreement, session=session)
         commitment = session.exec(query.where(Commitment.agreement_id == found.id)).first()
         if commitment is None:
-            raise NotFound(f"agreement {found.key!r} has no commitment {ref!r}")
+            raise NotFound("commitment.not_in_agreement", key=found.key, ref=ref)
         return commitment
     candidates = session.exec(query).all()
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise NotFound(f"no commitment {ref!r} (see `tracker commitments list`)")
+        raise NotFound("commitment.unknown", ref=ref).see("tracker commitments list")
     keys = session.exec(
         select(Agreement.key).where(col(Agreement.id).in_([c.agreement_id for c in candidates]))
     ).all()
     raise NotFound(
-        f"{len(candidates)} agreements have a commitment {ref!r}: give it as KEY:{ref}, "
-        f"one of {', '.join(f'{k}:{ref}' for k in sorted(keys))}"
+        "commitment.ambiguous",
+        count=len(candidates),
+        ref=ref,
+        choices=[f"{k}:{ref}" for k in sorted(keys)],
     )
 
 
@@ -89,6 +94,10 @@ def find_officer(reference: str, *, session: Session) -> Officer:
     if len(named) == 1:
         return named[0]
     if not named:
-        raise NotFound(f"no officer {reference!r} (see `tracker officers list`)")
-    choices = ", ".join(f"{o.id} ({o.email or 'no e-mail'})" for o in named)
-    raise NotFound(f"{len(named)} officers are called {reference!r}: {choices}; give the id")
+        raise NotFound("officer.unknown", name=reference).see("tracker officers list")
+    raise NotFound(
+        "officer.ambiguous",
+        count=len(named),
+        name=reference,
+        choices=[f"{o.id} ({o.email or '-'})" for o in named],
+    )

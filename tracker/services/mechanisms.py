@@ -186,7 +186,7 @@ def page_in_order(
     if page.after is not None and not all(
         isinstance(part, int) and not isinstance(part, bool) for part in page.after
     ):
-        raise BadCursor("the cursor is not one this list handed out")
+        raise BadCursor("meeting.list_cursor_foreign")
     after = page.after
     ordered = sorted((item for item in items if after is None or key(item) > after), key=key)
     return page_of(ordered[: page.limit + 1], page, key)

@@ -38,9 +38,11 @@ def find_division(
         query = query.where(Division.ministry == ministry.strip())
     found = session.exec(query).all()
     if len(found) > 1:
-        choices = ", ".join(f"{d.ministry or '-'} / {d.name}" for d in found)
         raise OwnerRefused(
-            f"{len(found)} divisions are called {name!r} ({choices}): give --ministry"
+            "owner.division_ambiguous",
+            count=len(found),
+            name=name,
+            choices=[f"{d.ministry or '-'} / {d.name}" for d in found],
         )
     if found:
         return found[0]
@@ -56,8 +58,10 @@ def find_division(
             session.flush()
             return bare[0]
     if not create:
-        known = ", ".join(session.exec(select(Division.name).order_by(col(Division.name))).all())
-        raise NotFound(f"no division {name!r} (known: {known or 'none yet'})")
+        known = list(session.exec(select(Division.name).order_by(col(Division.name))).all())
+        if not known:
+            raise NotFound("owner.division_unknown_none_yet", name=name)
+        raise NotFound("owner.division_unknown", name=name, known=known)
     division = Division(name=name.strip(), ministry=(ministry or "").strip())
     session.add(division)
     session.flush()
@@ -72,15 +76,12 @@ def _checked_email(
     if email is None:
         return None
     if "@" not in email or " " in email:
-        raise OwnerRefused(f"{given!r} is not an e-mail address")
+        raise OwnerRefused("owner.email_invalid", email=given)
     if not email.isascii():
-        raise OwnerRefused(
-            f"{given!r}: use the officer's ASCII address (mail servers here do not "
-            "accept non-ASCII addresses)"
-        )
+        raise OwnerRefused("owner.email_not_ascii", email=given)
     holder = session.exec(select(Officer).where(Officer.email == email)).first()
     if holder is not None and holder.id != officer_id:
-        raise OwnerRefused(f"an officer with e-mail {email} already exists")
+        raise OwnerRefused("owner.email_taken", email=email)
     return email
 
 
@@ -117,7 +118,7 @@ def add_officer(
     data: OfficerCreate, *, session: Session, actor: str, division: str | None = None
 ) -> Officer:
     if not data.name.strip():
-        raise OwnerRefused("an officer needs a name")
+        raise OwnerRefused("owner.name_missing")
     email = _checked_email(data.email, session=session)
     officer = Officer.model_validate(data, update={"email": email, "name": data.name.strip()})
     if division is not None:
@@ -162,7 +163,7 @@ def assign_owner(
     """Reassign one commitment; a new officer brings their division unless one is given."""
     check_version(commitment, expected_version, session=session)
     if change.officer is not None and not change.officer.active:
-        raise OwnerRefused(f"officer {change.officer.name!r} is no longer active")
+        raise OwnerRefused("owner.officer_inactive", name=change.officer.name)
     before = _owner_state(commitment, session=session)
     # One flush for the whole change, so the version moves on once.
     with session.no_autoflush:
@@ -219,9 +220,9 @@ def handover(
     """Move every commitment `giver` owns (in `agreement`, or everywhere) to `taker`, and make
     `taker` desk officer of `giver`'s agreements."""
     if giver.id == taker.id:
-        raise OwnerRefused("an officer cannot hand over to themselves")
+        raise OwnerRefused("owner.handover_to_self")
     if not taker.active:
-        raise OwnerRefused(f"officer {taker.name!r} is no longer active")
+        raise OwnerRefused("owner.officer_inactive", name=taker.name)
     commitments = select(Commitment).where(Commitment.owner_id == giver.id)
     agreements = select(Agreement).where(Agreement.desk_officer_id == giver.id)
     if agreement is not None:

@@ -55,8 +55,9 @@ class FollowUpPolicy:
         for status in self.statuses:
             if wanted in (_folded(status.key), _folded(status.ko), _folded(status.en)):
                 return status
-        choices = ", ".join(f"{s.key} ({s.ko})" for s in self.statuses)
-        raise UnknownStatus(f"unknown status {text!r}; use one of: {choices}")
+        raise UnknownStatus(
+            "status.unknown", status=text, choices=[f"{s.key} ({s.ko})" for s in self.statuses]
+        )
 
     def status_of(self, key: str | None) -> ProgressStatus:
         """The status stored as `key` (None: nobody has reported yet). A key since removed from

@@ -66,10 +66,11 @@ def check_version(
     if expected is None or expected == commitment.version:
         return
     raise Conflict(
-        f"{describe(commitment, session=session)} changed since you read it (you had version "
-        f"{expected}, it is now {commitment.version}; last change: "
-        f"{last_change(commitment, session=session, policy=policy or FollowUpPolicy())}); "
-        "nothing was saved: reload and apply your change again"
+        "commitment.changed_since_read",
+        commitment=describe(commitment, session=session),
+        had=expected,
+        now=commitment.version,
+        last=last_change(commitment, session=session, policy=policy or FollowUpPolicy()),
     )
 
 
@@ -132,16 +133,19 @@ def record_status_update(
     status = _collect(problems, lambda: policy.status(update.status))
     problems += _date_problems(agreement, update.as_of, today=today)
     if len(update.narrative) > MAX_NOTE:
+        from tracker.importer.errors import Grouped  # here: it loads the importer
+
         problems.append(
             UpdateRefused(
-                f"the note is {len(update.narrative):,} characters; the limit is {MAX_NOTE:,} "
-                "(attach a longer text as an evidence file)"
+                "status_update.note_too_long",
+                length=Grouped(len(update.narrative)),
+                limit=Grouped(MAX_NOTE),
             )
         )
     if update.corrects_id is not None:
         corrected = session.get(StatusUpdate, update.corrects_id)
         if corrected is None or corrected.commitment_id != commitment.id:
-            problems.append(UpdateRefused(f"it has no status update {update.corrects_id}"))
+            problems.append(UpdateRefused("status_update.unknown", id=update.corrects_id))
     evidence: list[EvidenceItem] = []
     for value in update.evidence:
         checked = _collect(
@@ -162,10 +166,11 @@ def record_status_update(
         evidence += checked or []
     if problems or status is None:
         if len(problems) == 1:  # keep its kind: UnknownStatus, EvidenceRefused...
-            raise type(problems[0])(f"{where}: {problems[0]}")
-        raise UpdateRefused(
-            f"{where}: {len(problems)} problems; nothing was saved\n"
-            + "\n".join(f"  {problem}" for problem in problems)
+            raise problems[0].at(where)
+        raise (
+            UpdateRefused("status_update.problems", count=len(problems))
+            .at(where)
+            .with_problems(problems)
         )
     check_version(commitment, update.expected_version, session=session, policy=policy)
 
@@ -203,13 +208,9 @@ def _collect(problems: list[TrackerError], check: Callable[[], T]) -> T | None:
 
 def _date_problems(agreement: Agreement, as_of: date, *, today: date) -> list[TrackerError]:
     if as_of > today:
-        return [UpdateRefused(f"as-of date {as_of} is after today ({today})")]
+        return [UpdateRefused("status_update.after_today", on=as_of, today=today)]
     if agreement.signed_on and as_of < agreement.signed_on:
-        return [
-            UpdateRefused(
-                f"as-of date {as_of} is before the agreement was signed ({agreement.signed_on})"
-            )
-        ]
+        return [UpdateRefused("status_update.before_signing", on=as_of, signed=agreement.signed_on)]
     return []
 
 
@@ -235,10 +236,7 @@ def save_commitment(commitment: Commitment, *, session: Session, where: str | No
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict(
-            f"{where} was changed by someone else while this change was being saved; "
-            "nothing was saved: try again"
-        ) from None
+        raise Conflict("commitment.changed_while_saving", commitment=where) from None
 
 
 def latest_update(commitment: Commitment, *, session: Session) -> StatusUpdate | None:
