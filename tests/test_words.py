@@ -13,7 +13,6 @@ from babel.messages.pofile import read_po
 from jinja2 import DictLoader, Environment
 
 from tracker import words
-from tracker.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELD = re.compile(r"%\((\w+)\)")
@@ -106,7 +105,7 @@ def test_a_catalogue_that_was_not_compiled_is_refused_with_the_command_that_comp
     monkeypatch.setattr(words, "LOCALE", tmp_path)
     words._load.cache_clear()
     try:
-        with pytest.raises(ConfigError, match="run `make catalogues`"):
+        with pytest.raises(words.CatalogueMissing, match="run `make catalogues`"):
             words.catalogue("ko")
     finally:
         monkeypatch.undo()

@@ -8,9 +8,9 @@ a sentence. The kind of error (its class) decides the CLI's exit code and the HT
 `at(where)` names what the refusal is about (a commitment, a line of a file), and a refusal of
 several problems carries them as `problems`, each described on its own line.
 
-Transitional: a refusal whose code is not a catalogue id yet (an English sentence) is shown as
-written (the web still turns those into Korean with `tracker/web/messages.py`). Each family of
-services moves to codes in turn; `tests/test_errors.py` counts what is left.
+Every refusal the package raises is coded (`tests/test_errors.py` walks them), but the
+catalogues' own, said before a catalogue can be read: a code that is not a catalogue id (a
+sentence) is shown as written.
 """
 
 from __future__ import annotations
@@ -22,6 +22,16 @@ from enum import Enum
 from typing import Any, Self
 
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+
+
+class Grouped(int):
+    """A size in bytes as a refusal's field: a number in the API's fields, written with
+    thousands separators in a message (12,722), as the limits it is compared with are."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{self:,}"
 
 
 class Word(str):

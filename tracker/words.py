@@ -31,11 +31,20 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from tracker.errors import ConfigError
-
 LANGUAGES = ("ko", "en")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 LOCALE = Path(__file__).parent / "locale"
+
+
+class CatalogueMissing(Exception):
+    """A language's catalogue is missing or older than its source: the words themselves are
+    not there, so this one is said in English (the CLI prints it as one line and exits 1; a
+    page cannot be built without its words: the server answers 500)."""
+
+    exit_code = 1
+
+    def describe(self, _language: str, *, terminal: bool = False) -> str:
+        return str(self)
 
 
 def N_(message_id: str) -> str:
@@ -82,7 +91,7 @@ def _load(language: str) -> Translations:
     for source in sorted((LOCALE / language / "LC_MESSAGES").glob("*.po")):
         compiled = source.with_suffix(".mo")
         if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
-            raise ConfigError(
+            raise CatalogueMissing(
                 f"the {language} catalogue {source.name} is not compiled or older than its "
                 "source: run `make catalogues`"
             )
@@ -90,7 +99,7 @@ def _load(language: str) -> Translations:
             loaded = Translations(stream, domain=source.stem)
         merged = loaded if merged is None else merged.merge(loaded)
     if merged is None:
-        raise ConfigError(f"no {language} catalogue in {LOCALE}")
+        raise CatalogueMissing(f"no {language} catalogue in {LOCALE}")
     return merged
 
 

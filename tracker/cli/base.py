@@ -42,9 +42,12 @@ def _reporting_user_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except TrackerError as exc:
-            from tracker.words import terminal_language
+        except Exception as exc:
+            # Imported here, not at the top: `tracker --version` loads no catalogue.
+            from tracker.words import CatalogueMissing, terminal_language
 
+            if not isinstance(exc, TrackerError | CatalogueMissing):
+                raise
             typer.echo(f"error: {exc.describe(terminal_language(), terminal=True)}", err=True)
             raise typer.Exit(exc.exit_code) from None
 

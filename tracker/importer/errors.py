@@ -15,13 +15,3 @@ class ImportInputError(TrackerError, ValueError):
 
 class CatalogError(TrackerError, ValueError):
     """A mechanism catalog entry (shipped or from the user's config) is malformed."""
-
-
-class Grouped(int):
-    """A size in bytes as a refusal's field: a number in the API's fields, written with
-    thousands separators in a message (12,722), as the limits it is compared with are."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return f"{self:,}"

@@ -21,7 +21,7 @@ from sqlalchemy.orm import QueryableAttribute, load_only
 from sqlmodel import Session, SQLModel, col, select
 
 from tracker.domain import Cadence, Language, Score
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import Grouped, NotFound, TrackerError
 from tracker.models import (
     Agreement,
     Assessment,
@@ -696,8 +696,6 @@ def assess(
     if score is not None and not rationale.strip():
         raise AssessmentRefused("assessment.rationale_missing").at(where)
     if len(rationale) > MAX_RATIONALE:
-        from tracker.importer.errors import Grouped  # here: it loads the importer
-
         raise AssessmentRefused(
             "assessment.rationale_too_long",
             length=Grouped(len(rationale)),

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tracker.domain import EvidenceKind
-from tracker.errors import TrackerError
+from tracker.errors import Grouped, TrackerError
 from tracker.models import Evidence
 
 _CHUNK = 1 << 20
@@ -57,8 +57,6 @@ def _check_one(value: str, *, max_bytes: int, links_only: bool = False) -> Evide
         if not urlsplit(value).hostname:
             raise EvidenceRefused("evidence.link_no_host", link=value)
         if len(value) > MAX_LINK:
-            from tracker.importer.errors import Grouped  # here: it loads the importer
-
             raise EvidenceRefused(
                 "evidence.link_too_long", length=Grouped(len(value)), limit=Grouped(MAX_LINK)
             )
@@ -78,8 +76,6 @@ def _check_one(value: str, *, max_bytes: int, links_only: bool = False) -> Evide
     if size == 0:
         raise EvidenceRefused("evidence.file_empty", name=value)
     if size > max_bytes:
-        from tracker.importer.errors import Grouped  # here: it loads the importer
-
         raise EvidenceRefused(
             "evidence.file_too_big", name=value, size=Grouped(size), limit=Grouped(max_bytes)
         )

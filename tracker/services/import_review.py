@@ -17,10 +17,10 @@ from typing import Any, Literal
 from sqlmodel import Session, and_, col, or_, select
 
 from tracker.config import Settings
-from tracker.errors import TrackerError
+from tracker.errors import Grouped, TrackerError
 from tracker.importer import parse_agreement
 from tracker.importer.decode import decode_source
-from tracker.importer.errors import Grouped, ImportInputError
+from tracker.importer.errors import ImportInputError
 from tracker.importer.mechanisms import MechanismCatalog
 from tracker.importer.parsed import ParsedAgreement
 from tracker.models import Agreement, ChangeRecord, Commitment

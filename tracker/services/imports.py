@@ -21,10 +21,10 @@ from sqlmodel import Session, col, select
 
 from tracker.db import ValueTooLong, write_session
 from tracker.domain import Cadence, LinkRole, MechanismKind
-from tracker.errors import Conflict, TrackerError
+from tracker.errors import Conflict, Grouped, TrackerError
 from tracker.importer import parse_agreement
 from tracker.importer.decode import decode_source
-from tracker.importer.errors import Grouped, ImportInputError
+from tracker.importer.errors import ImportInputError
 from tracker.importer.mechanisms import MechanismCatalog
 from tracker.importer.parsed import ParsedAgreement, ParsedClause, ParsedMechanism, ParseWarning
 from tracker.models import (

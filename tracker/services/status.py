@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from tracker import errors
 from tracker.domain import UpdateSource
-from tracker.errors import TrackerError
+from tracker.errors import Grouped, TrackerError
 from tracker.models import (
     Agreement,
     ChangeRecord,
@@ -133,8 +133,6 @@ def record_status_update(
     status = _collect(problems, lambda: policy.status(update.status))
     problems += _date_problems(agreement, update.as_of, today=today)
     if len(update.narrative) > MAX_NOTE:
-        from tracker.importer.errors import Grouped  # here: it loads the importer
-
         problems.append(
             UpdateRefused(
                 "status_update.note_too_long",

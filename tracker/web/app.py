@@ -21,18 +21,18 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker import words
 from tracker.config import Settings, load_settings
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, invalid_fields
 from tracker.runtime import Runtime
 from tracker.services import history
 from tracker.services.policy import FollowUpPolicy
 from tracker.web.api import create_api
 from tracker.web.deps import SignInRequired, Web, local
-from tracker.web.messages import localized
 from tracker.web.routes import (
     audit,
     auth,
@@ -80,7 +80,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     words.install(pages)
     pages.globals.update(change_text=_change_text, action_name=_action_name)
-    pages.filters["localized"] = localized  # service messages in the page's language
+    pages.filters["localized"] = _said  # refusals in the page's language
     web = Web(
         settings=settings,
         db=engine or Runtime(settings).checked_engine(),
@@ -117,7 +117,7 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
                 request,
                 "error.html",
                 413,
-                message=f"the request is over the limit of {limit:,} bytes (web.max_request_bytes)",
+                message=TrackerError("request.too_large", limit=f"{limit:,}"),
             )
         else:
             response = await call_next(request)
@@ -128,18 +128,17 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        # The fields and what is wrong with them, never the values sent.
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'][1:]) or 'request'}: {error['msg']}"
-            for error in exc.errors()
-        )
-        return web.render(request, "error.html", 400, message=f"the form is not valid: {problems}")
+        # The fields and the kind of each problem, never the values sent.
+        return web.render(request, "error.html", 400, message=invalid_fields(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # Starlette's own refusals (no such page, a form part over 1 MB...) as a page, not JSON.
-        message = f"no page at {request.url.path}" if exc.status_code == 404 else str(exc.detail)
-        response = web.render(request, "error.html", exc.status_code, message=message)
+        if exc.status_code == 404:
+            refusal = TrackerError("page.not_found", path=request.url.path)
+        else:
+            refusal = TrackerError("api.http", status=exc.status_code)
+        response = web.render(request, "error.html", exc.status_code, message=refusal)
         response.headers.update(exc.headers or {})
         return response
 
@@ -171,6 +170,17 @@ def _change_text(context: Context, entity: str, action: str, detail: dict[str, A
     return history.describe_change(
         entity, action, detail, language=language, status_word=status_word
     )
+
+
+@pass_context
+def _said(context: Context, message: Any) -> str:
+    """The filter `|localized`: a refusal in the page's language; a value a model refused
+    names its fields (never pydantic's English); anything else as it is."""
+    if isinstance(message, ValidationError):
+        message = invalid_fields(message.errors())
+    if isinstance(message, TrackerError):
+        return message.describe(str(context.get("language", "ko")))
+    return "" if message is None else str(message)
 
 
 @pass_context

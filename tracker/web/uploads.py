@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import UploadFile
 
-from tracker.importer.errors import Grouped
+from tracker.errors import Grouped
 from tracker.services.evidence import EvidenceRefused
 
 _CHUNK = 1 << 20

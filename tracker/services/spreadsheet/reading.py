@@ -11,8 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import TrackerError
-from tracker.importer.errors import Grouped
+from tracker.errors import Grouped, TrackerError
 from tracker.services.spreadsheet.columns import (
     COLUMNS,
     EDITABLE,

@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
-from tracker.errors import Forbidden, TrackerError, form_status
-from tracker.importer.errors import Grouped, ImportInputError
+from tracker.errors import Forbidden, Grouped, TrackerError, form_status
+from tracker.importer.errors import ImportInputError
 from tracker.importer.parsed import ParsedAgreement
 from tracker.services import accounts, corrections
 from tracker.services.accounts import Permission
