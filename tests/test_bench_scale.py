@@ -15,7 +15,7 @@ from tracker.bench.scale.builder import ADMIN, OFFICER, VIEWER, Built, build_por
 from tracker.bench.scale.measure import measure_documents, measure_web, table
 from tracker.domain import Role
 from tracker.importer import parse_agreement
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.models import (
     Account,
     Agreement,

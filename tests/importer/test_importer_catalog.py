@@ -10,7 +10,7 @@ import pytest
 from tracker.domain import Cadence, MechanismKind
 from tracker.importer import parse_agreement
 from tracker.importer.errors import CatalogError
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.importer.textutil import fold
 
 CATALOG = MechanismCatalog.load_default()

@@ -13,7 +13,7 @@ import pytest
 from tracker.domain import Cadence, Language, MechanismKind, Strength
 from tracker.importer import ParsedAgreement, ParsedCommitment, parse_agreement
 from tracker.importer.decode import decode_source
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
 FILES = sorted(CORPUS.glob("*.txt"))

@@ -14,7 +14,7 @@ import pytest
 
 from tracker.importer import ImportInputError, parse_agreement
 from tracker.importer.decode import decode_source, html_to_text
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 
 SEED = (
     Path(__file__).parents[1]

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.importer import ParsedRecord, parse_agreement
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 
 SEED = (
     Path(__file__).parents[1]

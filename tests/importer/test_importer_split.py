@@ -6,7 +6,7 @@ import pytest
 
 from tracker.domain import Language, Strength
 from tracker.importer import ImportInputError, parse_agreement
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.importer.split import actors_of, sentence_spans, strength_of
 
 NO_CATALOG = MechanismCatalog([])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker.domain import MechanismKind
 from tracker.importer import parse_agreement
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 
 NO_CATALOG = MechanismCatalog([])
 

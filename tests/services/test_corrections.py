@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from tracker.db import write_session
 from tracker.domain import LinkRole
 from tracker.importer import parse_agreement
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.models import Agreement, ChangeRecord, Commitment, CommitmentMechanism, Mechanism
 from tracker.services import corrections
 from tracker.services.imports import import_agreement, sample_source

@@ -14,7 +14,7 @@ from tracker.domain import LinkRole
 from tracker.errors import NotFound
 from tracker.importer import parse_agreement
 from tracker.importer.errors import ImportInputError
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.models import (
     Agreement,
     ChangeRecord,

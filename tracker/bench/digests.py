@@ -106,7 +106,7 @@ def populate(engine: Engine, *, officers: int, per_officer: int) -> None:
     """Seed copies, a planned 2+2, and `officers` officers with e-mail addresses, each owning
     at least `per_officer` tracked commitments (dealt out round-robin)."""
     from tracker.importer import parse_agreement
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.models import Commitment, MeetingCreate, OfficerCreate
     from tracker.services.cycles import add_meeting
     from tracker.services.imports import import_agreement, sample_source

@@ -86,7 +86,7 @@ def bench_review_report(url: str, folder: Path, templates: Path, *, repeat: int)
 def bench_report_batch(url: str, folder: Path, templates: Path, *, agreements: int) -> str:
     """Review reports for `agreements` agreements in one process through one warm renderer."""
     from tracker.importer import parse_agreement
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.services import reports
     from tracker.services.imports import import_agreement, sample_source
 
@@ -125,7 +125,7 @@ def build_shared_portfolio(url: str, *, agreements: int, today: date) -> int:
     for a brief: 36 tracked commitments of every agreement), owned by 20 officers, with about
     half updated, a few stalled and some assessed. Returns the dialogue's id."""
     from tracker.importer import parse_agreement
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.services.imports import import_agreement, sample_source
     from tracker.services.lookup import find_mechanism
 

@@ -86,7 +86,7 @@ def bench_listing(scratch: Scratch, *, repeat: int, commitments: int) -> Figure:
 
 def bench_parse(*, repeat: int) -> Figure:
     from tracker.importer import parse_agreement
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.services.imports import sample_source
 
     text, catalog = sample_source(), MechanismCatalog.load_default()
@@ -103,7 +103,7 @@ def seed_variant(text: str, number: int) -> str:
 
 def bench_import(scratch: Scratch, *, repeat: int) -> Figure:
     from tracker.importer import parse_agreement
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.services.imports import import_agreement, sample_source
 
     engine = scratch.engine("import")
@@ -129,7 +129,7 @@ def bench_import(scratch: Scratch, *, repeat: int) -> Figure:
 
 def bench_bulk_import(scratch: Scratch, *, agreements: int) -> Figure:
     from tracker.importer import parse_agreement
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.services.imports import import_agreement, sample_source
 
     engine = scratch.engine("bulk")
@@ -171,7 +171,7 @@ def seed_database(url: str) -> list[str]:
     from sqlmodel import col, select
 
     from tracker.importer import parse_agreement
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.models import Agreement, Commitment
     from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
 

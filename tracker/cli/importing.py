@@ -14,7 +14,7 @@ from tracker.text import shorten
 
 if TYPE_CHECKING:
     from tracker.config import Settings
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.importer.parsed import (
         ParsedAgreement,
         ParsedCommitment,
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def catalog_for(settings: Settings) -> MechanismCatalog:
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
 
     return MechanismCatalog.load_default().extended(settings.imports.mechanisms)
 

@@ -21,7 +21,7 @@ from tracker.errors import Grouped, TrackerError
 from tracker.importer import parse_agreement
 from tracker.importer.decode import decode_source
 from tracker.importer.errors import ImportInputError
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.importer.parsed import ParsedAgreement
 from tracker.models import Agreement, ChangeRecord, Commitment
 from tracker.services.accounts import Caller, may_edit_group

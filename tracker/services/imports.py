@@ -25,7 +25,7 @@ from tracker.errors import Conflict, Grouped, TrackerError
 from tracker.importer import parse_agreement
 from tracker.importer.decode import decode_source
 from tracker.importer.errors import ImportInputError
-from tracker.importer.mechanisms import MechanismCatalog
+from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.importer.parsed import ParsedAgreement, ParsedClause, ParsedMechanism, ParseWarning
 from tracker.models import (
     Agreement,

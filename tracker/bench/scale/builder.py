@@ -346,7 +346,7 @@ def _import_templates(
 ) -> dict[int, str]:
     """The first variant of each template, through the real importer: template -> key."""
     from tracker.importer import parse_agreement
-    from tracker.importer.mechanisms import MechanismCatalog
+    from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.services.imports import import_agreement
 
     catalog = MechanismCatalog.load_default()
