@@ -33,8 +33,8 @@ from sqlmodel import Session, col, select
 from tests.conftest import Cli
 from tracker.config import Settings
 from tracker.models import JobRun, Report
-from tracker.scheduling.due import BRIEF, REVIEW
 from tracker.scheduling.ledger import MAX_FAILURES
+from tracker.services.due import BRIEF, REVIEW
 
 pytestmark = pytest.mark.slow  # real scheduler processes, killed and restarted
 

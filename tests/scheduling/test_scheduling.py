@@ -14,10 +14,10 @@ from tests.factories import import_seed
 from tracker.config import Settings
 from tracker.db import read_session
 from tracker.models import ChangeRecord, JobRun, MeetingCreate, Report
-from tracker.scheduling.due import BRIEF, DIGESTS, REVIEW, STALE, planned_units
-from tracker.scheduling.ledger import MAX_FAILURES, Unit, claim, fail, finish
+from tracker.scheduling.ledger import MAX_FAILURES, claim, fail, finish
 from tracker.scheduling.runner import Runner
 from tracker.services.cycles import add_meeting
+from tracker.services.due import BRIEF, DIGESTS, REVIEW, STALE, Unit, planned_units
 from tracker.services.lookup import find_mechanism
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -10,7 +10,6 @@ from sqlmodel import Session
 from tests.factories import import_seed
 from tracker.config import Settings
 from tracker.models import MeetingCreate
-from tracker.scheduling.due import BRIEF, REVIEW
 from tracker.services.calendar_feed import (
     AgendaMeeting,
     ReportDue,
@@ -20,6 +19,7 @@ from tracker.services.calendar_feed import (
     render_ics,
 )
 from tracker.services.cycles import add_meeting
+from tracker.services.due import BRIEF, REVIEW
 from tracker.services.lookup import find_mechanism
 
 NOW = datetime(2026, 3, 2, 1, 2, 3, tzinfo=UTC)

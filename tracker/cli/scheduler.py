@@ -132,8 +132,8 @@ def report_due(ctx: typer.Context) -> None:
       tracker report due
     """
     from tracker.models import utcnow
-    from tracker.scheduling.due import BRIEF, REVIEW
     from tracker.scheduling.runner import Runner
+    from tracker.services.due import BRIEF, REVIEW
 
     runtime = runtime_of(ctx)
     runner = Runner(engine=runtime.checked_engine(), settings=runtime.settings, actor="cli")

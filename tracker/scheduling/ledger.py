@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -20,21 +19,11 @@ from sqlmodel import Session, col, select
 
 from tracker.db import write_session
 from tracker.models import JobRun, utcnow
+from tracker.services.due import Unit
 
 # A unit that failed this many times (raised an error; a killed process does not count) is
 # left for an operator: `scheduler status` shows it with its last error.
 MAX_FAILURES = 5
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit of work: what, for which period, about whom; due at `due_at`."""
-
-    kind: str
-    period: str
-    subject: str
-    due_at: datetime
-    reason: str = ""
 
 
 def worker_name() -> str:

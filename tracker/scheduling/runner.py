@@ -21,10 +21,10 @@ from tracker.digests.mailer import make_backend
 from tracker.digests.sender import Delivery, compose_and_send, send_queued
 from tracker.models import JobRun
 from tracker.reports.render import PdfRenderer
-from tracker.scheduling.due import BRIEF, DIGESTS, REVIEW, STALE, due_units
-from tracker.scheduling.ledger import Unit, claim, fail, finish
+from tracker.scheduling.ledger import claim, fail, finish
 from tracker.scheduling.stale import mark_stale
 from tracker.services import reports
+from tracker.services.due import BRIEF, DIGESTS, REVIEW, STALE, Unit, due_units
 from tracker.services.policy import FollowUpPolicy
 
 log = logging.getLogger("tracker.scheduler")

@@ -9,8 +9,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.models import JobRun
-from tracker.scheduling.due import BRIEF, DIGESTS, REVIEW, STALE, planned_units
-from tracker.scheduling.ledger import Unit
+from tracker.services.due import BRIEF, DIGESTS, REVIEW, STALE, Unit, planned_units
 
 
 @dataclass(frozen=True)

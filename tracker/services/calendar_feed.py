@@ -2,7 +2,7 @@
 
 `agenda` reads the database through the services: the recorded meetings and the one each
 cadence projects (`portfolio_calendar.list_meetings`), and the reports due before them as the
-scheduler sees them (`scheduling.due.meeting_units`: a review report before each meeting of the
+scheduler sees them (`due.meeting_units`: a review report before each meeting of the
 mechanism that bounds review cycles, a brief before other followed mechanisms' meetings). A
 projected meeting of a reviewing mechanism also gets its review report, marked estimated: the
 scheduler only acts on recorded meetings, but the desk officer plans for it all the same.
@@ -21,8 +21,8 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.models import Mechanism
-from tracker.scheduling.due import BRIEF, REVIEW, meeting_units
 from tracker.services.cycles import BoundedAgreement, MeetingListed
+from tracker.services.due import BRIEF, REVIEW, meeting_units
 from tracker.services.mechanisms import MechanismSummary, mechanism_summaries, page_in_order
 from tracker.services.paging import Page, PageRequest
 from tracker.services.portfolio_calendar import (
@@ -45,7 +45,7 @@ KIND_WORDS = {REVIEW: N_("ical.review_report"), BRIEF: N_("ical.brief")}
 class ReportDue:
     """A report due before one meeting: a review report of an agreement or a brief."""
 
-    kind: str  # scheduling.due.REVIEW or BRIEF
+    kind: str  # due.REVIEW or BRIEF
     on: date  # the local day it is due
     subject: str  # the agreement key (review) or "mechanism-<id>" (brief)
     period: str  # the ledger's period for a recorded meeting; a stable stand-in for a projected

@@ -1,4 +1,5 @@
-"""What is due: the database decides; the scheduler and `tracker report due` only ask.
+"""What is due: the database decides; the scheduler, `tracker report due` and the calendar feed
+only ask (so it is a rule of the services, below all three).
 
 - a review report for an agreement, `schedule.report_lead_days` before each recorded meeting of
   the mechanism that bounds its cycles (for the seed, each 2+2), until the meeting has passed;
@@ -13,6 +14,7 @@ whose date changes is a new period, so its report is built again for the new dat
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -20,7 +22,6 @@ from sqlmodel import Session, col, select
 from tracker.clock import local_moment
 from tracker.config import Settings
 from tracker.models import Commitment, CommitmentMechanism, JobRun, Mechanism, Meeting
-from tracker.scheduling.ledger import Unit
 from tracker.services.cycles import BoundedAgreement, bounded_agreements
 
 REVIEW = "review_report"
@@ -29,6 +30,17 @@ STALE = "stale_check"
 DIGESTS = "digests"
 # A scheduler down longer than this does not replay every daily check it missed.
 CATCH_UP_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of work: what, for which period, about whom; due at `due_at`."""
+
+    kind: str
+    period: str
+    subject: str
+    due_at: datetime
+    reason: str = ""
 
 
 def due_units(*, session: Session, settings: Settings, now: datetime) -> list[Unit]:
