@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 from alembic import command
@@ -100,3 +101,26 @@ def test_upgrading_an_existing_database_gives_its_commitments_owners_and_a_first
     assert (cycle.agreement_id, cycle.number, cycle.ends_on) == (1, 1, None)
     assert str(cycle.starts_on) == "2025-10-30"
     engine.dispose()
+
+
+def test_upgrading_turns_the_history_s_english_sentences_into_facts(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine, revision="0010")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO change_record (id, at, actor, entity, entity_id, action, detail, "
+                "reason) VALUES (1, :now, 'scheduler', 'commitment', 7, 'stale', :detail, '')"
+            ),
+            {
+                "now": datetime(2026, 3, 1, tzinfo=UTC),
+                "detail": json.dumps(
+                    {"summary": "no status update for 90 days", "day": "2026-03-01"}
+                ),
+            },
+        )
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT detail FROM change_record")).scalar_one()
+    detail = stored if isinstance(stored, dict) else json.loads(stored)
+    assert detail == {"day": "2026-03-01", "days": 90}

@@ -486,8 +486,8 @@ def test_unowned_lists_commitments_without_an_officer_until_assigned(
     (entry,) = history(cli, "1.1", key="kr-au-2026")
     assert entry["action"] == "owner"
     assert entry["summary"] == (
-        "officer: - → 김하늘; division: - → 북미1과; lead_agency: - → 국방부; "
-        "supporting_agencies: - → 방위사업청, 외교부; 국방부 소관"
+        "Owner: - → 김하늘; Division: - → 북미1과; Lead agency: - → 국방부; "
+        "Supporting agencies: - → 방위사업청, 외교부; 국방부 소관"
     )
     assert entry["detail"]["reason"] == "국방부 소관"
     text = ok(cli("commitments", "show", "kr-au-2026:1.1")).stdout
@@ -540,8 +540,8 @@ def test_assessments_score_full_partial_none_and_not_assessed(cli: Cli, engine: 
     ok(cli("assess", f"{KEY}:7.3", "--score", "0", "--rationale", "1회만 실시"))
     summaries = [e["summary"] for e in history(cli, "7.3")]
     assert summaries == [
-        "cycle 1: not assessed → +1; 공동연습 2회 실시",
-        "cycle 1: +1 → 0; 1회만 실시",
+        "cycle 1: Not assessed → +1 full; 공동연습 2회 실시",
+        "cycle 1: +1 full → 0 partial; 1회만 실시",
     ]
 
 

@@ -3,6 +3,8 @@ older records carry as `summary` is never what a page shows."""
 
 from __future__ import annotations
 
+import importlib
+
 from tracker.services.history import action_word, describe_change
 
 
@@ -31,9 +33,9 @@ def test_an_account_s_role_change_names_both_roles_as_words() -> None:
 
 
 def test_a_stale_mark_and_a_cycle_roll_over_say_their_facts_without_the_old_sentence() -> None:
-    stale = {"summary": "no status update for 90 days", "day": "2026-03-01"}
-    assert (
-        describe_change("commitment", "stale", stale, language="ko") == "2026-03-01 기준 점검 지연"
+    stale = {"days": 90, "day": "2026-03-01"}
+    assert describe_change("commitment", "stale", stale, language="ko") == (
+        "90일 동안 진행 상황 갱신 없음 (2026-03-01 기준)"
     )
     cycle = {"summary": "cycle 1 closed on 2027-10-30; cycle 2 opened", "closed": 1, "opened": 2}
     assert describe_change("agreement", "cycle", cycle, language="en") == (
@@ -53,3 +55,29 @@ def test_an_action_without_a_rule_lists_its_facts_with_field_names_in_the_langua
     assert describe_change("account", "something new", detail, language="ko") == (
         "아이디: jwjung; 종료한 세션: 2"
     )
+
+
+def test_older_records_keep_their_facts_when_their_sentences_go() -> None:
+    migration = importlib.import_module("tracker.migrations.versions.0011_history_facts")
+    facts = migration.facts_from_summary
+    assert facts("commitment", "stale", {"summary": "no status update for 90 days"}) == {"days": 90}
+    assessed = {"summary": "cycle 1: +1 → 0; 1회만 실시", "cycle": 1, "score": 0}
+    assert facts("commitment", "assessment", assessed) == {
+        "cycle": 1,
+        "score": 0,
+        "rationale": "1회만 실시",
+    }
+    meeting = {"summary": "외교·국방장관 2+2 회의 held 2026-05-01 오타와", "held_on": "2026-05-01"}
+    assert facts("meeting", "added", meeting) == {
+        "held_on": "2026-05-01",
+        "mechanism": "외교·국방장관 2+2 회의",
+        "place": "오타와",
+    }
+    assert facts("agreement", "handover", {"summary": "정진우 → 김하늘"}) == {
+        "giver": "정진우",
+        "taker": "김하늘",
+    }
+    assert facts("agreement", "cycle", {"summary": "x", "closed": 1, "opened": 2}) == {
+        "closed": 1,
+        "opened": 2,
+    }

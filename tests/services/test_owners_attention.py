@@ -83,7 +83,7 @@ def test_reassigning_brings_the_new_officers_division_and_is_recorded(
     assert (commitment.supporting_agencies, commitment.version) == ("방위사업청, 외교부", 2)
     assert find_officer("haneul.kim@mofa.go.kr", session=session) == kim
     (entry,) = history(commitment, session=session, policy=POLICY)
-    assert entry.action == "owner" and "officer: 정진우 → 김하늘" in entry.summary
+    assert entry.action == "owner" and "Owner: 정진우 → 김하늘" in entry.summary
     with pytest.raises(Conflict):
         assign_owner(
             commitment,

@@ -29,6 +29,7 @@ from tracker.models import (
     StatusUpdate,
 )
 from tracker.services.attention import AttentionRule
+from tracker.services.history import action_word, describe_change
 from tracker.services.policy import FollowUpPolicy
 from tracker.text import shorten
 from tracker.words import N_
@@ -270,8 +271,10 @@ def _changes_by_others(
         )
     ).all():
         if record.officer_id != officer.id and record.actor != officer.name:
-            summary = str(record.detail.get("summary", record.action))
-            found.append((record.at, record.entity_id, f"{record.actor}: {shorten(summary, 80)}"))
+            language = officer.language.value
+            said = describe_change(record.entity, record.action, record.detail, language=language)
+            what = action_word(record.action, language) + (f": {said}" if said else "")
+            found.append((record.at, record.entity_id, f"{record.actor}: {shorten(what, 80)}"))
     return {commitment_id: note for _, commitment_id, note in sorted(found, key=lambda f: f[0])}
 
 

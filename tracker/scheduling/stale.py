@@ -48,7 +48,7 @@ def mark_stale(*, session: Session, policy: FollowUpPolicy, day: date) -> int:
             commitment_id,
             "stale",
             "scheduler",
-            {"summary": f"no status update for {policy.stale_days} days", "day": day.isoformat()},
+            {"days": policy.stale_days, "day": day.isoformat()},
         )
         count += 1
     return count

@@ -103,13 +103,14 @@ def _score(score: Any, language: str) -> str:
 def _assessment(facts: Mapping[str, Any], language: str, _status: StatusWord | None) -> str:
     if facts.get("cycle") is None:
         return ""
-    return say(
+    text = say(
         language,
         "history.assessment",
         cycle=facts["cycle"],
         previous=_score(facts.get("previous"), language),
         score=_score(facts.get("score"), language),
     )
+    return f"{text}; {facts['rationale']}" if facts.get("rationale") else text
 
 
 def _status(facts: Mapping[str, Any], language: str, status_word: StatusWord | None) -> str:
@@ -158,6 +159,10 @@ def _meeting(facts: Mapping[str, Any], language: str, _status: StatusWord | None
         held_on=facts.get("held_on", ""),
         state=_said("state", state, language),
     )
+    if facts.get("mechanism"):
+        text = f"{facts['mechanism']} {text}"
+    if facts.get("place"):
+        text = f"{text} · {facts['place']}"
     if facts.get("changed"):
         names = [_field_name(name, language) for name in facts["changed"]]
         text += "; " + say(language, "history.changed", fields=", ".join(names))
@@ -186,5 +191,4 @@ _SPECIAL: dict[str, Callable[[Mapping[str, Any], str, StatusWord | None], str]] 
     "untrack": _nothing,
     "enabled": _nothing,
     "signed_out": _nothing,
-    "handover": _nothing,
 }

@@ -183,14 +183,13 @@ def assign_owner(
     save_commitment(commitment, session=session)
     assert commitment.id is not None
     changed = {k: {"from": before[k], "to": after[k]} for k in after if after[k] != before[k]}
-    summary = "; ".join(f"{k}: {v['from'] or '-'} → {v['to'] or '-'}" for k, v in changed.items())
     record_change(
         session,
         "commitment",
         commitment.id,
         "owner",
         actor,
-        {"summary": summary, "changes": changed, "version": commitment.version},
+        {"changes": changed, "version": commitment.version},
         reason,
     )
     return commitment
@@ -229,7 +228,7 @@ def handover(
         commitments = commitments.where(Commitment.agreement_id == agreement.id)
         agreements = agreements.where(Agreement.id == agreement.id)
     moved = session.exec(commitments.order_by(col(Commitment.id))).all()
-    summary = f"{giver.name} → {taker.name}"
+    names = {"giver": giver.name, "taker": taker.name}
     for commitment in moved:
         commitment.owner_id = taker.id
         if commitment.division_id in (None, giver.division_id) and taker.division_id:
@@ -242,7 +241,7 @@ def handover(
             commitment.id,
             "handover",
             actor,
-            {"summary": summary, "from": giver.id, "to": taker.id},
+            names | {"from": giver.id, "to": taker.id},
             reason,
         )
     desks = session.exec(agreements).all()
@@ -251,7 +250,7 @@ def handover(
         session.add(desk)
         assert desk.id is not None
         record_change(
-            session, "agreement", desk.id, "handover", actor, {"summary": summary}, reason
+            session, "agreement", desk.id, "handover", actor, names, reason
         )
     session.flush()
     return Handover(commitments=len(moved), agreements=len(desks))

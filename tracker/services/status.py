@@ -334,9 +334,8 @@ def _update_summary(update: StatusUpdatePublic, policy: FollowUpPolicy) -> str:
 
 
 def _change_summary(record: ChangeRecord) -> str:
-    detail = record.detail
-    if "summary" in detail:
-        shown = str(detail["summary"])
-    else:
-        shown = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, dict | list))
-    return shown + (f"; {record.reason}" if record.reason else "")
+    # The CLI's and the API's English line; pages word the same facts in their language.
+    from tracker.services.history import describe_change
+
+    shown = describe_change(record.entity, record.action, record.detail, language="en")
+    return "; ".join(part for part in (shown, record.reason) if part)
