@@ -28,7 +28,7 @@ from tracker.models import (
     ReviewCycle,
     StatusUpdate,
 )
-from tracker.services.status import latest_update
+from tracker.services.status_updates import latest_update
 
 
 def _build(database_url: str, engine: Engine, agreements: int = 3) -> Built:

@@ -22,7 +22,7 @@ from tracker.services.imports import import_agreement, sample_source
 from tracker.services.lookup import find_commitment
 from tracker.services.owners import add_officer
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MONDAY = datetime(2027, 1, 18, 9, 0, tzinfo=SEOUL)

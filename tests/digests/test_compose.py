@@ -23,7 +23,7 @@ from tracker.models import Officer, OfficerCreate, OutboxMessage, StatusUpdateCr
 from tracker.services.lookup import find_commitment, find_officer
 from tracker.services.owners import add_officer
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MONDAY = datetime(2027, 1, 18, 9, 0, tzinfo=SEOUL)  # the weekly digest went out at 08:00

@@ -23,7 +23,7 @@ from tracker.services.cycles import add_meeting
 from tracker.services.lookup import find_commitment
 from tracker.services.owners import OwnerChange, assign_owner
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 AGREEMENTS = 30
 STALLED = [n for n in range(AGREEMENTS) if n % 5 == 0]  # their first commitment is stalled

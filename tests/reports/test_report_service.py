@@ -21,7 +21,7 @@ from tracker.services import reports
 from tracker.services.cycles import add_meeting
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 TODAY = date(2026, 11, 26)
 TEMPLATES = Path(__file__).parents[2] / "templates"

@@ -36,7 +36,7 @@ from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.cycles import add_meeting, assess, find_cycle
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 # Four real PDFs rendered once for the module: half a minute on a loaded 2-core machine.
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from tracker.services.accounts import add_account, sign_in
 from tracker.services.audit import AuditFilter, audit_log
 from tracker.services.lookup import find_commitment, find_officer
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

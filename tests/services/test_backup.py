@@ -35,7 +35,7 @@ from tracker.services.backup import (
 )
 from tracker.services.lookup import find_commitment
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import Conflict, latest_update, record_status_update
+from tracker.services.status_updates import Conflict, latest_update, record_status_update
 
 TODAY = date(2026, 11, 26)
 REPORT = "kr-ca-2025/review-2026-1.pdf"

@@ -32,7 +32,7 @@ from tracker.services.cycles import (
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.portfolio_calendar import list_meetings
-from tracker.services.status import history, record_status_update
+from tracker.services.status_updates import history, record_status_update
 
 TODAY = date(2026, 11, 26)
 

@@ -37,7 +37,7 @@ from tracker.services.imports import (
 )
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
 CATALOG = MechanismCatalog.load_default()

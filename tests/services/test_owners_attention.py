@@ -31,7 +31,7 @@ from tracker.services.owners import (
 )
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.rollups import Grouping, rollup, status_counts_by_agreement
-from tracker.services.status import Conflict, history, record_status_update
+from tracker.services.status_updates import Conflict, history, record_status_update
 
 POLICY = FollowUpPolicy()
 

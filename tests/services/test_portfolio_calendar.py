@@ -27,7 +27,7 @@ from tracker.services.calendar_feed import agenda
 from tracker.services.cycles import add_meeting
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.portfolio_calendar import CalendarCache, list_meetings
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 __all__ = ["portfolio"]  # the fixture, shared with the SQL-versus-Python comparison
 

@@ -32,7 +32,7 @@ from tracker.services.spreadsheet import (
     read_updates,
     write_export,
 )
-from tracker.services.status import list_updates, record_status_update
+from tracker.services.status_updates import list_updates, record_status_update
 
 TODAY = date(2025, 12, 1)
 Edits = dict[str, dict[str, Any]]

@@ -12,7 +12,7 @@ from tracker.domain import Role
 from tracker.models import StatusUpdateCreate
 from tracker.services.lookup import find_commitment
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status import record_status_update
+from tracker.services.status_updates import record_status_update
 
 
 def test_the_agreement_page_shows_the_record_the_outline_and_the_source_side_by_side(

@@ -213,7 +213,7 @@ def write_status_updates(
     from tracker.models import StatusUpdateCreate
     from tracker.services.lookup import find_commitment
     from tracker.services.policy import FollowUpPolicy
-    from tracker.services.status import Conflict, record_status_update
+    from tracker.services.status_updates import Conflict, record_status_update
 
     accepted: list[int] = []
     refused = 0

@@ -72,13 +72,13 @@ def status_set(
       tracker status set 7.3 -a kr-ca-2025 -s achieved --as-of 2026-11-20 --expect-version 4
     """
     from tracker.models import StatusUpdateCreate
-    from tracker.services import status
+    from tracker.services import status_updates
     from tracker.services.lookup import find_commitment
 
     policy = policy_of(ctx)
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
-        update = status.record_status_update(
+        update = status_updates.record_status_update(
             commitment,
             StatusUpdateCreate(
                 status=new_status,
@@ -92,7 +92,7 @@ def status_set(
             policy=policy,
             author=actor_name(by),
         )
-        where = status.describe(commitment, session=session)
+        where = status_updates.describe(commitment, session=session)
         typer.echo(
             f"{where}: {policy.label(update.status)} as of {update.as_of} "
             f"(update {update.id}, version {commitment.version})"
@@ -116,7 +116,7 @@ def show(
     Example:
       tracker commitments show kr-ca-2025:7.3
     """
-    from tracker.services import cycles, status
+    from tracker.services import cycles, status_updates
     from tracker.services.commitments import commitment_public
     from tracker.services.lookup import find_commitment
 
@@ -124,7 +124,7 @@ def show(
     with reading(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
         public = commitment_public(commitment, session=session, policy=policy)
-        latest = status.latest_update(commitment, session=session)
+        latest = status_updates.latest_update(commitment, session=session)
         assessment = cycles.current_assessment(commitment, session=session)
     if as_json:
         print_json(
@@ -172,13 +172,13 @@ def history(
       tracker history kr-ca-2025:7.3
       tracker history 7.3 -a kr-ca-2025 --json
     """
-    from tracker.services import status
+    from tracker.services import status_updates
     from tracker.services.lookup import find_commitment
 
     policy = policy_of(ctx)
     with reading(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
-        entries = status.history(commitment, session=session, policy=policy)
+        entries = status_updates.history(commitment, session=session, policy=policy)
     if as_json:
         print_json(
             [
@@ -215,7 +215,7 @@ def assess(
       tracker assess kr-ca-2025:7.3 --score +1 --rationale "공동연습 2회 실시"
       tracker assess kr-ca-2025:9.2 --cycle 1 --score 0 --rationale "협의 개시, 합의 미도출"
     """
-    from tracker.services import cycles, status
+    from tracker.services import cycles, status_updates
     from tracker.services.lookup import find_commitment
 
     policy = policy_of(ctx)
@@ -233,8 +233,8 @@ def assess(
             expected_version=expect_version,
         )
         typer.echo(
-            f"{status.describe(commitment, session=session)}: cycle {chosen.number} assessed "
-            f"{cycles.score_label(given, policy.language)} (version {commitment.version})"
+            f"{status_updates.describe(commitment, session=session)}: cycle {chosen.number} "
+            f"assessed {cycles.score_label(given, policy.language)} (version {commitment.version})"
         )
 
 
@@ -261,7 +261,7 @@ def assign(
       tracker assign kr-ca-2025:7.3 --officer 김하늘 --lead-agency 국방부 \\
           --supporting "방위사업청, 외교부" --reason "국방부 소관"
     """
-    from tracker.services import owners, status
+    from tracker.services import owners, status_updates
     from tracker.services.lookup import find_commitment, find_officer
 
     if not any((officer, division, lead_agency, supporting is not None)):
@@ -284,7 +284,9 @@ def assign(
             reason=reason,
             expected_version=expect_version,
         )
-        typer.echo(f"{status.describe(commitment, session=session)}: version {commitment.version}")
+        typer.echo(
+            f"{status_updates.describe(commitment, session=session)}: version {commitment.version}"
+        )
 
 
 def handover(

@@ -28,7 +28,7 @@ from tracker.models import (
 from tracker.services import lookup
 from tracker.services.changes import record_change
 from tracker.services.lookup import find_mechanism
-from tracker.services.status import save_commitment
+from tracker.services.status_updates import save_commitment
 
 # The ChangeRecord actions a correction writes; a replacing import re-splits without them.
 CORRECTION_ACTIONS = ("split", "merge", "move_boundary", "track", "untrack", "link", "unlink")

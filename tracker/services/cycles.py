@@ -36,7 +36,7 @@ from tracker.models import (
     utcnow,
 )
 from tracker.services.changes import record_change
-from tracker.services.status import check_version, describe, save_commitment
+from tracker.services.status_updates import check_version, describe, save_commitment
 from tracker.words import say
 
 CADENCE_MONTHS = {Cadence.BIENNIAL: 24, Cadence.ANNUAL: 12}

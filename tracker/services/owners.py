@@ -21,7 +21,7 @@ from tracker.models import (
     OfficerUpdate,
 )
 from tracker.services.changes import record_change
-from tracker.services.status import check_version, save_commitment
+from tracker.services.status_updates import check_version, save_commitment
 
 
 class OwnerRefused(TrackerError):

@@ -35,7 +35,7 @@ from tracker.models import (
     utcnow,
 )
 from tracker.services import accounts, tokens
-from tracker.services import status as updates
+from tracker.services import status_updates as updates
 from tracker.services.agreements import CURSOR_WIDTH as AGREEMENT_CURSOR
 from tracker.services.agreements import AgreementFilter, agreement_public, page_of_agreements
 from tracker.services.commitments import (

@@ -23,7 +23,7 @@ from tracker.services.lookup import find_agreement
 from tracker.services.policy import FollowUpPolicy, UnknownStatus
 from tracker.services.spreadsheet.columns import SheetRefused
 from tracker.services.spreadsheet.reading import Sheet, SheetRow
-from tracker.services.status import last_change, record_status_update
+from tracker.services.status_updates import last_change, record_status_update
 from tracker.text import fold_whitespace
 
 

@@ -14,7 +14,7 @@ from tracker.db import read_session, write_session
 from tracker.domain import EvidenceKind, Score, UpdateSource
 from tracker.errors import Forbidden, NotFound, TrackerError, form_status
 from tracker.models import Agreement, Commitment, Evidence, StatusUpdateCreate
-from tracker.services import accounts, status
+from tracker.services import accounts, status_updates
 from tracker.services.accounts import Permission
 from tracker.services.commitments import commitment_public
 from tracker.services.cycles import assess, current_assessment, open_cycle, parse_score
@@ -62,7 +62,7 @@ def _commitment(
         agreement=agreement,
         commitment=commitment_public(commitment, session=session, policy=web.policy),
         clause=clause_excerpt(commitment, session=session),
-        history=status.history(commitment, session=session, policy=web.policy),
+        history=status_updates.history(commitment, session=session, policy=web.policy),
         assessment=assessment,
         score_choice=score_choice,
         editable=accounts.may_edit(visitor, commitment),
@@ -98,7 +98,7 @@ def _refused(
             reference,
             visitor,
             session,
-            status_code=409 if isinstance(exc, status.Conflict) else form_status(exc),
+            status_code=409 if isinstance(exc, status_updates.Conflict) else form_status(exc),
             error=exc,
             draft=draft,
             form=form,
@@ -125,7 +125,7 @@ def update_status(
             saved_uploads(files or [], max_bytes=web.policy.evidence_max_bytes) as uploads,
             write_session(web.db) as session,
         ):
-            status.record_status_update(
+            status_updates.record_status_update(
                 _editable(reference, visitor, session=session),
                 StatusUpdateCreate(
                     status=new_status,

@@ -40,7 +40,7 @@ from tracker.services.imports import parsed_as_dict
 from tracker.services.lookup import find_agreement
 from tracker.services.mechanisms import list_mechanisms
 from tracker.services.outline import agreement_outline
-from tracker.services.status import Conflict
+from tracker.services.status_updates import Conflict
 from tracker.web.deps import Reader, Web, WebDep, permitted, permitted_form
 from tracker.words import say
 

@@ -14,7 +14,7 @@ from tracker.models import Commitment, Evidence, StatusUpdate, StatusUpdateCreat
 from tracker.services.evidence import EvidenceRefused
 from tracker.services.lookup import find_commitment
 from tracker.services.policy import FollowUpPolicy, UnknownStatus
-from tracker.services.status import (
+from tracker.services.status_updates import (
     Conflict,
     UpdateRefused,
     history,
