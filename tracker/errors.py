@@ -34,6 +34,14 @@ class Grouped(int):
         return f"{self:,}"
 
 
+class InLanguages(dict[str, str]):
+    """A field given in each language by the data, not the catalogues (a configured status
+    label): said in the reader's language, sent whole in the API's fields."""
+
+    def in_language(self, language: str) -> str:
+        return self.get(language) or next(iter(self.values()), "")
+
+
 class Word(str):
     """A field that is itself a catalogue id (a role, a status): said in the reader's language,
     sent as the id in the API's fields."""
@@ -142,6 +150,10 @@ def _shown(value: Any, language: str) -> str:
         from tracker.words import say
 
         return say(language, value)
+    if isinstance(value, InLanguages):
+        return value.in_language(language)
+    if isinstance(value, list | tuple) and any(isinstance(v, InLanguages | Word) for v in value):
+        return ", ".join(_shown(item, language) for item in value)
     data = _as_data(value)
     if isinstance(data, list):
         return ", ".join(str(item) for item in data)
@@ -153,6 +165,8 @@ def _as_data(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, InLanguages):
+        return dict(value)
     if isinstance(value, list | tuple | set | frozenset):
         items = [_as_data(item) for item in value]
         return sorted(items) if isinstance(value, set | frozenset) else items

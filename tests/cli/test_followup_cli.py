@@ -202,9 +202,9 @@ def test_an_unknown_status_lists_the_valid_ones_and_writes_nothing(
     demo(cli)
     error = refused(cli("status", "set", f"{KEY}:7.3", "--status", "done", "--note", "끝"))
     assert error == (
-        f"error: {KEY}:7.3: unknown status 'done'; use one of: not_assessed (점검 전), "
-        "not_started (미착수), in_progress (진행 중), ongoing (상시 이행), achieved (달성), "
-        "stalled (정체), discontinued (중단)\n"
+        f"error: {KEY}:7.3: unknown status 'done'; use one of: not_assessed (Not assessed yet), "
+        "not_started (Not started), in_progress (In progress), ongoing (Ongoing), achieved (Achieved), "
+        "stalled (Stalled), discontinued (Discontinued)\n"
     )
     assert history(cli, "7.3") == []
     assert show(cli, "7.3")["version"] == 1
@@ -414,7 +414,7 @@ def test_lists_by_owner_and_status(cli: Cli, engine: Engine) -> None:
 
     assert ok(cli("commitments", "list", "--status", "achieved")).stdout == "no commitments match\n"
     assert refused(cli("commitments", "list", "--status", "done")).startswith(
-        "error: unknown status 'done'; use one of: not_assessed (점검 전)"
+        "error: unknown status 'done'; use one of: not_assessed (Not assessed yet)"
     )
     assert refused(cli("commitments", "list", "--owner", "홍길동")) == (
         "error: no officer '홍길동' (see `tracker officers list`)\n"

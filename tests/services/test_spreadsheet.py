@@ -18,7 +18,8 @@ from tracker.importer import parse_agreement
 from tracker.models import Commitment, OfficerCreate, StatusUpdate, StatusUpdateCreate
 from tracker.services import owners
 from tracker.services.commitments import CommitmentFilter, list_commitments
-from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
+from tracker.services.import_sources import SAMPLE_KEY, SAMPLE_NAME, sample_source
+from tracker.services.imports import import_agreement
 from tracker.services.lookup import find_commitment
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.spreadsheet import (
@@ -407,9 +408,9 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(
     assert row_problems(error) == [
         f"line {line['5.1']}: unknown reference kr-ca-2025:99.9: agreement 'kr-ca-2025' has "
         "no commitment '99.9'",
-        f"line {line['5.2']}: unknown status '거의 다 됨'; use one of: not_assessed (점검 전), "
-        "not_started (미착수), in_progress (진행 중), ongoing (상시 이행), achieved (달성), "
-        "stalled (정체), discontinued (중단)",
+        f"line {line['5.2']}: unknown status '거의 다 됨'; use one of: not_assessed (Not assessed yet), "
+        "not_started (Not started), in_progress (In progress), ongoing (Ongoing), achieved (Achieved), "
+        "stalled (Stalled), discontinued (Discontinued)",
         f"line {line['6.1']}: as_of 2026-01-15 is after today (2025-12-01)",
         f"line {line['6.2']}: as_of '11/20' is not a date; write YYYY-MM-DD, e.g. 2025-12-01",
         f"line {line['7.0']}: as_of '2025-02-30' is not a date that exists",

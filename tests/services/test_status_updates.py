@@ -206,9 +206,9 @@ def test_every_problem_of_one_update_is_reported_at_once(
         )
     assert str(refused.value).splitlines() == [
         "kr-ca-2025:7.1: 3 problems; nothing was saved",
-        "  unknown status 'done'; use one of: not_assessed (점검 전), not_started (미착수), "
-        "in_progress (진행 중), ongoing (상시 이행), achieved (달성), stalled (정체), "
-        "discontinued (중단)",
+        "  unknown status 'done'; use one of: not_assessed (Not assessed yet), not_started (Not started), "
+        "in_progress (In progress), ongoing (Ongoing), achieved (Achieved), stalled (Stalled), "
+        "discontinued (Discontinued)",
         "  as-of date 2020-01-01 is before the agreement was signed (2025-10-30)",
         "  evidence file missing.pdf does not exist",
     ]

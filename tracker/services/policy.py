@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.config import DEFAULT_STATUSES, ProgressStatus, Settings
 from tracker.domain import Language
-from tracker.errors import TrackerError
+from tracker.errors import InLanguages, TrackerError
 from tracker.models import utcnow
 from tracker.text import fold_name
 
@@ -55,9 +55,10 @@ class FollowUpPolicy:
         for status in self.statuses:
             if wanted in (_folded(status.key), _folded(status.ko), _folded(status.en)):
                 return status
-        raise UnknownStatus(
-            "status.unknown", status=text, choices=[f"{s.key} ({s.ko})" for s in self.statuses]
-        )
+        # A Korean reader picks by the Korean label (accepted as input too); an English one
+        # sees the key the CLI's examples use, with the label it stands for.
+        choices = [InLanguages(ko=s.ko, en=f"{s.key} ({s.en})") for s in self.statuses]
+        raise UnknownStatus("status.unknown", status=text, choices=choices)
 
     def status_of(self, key: str | None) -> ProgressStatus:
         """The status stored as `key` (None: nobody has reported yet). A key since removed from
