@@ -5,11 +5,14 @@ CLI runner."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
@@ -19,6 +22,7 @@ from tracker.cli import app
 from tracker.config import Settings, load_settings
 from tracker.db import keep_calendar_revision, make_engine
 from tracker.schema import upgrade_database
+from tracker.services import accounts
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 TEMPLATES = (Path(__file__).parents[1] / "templates").as_posix()
@@ -30,6 +34,19 @@ def _no_tracker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("TRACKER_") and name != "TRACKER_TEST_DATABASE_URL":
             monkeypatch.delenv(name)
+
+
+# Argon2 at its recommended cost takes about 0.3 s of CPU per hash or check here, and most web
+# tests make four accounts and sign in: half the fast suite's time went there. Tests hash with the
+# same algorithm at its lowest cost (a check reads the cost from the stored hash, so a server
+# started by a test accepts these too); the app keeps the recommended cost, which
+# tests/web/test_accounts.py uses itself.
+CHEAP_HASHER = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accounts, "_hasher", lambda: CHEAP_HASHER)
 
 
 @pytest.fixture
@@ -66,10 +83,27 @@ def settings(config_file: Path) -> Settings:
     return load_settings(config_file)
 
 
-@pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    engine = make_engine(settings.database_url)
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head for the whole run: migrating took about 0.2 s of CPU per
+    test, a copy takes a millisecond."""
+    path = tmp_path_factory.mktemp("migrated") / "tracker.db"
+    engine = make_engine(f"sqlite:///{path}")
     upgrade_database(engine)
+    engine.dispose()  # the last connection closed: the WAL is folded into the file and removed
+    assert not path.with_name("tracker.db-wal").exists()
+    return path
+
+
+@pytest.fixture
+def engine(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    url = make_url(settings.database_url)
+    fresh_sqlite = url.get_backend_name() == "sqlite" and not Path(url.database or "").exists()
+    if fresh_sqlite:
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), str(url.database))
+    engine = make_engine(settings.database_url)
+    if not fresh_sqlite:
+        upgrade_database(engine)
     yield engine
     engine.dispose()
 

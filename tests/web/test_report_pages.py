@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -52,6 +53,7 @@ def add_report_row(session: Session, path: str) -> Report:
     return report
 
 
+@pytest.mark.slow  # starts the renderer process and renders a real review PDF: seconds
 def test_an_officer_generates_a_review_that_a_viewer_lists_and_downloads_but_cannot_make(
     app_client: TestClient, session: Session, settings: Settings, tmp_path: Path
 ) -> None:
