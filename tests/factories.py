@@ -165,7 +165,8 @@ def add_two_agreements(session: Session) -> None:
 def import_seed(session: Session, *, text: str | None = None, key: str = "kr-ca-2025") -> Agreement:
     """The reference agreement, imported as `tracker demo` does; committed."""
     from tracker.importer import parse_agreement
-    from tracker.services.imports import SAMPLE_NAME, import_agreement, sample_source
+    from tracker.services.import_sources import SAMPLE_NAME, sample_source
+    from tracker.services.imports import import_agreement
 
     outcome = import_agreement(
         parse_agreement(text or sample_source()), session=session, source_name=SAMPLE_NAME, key=key

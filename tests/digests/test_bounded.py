@@ -18,7 +18,8 @@ from tracker.digests.content import urgency
 from tracker.domain import Attention, Language
 from tracker.importer import parse_agreement
 from tracker.models import Commitment, Officer, OfficerCreate, StatusUpdateCreate
-from tracker.services.imports import import_agreement, sample_source
+from tracker.services.import_sources import sample_source
+from tracker.services.imports import import_agreement
 from tracker.services.lookup import find_commitment
 from tracker.services.owners import add_officer
 from tracker.services.policy import FollowUpPolicy

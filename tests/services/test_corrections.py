@@ -12,7 +12,8 @@ from tracker.importer import parse_agreement
 from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.models import Agreement, ChangeRecord, Commitment, CommitmentMechanism, Mechanism
 from tracker.services import corrections
-from tracker.services.imports import import_agreement, sample_source
+from tracker.services.import_sources import sample_source
+from tracker.services.imports import import_agreement
 
 KEY = "seed"
 

@@ -28,15 +28,12 @@ from tracker.models import (
     StatusUpdate,
     StatusUpdateCreate,
 )
-from tracker.services.imports import (
-    RevisionNeedsReplace,
-    import_agreement,
-    key_for,
-    read_source,
-    sample_source,
-)
+from tracker.services.filing import key_for
+from tracker.services.import_sources import read_source, sample_source
+from tracker.services.imports import import_agreement
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.revisions import RevisionNeedsReplace
 from tracker.services.status_updates import record_status_update
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
@@ -124,6 +121,8 @@ def test_a_revised_text_is_refused_with_what_changed_until_replace(engine: Engin
         import_text(engine, revised)
     assert no.value.describe("en", terminal=True).endswith("(see `tracker import PATH --replace`)")
     assert no.value.http_status == 409
+    assert "(바뀌는 점 1건: 이행과제 26.1 문구 변경)" in no.value.describe("ko")  # each change too
+    assert no.value.as_json("ko")["fields"]["changes"] == "commitment 26.1 reworded"
     outcome = import_text(engine, revised, replace=True)
     assert outcome.outcome == "replaced"  # type: ignore[attr-defined]
     with read_session(engine) as session:
@@ -131,6 +130,11 @@ def test_a_revised_text_is_refused_with_what_changed_until_replace(engine: Engin
         assert {ref: c.id for ref, c in after.items()} == before  # follow-up stays attached
         assert "매년 검토될 것이다" in after["26.1"].text
         assert len(session.exec(select(Agreement)).all()) == 1
+        record = session.exec(select(ChangeRecord).where(ChangeRecord.action == "replaced")).one()
+        # the facts, not a sentence: the history and any page word them in their language
+        assert record.detail["changes"] == [
+            {"code": "revision.commitment.reworded", "fields": {"ref": "26.1"}}
+        ]
 
 
 def test_mechanisms_are_shared_between_agreements_that_name_them(engine: Engine) -> None:

@@ -14,7 +14,7 @@ from tests.web.helpers import add_user, csrf_of, sign_in
 from tracker.config import Settings
 from tracker.domain import Role, TokenScope
 from tracker.models import Account, ChangeRecord, Meeting
-from tracker.services.imports import sample_source
+from tracker.services.import_sources import sample_source
 from tracker.services.lookup import find_mechanism
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.portfolio_calendar import list_meetings

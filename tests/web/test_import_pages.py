@@ -23,7 +23,7 @@ from tracker.config import Settings
 from tracker.domain import Role
 from tracker.models import Agreement, ChangeRecord, Commitment
 from tracker.services.commitments import list_commitments
-from tracker.services.imports import sample_source
+from tracker.services.import_sources import sample_source
 from tracker.web.app import create_app
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"
@@ -432,14 +432,14 @@ def test_a_revised_text_is_saved_only_with_replace_ticked(
     review = preview_paste(app_client, revised)
     assert review.status_code == 200
     assert "이 원문은 이미 가져온 kr-ca-2025의 개정본입니다" in review.text
-    assert "<li>commitment 7.1 reworded</li>" in review.text
+    assert "<li>이행과제 7.1 문구 변경</li>" in review.text  # in the page's language
     fields = form_fields(review.text, "/import/save")
     assert fields["key"] == ["kr-ca-2025"] and "replace" not in fields
 
     refused = app_client.post("/import/save", data=fields)
     assert refused.status_code == 409
     assert (
-        "합의문서 &#39;kr-ca-2025&#39;의 개정본입니다(바뀌는 점 1건: commitment 7.1 reworded)"
+        "합의문서 &#39;kr-ca-2025&#39;의 개정본입니다(바뀌는 점 1건: 이행과제 7.1 문구 변경)"
         in (refused.text)
     )
     assert 'name="replace"' in refused.text

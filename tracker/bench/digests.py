@@ -109,7 +109,8 @@ def populate(engine: Engine, *, officers: int, per_officer: int) -> None:
     from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.models import Commitment, MeetingCreate, OfficerCreate
     from tracker.services.cycles import add_meeting
-    from tracker.services.imports import import_agreement, sample_source
+    from tracker.services.import_sources import sample_source
+    from tracker.services.imports import import_agreement
     from tracker.services.lookup import find_mechanism
     from tracker.services.owners import add_officer
 

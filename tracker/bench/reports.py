@@ -88,7 +88,8 @@ def bench_report_batch(url: str, folder: Path, templates: Path, *, agreements: i
     from tracker.importer import parse_agreement
     from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.services import reports
-    from tracker.services.imports import import_agreement, sample_source
+    from tracker.services.import_sources import sample_source
+    from tracker.services.imports import import_agreement
 
     engine = make_engine(url)
     upgrade_database(engine)
@@ -126,7 +127,8 @@ def build_shared_portfolio(url: str, *, agreements: int, today: date) -> int:
     half updated, a few stalled and some assessed. Returns the dialogue's id."""
     from tracker.importer import parse_agreement
     from tracker.importer.mechanism_catalog import MechanismCatalog
-    from tracker.services.imports import import_agreement, sample_source
+    from tracker.services.import_sources import sample_source
+    from tracker.services.imports import import_agreement
     from tracker.services.lookup import find_mechanism
 
     engine = make_engine(url)

@@ -87,7 +87,7 @@ def bench_listing(scratch: Scratch, *, repeat: int, commitments: int) -> Figure:
 def bench_parse(*, repeat: int) -> Figure:
     from tracker.importer import parse_agreement
     from tracker.importer.mechanism_catalog import MechanismCatalog
-    from tracker.services.imports import sample_source
+    from tracker.services.import_sources import sample_source
 
     text, catalog = sample_source(), MechanismCatalog.load_default()
     elapsed = median_ms(lambda: parse_agreement(text, catalog=catalog), repeat=repeat)
@@ -104,7 +104,8 @@ def seed_variant(text: str, number: int) -> str:
 def bench_import(scratch: Scratch, *, repeat: int) -> Figure:
     from tracker.importer import parse_agreement
     from tracker.importer.mechanism_catalog import MechanismCatalog
-    from tracker.services.imports import import_agreement, sample_source
+    from tracker.services.import_sources import sample_source
+    from tracker.services.imports import import_agreement
 
     engine = scratch.engine("import")
     upgrade_database(engine)
@@ -130,7 +131,8 @@ def bench_import(scratch: Scratch, *, repeat: int) -> Figure:
 def bench_bulk_import(scratch: Scratch, *, agreements: int) -> Figure:
     from tracker.importer import parse_agreement
     from tracker.importer.mechanism_catalog import MechanismCatalog
-    from tracker.services.imports import import_agreement, sample_source
+    from tracker.services.import_sources import sample_source
+    from tracker.services.imports import import_agreement
 
     engine = scratch.engine("bulk")
     upgrade_database(engine)
@@ -173,7 +175,8 @@ def seed_database(url: str) -> list[str]:
     from tracker.importer import parse_agreement
     from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.models import Agreement, Commitment
-    from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
+    from tracker.services.import_sources import SAMPLE_KEY, SAMPLE_NAME, sample_source
+    from tracker.services.imports import import_agreement
 
     engine = make_engine(url)
     try:

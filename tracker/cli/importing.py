@@ -61,7 +61,10 @@ def import_command(
       tracker import partnership.txt --json
       tracker import agreements/
     """
-    from tracker.services.imports import import_agreement, key_for, parse_file, parsed_as_dict
+    from tracker.services.filing import key_for
+    from tracker.services.import_sources import parse_file
+    from tracker.services.import_view import parsed_as_dict
+    from tracker.services.imports import import_agreement
 
     runtime = runtime_of(ctx)
     catalog = catalog_for(runtime.settings)
@@ -112,7 +115,8 @@ def _import_folder(
     replace: bool,
     as_json: bool,
 ) -> None:
-    from tracker.services.imports import agreement_files, import_files
+    from tracker.services.import_sources import agreement_files
+    from tracker.services.imports import import_files
 
     files, subfolders = agreement_files(folder)
     if not files:
@@ -197,7 +201,7 @@ def print_split(parsed: ParsedAgreement, source_name: str) -> None:
 
 
 def _print_record(parsed: ParsedAgreement, source_name: str) -> None:
-    from tracker.services.imports import agreement_title
+    from tracker.services.filing import agreement_title
 
     record = parsed.record
     typer.echo(f"agreement: {agreement_title(parsed, source_name)}")

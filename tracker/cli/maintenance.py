@@ -31,7 +31,8 @@ def demo(
       tracker demo --no-report
     """
     from tracker.importer import parse_agreement
-    from tracker.services.imports import SAMPLE_KEY, SAMPLE_NAME, import_agreement, sample_source
+    from tracker.services.import_sources import SAMPLE_KEY, SAMPLE_NAME, sample_source
+    from tracker.services.imports import import_agreement
 
     init(ctx)
     runtime = runtime_of(ctx)

@@ -9,78 +9,32 @@ Nothing here writes until `save_import`; a preview only reads.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlmodel import Session, and_, col, or_, select
 
-from tracker.config import Settings
-from tracker.errors import Grouped, TrackerError
-from tracker.importer import parse_agreement
-from tracker.importer.decode import decode_source
-from tracker.importer.errors import ImportInputError
-from tracker.importer.mechanism_catalog import MechanismCatalog
+from tracker.errors import TrackerError
 from tracker.importer.parsed import ParsedAgreement
 from tracker.models import Agreement, ChangeRecord, Commitment
 from tracker.services.accounts import Caller, may_edit_group
 from tracker.services.changes import record_change
 from tracker.services.corrections import set_tracked
-from tracker.services.imports import (
-    agreement_title,
+from tracker.services.filing import agreement_title, key_for, validate_key
+from tracker.services.import_sources import PASTED_NAME
+from tracker.services.imports import import_agreement
+from tracker.services.revisions import (
+    RevisionChange,
     describe_changes,
     discarded_corrections,
     earlier_version,
-    import_agreement,
-    key_for,
-    validate_key,
 )
 
-PASTED_NAME = "pasted.txt"  # the source name of a pasted text
 MAX_TITLE = 500
 REVIEW_REASON = "import review"
 
 Plan = Literal["new", "unchanged", "revision"]
-
-
-def catalog_for(settings: Settings) -> MechanismCatalog:
-    """The catalog `tracker import` uses: the shipped one plus the config's mechanisms."""
-    return MechanismCatalog.load_default().extended(settings.imports.mechanisms)
-
-
-def clean_source_name(name: str) -> str:
-    """The last part of an uploaded file's name, without path or control characters."""
-    base = re.split(r"[/\\]", name)[-1]
-    cleaned = re.sub(r"[\x00-\x1f\x7f]+", "_", base).strip(" .")
-    return cleaned[:200] or "upload.txt"
-
-
-def text_of_upload(data: bytes, *, name: str, max_bytes: int) -> str:
-    """An uploaded file's text, held to the limits `tracker import` applies to a file;
-    `ImportInputError` (naming `name`) if it is too big, empty or not text. `data` may be cut at
-    max_bytes + 1: that is enough to know it is too big."""
-    if len(data) > max_bytes:
-        raise ImportInputError("source.over_limit", limit=Grouped(max_bytes)).at(name)
-    return decode_source(data, name=name)
-
-
-def text_of_paste(text: str, *, max_bytes: int, name: str = "pasted text") -> str:
-    """A pasted text, held to the same limits and checks as a file."""
-    data = text.encode("utf-8", "replace")
-    if len(data) > max_bytes:
-        raise ImportInputError(
-            "source.text_too_large", size=Grouped(len(data)), limit=Grouped(max_bytes)
-        ).at(name)
-    return decode_source(data, name=name)
-
-
-def parse_text(text: str, *, name: str, catalog: MechanismCatalog) -> ParsedAgreement:
-    """`parse_agreement`, its refusal naming the source as `tracker import` does."""
-    try:
-        return parse_agreement(text, catalog=catalog)
-    except ImportInputError as exc:
-        raise (exc if exc.where else exc.at(name)) from None
 
 
 def default_key(parsed: ParsedAgreement, source_name: str) -> str:
@@ -96,7 +50,7 @@ class ImportPreview:
     key: str  # the key the agreement would be (or is) filed under
     title: str
     plan: Plan
-    changes: tuple[str, ...] = ()  # for a revision: what it changes, corrections it discards
+    changes: tuple[RevisionChange, ...] = ()  # a revision's changes, corrections it discards
 
     @property
     def tracked(self) -> int:

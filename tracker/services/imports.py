@@ -1,19 +1,17 @@
-"""Importing an agreement: file → parsed agreement → rows, in one transaction.
+"""Storing an agreement: parsed agreement → rows, in one transaction.
 
 Re-importing the same text changes nothing. A revised text of an agreement already imported
 (same key, or same title and date) is refused unless `replace` is given; replacing keeps the
-commitments whose reference survives (their follow-up history stays attached).
+commitments whose reference survives (their follow-up history stays attached). What a revision
+changes is found by services/revisions.py.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
@@ -21,15 +19,12 @@ from sqlmodel import Session, col, select
 
 from tracker.db import ValueTooLong, write_session
 from tracker.domain import Cadence, LinkRole, MechanismKind
-from tracker.errors import Conflict, Grouped, TrackerError
-from tracker.importer import parse_agreement
-from tracker.importer.decode import decode_source
+from tracker.errors import TrackerError
 from tracker.importer.errors import ImportInputError
 from tracker.importer.mechanism_catalog import MechanismCatalog
 from tracker.importer.parsed import ParsedAgreement, ParsedClause, ParsedMechanism, ParseWarning
 from tracker.models import (
     Agreement,
-    Assessment,
     ChangeRecord,
     Clause,
     ClauseItem,
@@ -39,20 +34,23 @@ from tracker.models import (
     MechanismAlias,
     Officer,
     Section,
-    StatusUpdate,
     utcnow,
 )
-from tracker.services.corrections import CORRECTION_ACTIONS
 from tracker.services.cycles import open_cycle
+from tracker.services.filing import key_for, record_fields, validate_key
+from tracker.services.import_sources import parse_file
 from tracker.services.owners import find_division
+from tracker.services.revisions import (
+    RevisionChange,
+    RevisionNeedsReplace,
+    describe_changes,
+    discarded_corrections,
+    earlier_version,
+    refuse_losing_follow_up,
+)
 from tracker.text import fold_name
 
 Outcome = Literal["imported", "unchanged", "replaced"]
-
-
-class RevisionNeedsReplace(Conflict):
-    """The text revises an agreement already imported; the user must say --replace (or, when
-    the revision would drop followed commitments, import it under another key)."""
 
 
 @dataclass(frozen=True)
@@ -61,30 +59,8 @@ class ImportOutcome:
     key: str
     agreement_id: int
     parsed: ParsedAgreement
-    changes: tuple[str, ...] = ()
+    changes: tuple[RevisionChange, ...] = ()
     warnings: tuple[ParseWarning, ...] = field(default=())
-
-
-def read_source(path: Path, *, max_bytes: int) -> str:
-    """The decoded text of an agreement file, or one line saying what is wrong with it."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ImportInputError("source.missing").at(str(path)) from None
-    if path.is_dir():
-        raise ImportInputError("source.is_folder").at(str(path))
-    if size > max_bytes:
-        raise ImportInputError("source.too_large", size=Grouped(size), limit=Grouped(max_bytes)).at(
-            str(path)
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportInputError("source.unreadable", reason=exc.strerror).at(str(path)) from None
-    return decode_source(data, name=str(path))
-
-
-AGREEMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -94,13 +70,6 @@ class FileResult:
     key: str | None = None
     error: TrackerError | None = None
     warnings: tuple[ParseWarning, ...] = ()
-
-
-def agreement_files(folder: Path) -> tuple[list[Path], list[Path]]:
-    """The agreement files directly in `folder`, and the subfolders that are not read."""
-    entries = sorted(folder.iterdir())
-    files = [p for p in entries if p.is_file() and p.suffix.lower() in AGREEMENT_SUFFIXES]
-    return files, [p for p in entries if p.is_dir()]
 
 
 def import_files(
@@ -126,49 +95,6 @@ def import_files(
             yield FileResult(path, outcome.outcome, outcome.key, None, outcome.warnings)
         except (ImportInputError, RevisionNeedsReplace, ValueTooLong) as exc:
             yield FileResult(path, error=exc)
-
-
-def parse_file(path: Path, *, max_bytes: int, catalog: MechanismCatalog) -> ParsedAgreement:
-    text = read_source(path, max_bytes=max_bytes)
-    try:
-        return parse_agreement(text, catalog=catalog)
-    except ImportInputError as exc:
-        raise (exc if exc.where else exc.at(str(path))) from None
-
-
-SAMPLE_NAME = "kr-ca-security-defence-partnership-2025.txt"
-SAMPLE_KEY = "kr-ca-2025"
-
-
-def sample_source() -> str:
-    """The seed agreement shipped with the package: the portal record of the Korea-Canada
-    security and defence partnership (2025-10-30)."""
-    data = resources.files("tracker.samples").joinpath(SAMPLE_NAME).read_bytes()
-    return decode_source(data, name=SAMPLE_NAME)
-
-
-_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
-
-
-def validate_key(key: str) -> None:
-    """Keys appear in commands and file names: short, lowercase ASCII, never a bare number
-    (a number is read as an id)."""
-    if not _KEY.match(key) or key.isdigit():
-        raise TrackerError("import.bad_key", key=key)
-
-
-def key_for(parsed: ParsedAgreement, source_name: str) -> str:
-    """A short ASCII key from the file name, else from the signing date."""
-    stem = Path(source_name).stem
-    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")
-    slug = re.sub(r"^\d{1,3}-", "", slug)  # a listing's ordinal prefix such as "00_"
-    if len(slug) >= 3:
-        return slug[:80]
-    record = parsed.record
-    if record is not None and record.signed_on is not None:
-        return f"agreement-{record.signed_on.isoformat()}"
-    return f"agreement-{parsed.source_hash[:10]}"
 
 
 def import_agreement(
@@ -197,15 +123,14 @@ def import_agreement(
         if not changes:  # the same content in another form: CRLF, another encoding, HTML
             return ImportOutcome("unchanged", earlier.key, earlier.id, parsed)
         changes += discarded_corrections(session, earlier)
-        _refuse_losing_follow_up(session, earlier, parsed)
+        refuse_losing_follow_up(session, earlier, parsed)
         if not replace:
-            shown = "; ".join(changes[:3]) + ("; …" if len(changes) > 3 else "")
             raise RevisionNeedsReplace(
                 "import.revision",
                 source=source_name,
                 key=earlier.key,
                 count=len(changes),
-                changes=shown,
+                changes=changes,
             ).see("tracker import PATH --replace")
         agreement = _update_agreement(earlier, parsed, source_name)
         outcome: Outcome = "replaced"
@@ -233,7 +158,7 @@ def import_agreement(
                 "source_hash": parsed.source_hash,
                 "clauses": len(parsed.clauses),
                 "commitments": len(parsed.commitments),
-                "changes": changes,
+                "changes": [change.as_data() for change in changes],
             },
         )
     )
@@ -241,19 +166,6 @@ def import_agreement(
     return ImportOutcome(
         outcome, agreement.key, agreement.id, parsed, tuple(changes), parsed.warnings
     )
-
-
-def earlier_version(session: Session, parsed: ParsedAgreement, key: str) -> Agreement | None:
-    by_key = session.exec(select(Agreement).where(Agreement.key == key)).first()
-    if by_key is not None:
-        return by_key
-    title = parsed.record.title if parsed.record else parsed.document_title
-    if not title:
-        return None
-    signed_on = parsed.record.signed_on if parsed.record else None
-    return session.exec(
-        select(Agreement).where(Agreement.title == title, Agreement.signed_on == signed_on)
-    ).first()
 
 
 def _unique_key(session: Session, wanted: str) -> str:
@@ -265,46 +177,12 @@ def _unique_key(session: Session, wanted: str) -> str:
     return next(f"{wanted}-{n}" for n in range(2, len(taken) + 3) if f"{wanted}-{n}" not in taken)
 
 
-def _record_fields(parsed: ParsedAgreement, source_name: str) -> dict[str, Any]:
-    record = parsed.record
-    fields: dict[str, Any] = {
-        "title": agreement_title(parsed, source_name),
-        "document_title": parsed.document_title,
-        "language": parsed.language,
-        "source_name": source_name,
-        "source_text": parsed.source_text,
-        "source_hash": parsed.source_hash,
-        "imported_at": utcnow(),
-    }
-    if record is not None:
-        fields |= {
-            "domestic_body": record.domestic_body,
-            "foreign_body": record.foreign_body,
-            "countries": ", ".join(record.countries),
-            "field": record.field,
-            "signed_on": record.signed_on,
-            "place": record.place,
-            "summary": record.summary,
-            "officer_rank": record.officer_rank,
-            "officer_name": record.officer_name,
-            "officer_ministry": record.officer_ministry,
-            "officer_division": record.officer_division,
-        }
-    return fields
-
-
-def agreement_title(parsed: ParsedAgreement, source_name: str) -> str:
-    """The record's title, else the document's own, else the file's name."""
-    record = parsed.record
-    return (record.title if record else "") or parsed.document_title or Path(source_name).stem
-
-
 def _new_agreement(parsed: ParsedAgreement, source_name: str, key: str) -> Agreement:
-    return Agreement(key=key, **_record_fields(parsed, source_name))
+    return Agreement(key=key, **record_fields(parsed, source_name))
 
 
 def _update_agreement(agreement: Agreement, parsed: ParsedAgreement, source_name: str) -> Agreement:
-    for name, value in _record_fields(parsed, source_name).items():
+    for name, value in record_fields(parsed, source_name).items():
         setattr(agreement, name, value)
     return agreement
 
@@ -575,146 +453,3 @@ def _fill_clause(clause: Clause, parsed: ParsedClause, section_ids: dict[int, in
     clause.text = parsed.text
     clause.span_start = parsed.start
     clause.span_end = parsed.end
-
-
-def describe_changes(earlier: Agreement, parsed: ParsedAgreement, source_name: str) -> list[str]:
-    """What a revised text changes against the text imported before, in the words an officer
-    reviews: record fields, then commitments added, removed or reworded."""
-    before = parse_agreement(earlier.source_text)
-    old_fields = _record_fields(before, earlier.source_name)
-    new_fields = _record_fields(parsed, earlier.source_name)
-    changes = [
-        f"{name} changed"
-        for name in RECORD_FIELDS
-        if old_fields.get(name, "") != new_fields.get(name, "")
-    ]
-    old = {c.ref: c.text for c in before.commitments}
-    new = {c.ref: c.text for c in parsed.commitments}
-    changes += [f"commitment {ref} added" for ref in new if ref not in old]
-    changes += [f"commitment {ref} removed" for ref in old if ref not in new]
-    changes += [f"commitment {ref} reworded" for ref in new if ref in old and old[ref] != new[ref]]
-    return changes
-
-
-RECORD_FIELDS = (
-    "title",
-    "document_title",
-    "domestic_body",
-    "foreign_body",
-    "countries",
-    "field",
-    "signed_on",
-    "place",
-    "officer_rank",
-    "officer_name",
-    "officer_ministry",
-    "officer_division",
-)
-
-
-def _refuse_losing_follow_up(session: Session, earlier: Agreement, parsed: ParsedAgreement) -> None:
-    """A revision may drop commitments, but never one with status updates or assessments."""
-    kept = {commitment.ref for commitment in parsed.commitments}
-    followed = session.exec(
-        select(Commitment.ref)
-        .where(Commitment.agreement_id == earlier.id, col(Commitment.ref).not_in(kept))
-        .where(
-            col(Commitment.id).in_(select(StatusUpdate.commitment_id))
-            | col(Commitment.id).in_(select(Assessment.commitment_id))
-        )
-        .order_by(col(Commitment.ref))
-    ).all()
-    if followed:
-        raise RevisionNeedsReplace("import.drops_followed", refs=list(followed), key=earlier.key)
-
-
-def discarded_corrections(session: Session, earlier: Agreement) -> list[str]:
-    """Corrections made since the last import; a replacement re-splits the text without them."""
-    ids = select(Commitment.id).where(Commitment.agreement_id == earlier.id)
-    records = session.exec(
-        select(ChangeRecord)
-        .where(
-            ChangeRecord.entity == "commitment",
-            col(ChangeRecord.entity_id).in_(ids),
-            col(ChangeRecord.action).in_(CORRECTION_ACTIONS),
-            col(ChangeRecord.at) >= earlier.imported_at,
-        )
-        .order_by(col(ChangeRecord.at))
-    ).all()
-    return [
-        f"correction discarded: {record.action} {record.detail.get('ref', '')}".rstrip()
-        for record in records
-    ]
-
-
-def parsed_as_dict(
-    parsed: ParsedAgreement, *, source_name: str, key: str | None = None
-) -> dict[str, Any]:
-    """The split, as `tracker import --json` prints it for review."""
-    record = parsed.record
-    clause_of = {c.number: c for c in parsed.clauses}
-    return {
-        "agreement": {
-            "key": key,
-            "title": agreement_title(parsed, source_name),
-            "document_title": parsed.document_title,
-            "language": parsed.language.value,
-            "source_hash": parsed.source_hash,
-            "domestic_body": record.domestic_body if record else "",
-            "foreign_body": record.foreign_body if record else "",
-            "countries": list(record.countries) if record else [],
-            "field": record.field if record else "",
-            "signed_on": record.signed_on.isoformat() if record and record.signed_on else None,
-            "place": record.place if record else "",
-            "officer": {
-                "rank": record.officer_rank if record else "",
-                "name": record.officer_name if record else "",
-                "ministry": record.officer_ministry if record else "",
-                "division": record.officer_division if record else "",
-            },
-            "review_mechanism": parsed.review_mechanism,
-        },
-        "sections": [
-            {"index": s.index, "title": s.title, "parent": s.parent, "level": s.level}
-            for s in parsed.sections
-        ],
-        "clauses": [
-            {
-                "number": c.number,
-                "section": c.section,
-                "text": c.text,
-                "items": [
-                    {"position": i.position, "marker": i.marker, "text": i.text} for i in c.items
-                ],
-            }
-            for c in parsed.clauses
-        ],
-        "commitments": [
-            {
-                "ref": c.ref,
-                "clause": c.clause,
-                "item": c.item,
-                "section": clause_of[c.clause].section if c.clause in clause_of else None,
-                "text": c.text,
-                "actors": c.actors,
-                "strength": c.strength.value,
-                "tracked": c.tracked,
-                "mechanisms": list(c.mechanisms),
-                "reviewed_by": parsed.review_mechanism if c.tracked else None,
-            }
-            for c in parsed.commitments
-        ],
-        "mechanisms": [
-            {
-                "name": m.name,
-                "name_en": m.name_en,
-                "aliases": list(m.aliases),
-                "kind": m.kind.value,
-                "cadence": m.cadence.value,
-                "planned": m.planned,
-                "reports_to": m.reports_to,
-            }
-            for m in parsed.mechanisms
-        ],
-        "warnings": [str(warning) for warning in parsed.warnings],
-    }

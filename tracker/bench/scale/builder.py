@@ -169,7 +169,7 @@ def load_templates(corpus: Path = CORPUS) -> list[Template]:
     """The seed shipped with tracker, then every other corpus text (when the checkout has
     them), each cut where its document starts."""
     from tracker.importer.decode import decode_source
-    from tracker.services.imports import sample_source
+    from tracker.services.import_sources import sample_source
 
     texts = [("seed", sample_source())]
     if corpus.is_dir():

@@ -16,31 +16,32 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
-from tracker.errors import Forbidden, Grouped, TrackerError, form_status
+from tracker.errors import Conflict, Forbidden, Grouped, TrackerError, form_status
 from tracker.importer.errors import ImportInputError
 from tracker.importer.parsed import ParsedAgreement
 from tracker.services import accounts, corrections
 from tracker.services.accounts import Permission
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.import_review import (
-    PASTED_NAME,
     ImportPreview,
-    catalog_for,
     change_log,
-    clean_source_name,
     may_correct,
-    parse_text,
     preview_import,
     record_summary,
     save_import,
+)
+from tracker.services.import_sources import (
+    PASTED_NAME,
+    catalog_for,
+    clean_source_name,
+    parse_text,
     text_of_paste,
     text_of_upload,
 )
-from tracker.services.imports import parsed_as_dict
+from tracker.services.import_view import parsed_as_dict
 from tracker.services.lookup import find_agreement
 from tracker.services.mechanisms import list_mechanisms
 from tracker.services.outline import agreement_outline
-from tracker.services.status_updates import Conflict
 from tracker.web.deps import Reader, Web, WebDep, permitted, permitted_form
 from tracker.words import say
 
@@ -144,6 +145,7 @@ def _review(
     split = parsed_as_dict(parsed, source_name=found.source_name, key=found.key)
     language = web.language_of(request)
     split["warnings"] = [warning.describe(language) for warning in parsed.warnings]
+    changes = [change.describe(language) for change in found.changes]
     tracked = (
         set(chosen) if chosen is not None else {c.ref for c in parsed.commitments if c.tracked}
     )
@@ -154,6 +156,7 @@ def _review(
         visitor=visitor,
         preview=found,
         split=split,
+        changes=changes,
         groups=_groups(split),
         tracked=tracked,
         key=key or found.key,
