@@ -181,8 +181,8 @@ def plan_two_plus_two(session: Session, on: date = date(2027, 2, 25)) -> None:
     """The seed's 2+2 planned in Ottawa on `on`, recorded on 2027-01-01: the meeting that
     makes the seed's commitments due in January 2027."""
     from tracker.models import MeetingCreate
-    from tracker.services.cycles import add_meeting
     from tracker.services.lookup import find_mechanism
+    from tracker.services.meetings import add_meeting
 
     two_plus_two = find_mechanism("2+2", session=session)
     assert two_plus_two.id is not None

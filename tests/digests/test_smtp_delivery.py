@@ -29,8 +29,8 @@ from tracker.digests.sender import MAX_ATTEMPTS, backoff, send_queued
 from tracker.domain import OutboxState
 from tracker.models import Commitment, MeetingCreate, Officer, OfficerCreate, OutboxMessage
 from tracker.models import utcnow as real_now
-from tracker.services.cycles import add_meeting
 from tracker.services.lookup import find_mechanism, find_officer
+from tracker.services.meetings import add_meeting
 from tracker.services.owners import OwnerChange, add_officer, assign_owner
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -19,8 +19,8 @@ from tracker.reports.context import brief_report
 from tracker.reports.render import PdfRenderer
 from tracker.reports.views import BriefView
 from tracker.services import reports
-from tracker.services.cycles import add_meeting
 from tracker.services.lookup import find_commitment
+from tracker.services.meetings import add_meeting
 from tracker.services.owners import OwnerChange, assign_owner
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status_updates import record_status_update

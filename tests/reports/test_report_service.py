@@ -18,8 +18,8 @@ from tracker.models import MeetingCreate, Report, StatusUpdateCreate
 from tracker.reports.context import brief_report
 from tracker.reports.render import PdfRenderer, RenderedPdf, RenderFailed
 from tracker.services import reports
-from tracker.services.cycles import add_meeting
 from tracker.services.lookup import find_commitment, find_mechanism
+from tracker.services.meetings import add_meeting
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status_updates import record_status_update
 

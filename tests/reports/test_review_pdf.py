@@ -32,9 +32,11 @@ from tracker.reports.render import PdfRenderer
 from tracker.reports.templating import keep_words
 from tracker.schema import upgrade_database
 from tracker.services import reports
+from tracker.services.assessments import assess
 from tracker.services.commitments import CommitmentFilter, list_commitments
-from tracker.services.cycles import add_meeting, assess, find_cycle
+from tracker.services.cycles import find_cycle
 from tracker.services.lookup import find_commitment, find_mechanism
+from tracker.services.meetings import add_meeting
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status_updates import record_status_update
 

@@ -16,9 +16,9 @@ from tracker.db import read_session
 from tracker.models import ChangeRecord, JobRun, MeetingCreate, Report
 from tracker.scheduling.ledger import MAX_FAILURES, claim, fail, finish
 from tracker.scheduling.runner import Runner
-from tracker.services.cycles import add_meeting
 from tracker.services.due import BRIEF, DIGESTS, REVIEW, STALE, Unit, planned_units
 from tracker.services.lookup import find_mechanism
+from tracker.services.meetings import add_meeting
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -21,12 +21,13 @@ from tracker.models import (
     ReviewCycle,
 )
 from tracker.services.attention import attention_for
+from tracker.services.cadence import next_meeting
 from tracker.services.commitments import (
     CommitmentFilter,
     count_commitments,
     list_commitments,
 )
-from tracker.services.cycles import cycle_mechanism, next_meeting
+from tracker.services.cycles import cycle_mechanism
 from tracker.services.policy import FollowUpPolicy
 
 POLICY = FollowUpPolicy()

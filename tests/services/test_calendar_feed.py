@@ -18,9 +18,9 @@ from tracker.services.calendar_feed import (
     fold,
     render_ics,
 )
-from tracker.services.cycles import add_meeting
 from tracker.services.due import BRIEF, REVIEW
 from tracker.services.lookup import find_mechanism
+from tracker.services.meetings import add_meeting
 
 NOW = datetime(2026, 3, 2, 1, 2, 3, tzinfo=UTC)
 TODAY = date(2026, 3, 2)

@@ -1,4 +1,5 @@
-"""Meetings and review cycles: the seed's cycles run from one 2+2 to the next."""
+"""Meetings, review cycles and assessments together: the seed's cycles run from one 2+2 to the
+next."""
 
 from __future__ import annotations
 
@@ -12,24 +13,22 @@ from tracker.domain import Score
 from tracker.models import (
     Agreement,
     Assessment,
+    ChangeRecord,
     Meeting,
     MeetingCreate,
     MeetingUpdate,
     StatusUpdateCreate,
 )
-from tracker.services.cycles import (
+from tracker.services.assessments import (
     AssessmentRefused,
-    MeetingRefused,
-    add_meeting,
-    add_months,
     assess,
     current_assessment,
-    find_cycle,
-    list_cycles,
     parse_score,
-    update_meeting,
 )
+from tracker.services.cadence import add_months
+from tracker.services.cycles import find_cycle, list_cycles
 from tracker.services.lookup import find_commitment, find_mechanism
+from tracker.services.meetings import MeetingRefused, add_meeting, update_meeting
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.portfolio_calendar import list_meetings
 from tracker.services.status_updates import history, record_status_update
@@ -222,3 +221,26 @@ def test_saving_the_same_verdict_again_changes_and_records_nothing(
         if e.action == "assessment"
     ]
     assert len(verdicts) == 1
+
+
+def test_a_meeting_sent_back_unchanged_writes_nothing(session: Session, seed: Agreement) -> None:
+    held = session.get(Meeting, meeting(session, date(2026, 6, 2), held=True))
+    assert held is not None
+    records = session.exec(select(ChangeRecord)).all()
+    update_meeting(
+        held,
+        MeetingUpdate(held_on=held.held_on, planned=False, title=held.title, place=held.place),
+        session=session,
+        actor="test",
+        today=TODAY,
+    )
+    assert session.exec(select(ChangeRecord)).all() == records
+    update_meeting(
+        held, MeetingUpdate(place="서울", planned=False), session=session, actor="t", today=TODAY
+    )
+    (latest,) = session.exec(
+        select(ChangeRecord).where(
+            ChangeRecord.entity == "meeting", ChangeRecord.action == "updated"
+        )
+    ).all()
+    assert latest.detail["changed"] == ["place"]  # only what differed, not every field sent

@@ -17,10 +17,12 @@ from tracker.models import (
     OfficerCreate,
     StatusUpdateCreate,
 )
+from tracker.services.assessments import assess
 from tracker.services.attention import attention_for
 from tracker.services.commitments import CommitmentFilter, list_commitments
-from tracker.services.cycles import add_meeting, assess, find_cycle
+from tracker.services.cycles import find_cycle
 from tracker.services.lookup import find_commitment, find_mechanism, find_officer
+from tracker.services.meetings import add_meeting
 from tracker.services.owners import (
     OwnerChange,
     OwnerRefused,

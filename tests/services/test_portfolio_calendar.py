@@ -24,8 +24,8 @@ from tracker.models import (
 )
 from tracker.services.attention import attention_for
 from tracker.services.calendar_feed import agenda
-from tracker.services.cycles import add_meeting
 from tracker.services.lookup import find_commitment, find_mechanism
+from tracker.services.meetings import add_meeting
 from tracker.services.portfolio_calendar import CalendarCache, list_meetings
 from tracker.services.status_updates import record_status_update
 

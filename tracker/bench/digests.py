@@ -108,10 +108,10 @@ def populate(engine: Engine, *, officers: int, per_officer: int) -> None:
     from tracker.importer import parse_agreement
     from tracker.importer.mechanism_catalog import MechanismCatalog
     from tracker.models import Commitment, MeetingCreate, OfficerCreate
-    from tracker.services.cycles import add_meeting
     from tracker.services.import_sources import sample_source
     from tracker.services.imports import import_agreement
     from tracker.services.lookup import find_mechanism
+    from tracker.services.meetings import add_meeting
     from tracker.services.owners import add_officer
 
     source, catalog = sample_source(), MechanismCatalog.load_default()

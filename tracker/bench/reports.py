@@ -202,7 +202,7 @@ def bench_portfolio_brief(
     """The policy dialogue's brief over a portfolio of `agreements` seed variants: the time
     and Python memory to prepare it, and the pages, time and memory to render it."""
     from tracker.services import reports
-    from tracker.services.cycles import add_meeting
+    from tracker.services.meetings import add_meeting
 
     today = datetime.now(UTC).date()
     started = time.perf_counter()

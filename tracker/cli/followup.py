@@ -116,7 +116,7 @@ def show(
     Example:
       tracker commitments show kr-ca-2025:7.3
     """
-    from tracker.services import cycles, status_updates
+    from tracker.services import assessments, status_updates
     from tracker.services.commitments import commitment_public
     from tracker.services.lookup import find_commitment
 
@@ -125,7 +125,7 @@ def show(
         commitment = find_commitment(ref, agreement=agreement, session=session)
         public = commitment_public(commitment, session=session, policy=policy)
         latest = status_updates.latest_update(commitment, session=session)
-        assessment = cycles.current_assessment(commitment, session=session)
+        assessment = assessments.current_assessment(commitment, session=session)
     if as_json:
         print_json(
             public.model_dump(mode="json")
@@ -149,10 +149,11 @@ def show(
         f"mechanisms:  {', '.join(public.mechanisms) or '-'}",
         "assessment:  "
         + (
-            f"cycle {assessment.cycle_number}: {cycles.score_label(assessment.score, language)}"
+            f"cycle {assessment.cycle_number}: "
+            f"{assessments.score_label(assessment.score, language)}"
             + (f" ({assessment.rationale})" if assessment.rationale else "")
             if assessment
-            else f"{cycles.score_label(None, language)} (current cycle)"
+            else f"{assessments.score_label(None, language)} (current cycle)"
         ),
         f"attention:   {', '.join(public.attention) or '-'}",
     ]
@@ -215,15 +216,15 @@ def assess(
       tracker assess kr-ca-2025:7.3 --score +1 --rationale "공동연습 2회 실시"
       tracker assess kr-ca-2025:9.2 --cycle 1 --score 0 --rationale "협의 개시, 합의 미도출"
     """
-    from tracker.services import cycles, status_updates
+    from tracker.services import assessments, cycles, status_updates
     from tracker.services.lookup import find_commitment
 
     policy = policy_of(ctx)
-    given = cycles.parse_score(score)
+    given = assessments.parse_score(score)
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
         chosen = cycles.cycle_of(commitment, cycle, session=session)
-        cycles.assess(
+        assessments.assess(
             commitment,
             chosen,
             score=given,
@@ -234,7 +235,8 @@ def assess(
         )
         typer.echo(
             f"{status_updates.describe(commitment, session=session)}: cycle {chosen.number} "
-            f"assessed {cycles.score_label(given, policy.language)} (version {commitment.version})"
+            f"assessed {assessments.score_label(given, policy.language)} "
+            f"(version {commitment.version})"
         )
 
 

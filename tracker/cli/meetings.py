@@ -46,7 +46,7 @@ def meetings_add(
       tracker meetings add "외교·국방 정책 대화" --date 2026-06-02 --held --title "제3차 정책대화"
     """
     from tracker.models import MeetingCreate
-    from tracker.services import cycles
+    from tracker.services import meetings
     from tracker.services.lookup import find_mechanism
 
     policy = policy_of(ctx)
@@ -55,7 +55,7 @@ def meetings_add(
     with writing(ctx) as session:
         found = find_mechanism(mechanism, session=session)
         assert found.id is not None
-        meeting = cycles.add_meeting(
+        meeting = meetings.add_meeting(
             found,
             MeetingCreate(
                 mechanism_id=found.id,
@@ -93,7 +93,7 @@ def meetings_update(
       tracker meetings update 3 --held
     """
     from tracker.models import MeetingUpdate
-    from tracker.services import cycles
+    from tracker.services import meetings
 
     policy = policy_of(ctx)
     change = MeetingUpdate(
@@ -108,8 +108,8 @@ def meetings_update(
             "nothing to change: give --date, --held, --title, --place or --note"
         )
     with writing(ctx) as session:
-        found = cycles.find_meeting(meeting, session=session)
-        cycles.update_meeting(
+        found = meetings.find_meeting(meeting, session=session)
+        meetings.update_meeting(
             found, change, session=session, actor=actor_name(by), today=policy.today()
         )
         state = "planned" if found.planned else "held"

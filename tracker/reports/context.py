@@ -46,15 +46,11 @@ from tracker.reports.views import (
     ReviewReportView,
     SectionView,
 )
+from tracker.services.assessments import score_label
 from tracker.services.attention import AttentionRule
+from tracker.services.cadence import NextMeeting, next_meeting
 from tracker.services.commitments import CommitmentFilter, list_commitments
-from tracker.services.cycles import (
-    NextMeeting,
-    cycle_end,
-    cycle_mechanism,
-    next_meeting,
-    score_label,
-)
+from tracker.services.cycles import cycle_end, cycle_mechanism
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.rollups import Grouping, RollupRow, rollup
 from tracker.text import shorten

@@ -29,7 +29,8 @@ from sqlmodel import Session, col, select
 from tracker.domain import Attention, LinkRole
 from tracker.models import Commitment, CommitmentMechanism, Mechanism, Officer
 from tracker.models._types import UTCDateTime
-from tracker.services.cycles import Cadenced, MeetingCalendar, cycle_ends_of
+from tracker.services.cadence import Cadenced, MeetingCalendar
+from tracker.services.cycles import cycle_ends_of
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.portfolio_calendar import cached_calendar, linked_reviewer_ids
 

@@ -21,9 +21,10 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.models import Mechanism
-from tracker.services.cycles import BoundedAgreement, MeetingListed
+from tracker.services.cycles import BoundedAgreement
 from tracker.services.due import BRIEF, REVIEW, meeting_units
 from tracker.services.mechanisms import MechanismSummary, mechanism_summaries, page_in_order
+from tracker.services.meetings import MeetingListed
 from tracker.services.paging import Page, PageRequest
 from tracker.services.portfolio_calendar import (
     bounding,

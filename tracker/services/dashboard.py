@@ -34,7 +34,7 @@ from tracker.services.commitments import (
     filter_conditions,
     page_commitments,
 )
-from tracker.services.cycles import MeetingListed
+from tracker.services.meetings import MeetingListed
 from tracker.services.paging import Page, PageRequest
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.portfolio_calendar import list_meetings

@@ -12,6 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tracker.domain import Cadence, MechanismKind, Role
+from tracker.errors import Forbidden
 from tracker.models import (
     Agreement,
     Commitment,
@@ -21,7 +22,7 @@ from tracker.models import (
     MechanismPublic,
 )
 from tracker.services.accounts import Caller, Permission, may
-from tracker.services.cycles import MeetingListed
+from tracker.services.meetings import MeetingListed
 from tracker.services.paging import BadCursor, Page, PageRequest, page_of
 
 T = TypeVar("T")
@@ -153,6 +154,13 @@ def recordable_mechanisms(caller: Caller, *, session: Session) -> set[int]:
 
 def may_record_meetings(caller: Caller, mechanism: Mechanism, *, session: Session) -> bool:
     return mechanism.id in recordable_mechanisms(caller, session=session)
+
+
+def check_may_record_meetings(caller: Caller, mechanism: Mechanism, *, session: Session) -> None:
+    """A meeting moves the follow-up of every commitment the mechanism follows (a held 2+2
+    closes a review cycle): only their officers, or an administrator, record it."""
+    if not may_record_meetings(caller, mechanism, session=session):
+        raise Forbidden("meeting.not_yours", mechanism=mechanism.name)
 
 
 def _reviewing(session: Session) -> dict[int, set[int]]:

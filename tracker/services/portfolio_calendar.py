@@ -28,17 +28,15 @@ from sqlmodel import Session, col, select
 from tracker.domain import Cadence, LinkRole
 from tracker.models import Agreement, Commitment, CommitmentMechanism, Mechanism, Meeting
 from tracker.models.revision import ROW_ID, CalendarRevision
+from tracker.services.cadence import MeetingCalendar, NextMeeting, project
 from tracker.services.cycles import (
     BoundedAgreement,
     CycleAnchor,
-    MeetingCalendar,
-    MeetingListed,
-    NextMeeting,
     bounded_agreements,
     open_cycle_ends,
-    project,
 )
 from tracker.services.mechanisms import MechanismSummary, mechanism_summaries
+from tracker.services.meetings import MeetingListed
 
 SESSION_KEY = "tracker.calendar_cache"
 

@@ -29,8 +29,9 @@ from tracker.models import Agreement, Report, ReportPublic, ReviewCycle
 from tracker.reports.context import brief_report, report_views, review_report, snapshot
 from tracker.reports.render import PdfRenderer, RenderedPdf
 from tracker.reports.templating import make_environment
-from tracker.services.cycles import cycle_end, find_cycle, find_meeting
+from tracker.services.cycles import cycle_end, find_cycle
 from tracker.services.lookup import find_agreement, find_mechanism
+from tracker.services.meetings import find_meeting
 from tracker.services.paging import BadCursor, Page, PageRequest, encode_cursor
 from tracker.services.policy import FollowUpPolicy
 

@@ -46,9 +46,9 @@ from tracker.services.commitments import (
     list_commitments,
     page_commitments,
 )
-from tracker.services.cycles import MeetingListed
 from tracker.services.lookup import find_agreement, find_commitment, find_mechanism
 from tracker.services.mechanisms import MEETING_CURSOR, meeting_key, page_in_order
+from tracker.services.meetings import MeetingListed
 from tracker.services.portfolio_calendar import list_meetings
 from tracker.web.deps import Reader, Web, WebDep
 from tracker.web.paging import link_next, page_request

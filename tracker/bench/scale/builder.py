@@ -816,7 +816,7 @@ def _meeting_days(
     """(day, planned) of a mechanism's meetings, oldest first: a reviewing mechanism meets on
     its cadence since its first agreement was signed and has its next meeting planned (often
     within the 60 days that make commitments due); others met once lately, or plan to."""
-    from tracker.services.cycles import add_months
+    from tracker.services.cadence import add_months
 
     if bounded:
         months = CADENCE_MONTHS.get(mechanism["cadence"], 18)

@@ -12,15 +12,12 @@ from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.domain import TokenScope
-from tracker.errors import Forbidden, NotFound, TrackerError, form_status, invalid_fields
+from tracker.errors import NotFound, TrackerError, form_status, invalid_fields
 from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
-from tracker.services import accounts, cycles, tokens
+from tracker.services import accounts, meetings, tokens
 from tracker.services.accounts import Permission, may
 from tracker.services.calendar_feed import AgendaMeeting, agenda, meetings_board, render_ics
-from tracker.services.mechanisms import (
-    may_record_meetings,
-    recordable_mechanisms,
-)
+from tracker.services.mechanisms import check_may_record_meetings, recordable_mechanisms
 from tracker.services.paging import PageRequest
 from tracker.web.deps import (
     Current,
@@ -113,8 +110,8 @@ def add_meeting(
         with write_session(web.db) as session:
             found = _mechanism(mechanism, session=session)
             assert found.id is not None
-            _may_record(visitor, found, session=session)
-            cycles.add_meeting(
+            check_may_record_meetings(visitor, found, session=session)
+            meetings.add_meeting(
                 found,
                 MeetingCreate(
                     mechanism_id=found.id,
@@ -154,25 +151,19 @@ def update_meeting(
     try:
         day, planned = _day(held_on), _planned(state)
         with write_session(web.db) as session:
-            meeting = cycles.find_meeting(str(meeting_id), session=session)
+            meeting = meetings.find_meeting(str(meeting_id), session=session)
             owner = session.get(Mechanism, meeting.mechanism_id)
             assert owner is not None
-            _may_record(visitor, owner, session=session)
-            wanted = {
-                "held_on": day,
-                "planned": planned,
-                "title": title.strip(),
-                "place": place.strip(),
-            }
-            changed = {k: v for k, v in wanted.items() if getattr(meeting, k) != v}
-            if changed:  # an unchanged form writes nothing, not even a change record
-                cycles.update_meeting(
-                    meeting,
-                    MeetingUpdate.model_validate(changed),
-                    session=session,
-                    actor=visitor.officer.name,
-                    today=web.policy.today(),
-                )
+            check_may_record_meetings(visitor, owner, session=session)
+            meetings.update_meeting(
+                meeting,
+                MeetingUpdate(
+                    held_on=day, planned=planned, title=title.strip(), place=place.strip()
+                ),
+                session=session,
+                actor=visitor.officer.name,
+                today=web.policy.today(),
+            )
     except NotFound:
         raise
     except (TrackerError, ValueError) as exc:
@@ -256,7 +247,7 @@ def _refused(
 
 
 def _recordable(visitor: accounts.Visitor, *, session: Session) -> set[int]:
-    """The mechanisms whose meetings `visitor` may record (`_may_record`)."""
+    """The mechanisms whose meetings `visitor` may record (`check_may_record_meetings`)."""
     if not may(visitor.role, Permission.RECORD_MEETINGS):
         return set()
     return recordable_mechanisms(visitor, session=session)
@@ -271,13 +262,6 @@ def _by_month(meetings: list[AgendaMeeting]) -> list[tuple[date, list[AgendaMeet
             months.append((month, []))
         months[-1][1].append(meeting)
     return months
-
-
-def _may_record(visitor: accounts.Visitor, mechanism: Mechanism, *, session: Session) -> None:
-    """A meeting moves the follow-up of every commitment the mechanism follows (a held 2+2
-    closes a review cycle): only their officers, or an administrator, record it."""
-    if not may_record_meetings(visitor, mechanism, session=session):
-        raise Forbidden("meeting.not_yours", mechanism=mechanism.name)
 
 
 def _mechanism(reference: str, *, session: Session) -> Mechanism:

@@ -16,8 +16,9 @@ from tracker.errors import Forbidden, NotFound, TrackerError, form_status
 from tracker.models import Agreement, Commitment, Evidence, StatusUpdateCreate
 from tracker.services import accounts, status_updates
 from tracker.services.accounts import Permission
+from tracker.services.assessments import assess, current_assessment, parse_score
 from tracker.services.commitments import commitment_public
-from tracker.services.cycles import assess, current_assessment, open_cycle, parse_score
+from tracker.services.cycles import open_cycle
 from tracker.services.lookup import find_commitment
 from tracker.services.outline import clause_excerpt
 from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
