@@ -6,6 +6,7 @@ migration takes longer than most commands, and every command checks the schema b
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,9 +59,11 @@ def require_current_schema(engine: Engine) -> None:
         raise TrackerError("database.behind", revision=revision, needed=head_revision())
 
 
+@cache
 def shipped_head() -> str | None:
     """The head revision named by the migration files, read without alembic; None unless every
-    file names its `revision` and exactly one is no other's `down_revision` (then ask alembic)."""
+    file names its `revision` and exactly one is no other's `down_revision` (then ask alembic).
+    Read once per process: the files ship with the package and do not change under it."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):

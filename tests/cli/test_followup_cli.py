@@ -203,8 +203,8 @@ def test_an_unknown_status_lists_the_valid_ones_and_writes_nothing(
     error = refused(cli("status", "set", f"{KEY}:7.3", "--status", "done", "--note", "끝"))
     assert error == (
         f"error: {KEY}:7.3: unknown status 'done'; use one of: not_assessed (Not assessed yet), "
-        "not_started (Not started), in_progress (In progress), ongoing (Ongoing), achieved (Achieved), "
-        "stalled (Stalled), discontinued (Discontinued)\n"
+        "not_started (Not started), in_progress (In progress), ongoing (Ongoing), "
+        "achieved (Achieved), stalled (Stalled), discontinued (Discontinued)\n"
     )
     assert history(cli, "7.3") == []
     assert show(cli, "7.3")["version"] == 1
