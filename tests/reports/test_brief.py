@@ -15,10 +15,10 @@ from tests.reports.conftest import pdf_pages
 from tracker.config import Settings
 from tracker.domain import Strength
 from tracker.models import Mechanism, Meeting, MeetingCreate, Officer, StatusUpdateCreate
+from tracker.reports import generate
 from tracker.reports.context import brief_report
 from tracker.reports.render import PdfRenderer
 from tracker.reports.views import BriefView
-from tracker.services import reports
 from tracker.services.lookup import find_commitment
 from tracker.services.meetings import add_meeting
 from tracker.services.owners import OwnerChange, assign_owner
@@ -141,7 +141,7 @@ def test_the_pdf_names_every_agreement_once_in_its_summary_and_details_only_the_
     capped = settings.model_copy(
         update={"reports": settings.reports.model_copy(update={"brief_max_details": 8})}
     )
-    prepared = reports.prepare_brief(
+    prepared = generate.prepare_brief(
         "국장급 외교·국방 정책 대화",
         meeting.held_on.isoformat(),
         session=session,

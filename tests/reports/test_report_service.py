@@ -15,9 +15,9 @@ from tests.factories import add_agreement, add_mechanism, import_seed
 from tracker.config import Settings
 from tracker.domain import Language, Strength
 from tracker.models import MeetingCreate, Report, StatusUpdateCreate
+from tracker.reports import generate
 from tracker.reports.context import brief_report
 from tracker.reports.render import PdfRenderer, RenderedPdf, RenderFailed
-from tracker.services import reports
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.meetings import add_meeting
 from tracker.services.policy import FollowUpPolicy
@@ -48,7 +48,7 @@ def seeded(session: Session) -> Session:
 def test_the_review_html_is_escaped_and_counts_what_the_database_holds(
     seeded: Session, settings: Settings
 ) -> None:
-    prepared = reports.prepare_review("kr-ca-2025", session=seeded, settings=settings, today=TODAY)
+    prepared = generate.prepare_review("kr-ca-2025", session=seeded, settings=settings, today=TODAY)
     assert prepared.subject == "kr-ca-2025/cycle-1"
     assert prepared.stem == "2027-10-30_review-cycle-01_ko"
     html = prepared.html.replace("\u2060", "")
@@ -72,7 +72,7 @@ def test_a_brief_gathers_what_a_mechanism_follows_for_its_meeting(
         today=TODAY,
     )
     seeded.commit()
-    prepared = reports.prepare_brief(
+    prepared = generate.prepare_brief(
         "외교·국방 정책 대화", "2027-03-04", session=seeded, settings=settings, today=TODAY
     )
     assert prepared.stem == "2027-03-04_brief_ko"
@@ -87,32 +87,32 @@ def test_a_brief_gathers_what_a_mechanism_follows_for_its_meeting(
 def test_an_unknown_cycle_or_meeting_is_refused_in_one_line(
     seeded: Session, settings: Settings
 ) -> None:
-    with pytest.raises(reports.ReportRefused, match="has no review cycle 4"):
-        reports.prepare_review("kr-ca-2025", session=seeded, settings=settings, cycle="4")
+    with pytest.raises(generate.ReportRefused, match="has no review cycle 4"):
+        generate.prepare_review("kr-ca-2025", session=seeded, settings=settings, cycle="4")
     with pytest.raises(Exception, match="has no meeting on 2027-01-01"):
-        reports.prepare_brief("2+2", "2027-01-01", session=seeded, settings=settings)
+        generate.prepare_brief("2+2", "2027-01-01", session=seeded, settings=settings)
 
 
 def test_storing_twice_keeps_both_versions_and_a_failed_row_leaves_no_file(
     seeded: Session, settings: Settings, tmp_path: Path
 ) -> None:
-    prepared = reports.prepare_review("kr-ca-2025", session=seeded, settings=settings, today=TODAY)
+    prepared = generate.prepare_review("kr-ca-2025", session=seeded, settings=settings, today=TODAY)
     pdf = RenderedPdf(b"%PDF-1.7 fake", pages=1, seconds=0.0, peak_rss_mb=0.0)
     folder = tmp_path / "reports"
-    first = reports.store_report(prepared, pdf, session=seeded, reports_dir=folder, actor="a")
-    second = reports.store_report(prepared, pdf, session=seeded, reports_dir=folder, actor="a")
+    first = generate.store_report(prepared, pdf, session=seeded, reports_dir=folder, actor="a")
+    second = generate.store_report(prepared, pdf, session=seeded, reports_dir=folder, actor="a")
     seeded.commit()
     assert (first.version, second.version) == (1, 2)
     assert [p.name for p in sorted((folder / "kr-ca-2025").iterdir())] == [
         "2027-10-30_review-cycle-01_ko_v01.pdf",
         "2027-10-30_review-cycle-01_ko_v02.pdf",
     ]
-    english = reports.prepare_review(
+    english = generate.prepare_review(
         "kr-ca-2025", session=seeded, settings=settings, language=Language.EN, today=TODAY
     )
     orphan = replace(english, cycle_id=999_999)  # the row cannot be stored
     with pytest.raises(IntegrityError):
-        reports.store_report(orphan, pdf, session=seeded, reports_dir=folder, actor="a")
+        generate.store_report(orphan, pdf, session=seeded, reports_dir=folder, actor="a")
     seeded.rollback()
     assert not any(p.name.endswith("_en_v01.pdf") for p in (folder / "kr-ca-2025").iterdir())
     assert len(seeded.exec(select(Report)).all()) == 2
@@ -163,7 +163,7 @@ def test_an_override_folder_replaces_a_shipped_template(
             "reports": settings.reports.model_copy(update={"override_templates": override.parent})
         }
     )
-    prepared = reports.prepare_review("kr-ca-2025", session=seeded, settings=custom, today=TODAY)
+    prepared = generate.prepare_review("kr-ca-2025", session=seeded, settings=custom, today=TODAY)
     assert prepared.html.startswith("<h1>우리 부서 양식: 한\u2060-")
 
 

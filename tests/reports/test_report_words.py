@@ -11,8 +11,8 @@ from sqlmodel import Session
 from tests.factories import import_seed
 from tracker.config import Settings
 from tracker.domain import Attention, Cadence, Language, MechanismKind, Score
+from tracker.reports import generate
 from tracker.reports.templating import WORD_JOINER, make_environment
-from tracker.services import reports
 from tracker.words import LANGUAGES, knows
 
 TODAY = date(2026, 11, 26)
@@ -62,10 +62,10 @@ def test_an_english_review_speaks_english_in_every_shared_piece(
     """The cover, tables and commitment blocks come from macros: they follow the page's
     language too, not only the headings the page prints itself."""
     import_seed(session)
-    english = reports.prepare_review(
+    english = generate.prepare_review(
         "kr-ca-2025", session=session, settings=settings, language=Language.EN, today=TODAY
     ).html.replace(WORD_JOINER, "")
-    korean = reports.prepare_review(
+    korean = generate.prepare_review(
         "kr-ca-2025", session=session, settings=settings, language=Language.KO, today=TODAY
     ).html.replace(WORD_JOINER, "")
     pieces = {  # macro: (Korean, English)

@@ -28,16 +28,17 @@ from tracker.models import (
     Report,
     StatusUpdateCreate,
 )
+from tracker.reports.generate import prepare_brief, prepare_review, store_report
 from tracker.reports.render import PdfRenderer
 from tracker.reports.templating import keep_words
 from tracker.schema import upgrade_database
-from tracker.services import reports
 from tracker.services.assessments import assess
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.cycles import find_cycle
 from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.meetings import add_meeting
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.report_registry import report_path
 from tracker.services.status_updates import record_status_update
 
 # Four real PDFs rendered once for the module: half a minute on a loaded 2-core machine.
@@ -62,16 +63,14 @@ def generate(
     settings: Settings, engine: Engine, renderer: PdfRenderer, language: Language = Language.KO
 ) -> Path:
     with read_session(engine) as session:
-        prepared = reports.prepare_review(
+        prepared = prepare_review(
             "kr-ca-2025", session=session, settings=settings, language=language, today=TODAY
         )
     pdf = renderer.render(prepared.html)
     folder = settings.resolve(settings.paths.reports)
     with write_session(engine) as session:
-        report = reports.store_report(
-            prepared, pdf, session=session, reports_dir=folder, actor="test"
-        )
-        return reports.report_path(report, folder)
+        report = store_report(prepared, pdf, session=session, reports_dir=folder, actor="test")
+        return report_path(report, folder)
 
 
 def generate_brief(settings: Settings, engine: Engine, renderer: PdfRenderer) -> Path:
@@ -86,15 +85,15 @@ def generate_brief(settings: Settings, engine: Engine, renderer: PdfRenderer) ->
             today=TODAY,
         )
         session.commit()
-        prepared = reports.prepare_brief(
+        prepared = prepare_brief(
             str(dialogue.id), "2027-03-04", session=session, settings=settings, today=TODAY
         )
     folder = settings.resolve(settings.paths.reports)
     with write_session(engine) as session:
-        report = reports.store_report(
+        report = store_report(
             prepared, renderer.render(prepared.html), session=session, reports_dir=folder, actor="t"
         )
-        return reports.report_path(report, folder)
+        return report_path(report, folder)
 
 
 def update(session: Session, ref: str, status: str, note: str, score: Score | None = None) -> None:

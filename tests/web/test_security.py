@@ -9,8 +9,8 @@ from sqlmodel import Session
 from tests.factories import import_seed
 from tests.web.helpers import add_desk_account, sign_in
 from tracker.config import Settings
+from tracker.reports.generate import prepare_review
 from tracker.services.import_sources import sample_source
-from tracker.services.reports import prepare_review
 
 SCRIPT = "<script>alert(1)</script>"
 

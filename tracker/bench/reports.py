@@ -43,22 +43,22 @@ def _settings(templates: Path, folder: Path, url: str) -> Settings:
 
 def bench_review_report(url: str, folder: Path, templates: Path, *, repeat: int) -> Iterator[str]:
     """Lines of figures for the seed's review report, rendered `repeat` times warm."""
-    from tracker.services import reports
+    from tracker.reports import generate
 
     seed_database(url)
     settings = _settings(templates, folder, url)
     engine = make_engine(url)
     outside, inside, totals = [], [], []
-    with reports.make_renderer(settings) as renderer:
+    with generate.make_renderer(settings) as renderer:
         renderer.render("<p>warm</p>")  # importing WeasyPrint is not part of a report
         for _ in range(repeat):
             started = time.perf_counter()
             with read_session(engine) as session:
-                prepared = reports.prepare_review("kr-ca-2025", session=session, settings=settings)
+                prepared = generate.prepare_review("kr-ca-2025", session=session, settings=settings)
             prepared_at = time.perf_counter()
             pdf = renderer.render(prepared.html)
             with write_session(engine) as session:
-                reports.store_report(
+                generate.store_report(
                     prepared,
                     pdf,
                     session=session,
@@ -87,7 +87,7 @@ def bench_report_batch(url: str, folder: Path, templates: Path, *, agreements: i
     """Review reports for `agreements` agreements in one process through one warm renderer."""
     from tracker.importer import parse_agreement
     from tracker.importer.mechanism_catalog import MechanismCatalog
-    from tracker.services import reports
+    from tracker.reports import generate
     from tracker.services.import_sources import sample_source
     from tracker.services.imports import import_agreement
 
@@ -102,15 +102,15 @@ def bench_report_batch(url: str, folder: Path, templates: Path, *, agreements: i
                 import_agreement(parsed, session=session, source_name=f"batch-{number}.txt").key
             )
     settings = _settings(templates, folder, url)
-    with reports.make_renderer(settings) as renderer:
+    with generate.make_renderer(settings) as renderer:
         renderer.render("<p>warm</p>")
         started = time.perf_counter()
         for key in keys:
             with read_session(engine) as session:
-                prepared = reports.prepare_review(key, session=session, settings=settings)
+                prepared = generate.prepare_review(key, session=session, settings=settings)
             pdf = renderer.render(prepared.html)
             with write_session(engine) as session:
-                reports.store_report(
+                generate.store_report(
                     prepared, pdf, session=session, reports_dir=folder / "reports", actor="bench"
                 )
         elapsed = time.perf_counter() - started
@@ -201,7 +201,7 @@ def bench_portfolio_brief(
 ) -> Iterator[str]:
     """The policy dialogue's brief over a portfolio of `agreements` seed variants: the time
     and Python memory to prepare it, and the pages, time and memory to render it."""
-    from tracker.services import reports
+    from tracker.reports import generate
     from tracker.services.meetings import add_meeting
 
     today = datetime.now(UTC).date()
@@ -223,7 +223,9 @@ def bench_portfolio_brief(
     tracemalloc.start()
     started = time.perf_counter()
     with read_session(engine) as session:
-        prepared = reports.prepare_brief(str(dialogue_id), when, session=session, settings=settings)
+        prepared = generate.prepare_brief(
+            str(dialogue_id), when, session=session, settings=settings
+        )
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -233,7 +235,7 @@ def bench_portfolio_brief(
         f"Python memory peak {peak / 2**20:,.1f} MB, HTML {len(prepared.html) / 1024:,.0f} KB, "
         f"{len(prepared.snapshot)} commitments detailed"
     )
-    with reports.make_renderer(settings) as renderer:
+    with generate.make_renderer(settings) as renderer:
         renderer.render("<p>warm</p>")
         pdf = renderer.render(prepared.html)
     yield (

@@ -20,7 +20,7 @@ from tracker.domain import Language
 from tracker.files import write_atomically
 
 if TYPE_CHECKING:
-    from tracker.services.reports import PreparedReport
+    from tracker.reports.generate import PreparedReport
 
 report_app = TrackerTyper(help="Review reports and pre-meeting briefs (PDF).")
 
@@ -54,11 +54,11 @@ def review(
       tracker report review -a kr-ca-2025 --cycle 1 --lang en --out review-en.pdf
       tracker report review -a kr-ca-2025 --html --out review.html
     """
-    from tracker.services import reports
+    from tracker.reports import generate
 
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
-        prepared = reports.prepare_review(
+        prepared = generate.prepare_review(
             agreement, session=session, settings=runtime.settings, cycle=cycle, language=lang
         )
     _finish(ctx, prepared, out=out, html=html, by=by)
@@ -79,11 +79,11 @@ def brief(
     Example:
       tracker report brief --mechanism "외교·국방 정책 대화" --meeting 2026-06-02
     """
-    from tracker.services import reports
+    from tracker.reports import generate
 
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
-        prepared = reports.prepare_brief(
+        prepared = generate.prepare_brief(
             mechanism, meeting, session=session, settings=runtime.settings, language=lang
         )
     _finish(ctx, prepared, out=out, html=html, by=by)
@@ -102,11 +102,11 @@ def list_(
     Example:
       tracker report list -a kr-ca-2025
     """
-    from tracker.services import reports
+    from tracker.services import report_registry
 
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
-        rows = reports.list_reports(session=session, agreement=agreement)
+        rows = report_registry.list_reports(session=session, agreement=agreement)
     if as_json:
         print_json(rows)
         return
@@ -124,7 +124,7 @@ def list_(
                 r.language.value,
                 r.pages,
                 r.generated_by,
-                reports.report_path(r, folder),
+                report_registry.report_path(r, folder),
             )
             for r in rows
         ],
@@ -135,7 +135,8 @@ def list_(
 def _finish(
     ctx: typer.Context, prepared: PreparedReport, *, out: Path | None, html: bool, by: str | None
 ) -> None:
-    from tracker.services import reports
+    from tracker.reports import generate
+    from tracker.services import report_registry
 
     settings = runtime_of(ctx).settings
     if html:
@@ -143,10 +144,10 @@ def _finish(
         write_atomically(target, prepared.html.encode())
         typer.echo(f"wrote {target}")
         return
-    with reports.make_renderer(settings) as renderer:
+    with generate.make_renderer(settings) as renderer:
         pdf = renderer.render(prepared.html)
     folder = settings.resolve(settings.paths.reports)
-    report = reports.save_report(
+    report = generate.save_report(
         prepared,
         pdf,
         engine=runtime_of(ctx).checked_engine(),
@@ -154,7 +155,7 @@ def _finish(
         actor=actor_name(by),
         out=out,
     )
-    path = reports.report_path(report, folder)
+    path = report_registry.report_path(report, folder)
     typer.echo(
         f"{path} ({report.pages} pages, {report.size_bytes / 1024:.0f} KB, v{report.version})"
     )

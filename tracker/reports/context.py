@@ -1,36 +1,18 @@
 """Build what a report shows from the services: counts, attention, mechanisms, clause by clause,
-and what changed since the previous report. Read-only: call it in a read session."""
+and what changed since the previous report. The database is read by the services
+(`tracker.services.report_data` and the lists and rollups); this labels what they return in the
+report's language. Read-only: call it in a read session."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, case
-from sqlalchemy import select as sa_select
-from sqlalchemy.orm import QueryableAttribute, defer
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from tracker.domain import Attention, Language, ReportKind, Score
-from tracker.models import (
-    Agreement,
-    Assessment,
-    Clause,
-    Commitment,
-    CommitmentMechanism,
-    CommitmentPublic,
-    Division,
-    Evidence,
-    Mechanism,
-    Meeting,
-    Officer,
-    Report,
-    ReviewCycle,
-    Section,
-    StatusUpdate,
-)
+from tracker.domain import Language, Score
+from tracker.models import Agreement, CommitmentPublic, Mechanism, Meeting, ReviewCycle
 from tracker.reports.views import (
     AgreementRow,
     AnnexClause,
@@ -48,10 +30,25 @@ from tracker.reports.views import (
 )
 from tracker.services.assessments import score_label
 from tracker.services.attention import AttentionRule
-from tracker.services.cadence import NextMeeting, next_meeting
+from tracker.services.cadence import NextMeeting
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.cycles import cycle_end, cycle_mechanism
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.report_data import (
+    Urgent,
+    annex_clauses,
+    blank_row,
+    brief_tallies,
+    commitment_facts,
+    commitment_places,
+    followed_mechanisms,
+    most_urgent,
+    open_cycles,
+    planned_mechanisms,
+    prepared_by,
+    previous_report,
+    recorded_meeting,
+)
 from tracker.services.rollups import Grouping, RollupRow, rollup
 from tracker.text import shorten
 from tracker.words import say
@@ -67,7 +64,7 @@ def review_report(
     classification: str,
     today: date,
 ) -> ReviewReportView:
-    previous = previous_report(agreement, session=session)
+    previous = previous_report(agreement.id, session=session)
     commitments = list_commitments(
         session=session,
         policy=policy,
@@ -103,7 +100,7 @@ def review_report(
             signed_at=agreement.place,
             meeting=meeting,
             cycle_label=_cycle_label(cycle, end, language),
-            prepared_by=_prepared_by(agreement, session=session),
+            prepared_by=prepared_by(agreement, session=session),
             prepared_on=today,
             classification=classification,
         ),
@@ -141,11 +138,10 @@ def brief_report(
     per agreement, counted in SQL, and details for at most `max_details` of the commitments
     that need attention, most urgent first. Memory grows with the agreements, one row each,
     not with their commitments."""
-    followed = _followed(mechanism)
     rule = AttentionRule.on(session=session, policy=policy, today=today)
-    tallies = _tallies(followed, rule, session=session, policy=policy)
-    details = _most_urgent(followed, rule, session=session, limit=max_details)
-    total = _blank(policy, "total")
+    tallies = brief_tallies(mechanism.id, rule, session=session, policy=policy)
+    details = most_urgent(mechanism.id, rule, session=session, limit=max_details)
+    total = blank_row(policy, "total")
     for counts in (tally.counts for tally in tallies.values()):
         total.total += counts.total
         total.assessed += counts.assessed
@@ -155,7 +151,7 @@ def brief_report(
             total.by_status[key] += count
     when = meeting.held_on.isoformat()
     title = say(language, "report.brief_title", mechanism=mechanism.name, date=when)
-    first = session.get(Agreement, next(iter(tallies))) if tallies else None
+    first = next(iter(tallies.values())).agreement if tallies else None
     return BriefView(
         language=language,
         cover=Cover(
@@ -170,7 +166,7 @@ def brief_report(
             signed_at="",
             meeting=MeetingView(mechanism.name, meeting.held_on, meeting.place, meeting.title),
             cycle_label="",
-            prepared_by=_brief_author([first] if first else [], session=session),
+            prepared_by=prepared_by(first, session=session) if first is not None else "",
             prepared_on=today,
             classification=classification,
         ),
@@ -179,9 +175,9 @@ def brief_report(
         score_counts=_score_counts(total, language),
         agreements=[
             AgreementRow(
-                key=tally.key,
-                title=tally.title,
-                counterpart=tally.counterpart,
+                key=tally.agreement.key,
+                title=tally.agreement.title,
+                counterpart=_counterpart(tally.agreement),
                 total=tally.counts.total,
                 statuses=_status_counts(tally.counts, policy, language),
                 assessed=tally.counts.assessed,
@@ -196,120 +192,8 @@ def brief_report(
     )
 
 
-# Most urgent first, as digests order them: a review meeting soon, then stalled, then the
-# longest without an update, then without an owner; ties in document order.
-URGENCY = (Attention.DUE, Attention.STALLED)
-
-
-@dataclass(frozen=True)
-class _Urgent:
-    commitment_id: int
-    flags: tuple[Attention, ...]
-
-
-@dataclass
-class _Tally:
-    """An agreement's summary row as SQL counts it."""
-
-    key: str
-    title: str
-    counterpart: str
-    counts: RollupRow  # by status, and by assessment in the open cycle
-    flagged: int = 0  # how many need attention
-
-
-_SOURCE_TEXT = cast("QueryableAttribute[str]", Agreement.source_text)
-
-
-def _blank(policy: FollowUpPolicy, group: str) -> RollupRow:
-    return RollupRow(group=group, by_status={status.key: 0 for status in policy.statuses})
-
-
-def _followed(mechanism: Mechanism) -> list[ColumnElement[bool]]:
-    """The tracked commitments `mechanism` follows, named or reviewing, as SQL conditions."""
-    linked = select(CommitmentMechanism.commitment_id).where(
-        CommitmentMechanism.mechanism_id == mechanism.id
-    )
-    return [col(Commitment.tracked).is_(True), col(Commitment.id).in_(linked)]
-
-
-def _tallies(
-    followed: list[ColumnElement[bool]],
-    rule: AttentionRule,
-    *,
-    session: Session,
-    policy: FollowUpPolicy,
-) -> dict[int, _Tally]:
-    """Agreement id → its counts by status, by assessment in its open cycle and of those that
-    need attention, in three GROUP BY queries; in order of agreement key."""
-    agreement_ids = select(Commitment.agreement_id).where(*followed)
-    described = (  # never the source text: a brief may span thousands of agreements
-        select(Agreement)
-        .options(defer(_SOURCE_TEXT))
-        .where(col(Agreement.id).in_(agreement_ids))
-        .order_by(col(Agreement.key))
-    )
-    tallies = {
-        agreement.id or 0: _Tally(
-            agreement.key, agreement.title, _counterpart(agreement), _blank(policy, agreement.key)
-        )
-        for agreement in session.exec(described).all()
-    }
-    flagged = func.coalesce(func.sum(case((rule.any_flag(), 1), else_=0)), 0)
-    for agreement_id, status, count, needing in session.exec(
-        select(Commitment.agreement_id, Commitment.status, func.count(), flagged)
-        .where(*followed)
-        .group_by(col(Commitment.agreement_id), col(Commitment.status))
-    ).all():
-        tally = tallies[agreement_id]
-        tally.counts.total += count
-        tally.counts.by_status[policy.status_of(status).key] += count
-        tally.flagged += needing
-    for agreement_id, score, count in session.exec(
-        select(Commitment.agreement_id, Assessment.score, func.count())
-        .join(Assessment, col(Assessment.commitment_id) == Commitment.id)
-        .join(ReviewCycle, col(ReviewCycle.id) == Assessment.cycle_id)
-        .where(*followed, col(ReviewCycle.ends_on).is_(None), col(Assessment.score).is_not(None))
-        .group_by(col(Commitment.agreement_id), col(Assessment.score))
-    ).all():
-        if score is None:  # excluded by the query; the type does not know it
-            continue
-        counts = tallies[agreement_id].counts
-        counts.assessed += count
-        counts.score_sum += score * count
-        counts.scores[score] += count
-    return tallies
-
-
-def _most_urgent(
-    followed: list[ColumnElement[bool]], rule: AttentionRule, *, session: Session, limit: int
-) -> list[_Urgent]:
-    """The `limit` most urgent commitments that need attention, chosen and ordered in SQL."""
-    if limit <= 0:
-        return []
-    raised = {flag: case((rule.condition(flag), 1), else_=0) for flag in Attention}
-    rows = session.execute(
-        sa_select(col(Commitment.id), *raised.values())
-        .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
-        .where(*followed, rule.any_flag())
-        .order_by(
-            *(raised[flag].desc() for flag in URGENCY),
-            func.coalesce(col(Commitment.last_update_at), col(Commitment.created_at)),
-            raised[Attention.UNOWNED].desc(),
-            col(Agreement.key),
-            col(Commitment.span_start),
-            col(Commitment.id),
-        )
-        .limit(limit)
-    ).all()
-    return [
-        _Urgent(commitment_id, tuple(f for f, on in zip(Attention, up, strict=True) if on))
-        for commitment_id, *up in rows
-    ]
-
-
 def _detail_views(
-    chosen: list[_Urgent], *, session: Session, policy: FollowUpPolicy, language: str
+    chosen: list[Urgent], *, session: Session, policy: FollowUpPolicy, language: str
 ) -> list[CommitmentView]:
     """The chosen commitments in full, in their order, flagged as the brief's rule found them."""
     if not chosen:
@@ -326,30 +210,14 @@ def _detail_views(
         listed[u.commitment_id].model_copy(update={"attention": [f.value for f in u.flags]})
         for u in chosen
     ]
-    open_cycles = dict(
-        session.exec(
-            select(ReviewCycle.agreement_id, ReviewCycle.id).where(
-                col(ReviewCycle.agreement_id).in_({c.agreement_id for c in commitments}),
-                col(ReviewCycle.ends_on).is_(None),
-            )
-        ).all()
-    )
     return _commitment_views(
         commitments,
         session=session,
         policy=policy,
         language=language,
-        cycle_ids=open_cycles,
+        cycle_ids=open_cycles({c.agreement_id for c in commitments}, session=session),
         previous=None,
     )
-
-
-def previous_report(agreement: Agreement, *, session: Session) -> Report | None:
-    return session.exec(
-        select(Report)
-        .where(Report.agreement_id == agreement.id, Report.kind == ReportKind.REVIEW)
-        .order_by(col(Report.generated_at).desc(), col(Report.id).desc())
-    ).first()
 
 
 def snapshot(views: Sequence[CommitmentView]) -> dict[str, Any]:
@@ -381,28 +249,10 @@ def _commitment_views(
     cycle_ids: Mapping[Any, int | None],
     previous: dict[str, Any] | None,
 ) -> list[CommitmentView]:
-    ids = [c.id for c in commitments]
-    assessments = {
-        a.commitment_id: a
-        for a in session.exec(
-            select(Assessment).where(
-                col(Assessment.commitment_id).in_(ids),
-                col(Assessment.cycle_id).in_([i for i in cycle_ids.values() if i is not None]),
-            )
-        ).all()
-    }
-    narratives = _latest_narratives(session, ids)
-    evidence = dict(
-        session.exec(
-            select(StatusUpdate.commitment_id, func.count(col(Evidence.id)))
-            .join(Evidence, col(Evidence.status_update_id) == StatusUpdate.id)
-            .where(col(StatusUpdate.commitment_id).in_(ids))
-            .group_by(col(StatusUpdate.commitment_id))
-        ).all()
-    )
+    facts = commitment_facts([c.id for c in commitments], cycle_ids.values(), session=session)
     views = []
     for commitment in commitments:
-        assessment = assessments.get(commitment.id)
+        assessment = facts.assessments.get(commitment.id)
         score = assessment.score if assessment else None
         view = CommitmentView(
             ref=commitment.ref,
@@ -417,8 +267,8 @@ def _commitment_views(
             score=score,
             assessment=score_label(score, Language(language)),
             rationale=assessment.rationale if assessment else "",
-            narrative=narratives.get(commitment.id, ""),
-            evidence_count=evidence.get(commitment.id, 0),
+            narrative=facts.narratives.get(commitment.id, ""),
+            evidence_count=facts.evidence.get(commitment.id, 0),
             last_update=(
                 commitment.last_update_at.astimezone(policy.timezone).date()
                 if commitment.last_update_at
@@ -469,17 +319,6 @@ def _with_changes(
     return view
 
 
-def _latest_narratives(session: Session, ids: list[int]) -> dict[int, str]:
-    """The narrative of each commitment's latest update that no later one corrects."""
-    corrected = select(StatusUpdate.corrects_id).where(col(StatusUpdate.corrects_id).is_not(None))
-    rows = session.exec(
-        select(StatusUpdate)
-        .where(col(StatusUpdate.commitment_id).in_(ids), col(StatusUpdate.id).not_in(corrected))
-        .order_by(col(StatusUpdate.as_of), col(StatusUpdate.recorded_at), col(StatusUpdate.id))
-    ).all()
-    return {row.commitment_id: row.narrative for row in rows}
-
-
 def _status_counts(row: RollupRow, policy: FollowUpPolicy, language: str) -> list[Count]:
     return [
         Count(status.key, policy.label(status.key, Language(language)), row.by_status[status.key])
@@ -528,72 +367,29 @@ def _planned_mechanisms(
     agreement: Agreement, *, session: Session, language: str
 ) -> list[AttentionItem]:
     """Mechanisms the text plans ("will establish") that are not set up yet."""
-    linked = list(_linked_mechanism_ids(agreement, session=session))
-    rows = session.exec(
-        select(Mechanism)
-        .where(col(Mechanism.id).in_(linked), col(Mechanism.planned).is_(True))
-        .order_by(col(Mechanism.id))
-    ).all()
     reason = say(language, "attention.planned_mechanism")
-    return [AttentionItem(m.name, "", "", [reason]) for m in rows]
-
-
-def _linked_mechanism_ids(agreement: Agreement, *, session: Session) -> dict[int, int]:
-    """Mechanism id → how many tracked commitments of `agreement` it follows."""
-    rows = session.exec(
-        select(CommitmentMechanism.mechanism_id, func.count(func.distinct(Commitment.id)))
-        .join(Commitment, col(Commitment.id) == CommitmentMechanism.commitment_id)
-        .where(Commitment.agreement_id == agreement.id, col(Commitment.tracked).is_(True))
-        .group_by(col(CommitmentMechanism.mechanism_id))
-    ).all()
-    return dict(rows)
+    return [
+        AttentionItem(name, "", "", [reason])
+        for name in planned_mechanisms(agreement.id, session=session)
+    ]
 
 
 def _mechanisms(
     agreement: Agreement, *, session: Session, language: str, today: date
 ) -> list[MechanismView]:
-    counts = _linked_mechanism_ids(agreement, session=session)
-    bounding = cycle_mechanism(agreement, session=session)
-    if bounding is not None and bounding.id is not None:
-        counts.setdefault(bounding.id, 0)
-    mechanisms = session.exec(
-        select(Mechanism).where(col(Mechanism.id).in_(list(counts))).order_by(col(Mechanism.id))
-    ).all()
-    names = dict(session.exec(select(Mechanism.id, Mechanism.name)).all())
-    views = []
-    for mechanism in mechanisms:
-        last = session.exec(
-            select(func.max(Meeting.held_on)).where(
-                Meeting.mechanism_id == mechanism.id,
-                col(Meeting.planned).is_(False),
-                col(Meeting.held_on) <= today,
-            )
-        ).one()
-        upcoming = next_meeting(
-            mechanism,
-            session=session,
-            after=today,
-            anchor=agreement.signed_on
-            if mechanism.id == (bounding.id if bounding else None)
-            else None,
+    return [
+        MechanismView(
+            name=followed.mechanism.name,
+            kind=say(language, f"kind.{followed.mechanism.kind.value}"),
+            cadence=say(language, f"cadence.{followed.mechanism.cadence.value}"),
+            planned=followed.mechanism.planned,
+            reports_to=followed.reports_to,
+            last_meeting=followed.last_meeting,
+            next_meeting=_meeting_view(followed.mechanism, followed.next_meeting, session=session),
+            reviews=followed.reviews,
         )
-        views.append(
-            MechanismView(
-                name=mechanism.name,
-                kind=say(language, f"kind.{mechanism.kind.value}"),
-                cadence=say(language, f"cadence.{mechanism.cadence.value}"),
-                planned=mechanism.planned,
-                reports_to=names.get(mechanism.reports_to_id, "")
-                if mechanism.reports_to_id
-                else "",
-                last_meeting=last,
-                next_meeting=_meeting_view(mechanism, upcoming, session=session)
-                if upcoming
-                else None,
-                reviews=counts.get(mechanism.id or 0, 0),
-            )
-        )
-    return views
+        for followed in followed_mechanisms(agreement, session=session, today=today)
+    ]
 
 
 def _meeting_view(
@@ -601,9 +397,7 @@ def _meeting_view(
 ) -> MeetingView | None:
     if upcoming is None:
         return None
-    recorded = session.exec(
-        select(Meeting).where(Meeting.mechanism_id == mechanism.id, Meeting.held_on == upcoming.on)
-    ).first()
+    recorded = recorded_meeting(mechanism.id, upcoming.on, session=session)
     return MeetingView(
         mechanism=mechanism.name,
         on=upcoming.on,
@@ -616,15 +410,10 @@ def _meeting_view(
 def _sections(
     agreement: Agreement, views: dict[int, CommitmentView], *, session: Session
 ) -> list[SectionView]:
-    rows = session.exec(
-        select(col(Commitment.id), col(Clause.number), col(Section.id), col(Section.title))
-        .join(Clause, col(Clause.id) == Commitment.clause_id)
-        .outerjoin(Section, col(Section.id) == Clause.section_id)
-        .where(Commitment.agreement_id == agreement.id, col(Commitment.tracked).is_(True))
-        .order_by(col(Clause.position), col(Commitment.span_start))
-    ).all()
     sections: dict[int | None, tuple[str, dict[str, list[CommitmentView]]]] = {}
-    for commitment_id, number, section_id, title in rows:
+    for commitment_id, number, section_id, title in commitment_places(
+        agreement.id, session=session
+    ):
         if commitment_id not in views:
             continue
         _, clauses = sections.setdefault(section_id, (title or "", {}))
@@ -640,15 +429,11 @@ def _sections(
 
 
 def _annex(agreement: Agreement, *, session: Session) -> list[AnnexClause]:
-    rows = session.exec(
-        select(Clause.number, Clause.text, Section.title)
-        .outerjoin(Section, col(Section.id) == Clause.section_id)
-        .where(Clause.agreement_id == agreement.id)
-        .order_by(col(Clause.position))
-    ).all()
     annex, last = [], None
-    for number, text, title in rows:
-        annex.append(AnnexClause(section=title if title != last else "", number=number, text=text))
+    for number, text, title in annex_clauses(agreement.id, session=session):
+        annex.append(
+            AnnexClause(section=(title or "") if title != last else "", number=number, text=text)
+        )
         last = title
     return annex
 
@@ -663,16 +448,3 @@ def _cycle_label(cycle: ReviewCycle, end: NextMeeting | None, language: str) -> 
     if end is not None and end.estimated:
         finish += " " + say(language, "report.estimated")
     return say(language, "cycle.label", number=cycle.number, start=cycle.starts_on, end=finish)
-
-
-def _prepared_by(agreement: Agreement, *, session: Session) -> str:
-    officer = session.get(Officer, agreement.desk_officer_id) if agreement.desk_officer_id else None
-    if officer is None:
-        return " ".join(p for p in (agreement.officer_division, agreement.officer_name) if p)
-    division = session.get(Division, officer.division_id) if officer.division_id else None
-    return " ".join(p for p in (division.name if division else "", officer.rank, officer.name) if p)
-
-
-def _brief_author(agreements: Iterable[Agreement], *, session: Session) -> str:
-    first = next(iter(agreements), None)
-    return _prepared_by(first, session=session) if first is not None else ""

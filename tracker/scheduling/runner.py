@@ -20,10 +20,11 @@ from tracker.db import read_session, write_session
 from tracker.digests.mailer import make_backend
 from tracker.digests.sender import Delivery, compose_and_send, send_queued
 from tracker.models import JobRun
+from tracker.reports import generate
 from tracker.reports.render import PdfRenderer
 from tracker.scheduling.ledger import claim, fail, finish
 from tracker.scheduling.stale import mark_stale
-from tracker.services import reports
+from tracker.services import report_registry
 from tracker.services.due import BRIEF, DIGESTS, REVIEW, STALE, Unit, due_units
 from tracker.services.policy import FollowUpPolicy
 
@@ -112,7 +113,7 @@ class Runner:
 
     def _review(self, unit: Unit, run: JobRun, now: datetime) -> str:
         with read_session(self.engine) as session:
-            prepared = reports.prepare_review(
+            prepared = generate.prepare_review(
                 unit.subject, session=session, settings=self.settings, today=self._day(now)
             )
         return self._store(prepared, run, now)
@@ -121,19 +122,19 @@ class Runner:
         mechanism = unit.subject.removeprefix("mechanism-")
         meeting = unit.period.split("#meeting-", 1)[1]
         with read_session(self.engine) as session:
-            prepared = reports.prepare_brief(
+            prepared = generate.prepare_brief(
                 mechanism, meeting, session=session, settings=self.settings, today=self._day(now)
             )
         return self._store(prepared, run, now)
 
-    def _store(self, prepared: reports.PreparedReport, run: JobRun, now: datetime) -> str:
+    def _store(self, prepared: generate.PreparedReport, run: JobRun, now: datetime) -> str:
         pdf = self._renderer_for().render(prepared.html)
         folder = self.settings.resolve(self.settings.paths.reports)
         with write_session(self.engine) as session:
-            report = reports.store_report(
+            report = generate.store_report(
                 prepared, pdf, session=session, reports_dir=folder, actor=self.actor
             )
-            path = str(reports.report_path(report, folder))
+            path = str(report_registry.report_path(report, folder))
             finish(run, session=session, now=now, result=path)
         return path
 
@@ -152,7 +153,7 @@ class Runner:
 
     def _renderer_for(self) -> PdfRenderer:
         if self._renderer is None:
-            self._renderer = reports.make_renderer(self.settings)
+            self._renderer = generate.make_renderer(self.settings)
         return self._renderer
 
     def _day(self, now: datetime) -> date:

@@ -16,8 +16,8 @@ from typing import Protocol
 from starlette.applications import Starlette
 
 from tracker.config import Settings
+from tracker.reports.generate import make_renderer
 from tracker.reports.render import RenderedPdf, RenderFailed
-from tracker.services.reports import make_renderer
 
 STATE_NAME = "report_renderer"
 _HOLDERS = threading.Lock()  # guards making the holder, not rendering

@@ -278,7 +278,7 @@ def measure_documents(
     from tracker.db import make_engine, read_session
     from tracker.digests.compose import preview
     from tracker.models import Officer
-    from tracker.services import reports
+    from tracker.reports import generate
 
     settings = Settings(
         base_dir=folder,
@@ -307,17 +307,17 @@ def measure_documents(
 
         def brief() -> str:
             with read_session(engine) as session:
-                prepared = reports.prepare_brief(*brief_ref, session=session, settings=settings)
+                prepared = generate.prepare_brief(*brief_ref, session=session, settings=settings)
             return _document(prepared.html, renderer if render else None)
 
         def review() -> str:
             with read_session(engine) as session:
-                prepared = reports.prepare_review(
+                prepared = generate.prepare_review(
                     built.busiest_agreement, session=session, settings=settings
                 )
             return _document(prepared.html, renderer if render else None)
 
-        with reports.make_renderer(settings) as renderer:
+        with generate.make_renderer(settings) as renderer:
             if render:
                 renderer.render("<p>warm</p>")  # importing WeasyPrint is not part of a report
             if built.brief_meeting_id is None:

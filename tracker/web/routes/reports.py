@@ -10,23 +10,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from tracker.db import read_session
 from tracker.domain import Language, ReportKind
 from tracker.errors import NotFound, TrackerError
-from tracker.models import Agreement, Mechanism, Meeting, Report, ReportPublic, ReviewCycle
+from tracker.reports.generate import prepare_report, save_report
 from tracker.reports.render import RenderFailed
 from tracker.services import accounts
-from tracker.services import reports as report_service
 from tracker.services.accounts import Permission, may
 from tracker.services.agreements import agreement_choices
 from tracker.services.paging import Page, PageRequest
+from tracker.services.report_registry import (
+    REPORT_CURSOR_WIDTH,
+    ListedReport,
+    find_report,
+    page_of_reports,
+    report_path,
+)
 from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
 from tracker.web.paging import next_page_url, page_request
 from tracker.web.rendering import close_renderer, renderer_for
@@ -35,7 +41,6 @@ __all__ = ["close_renderer", "router"]
 
 router = APIRouter()
 ReportsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.GENERATE_REPORTS))]
-T = TypeVar("T", Agreement, ReviewCycle, Meeting, Mechanism)
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def reports_page(
     limit: str | None = None,
     cursor: str | None = None,
 ) -> Response:
-    wanted = page_request(limit, cursor, width=report_service.REPORT_CURSOR_WIDTH)
+    wanted = page_request(limit, cursor, width=REPORT_CURSOR_WIDTH)
     return _page(request, web, visitor, session, agreement=agreement, new=new, wanted=wanted)
 
 
@@ -87,9 +92,7 @@ def _page(
     wanted: PageRequest = PageRequest(),
 ) -> Response:
     try:
-        found = report_service.page_of_reports(
-            session=session, page=wanted, agreement=agreement or None
-        )
+        found = page_of_reports(session=session, page=wanted, agreement=agreement or None)
     except NotFound as exc:
         found, error, status_code = Page([]), exc, 404
     rows = found.items
@@ -110,7 +113,7 @@ def _page(
         "reports.html",
         status_code,
         visitor=visitor,
-        rows=_rows(session, web, rows),
+        rows=_rows(web, rows),
         # After a form post the page shows the newest reports; its address is the form's.
         next_page=next_page_url(request, found.next_cursor) if request.method == "GET" else None,
         agreements=agreements,
@@ -123,55 +126,37 @@ def _page(
     )
 
 
-def _rows(session: Session, web: Web, reports: list[ReportPublic]) -> list[ReportRow]:
+def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
     folder = _reports_folder(web)
-    agreements = _by_id(session, Agreement, {r.agreement_id for r in reports})
-    cycles = _by_id(session, ReviewCycle, {r.cycle_id for r in reports})
-    meetings = _by_id(session, Meeting, {r.meeting_id for r in reports})
-    mechanisms = _by_id(session, Mechanism, {r.mechanism_id for r in reports})
     zone = web.settings.tz
-    rows = []
-    for report in reports:
-        agreement = agreements.get(report.agreement_id)
-        cycle = cycles.get(report.cycle_id)
-        meeting = meetings.get(report.meeting_id)
-        mechanism = mechanisms.get(report.mechanism_id)
-        rows.append(
-            ReportRow(
-                id=report.id,
-                agreement_key=agreement.key if agreement else "",
-                agreement_title=agreement.title if agreement else "",
-                kind=report.kind.value,
-                language=report.language.value,
-                cycle=cycle.number if cycle else None,
-                meeting=meeting.held_on.isoformat() if meeting else "",
-                mechanism=mechanism.name if mechanism else "",
-                version=report.version,
-                pages=report.pages,
-                size_kb=max(1, round(report.size_bytes / 1024)),
-                generated_at=report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                generated_by=report.generated_by,
-                available=_inside(report_service.report_path(report, folder), folder),
-            )
+    return [
+        ReportRow(
+            id=row.report.id,
+            agreement_key=row.agreement_key,
+            agreement_title=row.agreement_title,
+            kind=row.report.kind.value,
+            language=row.report.language.value,
+            cycle=row.cycle,
+            meeting=row.meeting_on.isoformat() if row.meeting_on else "",
+            mechanism=row.mechanism,
+            version=row.report.version,
+            pages=row.report.pages,
+            size_kb=max(1, round(row.report.size_bytes / 1024)),
+            generated_at=row.report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            generated_by=row.report.generated_by,
+            available=_inside(report_path(row.report, folder), folder),
         )
-    return rows
-
-
-def _by_id(session: Session, model: type[T], ids: set[int | None]) -> dict[int | None, T]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    found = session.exec(select(model).where(col(model.id).in_(wanted))).all()
-    return {item.id: item for item in found}
+        for row in listed
+    ]
 
 
 @router.get("/reports/{report_id}/download")
 def download(report_id: int, web: WebDep, visitor: Current, session: Reader) -> Response:
-    report = session.get(Report, report_id)
+    report = find_report(report_id, session=session)
     if report is None:
         raise NotFound("download.no_report", report=report_id)
     folder = _reports_folder(web)
-    path = report_service.report_path(report, folder).resolve()
+    path = report_path(report, folder).resolve()
     if not path.is_relative_to(folder):
         raise NotFound("download.report_outside", report=report_id)
     if not path.is_file():
@@ -214,7 +199,7 @@ def generate(
     }
     try:
         with read_session(web.db) as session:
-            prepared = report_service.prepare_report(
+            prepared = prepare_report(
                 kind,
                 session=session,
                 settings=web.settings,
@@ -225,7 +210,7 @@ def generate(
                 meeting=meeting.strip(),
             )
         pdf = renderer_for(request.app, web.settings).render(prepared.html)
-        report_id = report_service.save_report(
+        report_id = save_report(
             prepared,
             pdf,
             engine=web.db,

@@ -3,7 +3,8 @@
 Preparing reads the database and renders the HTML; rendering the PDF happens outside any
 transaction (it takes seconds); storing writes the file (temp file, then rename) and its
 registry row in one short write transaction. Every generation for the same subject is a new
-version with its own file; earlier files stay.
+version with its own file; earlier files stay. The registry is read in
+`tracker.services.report_registry`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.db import write_session
@@ -32,8 +33,8 @@ from tracker.reports.templating import make_environment
 from tracker.services.cycles import cycle_end, find_cycle
 from tracker.services.lookup import find_agreement, find_mechanism
 from tracker.services.meetings import find_meeting
-from tracker.services.paging import BadCursor, Page, PageRequest, encode_cursor
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.report_registry import next_version, report_path
 
 
 class ReportRefused(TrackerError):
@@ -164,16 +165,7 @@ def store_report(
     out: Path | None = None,
 ) -> Report:
     """Write the PDF (temp file, then rename) and record it; the file goes if the row fails."""
-    version = (
-        session.exec(
-            select(func.max(Report.version)).where(
-                Report.kind == prepared.kind,
-                Report.subject == prepared.subject,
-                Report.language == prepared.language,
-            )
-        ).one()
-        or 0
-    ) + 1
+    version = next_version(prepared.kind, prepared.subject, prepared.language, session=session)
     target = out or reports_dir / prepared.folder / f"{prepared.stem}_v{version:02d}.pdf"
     write_atomically(target, pdf.data)
     try:
@@ -256,39 +248,6 @@ def prepare_report(
             raise ReportRefused("report.no_reviewing_mechanism", key=found.key)
         mechanism = str(found.review_mechanism_id)
     return prepare_brief(mechanism, meeting, session=session, settings=settings, language=language)
-
-
-def list_reports(*, session: Session, agreement: str | None = None) -> list[ReportPublic]:
-    query = select(Report).order_by(col(Report.generated_at).desc(), col(Report.id).desc())
-    if agreement is not None:
-        query = query.where(Report.agreement_id == find_agreement(agreement, session=session).id)
-    return [ReportPublic.model_validate(r, from_attributes=True) for r in session.exec(query).all()]
-
-
-REPORT_CURSOR_WIDTH = 1
-
-
-def page_of_reports(
-    *, session: Session, page: PageRequest, agreement: str | None = None
-) -> Page[ReportPublic]:
-    """The registry newest first (by id: reports are registered as they are made), a page at
-    a time."""
-    query = select(Report).order_by(col(Report.id).desc()).limit(page.limit + 1)
-    if agreement is not None:
-        query = query.where(Report.agreement_id == find_agreement(agreement, session=session).id)
-    if page.after is not None:
-        (last_id,) = page.after
-        if not isinstance(last_id, int) or isinstance(last_id, bool):
-            raise BadCursor("page.bad_report_cursor")
-        query = query.where(col(Report.id) < last_id)
-    rows = [ReportPublic.model_validate(r, from_attributes=True) for r in session.exec(query).all()]
-    more = len(rows) > page.limit
-    return Page(rows[: page.limit], encode_cursor((rows[page.limit - 1].id,)) if more else None)
-
-
-def report_path(report: Report | ReportPublic, reports_dir: Path) -> Path:
-    path = Path(report.path)
-    return path if path.is_absolute() else reports_dir / path
 
 
 def _existing_cycle(agreement: Agreement, reference: str, *, session: Session) -> ReviewCycle:
