@@ -300,7 +300,7 @@ def test_an_update_made_against_an_old_version_is_refused_with_exit_3(
     error = refused(late, code=3)
     assert error.startswith(f"error: {KEY}:7.3 changed since you read it (you had version 1, ")
     assert "it is now 2" in error
-    assert "김하늘" in error and "1차 협의 개최" in error
+    assert "last change: 김하늘, In progress, " in error
     assert "nothing was saved" in error
 
     shown = show(cli, "7.3")

@@ -408,9 +408,9 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(
     assert row_problems(error) == [
         f"line {line['5.1']}: unknown reference kr-ca-2025:99.9: agreement 'kr-ca-2025' has "
         "no commitment '99.9'",
-        f"line {line['5.2']}: unknown status '거의 다 됨'; use one of: not_assessed (Not assessed yet), "
-        "not_started (Not started), in_progress (In progress), ongoing (Ongoing), achieved (Achieved), "
-        "stalled (Stalled), discontinued (Discontinued)",
+        f"line {line['5.2']}: unknown status '거의 다 됨'; use one of: "
+        "not_assessed (Not assessed yet), not_started (Not started), in_progress (In progress), "
+        "ongoing (Ongoing), achieved (Achieved), stalled (Stalled), discontinued (Discontinued)",
         f"line {line['6.1']}: as_of 2026-01-15 is after today (2025-12-01)",
         f"line {line['6.2']}: as_of '11/20' is not a date; write YYYY-MM-DD, e.g. 2025-12-01",
         f"line {line['7.0']}: as_of '2025-02-30' is not a date that exists",
@@ -480,7 +480,7 @@ def test_a_row_for_a_commitment_someone_updated_since_the_export_is_refused(
     (problem,) = row_problems(error)
     assert problem.startswith(
         f"line {line_of(path, '7.3')}: kr-ca-2025:7.3 changed since the export (the sheet has "
-        "version 1, it is now 2; last change: 김민수 set 진행 중 as of 2025-11-25"
+        "version 1, it is now 2; last change: 김민수, In progress, 2025-11-25)"
     )
     assert problem.endswith("export again and re-enter this row")
     assert error.exit_code == 3

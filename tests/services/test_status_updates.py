@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from tests.factories import import_seed
 from tracker.models import Commitment, Evidence, StatusUpdate, StatusUpdateCreate
+from tracker.services.changes import record_change
 from tracker.services.evidence import EvidenceRefused
 from tracker.services.lookup import find_commitment
 from tracker.services.policy import FollowUpPolicy, UnknownStatus
@@ -20,6 +21,7 @@ from tracker.services.status_updates import (
     history,
     latest_update,
     record_status_update,
+    save_commitment,
 )
 
 TODAY = date(2026, 11, 26)
@@ -92,17 +94,42 @@ def test_an_update_against_an_old_version_is_refused_naming_the_newer_one(
 ) -> None:
     update(commitment, session, policy, "in_progress", narrative="국장급 협의", expected_version=1)
     session.commit()
-    with pytest.raises(
-        Conflict,
-        match=r"kr-ca-2025:7.1 changed since you read it.*version 1, it "
-        r"is now 2; last change: 정진우 set 진행 중 as of 2026-11-26 \(국장급 협의\)\); "
-        r"nothing was saved",
-    ):
+    with pytest.raises(Conflict) as refused:
         update(commitment, session, policy, "achieved", expected_version=1)
+    # The last change is data, so each reader is told it in their own language.
+    assert refused.value.describe("en").startswith(
+        "kr-ca-2025:7.1 changed since you read it (you had version 1, it is now 2; last change: "
+        "정진우, In progress, 2026-11-26); nothing was saved"
+    )
+    assert refused.value.describe("ko").startswith(
+        "kr-ca-2025:7.1: 이 화면을 연 뒤에 다른 변경이 있었습니다(보던 버전 1, 현재 버전 2; "
+        "최근 변경: 정진우, 2026-11-26 진행 중)."
+    )
+    fields = refused.value.as_json("en")["fields"]
+    assert (fields["author"], fields["status"], fields["as_of"]) == (
+        "정진우",
+        {"ko": "진행 중", "en": "In progress"},
+        "2026-11-26",
+    )
     session.rollback()
     assert count(session, StatusUpdate) == 1
     assert session.get(Commitment, commitment.id).status == "in_progress"  # type: ignore[union-attr]
     assert Conflict.exit_code == 3
+
+
+def test_a_conflict_after_another_kind_of_change_names_that_change_in_each_language(
+    session: Session, commitment: Commitment, policy: FollowUpPolicy
+) -> None:
+    save_commitment(commitment, session=session)
+    assert commitment.id is not None
+    record_change(session, "commitment", commitment.id, "owner", "김민수", {"changes": {}})
+    session.commit()
+    with pytest.raises(Conflict) as refused:
+        update(commitment, session, policy, "achieved", expected_version=1)
+    assert "last change: 김민수, owner changed, " in refused.value.describe("en")
+    assert "최근 변경: 김민수, " in refused.value.describe("ko")
+    assert refused.value.describe("ko").count("담당 변경") == 1
+    assert refused.value.as_json("en")["fields"]["status"] == "history.action.owner"
 
 
 def test_files_are_kept_by_their_sha256_and_links_as_given(
@@ -206,9 +233,9 @@ def test_every_problem_of_one_update_is_reported_at_once(
         )
     assert str(refused.value).splitlines() == [
         "kr-ca-2025:7.1: 3 problems; nothing was saved",
-        "  unknown status 'done'; use one of: not_assessed (Not assessed yet), not_started (Not started), "
-        "in_progress (In progress), ongoing (Ongoing), achieved (Achieved), stalled (Stalled), "
-        "discontinued (Discontinued)",
+        "  unknown status 'done'; use one of: not_assessed (Not assessed yet), "
+        "not_started (Not started), in_progress (In progress), ongoing (Ongoing), "
+        "achieved (Achieved), stalled (Stalled), discontinued (Discontinued)",
         "  as-of date 2020-01-01 is before the agreement was signed (2025-10-30)",
         "  evidence file missing.pdf does not exist",
     ]

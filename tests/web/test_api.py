@@ -197,8 +197,11 @@ def test_a_stale_version_is_a_409_naming_the_newer_update(
     status, body = post_status(client, tokens.admin, version, status="achieved", note="늦은 갱신")
     assert status == 409
     detail = str(body["message"])
-    assert "changed since you read it" in detail and "첫 번째 갱신" in detail
-    assert "정진우" in detail and "\n" not in detail
+    assert "changed since you read it" in detail and "정진우, In progress" in detail
+    assert "\n" not in detail
+    fields = body["fields"]
+    assert fields["author"] == "정진우"
+    assert fields["status"] == {"ko": "진행 중", "en": "In progress"}
     assert len(session.exec(select(StatusUpdate)).all()) == 1
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from tracker import errors
 from tracker.domain import UpdateSource
-from tracker.errors import Grouped, TrackerError
+from tracker.errors import Grouped, InLanguages, TrackerError, Word
 from tracker.models import (
     Agreement,
     ChangeRecord,
@@ -32,8 +32,9 @@ from tracker.models import (
     utcnow,
 )
 from tracker.services.evidence import EvidenceItem, check_evidence, store_evidence
+from tracker.services.history import action_id
 from tracker.services.policy import FollowUpPolicy
-from tracker.text import shorten
+from tracker.words import knows
 
 T = TypeVar("T")
 
@@ -65,17 +66,23 @@ def check_version(
     session.refresh(commitment, with_for_update=True)
     if expected is None or expected == commitment.version:
         return
+    last = last_change(commitment, session=session, policy=policy or FollowUpPolicy())
     raise Conflict(
-        "commitment.changed_since_read",
+        "commitment.changed_since_read" if last else "commitment.changed_since_read_unrecorded",
         commitment=describe(commitment, session=session),
         had=expected,
         now=commitment.version,
-        last=last_change(commitment, session=session, policy=policy or FollowUpPolicy()),
+        **last,
     )
 
 
-def last_change(commitment: Commitment, *, session: Session, policy: FollowUpPolicy) -> str:
-    """The most recent thing that happened to `commitment`, in one phrase for a conflict."""
+def last_change(
+    commitment: Commitment, *, session: Session, policy: FollowUpPolicy
+) -> dict[str, Any]:
+    """The most recent thing that happened to `commitment`, as a conflict's fields, so each
+    reader is told it in their language: who (`author`), what (`status`: the status set, in
+    each language's configured label, or the kind of another change, a catalogue word) and
+    its date (`as_of`). Empty when nothing was recorded."""
     latest = session.exec(
         select(StatusUpdate)
         .where(StatusUpdate.commitment_id == commitment.id)
@@ -87,12 +94,20 @@ def last_change(commitment: Commitment, *, session: Session, policy: FollowUpPol
         .order_by(col(ChangeRecord.at).desc(), col(ChangeRecord.id).desc())
     ).first()
     if record is not None and (latest is None or record.at > latest.recorded_at):
-        return f"{record.actor} {record.action}: {_change_summary(record)}"
+        kind = action_id(record.action)
+        return {
+            "author": record.actor,
+            "status": Word(kind) if knows("en", kind) else record.action,
+            "as_of": record.at.astimezone(policy.timezone).date(),
+        }
     if latest is not None:
-        return f"{latest.author} set {policy.label(latest.status)} as of {latest.as_of}" + (
-            f" ({shorten(latest.narrative, 60)})" if latest.narrative else ""
-        )
-    return "none recorded"
+        status = policy.status_of(latest.status)
+        return {
+            "author": latest.author,
+            "status": InLanguages(ko=status.ko, en=status.en),
+            "as_of": latest.as_of,
+        }
+    return {}
 
 
 def describe(commitment: Commitment, *, session: Session) -> str:

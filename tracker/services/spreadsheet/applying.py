@@ -243,12 +243,13 @@ def _version_problem(
         return TrackerError("sheet.version_not_number", reference=reference, version=text)
     if int(text) == commitment.version:
         return None
+    last = last_change(commitment, session=session, policy=policy)
     return Conflict(
-        "sheet.changed",
+        "sheet.changed" if last else "sheet.changed_unrecorded",
         reference=reference,
         exported=int(text),
         now=commitment.version,
-        last_change=last_change(commitment, session=session, policy=policy),
+        **last,
     )
 
 
