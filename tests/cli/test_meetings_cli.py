@@ -272,7 +272,7 @@ def test_a_new_cycle_starts_blank_while_statuses_and_old_assessments_stay(
         history = [
             e["summary"] for e in json.loads(ok(cli("history", f"{KEY}:7.3", "--json")).stdout)
         ]
-        assert "cycle 1: not assessed → +1; 공동연습 2회 실시" in history
+        assert "cycle 1: Not assessed → +1 full; 공동연습 2회 실시" in history
 
         # The old cycle can still be revised; the new one is assessed on its own.
         result = ok(

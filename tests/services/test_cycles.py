@@ -152,8 +152,8 @@ def test_an_assessment_needs_a_tracked_commitment_and_a_rationale_and_history_ke
     assert session.exec(select(Assessment)).one().score == 1
     summaries = [e.summary for e in history(commitment, session=session, policy=FollowUpPolicy())]
     assert summaries == [
-        "cycle 1: not assessed → -1; 미개최",
-        "cycle 1: -1 → +1; 개최 확인",
+        "cycle 1: Not assessed → -1 none; 미개최",
+        "cycle 1: -1 none → +1 full; 개최 확인",
     ]
     assert commitment.version == 3
 
@@ -244,3 +244,4 @@ def test_a_meeting_sent_back_unchanged_writes_nothing(session: Session, seed: Ag
         )
     ).all()
     assert latest.detail["changed"] == ["place"]  # only what differed, not every field sent
+    assert latest.detail["place"] == "서울" and "summary" not in latest.detail  # facts only

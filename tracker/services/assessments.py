@@ -86,19 +86,14 @@ def assess(
         "assessment",
         actor,
         {
-            "summary": f"cycle {cycle.number}: {_score_text(previous)} → {_score_text(score)}"
-            + (f"; {assessment.rationale}" if assessment.rationale else ""),
             "cycle": cycle.number,
             "score": assessment.score,
             "previous": previous,
+            "rationale": assessment.rationale,
             "version": commitment.version,
         },
     )
     return assessment
-
-
-def _score_text(score: int | None) -> str:
-    return "not assessed" if score is None else f"{score:+d}".replace("+0", "0")
 
 
 def score_label(score: int | None, language: Language = Language.KO) -> str:

@@ -261,8 +261,6 @@ def roll_cycles_over(meeting: Meeting, *, session: Session, actor: str) -> list[
             "cycle",
             actor,
             {
-                "summary": f"cycle {current.number} closed on {meeting.held_on}; "
-                f"cycle {following.number} opened",
                 "closed": current.number,
                 "opened": following.number,
                 "meeting_id": meeting.id,

@@ -50,7 +50,7 @@ def add_meeting(
         ) from None
     assert meeting.id is not None
     record_change(
-        session, "meeting", meeting.id, "added", actor, _meeting_summary(mechanism, meeting)
+        session, "meeting", meeting.id, "added", actor, _meeting_facts(mechanism, meeting)
     )
     if not meeting.planned:
         roll_cycles_over(meeting, session=session, actor=actor)
@@ -95,7 +95,7 @@ def update_meeting(
         meeting.id,
         "updated",
         actor,
-        _meeting_summary(mechanism, meeting) | {"changed": sorted(values)},
+        _meeting_facts(mechanism, meeting) | {"changed": sorted(values)},
     )
     if was_planned and not meeting.planned:
         roll_cycles_over(meeting, session=session, actor=actor)
@@ -221,12 +221,14 @@ def find_meeting(
     return meeting
 
 
-def _meeting_summary(mechanism: Mechanism, meeting: Meeting) -> dict[str, object]:
-    state = "planned" if meeting.planned else "held"
-    return {
-        "summary": f"{mechanism.name} {state} {meeting.held_on}"
-        + (f" {meeting.place}" if meeting.place else ""),
+def _meeting_facts(mechanism: Mechanism, meeting: Meeting) -> dict[str, object]:
+    """What a meeting's change record keeps: facts, worded by `history.describe_change`."""
+    facts: dict[str, object] = {
+        "mechanism": mechanism.name,
         "mechanism_id": mechanism.id,
         "held_on": meeting.held_on.isoformat(),
         "planned": meeting.planned,
     }
+    if meeting.place:
+        facts["place"] = meeting.place
+    return facts
