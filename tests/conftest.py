@@ -18,6 +18,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 from typer.testing import CliRunner, Result
 
+# pydantic builds a model's schema when its class is defined; a model first defined while a test
+# has frozen time sees freezegun's FakeDate for `date` and fails. Define them all up front.
+import tracker.models
+import tracker.services.meetings  # noqa: F401
 from tracker.cli import app
 from tracker.config import Settings, load_settings
 from tracker.db import keep_calendar_revision, make_engine

@@ -249,9 +249,7 @@ def handover(
         desk.desk_officer_id = taker.id
         session.add(desk)
         assert desk.id is not None
-        record_change(
-            session, "agreement", desk.id, "handover", actor, names, reason
-        )
+        record_change(session, "agreement", desk.id, "handover", actor, names, reason)
     session.flush()
     return Handover(commitments=len(moved), agreements=len(desks))
 

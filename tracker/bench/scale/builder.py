@@ -728,7 +728,6 @@ def _meetings(
                         "created_at": now,
                     }
                 )
-                state = "planned" if planned else "held"
                 changes.append(
                     _change(
                         ids.take(change_t),
@@ -736,7 +735,8 @@ def _meetings(
                         meeting_id,
                         "added",
                         {
-                            "summary": f"{mechanism['name']} {state} {held_on} {place}".strip(),
+                            "mechanism": mechanism["name"],
+                            "place": place,
                             "mechanism_id": mechanism_id,
                             "held_on": held_on.isoformat(),
                             "planned": planned,
@@ -773,8 +773,6 @@ def _meetings(
                             agreement_id,
                             "cycle",
                             {
-                                "summary": f"cycle {number} closed on {day}; "
-                                f"cycle {number + 1} opened",
                                 "closed": number,
                                 "opened": number + 1,
                                 "meeting_id": meeting_id,
@@ -927,7 +925,6 @@ def _follow_up(engine: Engine, chooser: random.Random, *, today: date, now: date
                             "assessed_at": at,
                         }
                     )
-                    shown = f"{score:+d}".replace("+0", "0")
                     changes.append(
                         _change(
                             ids.take(change_t),
@@ -935,8 +932,8 @@ def _follow_up(engine: Engine, chooser: random.Random, *, today: date, now: date
                             commitment_id,
                             "assessment",
                             {
-                                "summary": f"cycle {number}: not assessed → {shown}; {rationale}",
                                 "cycle": number,
+                                "rationale": rationale,
                                 "score": score,
                                 "previous": None,
                                 "version": version,
