@@ -180,33 +180,24 @@ def english_words(text: str) -> set[str]:
     return {w for w in ENGLISH_WORD.findall(text) if len(w) > 2 and not w.isupper()} - SHARED
 
 
+def foreign_words(text: str, language: str) -> set[str]:
+    """Words of the other language: English in a Korean text, Hangul in an English one."""
+    return english_words(text) if language == "ko" else set(HANGUL.findall(text))
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("role", sorted(PAGES))
-def test_every_page_in_korean_has_no_english_words(
-    app_client: TestClient, session: Session, role: str
+def test_every_page_speaks_its_language_as_each_role(
+    app_client: TestClient, session: Session, role: str, language: str
 ) -> None:
     sign_in(app_client, LOGINS[role])
     data = data_of(session)
     found = {}
     for path in PAGES[role]:
-        page = app_client.get(path, params={"lang": "ko"})
-        words = english_words(without_data(visible(page.text, "ko"), data))
+        page = app_client.get(path, params={"lang": language})
+        words = foreign_words(without_data(visible(page.text, language), data), language)
         if words:
             found[path] = sorted(words)
-    assert found == {}
-
-
-@pytest.mark.parametrize("role", sorted(PAGES))
-def test_every_page_in_english_has_no_hangul_outside_the_data(
-    app_client: TestClient, session: Session, role: str
-) -> None:
-    sign_in(app_client, LOGINS[role])
-    data = data_of(session)
-    found = {}
-    for path in PAGES[role]:
-        page = app_client.get(path, params={"lang": "en"})
-        hangul = HANGUL.findall(without_data(visible(page.text, "en"), data))
-        if hangul:
-            found[path] = sorted(set(hangul))
     assert found == {}
 
 
@@ -253,8 +244,5 @@ def test_form_errors_speak_the_page_s_language(
         assert 400 <= response.status_code < 500, response.request.url
         alert = re.search(r'class="error"[^>]*>(.*?)</', response.text, re.S)
         shown = visible(alert.group(1) if alert else response.text, language)
-        rest = without_data(shown, data)
-        if language == "ko":
-            assert english_words(rest) == set(), (response.request.url, shown)
-        else:
-            assert HANGUL.findall(rest) == [], (response.request.url, shown)
+        words = foreign_words(without_data(shown, data), language)
+        assert words == set(), (response.request.url, shown)
