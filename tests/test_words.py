@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from jinja2 import DictLoader, Environment
 
@@ -31,22 +32,11 @@ def catalogue(language: str) -> dict[str, str]:
 
 
 def asked_for() -> Iterator[tuple[str, str]]:
-    """(message id, where) for every literal id in the package and the templates."""
-    found = [
-        *extract_from_dir(
-            str(ROOT / "tracker"),
-            method_map=[("**.py", "python")],
-            keywords=KEYWORDS,
-            comment_tags=(),
-        ),
-        *extract_from_dir(
-            str(ROOT / "templates"),
-            method_map=[("**.html", "jinja2"), ("**.txt", "jinja2")],
-            keywords=KEYWORDS,
-            options_map={"**": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}},
-            comment_tags=(),
-        ),
-    ]
+    """(message id, where) for every literal id in the package and the templates, found as
+    `pybabel extract -F babel.cfg` finds them."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found = extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=())
     for filename, line, message, _comments, _context in found:
         ids = message if isinstance(message, tuple) else (message,)
         for message_id in ids:
