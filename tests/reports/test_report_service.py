@@ -3,6 +3,7 @@ registry, and the renderer's limits. Everything but the PDF tests runs on both d
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -201,3 +202,11 @@ def test_a_brief_counts_only_its_own_mechanism_when_another_counterpart_shares_t
     )
     assert sum(count.count for count in view.status_counts) == 36
     assert [row.key for row in view.agreements] == ["kr-ca-2025"]
+
+
+def test_the_parent_reads_a_render_s_address_space_to_stop_one_that_stays_at_its_cap() -> None:
+    from tracker.reports.render import _address_space_mb
+
+    mine = _address_space_mb(os.getpid())
+    assert mine is not None and mine > 10  # this Python process maps more than 10 MiB
+    assert _address_space_mb(None) is None and _address_space_mb(2**22 + 1) is None

@@ -21,6 +21,9 @@ from urllib.parse import unquote
 
 from tracker.errors import TrackerError
 
+WATCH_SECONDS = 0.25  # how often the parent looks at a render's clock and memory
+AT_CAP_SECONDS = 2.0  # a child this long at its memory cap is stopped, not left to crawl
+
 
 class RenderFailed(TrackerError):
     """The PDF could not be made: too slow, too big, or WeasyPrint failed."""
@@ -57,9 +60,7 @@ class PdfRenderer:
         except (BrokenPipeError, OSError):
             self._kill()
             raise RenderFailed("render.died_at_start") from None
-        if not conn.poll(self.time_limit):
-            self._kill()
-            raise RenderFailed("render.too_slow", seconds=f"{self.time_limit:g}")
+        self._wait(conn)
         try:
             outcome = conn.recv()
         except EOFError:
@@ -68,6 +69,22 @@ class PdfRenderer:
         if isinstance(outcome, str):
             raise RenderFailed("render.failed", reason=outcome)
         return RenderedPdf(*outcome)
+
+    def _wait(self, conn: Connection) -> None:
+        """Until the child answers, watching the clock and its address space: a layout that
+        hits the memory cap may not fail at once (C libraries retry, degrade and crawl on at
+        the cap for minutes), so a child that stays at its cap is stopped here."""
+        deadline = time.monotonic() + self.time_limit
+        at_cap = 0
+        while not conn.poll(WATCH_SECONDS):
+            if time.monotonic() > deadline:
+                self._kill()
+                raise RenderFailed("render.too_slow", seconds=f"{self.time_limit:g}")
+            size = _address_space_mb(self._process.pid if self._process else None)
+            at_cap = at_cap + 1 if size is not None and size >= self.memory_mb * 0.97 else 0
+            if at_cap * WATCH_SECONDS >= AT_CAP_SECONDS:
+                self._kill()
+                raise RenderFailed("render.over_memory", memory_mb=self.memory_mb)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -100,6 +117,20 @@ class PdfRenderer:
             self._process.kill()
             self._process.join(timeout=5)
         self._process = self._conn = None
+
+
+def _address_space_mb(pid: int | None) -> float | None:
+    """A process's address space in MiB (what RLIMIT_AS caps), or None where /proc is not."""
+    if pid is None:
+        return None
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 def _serve(conn: Connection, assets: list[str], memory_mb: int) -> None:
