@@ -1,13 +1,13 @@
 """Every word the product shows, from one gettext catalogue per language.
 
 The catalogues live in `tracker/locale/<language>/LC_MESSAGES/<part>.po`: `common` for the
-shared vocabulary (statuses, mechanism kinds and cadences, attention flags, scores), then one
-part per channel (`web`, `reports`, `mail`, `calendar`, `errors`, ...). `make catalogues`
-compiles them to `.mo`; a language's parts are merged into one catalogue when first asked for,
-so a message id is unique across parts.
+shared vocabulary (mechanism kinds and cadences, attention flags, scores), then one part per
+channel (`web`, `reports`, `mail`, `calendar`, `history`) and one per family of refusals
+(`errors*`). `make catalogues` compiles them to `.mo`; a language's parts are merged into one
+catalogue when first asked for, so a message id is unique across parts.
 
 Rules, so that every message reads the same from Python and from a template:
-- a message id is a key (`attention.stale`, `web.save`), never an English sentence, and both
+- a message id is a key (`attention.stale`, `save`), never an English sentence, and both
   languages translate it (a test checks every id in both catalogues);
 - every message is a `%`-format string: fields are named (`%(count)s`), and a literal per cent
   sign is written `%%`, whether or not the message has fields;
