@@ -69,9 +69,7 @@ def _facts(facts: Mapping[str, Any], language: str) -> str:
     for key, value in facts.items():
         if value in (None, "", [], {}):
             continue
-        name = f"history.field.{re.sub(r'[^a-z0-9]+', '_', key.lower())}"
-        label = say(language, name) if knows(language, name) else key
-        shown.append(f"{label}: {_said(key, value, language)}")
+        shown.append(f"{_field_name(key, language)}: {_said(key, value, language)}")
     return "; ".join(shown)
 
 
@@ -170,7 +168,8 @@ def _meeting(facts: Mapping[str, Any], language: str, _status: StatusWord | None
 
 
 def _field_name(key: str, language: str) -> str:
-    name = f"history.field.{key}"
+    """A detail key as the catalogue names it ("sessions revoked": 종료한 세션), else itself."""
+    name = f"history.field.{_slug(key)}"
     return say(language, name) if knows(language, name) else key
 
 
