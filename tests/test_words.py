@@ -17,7 +17,11 @@ from tracker import words
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELD = re.compile(r"%\((\w+)\)")
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "say": (2,), "say_plural": (2, 3)}
+KEYWORDS = {
+    **{name: None for name in ("_", "gettext", "N_", "tell", "show")},
+    "say": (2,),
+    "say_plural": (2, 3),
+}
 
 
 def catalogue(language: str) -> dict[str, str]:

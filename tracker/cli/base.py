@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from tracker.cli.speech import SpokenCommand, SpokenGroup, tell
 from tracker.errors import TrackerError
+from tracker.msgids import N_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -31,10 +33,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Options many commands share, spelled and explained once.
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-ByOption = Annotated[
-    str | None, typer.Option("--by", help="Who makes the change (default: your user name).")
-]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("cli.option.json"))]
+ByOption = Annotated[str | None, typer.Option("--by", help=N_("cli.option.by"))]
 
 
 def _reporting_user_errors(fn: F) -> F:
@@ -46,9 +46,13 @@ def _reporting_user_errors(fn: F) -> F:
             # Imported here, not at the top: `tracker --version` loads no catalogue.
             from tracker.words import CatalogueMissing, terminal_language
 
-            if not isinstance(exc, TrackerError | CatalogueMissing):
+            if isinstance(exc, CatalogueMissing):  # without a catalogue, no words but these
+                typer.echo(f"error: {exc}", err=True)
+            elif isinstance(exc, TrackerError):
+                message = exc.describe(terminal_language(), terminal=True)
+                typer.echo(tell("cli.error", message=message), err=True)
+            else:
                 raise
-            typer.echo(f"error: {exc.describe(terminal_language(), terminal=True)}", err=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -61,9 +65,11 @@ class TrackerTyper(typer.Typer):
         kwargs.setdefault("no_args_is_help", True)
         kwargs.setdefault("rich_markup_mode", None)
         kwargs.setdefault("pretty_exceptions_enable", False)
+        kwargs.setdefault("cls", SpokenGroup)
         super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        kwargs.setdefault("cls", SpokenCommand)
         register = super().command(*args, **kwargs)
 
         def decorator(fn: F) -> F:
@@ -116,9 +122,7 @@ def parse_day(value: str | None, *, option: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
-        ) from None
+        raise typer.BadParameter(tell("cli.not_a_day", value=value), param_hint=option) from None
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -170,8 +174,10 @@ def stream_json(items: Iterable[Any]) -> None:
 def stream_table(
     headers: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str, block: int = 500
 ) -> None:
-    """An aligned table printed in blocks of `block` rows under one header: each block is at
+    """An aligned table under column headings given as message ids, printed in blocks of
+    `block` rows under one header: each block is at
     least as wide as the header and the block before it."""
+    headers = [tell(h) for h in headers]
     widths = [display_width(h) for h in headers]
     cells = ([_cell(v) for v in row] for row in rows)
     first = True
@@ -187,11 +193,12 @@ def stream_table(
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty: str) -> None:
-    """A plain aligned table; East Asian wide characters count as two columns."""
+    """A plain aligned table under column headings given as message ids; East Asian wide
+    characters count as two columns."""
     if not rows:
         typer.echo(empty)
         return
-    cells = [[str(h) for h in headers], *[[_cell(v) for v in row] for row in rows]]
+    cells = [[tell(h) for h in headers], *[[_cell(v) for v in row] for row in rows]]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
         padded = [c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)]
@@ -202,7 +209,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tell("cli.yes") if value else tell("cli.no")
     return str(value)
 
 

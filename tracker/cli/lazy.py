@@ -11,7 +11,6 @@ import inspect
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from typer.core import TyperCommand, TyperGroup
 from typer.main import (
     get_command_from_info,
     get_command_name,
@@ -21,6 +20,7 @@ from typer.main import (
 from typer.models import CommandInfo, TyperInfo
 
 from tracker.cli.base import F, TrackerTyper
+from tracker.cli.speech import SpokenCommand, SpokenGroup
 
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter
@@ -92,7 +92,7 @@ class LazyTyper(TrackerTyper):
         if name in self.commands_aside:
             info = self.commands_aside[name]
             text = inspect.cleandoc(info.help) if info.help else inspect.getdoc(info.callback)
-            return TyperCommand(
+            return SpokenCommand(
                 name=name,
                 help=text,
                 short_help=info.short_help,
@@ -100,7 +100,7 @@ class LazyTyper(TrackerTyper):
                 deprecated=info.deprecated,
             )
         solved = solve_typer_info_defaults(self.groups_aside[name])
-        return TyperCommand(
+        return SpokenCommand(
             name=name,
             help=solved.help,
             short_help=solved.short_help,
@@ -153,14 +153,14 @@ class LazyCommands(MutableMapping[str, "Command"]):
         return self.built[name] if name in self.built else self.source.outline(name)
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(SpokenGroup):
     commands: LazyCommands
 
     def list_commands(self, ctx: Context) -> list[str]:
-        return self.commands.names()  # TyperGroup's reads the commands, building each
+        return self.commands.names()  # SpokenGroup's reads the commands, building each
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
-        # As TyperGroup lists them, but from outlines: listing must not build every command.
+        # As Typer's groups list them, but from outlines: listing must not build every command.
         rows = [(name, self.commands.outline(name)) for name in self.list_commands(ctx)]
         shown = [(name, command) for name, command in rows if not command.hidden]
         if not shown:

@@ -8,6 +8,7 @@ import typer
 
 from tracker.cli.base import TrackerTyper, actor_name, print_json, print_table, reading, writing
 from tracker.domain import DigestFrequency, Language
+from tracker.msgids import N_
 
 officers_app = TrackerTyper(help="Officers who own commitments.")
 
@@ -111,7 +112,7 @@ def officers_list(
 
 
 def register(app: TrackerTyper) -> None:
-    officers_app.command("add")(officers_add)
+    officers_app.command("add", help=N_("cli.officers.add"))(officers_add)
     officers_app.command("update")(officers_update)
     officers_app.command("list")(officers_list)
     app.add_typer(officers_app, name="officers")
