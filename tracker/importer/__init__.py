@@ -18,7 +18,7 @@ from tracker.domain import Strength
 from tracker.importer.decode import decode_source
 from tracker.importer.errors import CatalogError, ImportInputError
 from tracker.importer.mechanism_catalog import CatalogEntry, MechanismCatalog
-from tracker.importer.mentions import extract_mechanisms
+from tracker.importer.named_mechanisms import extract_mechanisms
 from tracker.importer.parsed import (
     ParsedAgreement,
     ParsedClause,

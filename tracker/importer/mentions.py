@@ -1,4 +1,6 @@
-"""Finding the follow-up mechanisms an agreement names (the catalog is mechanism_catalog.py).
+"""Finding where an agreement's clauses name a follow-up mechanism: the mentions, and the
+references back to them. The catalog is mechanism_catalog.py; what the words around a mention
+say, mention_context.py; mentions made into mechanisms, named_mechanisms.py.
 
 What counts as a mention of a mechanism (only clause text is read, not the portal record):
 
@@ -25,31 +27,15 @@ What counts as a mention of a mechanism (only clause text is read, not the porta
   part of the name. Well-known international organisations are not follow-up mechanisms;
 * later in the same clause, "동 포럼", "이 포럼", "the Commission", "the Working Group" refer back
   to the last mechanism of that kind; an acronym or name once seen is recognised again anywhere.
-
-Mentions with the same catalog entry are one mechanism (its canonical name); other mentions are
-one mechanism when their names agree after dropping a country prefix (한-캐나다), a rank
-(국장급 …), "2+2", brackets and spacing: <외교·국방 정책 대화>, <한-캐나다 외교·국방 정책 대화>
-and <국장급 외교·국방 정책 대화> are one dialogue. The first spelling in the text names it.
-
-Around each mention (Korean: the three words before and after it within its phrase; English:
-four words before, twelve after, or the whole sentence for an item's bold lead-in):
-cadence — 격년/biennially/every two years → biennial, 연례/매년/annual(ly) → annual,
-정기/정례/regular(ly) → regular, 수시/at the request of → ad hoc, the most specific one winning
-and the catalog's when the text says none; planned — 예정, 신설, 설치하는 방안, 출범할, 추진,
-launch, establish, initiate, new, first, planned → the mechanism does not exist yet.
-"<A>에서 … <B>에 보고된다" / "A … report to B" makes A report to B. The agreement's review
-mechanism is the first mechanism named in a sentence that has the agreement's content reviewed
-(검토/점검/review, with 이 … 파트너십 / "the present Agreement" / implementation), or, when that
-sentence names none, the first mechanism of its clause ("The Commission shall: discuss … the
-implementation of the present Agreement").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from tracker.domain import Cadence, Language, MechanismKind
+from tracker.domain import Language, MechanismKind
 from tracker.importer.mechanism_catalog import (
     CatalogEntry,
     MechanismCatalog,
@@ -57,12 +43,9 @@ from tracker.importer.mechanism_catalog import (
     kind_from_name,
     split_acronym,
 )
-from tracker.importer.parsed import ParsedMechanism
 from tracker.importer.split import sentence_spans
 from tracker.importer.structure import ClauseLayout
 from tracker.importer.textutil import HANGUL, fold, fold_space
-
-# --- finding mentions ---------------------------------------------------------------------------
 
 _INITIATIVE = re.compile(
     r"(?:파트너십|이니셔티브|프레임워크|Partnership|Initiative|Framework)$", re.IGNORECASE
@@ -118,60 +101,6 @@ _EN_ANAPHOR = re.compile(
     r"\b[Tt]he\s+(Commission|Committee|Working Group|Dialogue|Forum|Council|Summit)\b"
 )
 
-# --- context words ------------------------------------------------------------------------------
-
-_KO_CADENCE: tuple[tuple[re.Pattern[str], Cadence], ...] = (
-    (re.compile(r"격년|2년마다|2년에\s*한\s*번|매\s*2년"), Cadence.BIENNIAL),
-    (re.compile(r"연례|매년|연\s*1회|해마다|연차"), Cadence.ANNUAL),
-    (re.compile(r"정기|정례"), Cadence.REGULAR),
-    (re.compile(r"수시|필요\s*시|요청\s*시|요청에\s*따라"), Cadence.AD_HOC),
-)
-_EN_CADENCE: tuple[tuple[re.Pattern[str], Cadence], ...] = (
-    (re.compile(r"\bbiennial(?:ly)?\b|\bevery (?:two|2|other) years?\b", re.I), Cadence.BIENNIAL),
-    (
-        re.compile(r"\bannual(?:ly)?\b|\bevery year\b|\byearly\b|\beach year\b", re.I),
-        Cadence.ANNUAL,
-    ),
-    (
-        re.compile(r"\bregular(?:ly)?\b|\bperiodic(?:ally)?\b|\broutine(?:ly)?\b", re.I),
-        Cadence.REGULAR,
-    ),
-    (
-        re.compile(r"\bat the request of\b|\bas (?:needed|necessary|required)\b|\bad hoc\b", re.I),
-        Cadence.AD_HOC,
-    ),
-)
-_CADENCE_RANK = {
-    Cadence.BIENNIAL: 0,
-    Cadence.ANNUAL: 1,
-    Cadence.REGULAR: 2,
-    Cadence.AD_HOC: 3,
-    Cadence.UNKNOWN: 9,
-}
-_KO_PLANNED = re.compile(
-    r"예정|신설|설치하|설치할|창설|출범시|출범할|발족할|추진|개최할|구성할|체결할|신규"
-)
-_EN_PLANNED_BEFORE = re.compile(
-    r"\b(?:launch|launches|launching|establish|establishes|establishing|initiate|initiates"
-    r"|initiating|create|creates|creating|set\s+up|inaugural|inaugurate|first|new|convene|convenes)\b",
-    re.IGNORECASE,
-)
-_EN_PLANNED_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,3}?(?:planned|to be (?:established|launched|held|convened|created))\b",
-    re.IGNORECASE,
-)
-_KO_REPORTS_TO = re.compile(r"\s*>?\s*(?:에|에게)\s*(?:\S+\s+){0,2}?보고")
-_EN_REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:back\s+)?to\s+(?:the\s+)?$", re.IGNORECASE)
-_REVIEW_VERB = re.compile(
-    r"검토|점검|\breview|\bmonitor|\boversee|\bimplementation\b", re.IGNORECASE
-)
-_REVIEW_OBJECT = re.compile(
-    r"이\s*(?:\S+\s+){0,4}?\S*(?:파트너십|합의|협정|약정|문서|성명)|분야들|이행"
-    r"|\b(?:present|this)\s+(?:Agreement|Partnership|Arrangement|Memorandum|Statement)\b",
-    re.IGNORECASE,
-)
-_KO_WINDOW_CUT = re.compile(r"[,.;:()\[\]]")
-
 
 @dataclass(slots=True)
 class Mention:
@@ -187,28 +116,6 @@ class Mention:
     acronym: str = ""
     key: str = ""
     lead_in: bool = False
-
-
-@dataclass(slots=True)
-class _Group:
-    key: str
-    name: str
-    entry: CatalogEntry | None
-    kind: MechanismKind
-    first: int
-    spellings: list[str] = field(default_factory=list)
-    cadence: Cadence = Cadence.UNKNOWN
-    planned: bool = False
-    reports_to: str | None = None
-
-
-@dataclass(slots=True)
-class MechanismResult:
-    mechanisms: list[ParsedMechanism]
-    mentions: list[tuple[int, int, str]]  # (start, end, canonical name), in text order
-    item_mechanisms: frozenset[tuple[str, int]]  # (clause number, item position)
-    item_names: dict[tuple[str, int], str]
-    review_mechanism: str | None
 
 
 def is_mechanism_item(text: str, catalog: MechanismCatalog) -> str | None:
@@ -228,7 +135,9 @@ def is_mechanism_item(text: str, catalog: MechanismCatalog) -> str | None:
     return name
 
 
-class _Finder:
+class MentionFinder:
+    """Every mention in an agreement's clauses, clause by clause, in text order."""
+
     def __init__(
         self,
         text: str,
@@ -400,8 +309,9 @@ class _Finder:
 
     # alias and anaphora passes
 
-    def add_references(self, groups: dict[str, _Group]) -> None:
-        by_key = {g.key: g for g in groups.values()}
+    def add_references(self, names: Mapping[str, str]) -> None:
+        """Mentions again of a name or acronym once seen, and references back ("동 포럼",
+        "the Commission"), once each mention has its key; `names` gives each key's name."""
         spellings: dict[str, str] = {}
         for mention in self.mentions:
             for spelling in (mention.name, mention.acronym):
@@ -431,8 +341,8 @@ class _Finder:
                     m
                     for m in own
                     if m.start < match.start()
-                    and m.key in by_key
-                    and head in f"{m.name} {by_key[m.key].name}".casefold()
+                    and m.key in names
+                    and head in f"{m.name} {names[m.key]}".casefold()
                 ]
                 if not earlier:
                     continue
@@ -442,39 +352,6 @@ class _Finder:
                 own.append(mention)
                 added.append(mention)
         self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
-
-    # context
-
-    def sentence_of(self, mention: Mention) -> tuple[int, int]:
-        for lo, hi in self.sentences[mention.clause]:
-            if lo <= mention.outer_start < hi:
-                return lo, hi
-        clause = self.layouts[mention.clause].clause
-        return clause.start, clause.end
-
-    def context(self, mention: Mention) -> tuple[str, str, str]:
-        """(before, name, after): the words around a mention that speak about it."""
-        text = self.text
-        lo, hi = self.sentence_of(mention)
-        neighbours = [m for m in self.mentions if m.clause == mention.clause and m is not mention]
-        before_lo = max(
-            [lo, *(m.outer_end for m in neighbours if m.outer_end <= mention.outer_start)]
-        )
-        after_hi = min(
-            [hi, *(m.outer_start for m in neighbours if m.outer_start >= mention.outer_end)]
-        )
-        before = text[before_lo : mention.outer_start]
-        after = text[mention.outer_end : after_hi]
-        name = text[mention.start : mention.end]
-        if self.language is Language.KO:
-            cut = list(_KO_WINDOW_CUT.finditer(before))
-            before = before[cut[-1].end() :] if cut else before
-            first_cut = _KO_WINDOW_CUT.search(after)
-            after = after[: first_cut.start()] if first_cut else after
-            return " ".join(before.split()[-3:]), name, " ".join(after.split()[:3])
-        if mention.lead_in:  # an item's title: the item's first sentence speaks about it
-            return text[mention.outer_end : hi], name, ""
-        return " ".join(before.split()[-4:]), name, " ".join(after.split()[:12])
 
 
 def _spelling_pattern(spelling: str) -> str:
@@ -496,163 +373,3 @@ def _strip(text: str, lo: int, hi: int) -> tuple[int, int]:
     while hi > lo and text[hi - 1].isspace():
         hi -= 1
     return lo, hi
-
-
-def _cadence(words: str, language: Language) -> Cadence:
-    table = _KO_CADENCE if language is Language.KO else _EN_CADENCE
-    for pattern, cadence in table:
-        if pattern.search(words):
-            return cadence
-    return Cadence.UNKNOWN
-
-
-def _planned(before: str, name: str, after: str, language: Language) -> bool:
-    if language is Language.KO:
-        return _KO_PLANNED.search(f"{before} {after}") is not None
-    return bool(_EN_PLANNED_BEFORE.search(before) or _EN_PLANNED_AFTER.match(after))
-
-
-_LEAD_IN_BEFORE = re.compile(r"^[\s*_]*(?:[A-Z][a-z]+ing\s+(?:(?:a|an|the)\s+)?)?$")
-_LEAD_IN_AFTER = re.compile(r"^[\s*_]*:")
-
-
-def extract_mechanisms(
-    text: str,
-    layouts: list[ClauseLayout],
-    language: Language,
-    catalog: MechanismCatalog,
-    *,
-    document_title: str = "",
-) -> MechanismResult:
-    finder = _Finder(text, layouts, language, catalog, document_title)
-    finder.find()
-    groups: dict[str, _Group] = {}
-    for mention in finder.mentions:
-        assert mention.kind is not None
-        key = (
-            f"catalog:{mention.entry.name}" if mention.entry else f"core:{core_name(mention.name)}"
-        )
-        mention.key = key
-        group = groups.get(key)
-        if group is None:
-            name = mention.entry.name if mention.entry else mention.name
-            group = groups[key] = _Group(key, name, mention.entry, mention.kind, mention.start)
-        for spelling in (mention.name, mention.acronym):
-            if spelling and spelling not in group.spellings:
-                group.spellings.append(spelling)
-    _mark_lead_ins(text, layouts, finder.mentions)
-    finder.add_references(groups)
-
-    for mention in finder.mentions:
-        group = groups[mention.key]
-        before, name, after = finder.context(mention)
-        cadence = _cadence(f"{before} {name} {after}", language)
-        if _CADENCE_RANK[cadence] < _CADENCE_RANK[group.cadence]:
-            group.cadence = cadence
-        if mention.source not in ("anaphora",) and _planned(before, name, after, language):
-            group.planned = True
-        if mention.source == "anaphora" and _planned(before, "", after, language):
-            group.planned = True
-    _chains(text, finder, groups)
-    review = _review(text, finder, groups)
-
-    mechanisms: list[ParsedMechanism] = []
-    for group in sorted(groups.values(), key=lambda g: g.first):
-        entry = group.entry
-        cadence = group.cadence
-        if cadence is Cadence.UNKNOWN and entry is not None:
-            cadence = entry.cadence
-        aliases = _aliases(group, language)
-        name_en = entry.name_en if entry else (group.name if language is Language.EN else "")
-        mechanisms.append(
-            ParsedMechanism(
-                name=group.name,
-                name_en=name_en,
-                aliases=aliases,
-                kind=group.kind,
-                cadence=cadence,
-                planned=group.planned,
-                reports_to=groups[group.reports_to].name if group.reports_to else None,
-            )
-        )
-    item_names: dict[tuple[str, int], str] = {}
-    for mention in finder.mentions:
-        layout = layouts[mention.clause]
-        for item in layout.clause.items:
-            if (layout.clause.number, item.position) in finder.item_mechanisms and (
-                item.start <= mention.start and mention.end <= item.end
-            ):
-                item_names.setdefault(
-                    (layout.clause.number, item.position), groups[mention.key].name
-                )
-    return MechanismResult(
-        mechanisms=mechanisms,
-        mentions=[(m.start, m.end, groups[m.key].name) for m in finder.mentions],
-        item_mechanisms=frozenset(finder.item_mechanisms),
-        item_names=item_names,
-        review_mechanism=review,
-    )
-
-
-def _mark_lead_ins(text: str, layouts: list[ClauseLayout], mentions: list[Mention]) -> None:
-    """An English item's bold/colon title that names a mechanism speaks for the whole item."""
-    for mention in mentions:
-        for item in layouts[mention.clause].clause.items:
-            if (
-                item.start <= mention.outer_start
-                and mention.outer_end <= item.end
-                and _LEAD_IN_BEFORE.match(text[item.start : mention.outer_start])
-                and _LEAD_IN_AFTER.match(text[mention.outer_end : item.end])
-            ):
-                mention.lead_in = True
-
-
-def _chains(text: str, finder: _Finder, groups: dict[str, _Group]) -> None:
-    """ "<A>에서 … <B>에 보고된다" / "A … report to B": A reports to B."""
-    mentions = finder.mentions
-    for n, target in enumerate(mentions):
-        lo, _hi = finder.sentence_of(target)
-        if finder.language is Language.KO:
-            reported = _KO_REPORTS_TO.match(text, target.outer_end, target.outer_end + 24)
-        else:
-            reported = _EN_REPORTS_TO.search(
-                text, max(lo, target.outer_start - 40), target.outer_start
-            )
-        if not reported:
-            continue
-        sources = [
-            m
-            for m in mentions[:n]
-            if m.clause == target.clause and m.outer_start >= lo and m.key != target.key
-        ]
-        if sources:
-            groups[sources[0].key].reports_to = target.key
-
-
-def _review(text: str, finder: _Finder, groups: dict[str, _Group]) -> str | None:
-    for index, sentences in enumerate(finder.sentences):
-        for lo, hi in sentences:
-            sentence = text[lo:hi]
-            if not (_REVIEW_VERB.search(sentence) and _REVIEW_OBJECT.search(sentence)):
-                continue
-            inside = [m for m in finder.mentions if m.clause == index and lo <= m.start < hi]
-            in_clause = [m for m in finder.mentions if m.clause == index and m.start < hi]
-            chosen = inside or in_clause
-            if chosen:
-                return groups[chosen[0].key].name
-    return None
-
-
-def _aliases(group: _Group, language: Language) -> tuple[str, ...]:
-    names = [*group.entry.aliases] if group.entry is not None else []
-    names.extend(group.spellings)
-    seen = {fold(group.name)}
-    if group.entry is not None and group.entry.name_en:
-        seen.add(fold(group.entry.name_en))
-    aliases: list[str] = []
-    for name in names:
-        key = fold(name)
-        if name and key not in seen:
-            seen.add(key)
-            aliases.append(name)
-    return tuple(aliases)
