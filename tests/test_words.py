@@ -17,22 +17,34 @@ from tracker import words
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELD = re.compile(r"%\((\w+)\)")
-KEYWORDS = {
-    **{name: None for name in ("_", "gettext", "N_", "tell", "show")},
-    "say": (2,),
-    "say_plural": (2, 3),
-}
+KEYWORDS = {**{name: None for name in ("_", "gettext", "N_", "tell", "show")}, "say": (2,)}
 
 
 def catalogue(language: str) -> dict[str, str]:
+    """Every message id and its text; a message with plural forms gives its forms joined by
+    a line break (English has two, Korean one)."""
     messages: dict[str, str] = {}
     for source in sorted((words.LOCALE / language / "LC_MESSAGES").glob("*.po")):
         with source.open("rb") as stream:
             for message in read_po(stream):
                 if message.id:
-                    assert message.id not in messages, f"{message.id} is in two parts"
-                    messages[str(message.id)] = str(message.string)
+                    message_id = message.id[0] if message.pluralizable else message.id
+                    assert message_id not in messages, f"{message_id} is in two parts"
+                    forms = message.string if message.pluralizable else (message.string,)
+                    messages[str(message_id)] = "\n".join(str(form) for form in forms)
     return messages
+
+
+def plurals(language: str) -> dict[str, int]:
+    """The number of forms of each message with plural forms."""
+    found: dict[str, int] = {}
+    for source in sorted((words.LOCALE / language / "LC_MESSAGES").glob("*.po")):
+        with source.open("rb") as stream:
+            for message in read_po(stream):
+                if message.id and message.pluralizable:
+                    assert message.id[0] == message.id[1], "a plural's two ids are one key"
+                    found[message.id[0]] = sum(1 for form in message.string if form)
+    return found
 
 
 def asked_for() -> Iterator[tuple[str, str]]:
@@ -68,6 +80,16 @@ def test_every_id_the_code_and_templates_ask_for_is_in_the_catalogues() -> None:
     )
     assert missing == []
     assert len(list(asked_for())) > 300  # the extraction really looked
+
+
+def test_a_count_picks_the_plural_form_of_the_reader_s_language() -> None:
+    assert plurals("en") and all(forms == 2 for forms in plurals("en").values())
+    assert plurals("ko").keys() == plurals("en").keys()
+    assert all(forms == 1 for forms in plurals("ko").values())
+    assert words.say("en", "evidence.count", count=1) == "1 item"
+    assert words.say("en", "evidence.count", count=2) == "2 items"
+    assert words.say("ko", "evidence.count", count=1) == "1건"
+    assert words.say("ko", "evidence.count", count=2) == "2건"
 
 
 def test_a_message_is_said_in_the_reader_s_language_with_its_fields() -> None:

@@ -139,13 +139,15 @@ def invalid_fields(problems: Iterable[Mapping[str, Any]]) -> TrackerError:
     return refusal
 
 
-def shown_fields(fields: dict[str, Any], language: str) -> dict[str, str]:
+def shown_fields(fields: dict[str, Any], language: str) -> dict[str, Any]:
     """Fields as a message prints them: words in `language`, dates ISO, lists joined, enums by
-    value."""
+    value; a count stays a number, for the message to pick its plural form."""
     return {name: _shown(value, language) for name, value in fields.items()}
 
 
-def _shown(value: Any, language: str) -> str:
+def _shown(value: Any, language: str) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     if isinstance(value, Word):
         from tracker.words import say
 

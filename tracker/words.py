@@ -51,12 +51,18 @@ class CatalogueMissing(Exception):
 
 def say(language: str, message_id: str, /, **fields: Any) -> str:
     """The message `message_id` in `language`, its `%(name)s` fields filled from `fields`."""
-    return catalogue(language).gettext(message_id) % fields
+    return _text(language, message_id, fields) % fields
 
 
-def say_plural(language: str, message_id: str, plural_id: str, count: int, /, **fields: Any) -> str:
-    """The message for `count` things in `language` (Korean has one form, English two)."""
-    return catalogue(language).ngettext(message_id, plural_id, count) % {"count": count, **fields}
+def _text(language: str, message_id: str, fields: Mapping[str, Any]) -> str:
+    """A message that counts things has plural forms in the catalogue (`msgid_plural`, the
+    same id): its `count` field picks the form by the language's rule (English has two,
+    Korean one), for Python and templates alike."""
+    translations = catalogue(language)
+    count = fields.get("count")
+    if isinstance(count, int) and (message_id, 0) in _messages(language):
+        return translations.ngettext(message_id, message_id, count)
+    return translations.gettext(message_id)
 
 
 def knows(language: str, message_id: str) -> bool:
@@ -105,20 +111,13 @@ def _messages(language: str) -> Mapping[Any, str]:
 
 
 def install(environment: Environment) -> None:
-    """`_`, `gettext` and `ngettext` in templates, speaking the template's `language`."""
+    """`_` and `gettext` in templates, speaking the template's `language` (a message with
+    plural forms is said by its `count` field, as `say` does)."""
     environment.add_extension("jinja2.ext.i18n")
 
     @pass_context
     def gettext(context: Context, message_id: str, **fields: Any) -> str:
-        text = catalogue(_language_of(context)).gettext(message_id)
-        return _formatted(context, text, fields)
-
-    @pass_context
-    def ngettext(
-        context: Context, message_id: str, plural_id: str, count: int, **fields: Any
-    ) -> str:
-        text = catalogue(_language_of(context)).ngettext(message_id, plural_id, count)
-        return _formatted(context, text, {"count": count, **fields})
+        return _formatted(context, _text(_language_of(context), message_id, fields), fields)
 
     @pass_context
     def known_or(context: Context, message_id: str, fallback: Any) -> str:
@@ -141,7 +140,7 @@ def install(environment: Environment) -> None:
     environment.filters["number"] = number
     environment.filters["language_of"] = language_of
     environment.filters["zone_name"] = zone_name
-    environment.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, known_or=known_or)
+    environment.globals.update(_=gettext, gettext=gettext, known_or=known_or)
     environment.newstyle_gettext = True  # type: ignore[attr-defined]
 
 

@@ -17,6 +17,7 @@ Imports stay light (see `tracker/cli/base.py`): the catalogues are loaded inside
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -80,7 +81,7 @@ class Spoken:
     """What a command or group does to be read in the terminal's language: its help texts are
     message ids until the first help page or listing asks for them."""
 
-    context_class = SpokenContext
+    context_class: type[_click.Context] = SpokenContext
     help: str | None
     short_help: str | None
     epilog: str | None
@@ -141,12 +142,28 @@ class SpokenGroup(Spoken, TyperGroup):
             raise _click.exceptions.UsageError(tell("cli.error.no_such_command", name=name), ctx)
         return super().resolve_command(ctx, args)
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         """As Click's main, but a usage error is said in the terminal's language."""
+        run = functools.partial(
+            super().main,
+            args,
+            prog_name,
+            complete_var,
+            windows_expand_args=windows_expand_args,
+            **extra,
+        )
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return run(standalone_mode=False)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = run(standalone_mode=False)
         except _click.exceptions.ClickException as error:
             show_usage_error(error)
             sys.exit(error.exit_code)

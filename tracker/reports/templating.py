@@ -85,7 +85,7 @@ def make_environment(folders: Sequence[Path]) -> Environment:
     environment.filters["day"] = _day
     environment.filters["keep_words"] = keep_words
     words.install(environment)
-    for name in ("_", "gettext", "ngettext"):
+    for name in ("_", "gettext"):
         looked_up = cast("Callable[..., str]", environment.globals[name])
         environment.globals[name] = _whole_words(looked_up)
     return environment

@@ -82,7 +82,6 @@ class SheetRefused(TrackerError):
     def __init__(
         self, source: str, problems: Sequence[TrackerError], *, exit_code: int = 1
     ) -> None:
-        code = "sheet.refused_one" if len(problems) == 1 else "sheet.refused"
-        super().__init__(code, source=source, count=len(problems))
+        super().__init__("sheet.refused", source=source, count=len(problems))
         self.with_problems(problems)
         self.exit_code = exit_code
