@@ -122,7 +122,24 @@ def test_a_revised_text_is_refused_with_what_changed_until_replace(engine: Engin
     assert no.value.describe("en", terminal=True).endswith("(see `tracker import PATH --replace`)")
     assert no.value.http_status == 409
     assert "(바뀌는 점 1건: 이행과제 26.1 문구 변경)" in no.value.describe("ko")  # each change too
-    assert no.value.as_json("ko")["fields"]["changes"] == "commitment 26.1 reworded"
+    # the API's body: each change a code, its words in the reader's language, its fields
+    korean, english = no.value.as_json("ko"), no.value.as_json("en")
+    assert korean["code"] == english["code"] == "import.revision"
+    assert korean["fields"]["changes"] == [
+        {
+            "code": "revision.commitment.reworded",
+            "message": "이행과제 26.1 문구 변경",
+            "fields": {"ref": "26.1"},
+        }
+    ]
+    assert english["fields"]["changes"] == [
+        {
+            "code": "revision.commitment.reworded",
+            "message": "commitment 26.1 reworded",
+            "fields": {"ref": "26.1"},
+        }
+    ]
+    assert korean["fields"]["count"] == english["fields"]["count"] == 1
     outcome = import_text(engine, revised, replace=True)
     assert outcome.outcome == "replaced"  # type: ignore[attr-defined]
     with read_session(engine) as session:

@@ -1,18 +1,21 @@
 """The split of an agreement as data: what `tracker import --json` prints and the review page
-shows (the record, sections, clauses, commitments and mechanisms, as plain values)."""
+shows (the record, sections, clauses, commitments and mechanisms, as plain values).
+
+The importer's warnings speak as the API's refusals do: a code to act on, the message in the
+reader's language and the fields as data, so a Korean reader is never handed English."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tracker.importer.parsed import ParsedAgreement
+from tracker.importer.parsed import ParsedAgreement, ParseWarning
 from tracker.services.filing import agreement_title
 
 
 def parsed_as_dict(
-    parsed: ParsedAgreement, *, source_name: str, key: str | None = None
+    parsed: ParsedAgreement, *, source_name: str, key: str | None = None, language: str = "en"
 ) -> dict[str, Any]:
-    """The split, as `tracker import --json` prints it for review."""
+    """The split, as `tracker import --json` prints it for review; its warnings in `language`."""
     record = parsed.record
     clause_of = {c.number: c for c in parsed.clauses}
     return {
@@ -78,5 +81,15 @@ def parsed_as_dict(
             }
             for m in parsed.mechanisms
         ],
-        "warnings": [str(warning) for warning in parsed.warnings],
+        "warnings": [warning_as_json(warning, language) for warning in parsed.warnings],
+    }
+
+
+def warning_as_json(warning: ParseWarning, language: str) -> dict[str, Any]:
+    """One warning as the API says a refusal (`TrackerError.as_json`): the code, the message in
+    `language` on one line, the fields as data."""
+    return {
+        "code": warning.message_id,
+        "message": " ".join(warning.describe(language).split()),
+        "fields": dict(warning.fields),
     }

@@ -3,8 +3,9 @@ revision changes (record fields, commitments added, removed or reworded), the co
 replacement discards, and the follow-up it must never drop.
 
 Each change is a `RevisionChange`: a catalogue id (`revision.…`) and its fields as data, so the
-review page says it in its reader's language, the CLI in English, and the change record keeps
-the facts (`as_data`), never a sentence.
+review page says it in its reader's language, the CLI in English, the JSON of a refusal sends
+each change as a refusal's problem is sent (`as_json`), and the change record keeps the facts
+(`as_data`), never a sentence.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class RevisionChange:
         """What a change record keeps: the id and the fields."""
         return {"code": self.code, "fields": dict(self.fields)}
 
+    def as_json(self, language: str) -> dict[str, Any]:
+        """What the API sends: the id, the change said in `language`, the fields."""
+        message = " ".join(self.describe(language).split())
+        return {"code": self.code, "message": message, "fields": dict(self.fields)}
+
     def __str__(self) -> str:
         return self.describe("en")
 
@@ -62,8 +68,6 @@ class RevisionNeedsReplace(Conflict):
     def __init__(self, code: str, /, **fields: Any) -> None:
         changes = fields.get("changes", ())
         self.revision = tuple(changes) if isinstance(changes, list | tuple) else ()
-        if self.revision:  # the API's fields are data: the changes in English, as warnings are
-            fields["changes"] = listed(self.revision, "en", limit=SHOWN_IN_REFUSAL)
         super().__init__(code, **fields)
 
     def describe(self, language: str, *, terminal: bool = False) -> str:
@@ -74,6 +78,14 @@ class RevisionNeedsReplace(Conflict):
             "changes": listed(self.revision, language, limit=SHOWN_IN_REFUSAL)
         }
         return super(RevisionNeedsReplace, said).describe(language, terminal=terminal)
+
+    def as_json(self, language: str) -> dict[str, Any]:
+        """The refusal's body, its message listing the first changes, its fields every change
+        (each with its id, its words in `language` and its fields)."""
+        body = super().as_json(language)
+        if self.revision:
+            body["fields"]["changes"] = [change.as_json(language) for change in self.revision]
+        return body
 
 
 def earlier_version(session: Session, parsed: ParsedAgreement, key: str) -> Agreement | None:
