@@ -298,7 +298,7 @@ def test_the_brief_for_a_policy_dialogue_lists_what_it_follows_for_that_meeting(
     # Every agreement it follows gets its summary row; only what needs attention is detailed:
     # 9.1 is stalled, while 7.1 and 16.1 are achieved.
     assert re.search(r"협력 파트너십 수립\s+kr-ca-2025\s+캐나다 / 국방부\s+36\s+33\s", text)
-    details = text[text.index("조치가 필요한 이행 약속은") :]
+    details = text[text.index("조치가 필요한 이행과제는") :]
     assert re.search(r"(?m)(^|\s)9\.1(\s|$)", details) and "예산 미확보" in details
     for ref in ("7.1", "16.1"):
         assert not re.search(rf"(?m)(^|\s){re.escape(ref)}(\s|$)", details), ref

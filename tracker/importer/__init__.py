@@ -122,15 +122,7 @@ def parse_agreement(text: str, *, catalog: MechanismCatalog | None = None) -> Pa
         # otherwise any text file (a log, a password file) would "import".
         raise ImportInputError("import.no_recognizable_clauses")
     if not any(c.tracked for c in commitments):
-        count = len(layouts)
-        warnings.append(
-            ParseWarning(
-                N_("warning.nothing_tracked.one")
-                if count == 1
-                else N_("warning.nothing_tracked.many"),
-                {"count": count},
-            )
-        )
+        warnings.append(ParseWarning(N_("warning.nothing_tracked"), {"count": len(layouts)}))
     return ParsedAgreement(
         source_text=source,
         source_hash=hashlib.sha256(source.encode("utf-8")).hexdigest(),
