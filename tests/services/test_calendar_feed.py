@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from icalendar import Calendar, Event
 from sqlmodel import Session
 
 from tests.factories import import_seed
@@ -14,8 +15,6 @@ from tracker.services.calendar_feed import (
     AgendaMeeting,
     ReportDue,
     agenda,
-    escape_text,
-    fold,
     render_ics,
 )
 from tracker.services.due import BRIEF, REVIEW
@@ -72,25 +71,28 @@ def unescape(value: str) -> str:
     return "".join(out)
 
 
-def test_lines_fold_by_octets_never_inside_a_korean_character() -> None:
-    line = "SUMMARY:" + "한-캐나다 외교·국방(2+2) 장관회의 " * 10
-    folded = fold(line)
-    pieces = folded.split("\r\n")
-    assert len(pieces) > 1
-    assert all(len(p.encode("utf-8")) <= 75 for p in pieces)
-    assert all(p.startswith(" ") for p in pieces[1:])
-    assert pieces[0] + "".join(p[1:] for p in pieces[1:]) == line
-    assert fold("SUMMARY:short") == "SUMMARY:short"
-    exact = "X" * 75
-    assert fold(exact) == exact and fold(exact + "Y") == exact + "\r\n Y"
+def parsed(text: str) -> list[Event]:
+    """The feed's events as the `icalendar` library reads it back."""
+    return list(Calendar.from_ical(text).walk("VEVENT"))
 
 
-def test_text_values_are_escaped() -> None:
-    assert escape_text("a\\b;c,d\ne\r\nf") == "a\\\\b\\;c\\,d\\ne\\nf"
-    assert escape_text("bell\x07 and tab\t") == "bell and tab\t"
-    assert unescape(escape_text("오타와, 캐나다; 국방부\n2층 \\ 회의실")) == (
-        "오타와, 캐나다; 국방부\n2층 \\ 회의실"
-    )
+def test_long_korean_lines_fold_by_octets_never_inside_a_character() -> None:
+    long = "한-캐나다 외교·국방(2+2) 장관회의 " * 10
+    meeting = AgendaMeeting(7, 1, long, date(2027, 10, 14), "planned", title=long)
+    text = render_ics([meeting], now=NOW)
+    assert "\r\n " in text  # folded, and unfold() checks every physical line's octets
+    assert unescape(events(text)[0]["SUMMARY"]) == long
+    assert str(parsed(text)[0]["SUMMARY"]) == long
+
+
+def test_text_values_are_escaped_and_control_characters_dropped() -> None:
+    place = "오타와, 캐나다; 국방부\r\n2층 \\ 회의실\x07\t끝"
+    meeting = AgendaMeeting(7, 1, "2+2", date(2027, 10, 14), "planned", place=place)
+    text = render_ics([meeting], now=NOW)
+    written = events(text)[0]["LOCATION"]
+    assert "\\," in written and "\\;" in written and "\\n" in written
+    assert unescape(written) == "오타와, 캐나다; 국방부\n2층 \\ 회의실\t끝"
+    assert str(parsed(text)[0]["LOCATION"]) == "오타와, 캐나다; 국방부\n2층 \\ 회의실\t끝"
 
 
 def test_the_feed_has_a_vevent_per_meeting_and_report_with_stable_uids() -> None:
@@ -151,6 +153,17 @@ def test_the_feed_has_a_vevent_per_meeting_and_report_with_stable_uids() -> None
     later = render_ics(meetings, now=datetime(2026, 4, 1, tzinfo=UTC))
     assert later.replace("20260401T000000Z", "20260302T010203Z") == text
     assert "Report due: " in render_ics(meetings, now=NOW, language="en")
+    # A calendar library reads the same: dates, not times, and the same UIDs and words.
+    read = {str(event["UID"]): event for event in parsed(text)}
+    assert set(read) == set(found)
+    assert read["meeting-7@tracker"].decoded("DTSTART") == date(2027, 10, 14)
+    assert read["meeting-7@tracker"].decoded("DTSTAMP") == NOW
+    assert str(read["meeting-7@tracker"]["DESCRIPTION"]) == (
+        "제2차 한-캐나다 외교·국방(2+2) 장관회의\n예정 2027-10-14"
+    )
+    assert str(read["meeting-estimated-3@tracker"]["STATUS"]) == "TENTATIVE"
+    deadline = read["report-review_report-2027-10-14#meeting-7-kr-ca-2025@tracker"]
+    assert str(deadline["TRANSP"]) == "TRANSPARENT" and "TRANSP" not in read["meeting-9@tracker"]
 
 
 def test_reports_due_on_one_day_are_one_line_that_names_a_few() -> None:

@@ -7,16 +7,18 @@ mechanism that bounds review cycles, a brief before other followed mechanisms' m
 projected meeting of a reviewing mechanism also gets its review report, marked estimated: the
 scheduler only acts on recorded meetings, but the desk officer plans for it all the same.
 
-`render_ics` is pure: the agenda in, the feed's text out (CRLF lines folded at 75 octets,
-TEXT values escaped), so a calendar app and the tests read the same thing.
+`render_ics` is pure: the agenda in, the feed's text out, written by the `icalendar` library
+(CRLF lines folded at 75 octets, TEXT values escaped), so a calendar app and the tests read the
+same thing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from icalendar import Calendar, Event
 from sqlmodel import Session
 
 from tracker.config import Settings
@@ -34,7 +36,6 @@ from tracker.services.portfolio_calendar import (
 from tracker.words import N_, say
 
 HELD, PLANNED, ESTIMATED = "held", "planned", "estimated"
-LINE_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF
 UID_DOMAIN = "tracker"
 
 # The feed's words for a meeting's state and a report's kind (message ids).
@@ -238,74 +239,69 @@ def _board_key(today: date) -> Callable[[MeetingListed], tuple[int, int, int, in
 # -- iCalendar (RFC 5545), pure ---------------------------------------------------------------
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value (3.3.11): backslash, semicolon, comma and newline escaped; other control
-    characters, which a content line may not hold, dropped."""
+def _plain(value: str) -> str:
+    """Text a content line may hold: the library escapes TEXT values and folds lines, but lets
+    control characters through, which RFC 5545 (3.1) forbids in a content line; newlines and
+    tabs stay (a newline is escaped as \\n)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = "".join(ch for ch in value if ch in "\n\t" or (ord(ch) >= 0x20 and ord(ch) != 0x7F))
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def fold(line: str) -> str:
-    """One content line folded (3.1): no physical line over 75 octets of UTF-8, each
-    continuation starting with one space, and never a break inside a character."""
-    chunks: list[str] = []
-    current: list[str] = []
-    size, limit = 0, LINE_OCTETS
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            chunks.append("".join(current))
-            current, size, limit = [], 0, LINE_OCTETS - 1  # the leading space counts
-        current.append(ch)
-        size += width
-    chunks.append("".join(current))
-    return "\r\n ".join(chunks)
-
-
-def _day(value: date) -> str:
-    return value.strftime("%Y%m%d")
+    return "".join(ch for ch in value if ch in "\n\t" or (ord(ch) >= 0x20 and ord(ch) != 0x7F))
 
 
 def _event(
-    uid: str, stamp: str, on: date, summary: str, status: str, extra: Iterable[str] = ()
-) -> list[str]:
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{escape_text(uid)}",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{_day(on)}",
-        f"DTEND;VALUE=DATE:{_day(on + timedelta(days=1))}",
-        f"SUMMARY:{escape_text(summary)}",
-        f"STATUS:{status}",
-        *extra,
-        "END:VEVENT",
-    ]
+    uid: str,
+    stamp: datetime,
+    on: date,
+    summary: str,
+    status: str,
+    *,
+    description: str,
+    location: str = "",
+    transparent: bool = False,
+) -> Event:
+    """An all-day event: a date, not a time, so no zone can move it to another day."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", on)
+    event.add("dtend", on + timedelta(days=1))
+    event.add("summary", _plain(summary))
+    event.add("description", _plain(description))
+    if location:
+        event.add("location", _plain(location))
+    event.add("status", status)
+    if transparent:  # a deadline, not a meeting: it does not make the reader busy
+        event.add("transp", "TRANSPARENT")
+    return event
 
 
 def render_ics(meetings: Sequence[AgendaMeeting], *, now: datetime, language: str = "ko") -> str:
     """The feed: a VEVENT per meeting (all day; estimated ones TENTATIVE) and one per report
-    due date, with UIDs that stay the same from one fetch to the next."""
+    due date, with UIDs that stay the same from one fetch to the next. The `icalendar` library
+    writes it (escaping, folding at 75 octets, CRLF)."""
     estimated = f" ({say(language, 'ical.estimated')})"
     report_due = say(language, "ical.report_due")
     for_meeting = say(language, "ical.for_meeting")
-    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//{UID_DOMAIN}//commitment follow-up//{language.upper()}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(say(language, 'ical.calendar'))}",
-    ]
+    stamp = now.astimezone(UTC).replace(microsecond=0)
+    feed = Calendar()
+    feed.add("version", "2.0")
+    feed.add("prodid", f"-//{UID_DOMAIN}//commitment follow-up//{language.upper()}")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    feed.add("x-wr-calname", say(language, "ical.calendar"))
     for meeting in meetings:
         summary = meeting.mechanism + (estimated if meeting.state == ESTIMATED else "")
         details = [meeting.title, f"{say(language, STATE_WORDS[meeting.state])} {meeting.on}"]
-        extra = [f"DESCRIPTION:{escape_text(chr(10).join(d for d in details if d))}"]
-        if meeting.place:
-            extra.append(f"LOCATION:{escape_text(meeting.place)}")
-        status = "TENTATIVE" if meeting.state == ESTIMATED else "CONFIRMED"
-        lines += _event(meeting.uid, stamp, meeting.on, summary, status, extra)
+        feed.add_component(
+            _event(
+                meeting.uid,
+                stamp,
+                meeting.on,
+                summary,
+                "TENTATIVE" if meeting.state == ESTIMATED else "CONFIRMED",
+                description="\n".join(d for d in details if d),
+                location=meeting.place,
+            )
+        )
         for report in meeting.reports:
             what = say(language, KIND_WORDS[report.kind]) + (
                 f" ({report.subject})" if report.kind == REVIEW else ""
@@ -313,15 +309,16 @@ def render_ics(meetings: Sequence[AgendaMeeting], *, now: datetime, language: st
             summary = f"{report_due}: {meeting.mechanism} {what}" + (
                 estimated if report.estimated else ""
             )
-            uid = f"report-{report.kind}-{report.period}-{report.subject}@{UID_DOMAIN}"
-            description = f"{for_meeting}: {meeting.mechanism} {meeting.on}"
-            lines += _event(
-                uid,
-                stamp,
-                report.on,
-                summary,
-                "TENTATIVE" if report.estimated else "CONFIRMED",
-                [f"DESCRIPTION:{escape_text(description)}", "TRANSP:TRANSPARENT"],
+            feed.add_component(
+                _event(
+                    f"report-{report.kind}-{report.period}-{report.subject}@{UID_DOMAIN}",
+                    stamp,
+                    report.on,
+                    summary,
+                    "TENTATIVE" if report.estimated else "CONFIRMED",
+                    description=f"{for_meeting}: {meeting.mechanism} {meeting.on}",
+                    transparent=True,
+                )
             )
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    written: bytes = feed.to_ical()
+    return written.decode("utf-8")
