@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -103,15 +104,15 @@ def test_a_status_update_with_a_link_and_a_minutes_file_shows_in_history(
                 "정진우",
             )
         )
-        assert result.stdout.startswith(f"{KEY}:7.3: 진행 중 as of {TODAY} (update ")
+        assert result.stdout.startswith(f"{KEY}:7.3: In progress as of {TODAY} (update ")
         assert result.stdout.endswith(", version 2)\n")
 
         table = ok(cli("history", f"{KEY}:7.3")).stdout.splitlines()
         assert table[0].split() == ["when", "who", "what", "detail"]
         assert len(table) == 2
-        assert "정진우" in table[1] and "status" in table[1]
+        assert "정진우" in table[1] and "Status update" in table[1]
         assert table[1].endswith(
-            f"진행 중 (as of {TODAY}); 1차 협의 개최; "
+            f"In progress (as of {TODAY}); 1차 협의 개최; "
             "evidence: https://www.mofa.go.kr/press/1234, minutes.pdf"
         )
 
@@ -133,7 +134,7 @@ def test_a_status_update_with_a_link_and_a_minutes_file_shows_in_history(
         assert (shown["status"], shown["version"]) == ("in_progress", 2)
         assert shown["status_as_of"] == str(TODAY)
         text = ok(cli("commitments", "show", f"{KEY}:7.3")).stdout
-        assert "status:      진행 중 (as of 2026-12-01)" in text
+        assert "status:      In progress (as of 2026-12-01)" in text
         assert "by 정진우: 1차 협의 개최" in text
         assert listed(cli, "-a", KEY, "--status", "진행 중") == ["7.3"]
 
@@ -351,7 +352,7 @@ def test_a_correction_replaces_a_mistaken_update_and_history_keeps_both(
             str(mistaken),
         )
     )
-    assert "정체" in result.stdout
+    assert "Stalled" in result.stdout
     assert show(cli, "7.3")["status"] == "stalled"
     entries = history(cli, "7.3")
     assert [e["action"] for e in entries] == ["status", "status", "correction"]
@@ -410,7 +411,7 @@ def test_lists_by_owner_and_status(cli: Cli, engine: Engine) -> None:
     table = ok(cli("commitments", "list", "--owner", "김하늘")).stdout.splitlines()
     assert table[0].split() == ["agreement", "ref", "v", "status", "owner", "attention", "text"]
     row = next(line for line in table if line.startswith(f"{KEY}  7.2 "))
-    assert "정체" in row and "김하늘" in row and "stalled" in row
+    assert "Stalled" in row and "김하늘" in row
 
     assert ok(cli("commitments", "list", "--status", "achieved")).stdout == "no commitments match\n"
     assert refused(cli("commitments", "list", "--status", "done")).startswith(
@@ -518,20 +519,20 @@ def test_assign_refuses_what_it_cannot_do_and_writes_nothing(cli: Cli, engine: E
 def test_assessments_score_full_partial_none_and_not_assessed(cli: Cli, engine: Engine) -> None:
     demo(cli)
     result = ok(cli("assess", f"{KEY}:7.3", "--score", "+1", "--rationale", "공동연습 2회 실시"))
-    assert result.stdout == f"{KEY}:7.3: cycle 1 assessed +1 완전 이행 (version 2)\n"
+    assert result.stdout == f"{KEY}:7.3: cycle 1 assessed +1 Full (version 2)\n"
     result = ok(cli("assess", f"{KEY}:7.1", "--score", "0", "--rationale", "협의 개시"))
-    assert result.stdout == f"{KEY}:7.1: cycle 1 assessed 0 부분 이행 (version 2)\n"
+    assert result.stdout == f"{KEY}:7.1: cycle 1 assessed 0 Partial (version 2)\n"
     result = ok(cli("assess", f"{KEY}:7.2", "--cycle", "1", "--score", "-1", "--rationale", "없음"))
-    assert result.stdout == f"{KEY}:7.2: cycle 1 assessed -1 미이행 (version 2)\n"
+    assert result.stdout == f"{KEY}:7.2: cycle 1 assessed -1 None (version 2)\n"
     result = ok(cli("assess", f"{KEY}:7.4", "--score", "na"))
-    assert result.stdout == f"{KEY}:7.4: cycle 1 assessed 미평가 (version 2)\n"
+    assert result.stdout == f"{KEY}:7.4: cycle 1 assessed Not assessed (version 2)\n"
 
     assessment = show(cli, "7.3")["assessment"]
     assert (assessment["score"], assessment["cycle_number"]) == (1, 1)
     assert assessment["rationale"] == "공동연습 2회 실시"
     assert show(cli, "7.4")["assessment"]["score"] is None
     text = ok(cli("commitments", "show", f"{KEY}:7.2")).stdout
-    assert "assessment:  cycle 1: -1 미이행 (없음)" in text
+    assert "assessment:  cycle 1: -1 None (없음)" in text
 
     (row, _total) = json.loads(ok(cli("summary", "--json")).stdout)
     assert (row["group"], row["assessed"], row["mean_score"]) == (KEY, 3, 0.0)
@@ -737,19 +738,17 @@ def test_summary_counts_match_what_the_lists_show(cli: Cli, engine: Engine) -> N
     assert owners == {"정진우": TRACKED - 3, "김하늘": 3, "-": 2, "total": TRACKED + 2}
 
     table = ok(cli("summary", "-a", KEY)).stdout.splitlines()
-    assert table[0].split() == [
+    # Columns are two spaces or more apart; a status label has single spaces.
+    assert re.split(" {2,}", table[0]) == [
         "agreement",
         "tracked",
-        "점검",
-        "전",
-        "미착수",
-        "진행",
-        "중",
-        "상시",
-        "이행",
-        "달성",
-        "정체",
-        "중단",
+        "Not assessed yet",
+        "Not started",
+        "In progress",
+        "Ongoing",
+        "Achieved",
+        "Stalled",
+        "Discontinued",
         "assessed",
         "mean",
     ]

@@ -263,7 +263,7 @@ def test_a_new_cycle_starts_blank_while_statuses_and_old_assessments_stay(
         assert shown["assessment"] is None
         assert (shown["status"], shown["version"]) == ("in_progress", version)
         assert (
-            "assessment:  미평가 (current cycle)"
+            "assessment:  Not assessed (current cycle)"
             in ok(cli("commitments", "show", f"{KEY}:7.3")).stdout
         )
         rolled = summary(cli)
@@ -287,10 +287,10 @@ def test_a_new_cycle_starts_blank_while_statuses_and_old_assessments_stay(
                 "후속 없음",
             )
         )
-        assert result.stdout.startswith(f"{KEY}:7.1: cycle 1 assessed -1 미이행")
+        assert result.stdout.startswith(f"{KEY}:7.1: cycle 1 assessed -1 None")
         assert show(cli, "7.1")["assessment"] is None
         result = ok(cli("assess", f"{KEY}:7.3", "--score", "0", "--rationale", "1회 실시"))
-        assert result.stdout.startswith(f"{KEY}:7.3: cycle 2 assessed 0 부분 이행")
+        assert result.stdout.startswith(f"{KEY}:7.3: cycle 2 assessed 0 Partial")
         assert show(cli, "7.3")["assessment"]["cycle_number"] == 2
         assert summary(cli)["assessed"] == 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,6 +11,7 @@ from tracker.cli.base import (
     JsonOption,
     TrackerTyper,
     actor_name,
+    display_width,
     local_time,
     parse_day,
     policy_of,
@@ -21,61 +22,55 @@ from tracker.cli.base import (
     writing,
 )
 from tracker.cli.listing import commitments_app
+from tracker.cli.speech import show, tell
+from tracker.msgids import N_
 
-RefArgument = Annotated[
-    str, typer.Argument(help="Commitment: KEY:REF (kr-ca-2025:7.3), or REF with --agreement.")
-]
+if TYPE_CHECKING:
+    from tracker.domain import Language
+    from tracker.services.policy import FollowUpPolicy
+    from tracker.services.status_updates import HistoryEntry
+
+RefArgument = Annotated[str, typer.Argument(help=N_("cli.commitment_ref"))]
 AgreementOption = Annotated[
-    str | None, typer.Option("--agreement", "-a", help="Agreement key or id.")
+    str | None, typer.Option("--agreement", "-a", help=N_("cli.agreement_ref"))
 ]
-ReasonOption = Annotated[str, typer.Option(help="Why, for the history.")]
+ReasonOption = Annotated[str, typer.Option(help=N_("cli.reason"))]
 VersionOption = Annotated[
     int | None,
-    typer.Option(
-        "--expect-version",
-        help="The version you read (shown by `commitments show`); refused (exit 3) if it moved.",
-        min=1,
-    ),
+    typer.Option("--expect-version", help=N_("cli.expect_version"), min=1),
 ]
 
-status_app = TrackerTyper(help="Progress status of commitments.")
+status_app = TrackerTyper(help=N_("cli.status"))
+
+
+def _language() -> Language:
+    from tracker.domain import Language
+    from tracker.words import terminal_language
+
+    return Language(terminal_language())
 
 
 def status_set(
     ctx: typer.Context,
     ref: RefArgument,
-    new_status: Annotated[
-        str,
-        typer.Option("--status", "-s", help="Status key or label: in_progress, 진행 중, achieved…"),
-    ],
-    note: Annotated[str, typer.Option("--note", "-n", help="What happened (the narrative).")] = "",
-    as_of: Annotated[
-        str | None, typer.Option(help="Date the status holds from (YYYY-MM-DD; default today).")
-    ] = None,
+    new_status: Annotated[str, typer.Option("--status", "-s", help=N_("cli.status.set.status"))],
+    note: Annotated[str, typer.Option("--note", "-n", help=N_("cli.status.set.note"))] = "",
+    as_of: Annotated[str | None, typer.Option(help=N_("cli.status.set.as_of"))] = None,
     evidence: Annotated[
         list[str] | None,
-        typer.Option("--evidence", "-e", help="An http(s) link or a file; repeat for several."),
+        typer.Option("--evidence", "-e", help=N_("cli.status.set.evidence")),
     ] = None,
-    corrects: Annotated[
-        int | None, typer.Option(help="Id of an earlier update this one corrects.")
-    ] = None,
+    corrects: Annotated[int | None, typer.Option(help=N_("cli.status.set.corrects"))] = None,
     agreement: AgreementOption = None,
     expect_version: VersionOption = None,
     by: ByOption = None,
 ) -> None:
-    """Record a status update (append-only; a correction is a new update).
-
-    \b
-    Example:
-      tracker status set kr-ca-2025:7.3 --status 진행중 --note "1차 협의 개최" \\
-          --evidence https://www.mofa.go.kr/press/1234 --evidence minutes.pdf
-      tracker status set 7.3 -a kr-ca-2025 -s achieved --as-of 2026-11-20 --expect-version 4
-    """
     from tracker.models import StatusUpdateCreate
     from tracker.services import status_updates
     from tracker.services.lookup import find_commitment
 
     policy = policy_of(ctx)
+    language = _language()
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
         update = status_updates.record_status_update(
@@ -92,30 +87,28 @@ def status_set(
             policy=policy,
             author=actor_name(by),
         )
-        where = status_updates.describe(commitment, session=session)
-        typer.echo(
-            f"{where}: {policy.label(update.status)} as of {update.as_of} "
-            f"(update {update.id}, version {commitment.version})"
+        show(
+            "cli.status.set.done",
+            commitment=status_updates.describe(commitment, session=session),
+            status=policy.label(update.status, language),
+            as_of=update.as_of,
+            update=update.id,
+            version=commitment.version,
         )
         if commitment.status_as_of and commitment.status_as_of > update.as_of:
-            typer.echo(
-                f"recorded in the history; the current status stays "
-                f"{policy.label(commitment.status)} as of {commitment.status_as_of}"
+            show(
+                "cli.status.set.not_current",
+                status=policy.label(commitment.status, language),
+                as_of=commitment.status_as_of,
             )
 
 
-def show(
+def commitment_show(
     ctx: typer.Context,
     ref: RefArgument,
     agreement: AgreementOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one commitment: text, owner, status, version, attention, assessment.
-
-    \b
-    Example:
-      tracker commitments show kr-ca-2025:7.3
-    """
     from tracker.services import assessments, status_updates
     from tracker.services.commitments import commitment_public
     from tracker.services.lookup import find_commitment
@@ -133,29 +126,69 @@ def show(
         )
         return
     zone = runtime_of(ctx).settings.tz
-    language = policy.language
-    lines = [
-        f"{public.agreement_key}:{public.ref}  (clause {public.clause}, version {public.version})",
-        public.text,
-        "",
-        f"status:      {public.status_label}"
-        + (f" (as of {public.status_as_of})" if public.status_as_of else ""),
-        f"last update: {local_time(public.last_update_at, zone)}"
-        + (f" by {latest.author}: {latest.narrative}" if latest and latest.narrative else ""),
-        f"owner:       {public.owner or '-'} / {public.division or '-'}",
-        f"lead agency: {public.lead_agency or '-'}"
-        + (f" (with {public.supporting_agencies})" if public.supporting_agencies else ""),
-        f"tracked:     {'yes' if public.tracked else 'no'} ({public.strength.value})",
-        f"mechanisms:  {', '.join(public.mechanisms) or '-'}",
-        "assessment:  "
-        + (
-            f"cycle {assessment.cycle_number}: "
-            f"{assessments.score_label(assessment.score, language)}"
-            + (f" ({assessment.rationale})" if assessment.rationale else "")
-            if assessment
-            else f"{assessments.score_label(None, language)} (current cycle)"
+    language = _language()
+    status = policy.label(public.status, language)
+    if public.status_as_of:
+        status = tell("history.status", status=status, as_of=public.status_as_of)
+    last_update = local_time(public.last_update_at, zone)
+    if latest and latest.narrative:
+        last_update = tell(
+            "cli.commitments.show.last_update_by",
+            when=last_update,
+            author=latest.author,
+            note=latest.narrative,
+        )
+    lead = public.lead_agency or "-"
+    if public.supporting_agencies:
+        lead = tell(
+            "cli.commitments.show.with_supporting",
+            lead=lead,
+            supporting=public.supporting_agencies,
+        )
+    if assessment:
+        said = tell(
+            "cli.commitments.show.assessment",
+            cycle=assessment.cycle_number,
+            score=assessments.score_label(assessment.score, language),
+        )
+        if assessment.rationale:
+            said += f" ({assessment.rationale})"
+    else:
+        said = tell(
+            "cli.commitments.show.not_assessed",
+            score=assessments.score_label(None, language),
+        )
+    tracked = tell("cli.yes") if public.tracked else tell("cli.no")
+    fields = [
+        (N_("cli.commitments.show.status"), status),
+        (N_("cli.commitments.show.last_update"), last_update),
+        (
+            N_("cli.commitments.show.owner"),
+            f"{public.owner or '-'} / {public.division or '-'}",
         ),
-        f"attention:   {', '.join(public.attention) or '-'}",
+        (N_("cli.commitments.show.lead_agency"), lead),
+        (
+            N_("cli.commitments.show.tracked"),
+            f"{tracked} ({tell(f'imp_strength_{public.strength.value}')})",
+        ),
+        (N_("cli.commitments.show.mechanisms"), ", ".join(public.mechanisms) or "-"),
+        (N_("cli.commitments.show.assessment_label"), said),
+        (
+            N_("cli.commitments.show.attention"),
+            ", ".join(tell(f"attention.{flag}") for flag in public.attention) or "-",
+        ),
+    ]
+    labels = [f"{tell(name)}:" for name, _value in fields]
+    width = max(display_width(label) for label in labels) + 1
+    heading = tell(
+        "cli.commitments.show.heading",
+        commitment=f"{public.agreement_key}:{public.ref}",
+        clause=public.clause,
+        version=public.version,
+    )
+    lines = [heading, public.text, ""] + [
+        label + " " * (width - display_width(label)) + value
+        for label, (_name, value) in zip(labels, fields, strict=True)
     ]
     typer.echo("\n".join(lines))
 
@@ -166,13 +199,6 @@ def history(
     agreement: AgreementOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Everything that happened to a commitment, oldest first.
-
-    \b
-    Example:
-      tracker history kr-ca-2025:7.3
-      tracker history 7.3 -a kr-ca-2025 --json
-    """
     from tracker.services import status_updates
     from tracker.services.lookup import find_commitment
 
@@ -189,37 +215,67 @@ def history(
             ]
         )
         return
+    from tracker.services.history import action_word
+
     zone = runtime_of(ctx).settings.tz
+    language = _language()
     print_table(
-        ["when", "who", "what", "detail"],
-        [(local_time(e.at, zone), e.actor, e.action, e.summary) for e in entries],
-        empty="no history yet: nothing has been recorded for this commitment",
+        [
+            N_("cli.column.when"),
+            N_("cli.column.who"),
+            N_("cli.column.what"),
+            N_("cli.column.detail"),
+        ],
+        [
+            (
+                local_time(e.at, zone),
+                e.actor,
+                action_word(e.action, language),
+                _history_detail(e, policy, language),
+            )
+            for e in entries
+        ],
+        empty=tell("cli.history.none"),
     )
+
+
+def _history_detail(entry: HistoryEntry, policy: FollowUpPolicy, language: Language) -> str:
+    """The entry's facts in the terminal's language, as the commitment's page words them,
+    with the evidence and the reason a page shows beside them."""
+    from tracker.domain import Language
+    from tracker.services.history import describe_change
+
+    def status_word(code: str, language: str) -> str:
+        return policy.label(code, Language(language))
+
+    detail: dict[str, Any] = entry.detail
+    parts = [
+        describe_change(
+            "commitment", entry.action, detail, language=language, status_word=status_word
+        )
+    ]
+    evidence = detail.get("evidence") if entry.action in ("status", "correction") else None
+    if evidence:
+        items = ", ".join(str(e.get("url") or e.get("file_name")) for e in evidence)
+        parts.append(tell("cli.history.evidence", items=items))
+    if detail.get("reason"):
+        parts.append(str(detail["reason"]))
+    return "; ".join(part for part in parts if part)
 
 
 def assess(
     ctx: typer.Context,
     ref: RefArgument,
-    score: Annotated[
-        str, typer.Option(help="+1 (full), 0 (partial), -1 (none), or na (not assessed).")
-    ],
-    rationale: Annotated[str, typer.Option(help="Why this score (required with a score).")] = "",
-    cycle: Annotated[str, typer.Option(help="current, previous, or a cycle number.")] = "current",
+    score: Annotated[str, typer.Option(help=N_("cli.assess.score"))],
+    rationale: Annotated[str, typer.Option(help=N_("cli.assess.rationale"))] = "",
+    cycle: Annotated[str, typer.Option(help=N_("cli.assess.cycle"))] = "current",
     agreement: AgreementOption = None,
     expect_version: VersionOption = None,
     by: ByOption = None,
 ) -> None:
-    """Assess a tracked commitment for a review cycle.
-
-    \b
-    Example:
-      tracker assess kr-ca-2025:7.3 --score +1 --rationale "공동연습 2회 실시"
-      tracker assess kr-ca-2025:9.2 --cycle 1 --score 0 --rationale "협의 개시, 합의 미도출"
-    """
     from tracker.services import assessments, cycles, status_updates
     from tracker.services.lookup import find_commitment
 
-    policy = policy_of(ctx)
     given = assessments.parse_score(score)
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
@@ -233,43 +289,32 @@ def assess(
             actor=actor_name(by),
             expected_version=expect_version,
         )
-        typer.echo(
-            f"{status_updates.describe(commitment, session=session)}: cycle {chosen.number} "
-            f"assessed {assessments.score_label(given, policy.language)} "
-            f"(version {commitment.version})"
+        show(
+            "cli.assess.done",
+            commitment=status_updates.describe(commitment, session=session),
+            cycle=chosen.number,
+            score=assessments.score_label(given, _language()),
+            version=commitment.version,
         )
 
 
 def assign(
     ctx: typer.Context,
     ref: RefArgument,
-    officer: Annotated[
-        str | None, typer.Option(help="New owner: officer id, e-mail or name.")
-    ] = None,
-    division: Annotated[str | None, typer.Option(help="Division (default: the officer's).")] = None,
-    lead_agency: Annotated[str | None, typer.Option(help="Lead agency, e.g. 국방부.")] = None,
-    supporting: Annotated[
-        str | None, typer.Option(help="Supporting agencies, comma-separated.")
-    ] = None,
+    officer: Annotated[str | None, typer.Option(help=N_("cli.assign.officer"))] = None,
+    division: Annotated[str | None, typer.Option(help=N_("cli.assign.division"))] = None,
+    lead_agency: Annotated[str | None, typer.Option(help=N_("cli.assign.lead_agency"))] = None,
+    supporting: Annotated[str | None, typer.Option(help=N_("cli.assign.supporting"))] = None,
     agreement: AgreementOption = None,
     expect_version: VersionOption = None,
     reason: ReasonOption = "",
     by: ByOption = None,
 ) -> None:
-    """Reassign one commitment: officer, division, lead and supporting agencies.
-
-    \b
-    Example:
-      tracker assign kr-ca-2025:7.3 --officer 김하늘 --lead-agency 국방부 \\
-          --supporting "방위사업청, 외교부" --reason "국방부 소관"
-    """
     from tracker.services import owners, status_updates
     from tracker.services.lookup import find_commitment, find_officer
 
     if not any((officer, division, lead_agency, supporting is not None)):
-        raise typer.BadParameter(
-            "give at least one of --officer, --division, --lead-agency, --supporting"
-        )
+        raise typer.BadParameter(tell("cli.assign.nothing"))
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
         change = owners.OwnerChange(
@@ -286,27 +331,23 @@ def assign(
             reason=reason,
             expected_version=expect_version,
         )
-        typer.echo(
-            f"{status_updates.describe(commitment, session=session)}: version {commitment.version}"
+        show(
+            "cli.assign.done",
+            commitment=status_updates.describe(commitment, session=session),
+            version=commitment.version,
         )
 
 
 def handover(
     ctx: typer.Context,
-    giver: Annotated[str, typer.Argument(help="Officer handing over (id, e-mail or name).")],
-    taker: Annotated[str, typer.Argument(help="Officer taking over (id, e-mail or name).")],
+    giver: Annotated[str, typer.Argument(help=N_("cli.handover.giver"))],
+    taker: Annotated[str, typer.Argument(help=N_("cli.handover.taker"))],
     agreement: Annotated[
-        str | None, typer.Option("--agreement", "-a", help="Only this agreement.")
+        str | None, typer.Option("--agreement", "-a", help=N_("cli.only_agreement"))
     ] = None,
     reason: ReasonOption = "",
     by: ByOption = None,
 ) -> None:
-    """Hand over everything one officer owns to another (staff rotate every two years).
-
-    \b
-    Example:
-      tracker handover 정진우 김하늘 --reason "2027년 정기 인사"
-    """
     from tracker.services import owners
     from tracker.services.lookup import find_agreement, find_officer
 
@@ -319,17 +360,20 @@ def handover(
             reason=reason,
             agreement=find_agreement(agreement, session=session) if agreement else None,
         )
-    typer.echo(
-        f"handed over {done.commitments} commitment(s) and {done.agreements} agreement(s) "
-        f"from {giver} to {taker}"
+    show(
+        "cli.handover.done",
+        commitments=done.commitments,
+        agreements=done.agreements,
+        giver=giver,
+        taker=taker,
     )
 
 
 def register(app: TrackerTyper) -> None:
-    status_app.command("set")(status_set)
+    status_app.command("set", help=N_("cli.status.set"))(status_set)
     app.add_typer(status_app, name="status")
-    commitments_app.command("show")(show)
-    app.command("history")(history)
-    app.command("assess")(assess)
-    app.command("assign")(assign)
-    app.command("handover")(handover)
+    commitments_app.command("show", help=N_("cli.commitments.show"))(commitment_show)
+    app.command("history", help=N_("cli.history"))(history)
+    app.command("assess", help=N_("cli.assess"))(assess)
+    app.command("assign", help=N_("cli.assign"))(assign)
+    app.command("handover", help=N_("cli.handover"))(handover)

@@ -16,31 +16,42 @@ from tracker.cli.base import (
     stream_json,
     stream_table,
 )
+from tracker.cli.speech import tell
 from tracker.domain import Grouping, Strength
+from tracker.msgids import N_
 from tracker.text import shorten
 
-agreements_app = TrackerTyper(help="Imported agreements.")
-commitments_app = TrackerTyper(help="Commitments and their follow-up.")
-mechanisms_app = TrackerTyper(help="Follow-up mechanisms: 2+2 meetings, dialogues, committees...")
+agreements_app = TrackerTyper(help=N_("cli.agreements"))
+commitments_app = TrackerTyper(help=N_("cli.commitments"))
+mechanisms_app = TrackerTyper(help=N_("cli.mechanisms"))
+
+AgreementOption = Annotated[
+    str | None, typer.Option("--agreement", "-a", help=N_("cli.agreement_ref"))
+]
+OnlyAgreementOption = Annotated[
+    str | None, typer.Option("--agreement", "-a", help=N_("cli.only_agreement"))
+]
+
+# The heading of the column a summary groups by.
+GROUP_COLUMNS = {
+    Grouping.AGREEMENT: N_("cli.column.agreement"),
+    Grouping.SECTION: N_("cli.column.section"),
+    Grouping.MECHANISM: N_("cli.column.mechanism"),
+    Grouping.OWNER: N_("cli.column.owner"),
+    Grouping.DIVISION: N_("cli.column.division"),
+}
 
 
 def agreements_list(
     ctx: typer.Context,
-    country: Annotated[str | None, typer.Option(help="Only agreements with this country.")] = None,
-    field: Annotated[str | None, typer.Option(help="Only this field (분야), e.g. 방산.")] = None,
+    country: Annotated[str | None, typer.Option(help=N_("cli.agreements.list.country"))] = None,
+    field: Annotated[str | None, typer.Option(help=N_("cli.agreements.list.field"))] = None,
     year: Annotated[
-        int | None, typer.Option(help="Only agreements signed this year.", min=1900, max=2200)
+        int | None, typer.Option(help=N_("cli.agreements.list.year"), min=1900, max=2200)
     ] = None,
-    search: Annotated[str | None, typer.Option(help="Words in the title.")] = None,
+    search: Annotated[str | None, typer.Option(help=N_("cli.agreements.list.search"))] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List agreements, newest first, with clause and commitment counts.
-
-    \b
-    Example:
-      tracker agreements list --country 캐나다 --year 2025
-      tracker agreements list --json
-    """
     from tracker.services.agreements import list_agreements
 
     with reading(ctx) as session:
@@ -51,53 +62,48 @@ def agreements_list(
         print_json(agreements)
         return
     print_table(
-        ["key", "signed", "title", "countries", "clauses", "tracked"],
+        [
+            N_("cli.column.key"),
+            N_("cli.column.signed"),
+            N_("cli.column.title"),
+            N_("cli.column.countries"),
+            N_("cli.column.clauses"),
+            N_("cli.column.tracked"),
+        ],
         [
             (a.key, a.signed_on, a.title, a.countries, a.clause_count, a.tracked_count)
             for a in agreements
         ],
-        empty="no agreements match"
+        empty=tell("cli.agreements.list.no_match")
         if any((country, field, year, search))
-        else "no agreements (import one with `tracker import PATH`, or try `tracker demo`)",
+        else tell("cli.agreements.list.none"),
     )
 
 
 def commitments_list(
     ctx: typer.Context,
-    agreement: Annotated[
-        str | None, typer.Option("--agreement", "-a", help="Agreement key or id.")
-    ] = None,
-    mechanism: Annotated[str | None, typer.Option(help="Mechanism name, alias or id.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Owner: officer id, e-mail or name.")] = None,
-    division: Annotated[str | None, typer.Option(help="Owning division, e.g. 북미2과.")] = None,
-    status: Annotated[
-        str | None, typer.Option(help="Progress status key or label, e.g. stalled or 정체.")
-    ] = None,
-    stale: Annotated[
-        bool, typer.Option("--stale", help="Only stale ones (no recent update).")
-    ] = False,
-    due: Annotated[
-        bool, typer.Option("--due", help="Only those whose reviewing meeting is near.")
-    ] = False,
+    agreement: AgreementOption = None,
+    mechanism: Annotated[str | None, typer.Option(help=N_("cli.mechanism_ref"))] = None,
+    owner: Annotated[str | None, typer.Option(help=N_("cli.commitments.list.owner"))] = None,
+    division: Annotated[str | None, typer.Option(help=N_("cli.commitments.list.division"))] = None,
+    status: Annotated[str | None, typer.Option(help=N_("cli.commitments.list.status"))] = None,
+    stale: Annotated[bool, typer.Option("--stale", help=N_("cli.commitments.list.stale"))] = False,
+    due: Annotated[bool, typer.Option("--due", help=N_("cli.commitments.list.due"))] = False,
     unowned: Annotated[
-        bool, typer.Option("--unowned", help="Only those without an owner.")
+        bool, typer.Option("--unowned", help=N_("cli.commitments.list.unowned"))
     ] = False,
     tracked: Annotated[
         bool | None,
-        typer.Option("--tracked/--untracked", help="Only tracked, or only untracked, ones."),
+        typer.Option("--tracked/--untracked", help=N_("cli.commitments.list.tracked")),
     ] = None,
-    strength: Annotated[Strength | None, typer.Option(help="Only this strength.")] = None,
+    strength: Annotated[
+        Strength | None, typer.Option(help=N_("cli.commitments.list.strength"))
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List commitments in document order, with status, owner and attention flags.
-
-    \b
-    Example:
-      tracker commitments list -a kr-ca-2025 --tracked
-      tracker commitments list --owner 정진우 --stale
-      tracker commitments list --status 정체 --due --json
-    """
+    from tracker.domain import Language
     from tracker.services.commitments import CommitmentFilter, attention_wanted, iter_commitments
+    from tracker.words import terminal_language
 
     flags = attention_wanted(stale=stale, due=due, unowned=unowned)
     where = CommitmentFilter(
@@ -110,46 +116,61 @@ def commitments_list(
         strength=strength,
         attention=flags,
     )
+    policy = policy_of(ctx)
+    language = Language(terminal_language())
+    not_tracked = tell("imp_tracked_no")
+    strengths = {s: tell(f"imp_strength_{s.value}") for s in Strength}
+    flag_words: dict[str, str] = {}
+
+    def said_flags(codes: list[str]) -> str:
+        for code in codes:
+            if code not in flag_words:
+                flag_words[code] = tell(f"attention.{code}")
+        return ", ".join(flag_words[code] for code in codes)
+
     # Streamed a batch at a time: complete, however many match, in flat memory.
     with reading(ctx) as session:
-        commitments = iter_commitments(session=session, policy=policy_of(ctx), where=where)
+        commitments = iter_commitments(session=session, policy=policy, where=where)
         if as_json:
             stream_json(commitments)
             return
         stream_table(
-            ["agreement", "ref", "v", "status", "owner", "attention", "text"],
+            [
+                N_("cli.column.agreement"),
+                N_("cli.column.ref"),
+                N_("cli.column.version"),
+                N_("cli.column.status"),
+                N_("cli.column.owner"),
+                N_("cli.column.attention"),
+                N_("cli.column.text"),
+            ],
             (
                 (
                     c.agreement_key,
                     c.ref,
                     c.version,
-                    c.status_label if c.tracked else f"untracked ({c.strength.value})",
+                    policy.label(c.status, language)
+                    if c.tracked
+                    else f"{not_tracked} ({strengths[c.strength]})",
                     c.owner,
-                    ",".join(c.attention),
+                    said_flags(c.attention),
                     shorten(c.text, 50),
                 )
                 for c in commitments
             ),
-            empty="no commitments match",
+            empty=tell("cli.commitments.list.none"),
         )
 
 
 def summary(
     ctx: typer.Context,
-    by: Annotated[Grouping, typer.Option(help="Group by this.")] = Grouping.AGREEMENT,
-    agreement: Annotated[
-        str | None, typer.Option("--agreement", "-a", help="Only this agreement.")
-    ] = None,
+    by: Annotated[Grouping, typer.Option(help=N_("cli.summary.by"))] = Grouping.AGREEMENT,
+    agreement: OnlyAgreementOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Count tracked commitments by progress status, with the mean assessment of the open cycle.
-
-    \b
-    Example:
-      tracker summary --by section -a kr-ca-2025
-      tracker summary --by owner --json
-    """
+    from tracker.domain import Language
     from tracker.services.rollups import rollup
+    from tracker.words import terminal_language
 
     policy = policy_of(ctx)
     with reading(ctx) as session:
@@ -169,36 +190,34 @@ def summary(
             ]
         )
         return
+    language = Language(terminal_language())
+    # The statuses are configured, not catalogued: their labels head the columns as they are
+    # (a heading is looked up as a message id; an unknown one is printed as written).
+    statuses = [s.label(language).replace("%", "%%") for s in policy.statuses]
     print_table(
         [
-            by.value,
-            "tracked",
-            *(s.label(policy.language) for s in policy.statuses),
-            "assessed",
-            "mean",
+            GROUP_COLUMNS[by],
+            N_("cli.column.tracked"),
+            *statuses,
+            N_("cli.column.assessed"),
+            N_("cli.column.mean"),
         ],
         [
             (
-                row.group,
+                # The rollup's last row counts every group.
+                tell("cli.summary.total") if number == len(rows) - 1 else row.group,
                 row.total,
                 *(row.by_status.get(s.key, 0) for s in policy.statuses),
                 row.assessed,
                 "-" if row.mean_score is None else f"{row.mean_score:+.2f}",
             )
-            for row in rows
+            for number, row in enumerate(rows)
         ],
-        empty="no tracked commitments",
+        empty=tell("cli.summary.none"),
     )
 
 
 def mechanisms_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """List follow-up mechanisms with their kind, cadence and reporting line.
-
-    \b
-    Example:
-      tracker mechanisms list
-      tracker mechanisms list --json
-    """
     from tracker.services.mechanisms import list_mechanisms
 
     with reading(ctx) as session:
@@ -208,27 +227,34 @@ def mechanisms_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     names = {m.id: m.name for m in mechanisms}
     print_table(
-        ["id", "name", "kind", "cadence", "planned", "reports to"],
+        [
+            N_("cli.column.id"),
+            N_("cli.column.name"),
+            N_("cli.column.kind"),
+            N_("cli.column.cadence"),
+            N_("cli.column.planned"),
+            N_("cli.column.reports_to"),
+        ],
         [
             (
                 m.id,
                 m.name,
-                m.kind.value,
-                m.cadence.value,
+                tell(f"kind.{m.kind.value}"),
+                tell(f"cadence.{m.cadence.value}"),
                 m.planned,
                 names.get(m.reports_to_id or 0),
             )
             for m in mechanisms
         ],
-        empty="no mechanisms yet",
+        empty=tell("cli.mechanisms.list.none"),
     )
 
 
 def register(app: TrackerTyper) -> None:
-    agreements_app.command("list")(agreements_list)
-    commitments_app.command("list")(commitments_list)
-    mechanisms_app.command("list")(mechanisms_list)
-    app.command("summary")(summary)
+    agreements_app.command("list", help=N_("cli.agreements.list"))(agreements_list)
+    commitments_app.command("list", help=N_("cli.commitments.list"))(commitments_list)
+    mechanisms_app.command("list", help=N_("cli.mechanisms.list"))(mechanisms_list)
+    app.command("summary", help=N_("cli.summary"))(summary)
     app.add_typer(agreements_app, name="agreements")
     app.add_typer(commitments_app, name="commitments")
     app.add_typer(mechanisms_app, name="mechanisms")

@@ -18,33 +18,30 @@ from tracker.cli.base import (
     reading,
     writing,
 )
+from tracker.cli.speech import tell
+from tracker.msgids import N_
 
-meetings_app = TrackerTyper(help="Meetings of mechanisms, past and planned.")
-cycles_app = TrackerTyper(help="Review cycles: the spans between reviewing meetings.")
+meetings_app = TrackerTyper(help=N_("cli.meetings"))
+cycles_app = TrackerTyper(help=N_("cli.cycles"))
+
+
+def _state(planned: bool) -> str:
+    """A meeting's state as the calendar page says it."""
+    return tell("cal_state_planned") if planned else tell("cal_state_held")
 
 
 def meetings_add(
     ctx: typer.Context,
-    mechanism: Annotated[
-        str, typer.Argument(help="Mechanism: id, name, alias or NAME@COUNTERPART.")
-    ],
-    on: Annotated[str, typer.Option("--date", help="Day of the meeting, YYYY-MM-DD.")],
+    mechanism: Annotated[str, typer.Argument(help=N_("cli.meetings.add.mechanism"))],
+    on: Annotated[str, typer.Option("--date", help=N_("cli.meetings.add.date"))],
     held: Annotated[
-        bool, typer.Option("--held/--planned", help="Already held, or planned (the default).")
+        bool, typer.Option("--held/--planned", help=N_("cli.meetings.add.held"))
     ] = False,
-    title: Annotated[str, typer.Option(help="e.g. 제2차 한-캐나다 외교·국방(2+2) 장관회의.")] = "",
-    place: Annotated[str, typer.Option(help="Where, e.g. 오타와.")] = "",
-    note: Annotated[str, typer.Option(help="Anything else worth keeping.")] = "",
+    title: Annotated[str, typer.Option(help=N_("cli.meetings.add.title"))] = "",
+    place: Annotated[str, typer.Option(help=N_("cli.meetings.add.place"))] = "",
+    note: Annotated[str, typer.Option(help=N_("cli.meetings.add.note"))] = "",
     by: ByOption = None,
 ) -> None:
-    """Record a meeting. A held meeting of the mechanism that bounds review cycles (for the
-    seed, the 2+2) closes the open cycle and opens the next.
-
-    \b
-    Example:
-      tracker meetings add "2+2@캐나다" --date 2027-10-14 --place 오타와
-      tracker meetings add "외교·국방 정책 대화" --date 2026-06-02 --held --title "제3차 정책대화"
-    """
     from tracker.models import MeetingCreate
     from tracker.services import meetings
     from tracker.services.lookup import find_mechanism
@@ -69,29 +66,29 @@ def meetings_add(
             actor=actor_name(by),
             today=policy.today(),
         )
-        state = "held" if held else "planned"
-        typer.echo(f"meeting {meeting.id}: {found.name} {state} {meeting.held_on} {place}".rstrip())
+        said = tell(
+            "cli.meetings.added",
+            id=meeting.id,
+            mechanism=found.name,
+            state=_state(not held),
+            date=meeting.held_on,
+            place=place,
+        )
+        typer.echo(said.rstrip())
 
 
 def meetings_update(
     ctx: typer.Context,
-    meeting: Annotated[str, typer.Argument(help="Meeting id (see `tracker meetings list`).")],
-    on: Annotated[str | None, typer.Option("--date", help="The real date, YYYY-MM-DD.")] = None,
+    meeting: Annotated[str, typer.Argument(help=N_("cli.meetings.update.meeting"))],
+    on: Annotated[str | None, typer.Option("--date", help=N_("cli.meetings.update.date"))] = None,
     held: Annotated[
-        bool | None, typer.Option("--held/--planned", help="Mark as held, or as planned.")
+        bool | None, typer.Option("--held/--planned", help=N_("cli.meetings.update.held"))
     ] = None,
-    title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    place: Annotated[str | None, typer.Option(help="New place.")] = None,
-    note: Annotated[str | None, typer.Option(help="New note.")] = None,
+    title: Annotated[str | None, typer.Option(help=N_("cli.meetings.update.title"))] = None,
+    place: Annotated[str | None, typer.Option(help=N_("cli.meetings.update.place"))] = None,
+    note: Annotated[str | None, typer.Option(help=N_("cli.meetings.update.note"))] = None,
     by: ByOption = None,
 ) -> None:
-    """Change a meeting: set the real date, the place, or mark it held.
-
-    \b
-    Example:
-      tracker meetings update 3 --date 2027-11-04 --place 서울
-      tracker meetings update 3 --held
-    """
     from tracker.models import MeetingUpdate
     from tracker.services import meetings
 
@@ -104,32 +101,29 @@ def meetings_update(
         planned=None if held is None else not held,
     )
     if not change.model_dump(exclude_none=True):
-        raise typer.BadParameter(
-            "nothing to change: give --date, --held, --title, --place or --note"
-        )
+        raise typer.BadParameter(tell("cli.meetings.update.nothing"))
     with writing(ctx) as session:
         found = meetings.find_meeting(meeting, session=session)
         meetings.update_meeting(
             found, change, session=session, actor=actor_name(by), today=policy.today()
         )
-        state = "planned" if found.planned else "held"
-        typer.echo(f"meeting {found.id}: {state} {found.held_on} {found.place}".rstrip())
+        said = tell(
+            "cli.meetings.updated",
+            id=found.id,
+            state=_state(found.planned),
+            date=found.held_on,
+            place=found.place,
+        )
+        typer.echo(said.rstrip())
 
 
 def meetings_list(
     ctx: typer.Context,
-    mechanism: Annotated[str | None, typer.Option(help="Only this mechanism.")] = None,
-    since: Annotated[str | None, typer.Option("--from", help="From this day, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Up to this day, YYYY-MM-DD.")] = None,
+    mechanism: Annotated[str | None, typer.Option(help=N_("cli.meetings.list.mechanism"))] = None,
+    since: Annotated[str | None, typer.Option("--from", help=N_("cli.meetings.list.from"))] = None,
+    until: Annotated[str | None, typer.Option("--to", help=N_("cli.meetings.list.to"))] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List meetings, and the next meeting each cadence projects where none is set.
-
-    \b
-    Example:
-      tracker meetings list
-      tracker meetings list --mechanism "2+2" --from 2026-01-01 --json
-    """
     from tracker.services.lookup import find_mechanism
     from tracker.services.portfolio_calendar import list_meetings
 
@@ -146,23 +140,28 @@ def meetings_list(
         print_json(rows)
         return
     print_table(
-        ["id", "date", "mechanism", "state", "place", "title"],
-        [(r.id, r.held_on, r.mechanism, r.state, r.place, r.title) for r in rows],
-        empty="no meetings recorded or projected",
+        [
+            N_("cli.column.id"),
+            N_("cli.column.date"),
+            N_("cli.column.mechanism"),
+            N_("cli.column.state"),
+            N_("cli.column.place"),
+            N_("cli.column.title"),
+        ],
+        # A state is held, planned or estimated: the calendar page's words.
+        [
+            (r.id, r.held_on, r.mechanism, tell(f"cal_state_{r.state}"), r.place, r.title)
+            for r in rows
+        ],
+        empty=tell("cli.meetings.list.none"),
     )
 
 
 def cycles_list(
     ctx: typer.Context,
-    agreement: Annotated[str, typer.Option("--agreement", "-a", help="Agreement key or id.")],
+    agreement: Annotated[str, typer.Option("--agreement", "-a", help=N_("cli.agreement_ref"))],
     as_json: JsonOption = False,
 ) -> None:
-    """List an agreement's review cycles; the open one ends at the next reviewing meeting.
-
-    \b
-    Example:
-      tracker cycles list -a kr-ca-2025
-    """
     from tracker.services import cycles
     from tracker.services.lookup import find_agreement
 
@@ -172,26 +171,33 @@ def cycles_list(
         print_json(rows)
         return
     print_table(
-        ["cycle", "from", "to", "state"],
+        [
+            N_("cli.column.cycle"),
+            N_("cli.column.starts"),
+            N_("cli.column.ends"),
+            N_("cli.column.state"),
+        ],
         [
             (
                 c.number,
                 c.starts_on,
                 c.ends_on or c.closes_on or "-",
-                "closed"
+                tell("cli.cycles.closed")
                 if c.ends_on
-                else ("open, end estimated from cadence" if c.closes_estimated else "open"),
+                else tell("cli.cycles.open_estimated")
+                if c.closes_estimated
+                else tell("cli.cycles.open"),
             )
             for c in rows
         ],
-        empty="no review cycles",
+        empty=tell("cli.cycles.list.none"),
     )
 
 
 def register(app: TrackerTyper) -> None:
-    meetings_app.command("add")(meetings_add)
-    meetings_app.command("update")(meetings_update)
-    meetings_app.command("list")(meetings_list)
-    cycles_app.command("list")(cycles_list)
+    meetings_app.command("add", help=N_("cli.meetings.add"))(meetings_add)
+    meetings_app.command("update", help=N_("cli.meetings.update"))(meetings_update)
+    meetings_app.command("list", help=N_("cli.meetings.list"))(meetings_list)
+    cycles_app.command("list", help=N_("cli.cycles.list"))(cycles_list)
     app.add_typer(meetings_app, name="meetings")
     app.add_typer(cycles_app, name="cycles")
