@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tracker.cli.base import TrackerTyper, print_json, runtime_of, writing
+from tracker.cli.speech import show, tell
 from tracker.errors import TrackerError
+from tracker.msgids import N_
 from tracker.text import shorten
 
 if TYPE_CHECKING:
@@ -23,6 +25,14 @@ if TYPE_CHECKING:
     )
     from tracker.services.imports import FileResult, ImportOutcome
 
+# What became of a file, as a line of the command's output says it.
+OUTCOMES = {
+    "imported": N_("cli.import.outcome.imported"),
+    "replaced": N_("cli.import.outcome.replaced"),
+    "unchanged": N_("cli.import.outcome.unchanged"),
+    "parsed": N_("cli.import.outcome.parsed"),
+}
+
 
 def catalog_for(settings: Settings) -> MechanismCatalog:
     from tracker.importer.mechanism_catalog import MechanismCatalog
@@ -32,35 +42,12 @@ def catalog_for(settings: Settings) -> MechanismCatalog:
 
 def import_command(
     ctx: typer.Context,
-    path: Annotated[
-        Path, typer.Argument(help="An agreement file (text or HTML), or a folder of them.")
-    ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the split for review; write nothing.")
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the split as one JSON object.")
-    ] = False,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Replace an earlier version of the same agreement.")
-    ] = False,
-    key: Annotated[
-        str | None,
-        typer.Option(help="Key to file the agreement under (default: from the file name)."),
-    ] = None,
+    path: Annotated[Path, typer.Argument(help=N_("cli.import.path"))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("cli.import.dry_run"))] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("cli.import.json"))] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=N_("cli.import.replace"))] = False,
+    key: Annotated[str | None, typer.Option(help=N_("cli.import.key"))] = None,
 ) -> None:
-    """Import an agreement: its record, sections, clauses, commitments and mechanisms.
-
-    Importing the same text again changes nothing. A revised text of an agreement already
-    imported is refused with a summary of what changed, until you add --replace.
-    A folder imports every .txt/.md/.html file in it, each in its own transaction.
-
-    \b
-    Example:
-      tracker import partnership.txt --dry-run
-      tracker import partnership.txt --json
-      tracker import agreements/
-    """
     from tracker.services.filing import key_for
     from tracker.services.import_sources import parse_file
     from tracker.services.import_view import parsed_as_dict
@@ -71,7 +58,7 @@ def import_command(
     max_bytes = runtime.settings.imports.max_bytes
     if path.is_dir():
         if key is not None:
-            raise typer.BadParameter("--key names one agreement; it cannot be used with a folder")
+            raise typer.BadParameter(tell("cli.import.key_with_folder"))
         _import_folder(
             ctx,
             path,
@@ -90,7 +77,7 @@ def import_command(
             )
         else:
             print_split(parsed, path.name)
-            typer.echo("dry run: nothing was written")
+            show("cli.import.dry_run_done")
         return
     with writing(ctx) as session:
         outcome = import_agreement(
@@ -124,7 +111,9 @@ def _import_folder(
     runtime = runtime_of(ctx)
     engine = runtime.engine if dry_run else runtime.checked_engine()
     results = []
-    with typer.progressbar(files, label="importing", show_pos=True, file=sys.stderr) as progress:
+    with typer.progressbar(
+        files, label=tell("cli.import.progress"), show_pos=True, file=sys.stderr
+    ) as progress:
         results = list(
             import_files(
                 progress,
@@ -159,26 +148,39 @@ def _print_folder_results(results: list[FileResult], subfolders: list[Path]) -> 
     language = terminal_language()
     counts: dict[str, int] = {}
     for result in results:
-        if result.error:
-            typer.echo(f"error: {result.error.describe(language, terminal=True)}", err=True)
+        if result.error is not None:
+            show("cli.error", err=True, message=result.error.describe(language, terminal=True))
             continue
-        outcome = result.outcome or "failed"
-        counts[outcome] = counts.get(outcome, 0) + 1
-        typer.echo(f"{outcome}: {result.key}  ({result.path.name})")
+        assert result.outcome is not None  # a file read without an error has an outcome
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+        show(
+            "cli.import.file",
+            outcome=tell(OUTCOMES[result.outcome]),
+            key=result.key,
+            file=result.path.name,
+        )
         for warning in result.warnings:
-            typer.echo(f"warning: {result.path.name}: {warning.describe(language)}", err=True)
+            show(
+                "cli.import.file_warning",
+                err=True,
+                file=result.path.name,
+                message=warning.describe(language),
+            )
     failed = sum(1 for result in results if result.error)
-    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing imported"
-    typer.echo(f"{len(results)} files: {summary}, {failed} failed")
+    summary = ", ".join(
+        tell("cli.import.count", count=n, outcome=tell(OUTCOMES[outcome]))
+        for outcome, n in sorted(counts.items())
+    ) or tell("cli.import.nothing")
+    show("cli.import.files", files=len(results), summary=summary, failed=failed)
     if subfolders:
         names = ", ".join(p.name for p in subfolders)
-        typer.echo(f"not read: {len(subfolders)} subfolders ({names}); import each on its own")
+        show("cli.import.subfolders", count=len(subfolders), names=names)
 
 
 def print_split(parsed: ParsedAgreement, source_name: str) -> None:
     """The split as an officer reviews it: record, then section › clause › commitments."""
     _print_record(parsed, source_name)
-    typer.echo("(● tracked, ○ kept but not tracked)")
+    show("cli.import.marks")
     sections = {s.index: s for s in parsed.sections}
     lines_of_clause: dict[str, list[str]] = {}
     for commitment in parsed.commitments:
@@ -192,11 +194,11 @@ def print_split(parsed: ParsedAgreement, source_name: str) -> None:
         typer.echo(f"  {clause.number}. {shorten(clause.text, 70)}")
         for line in lines_of_clause.get(clause.number, []):
             typer.echo(line)
-    typer.echo("\nmechanisms:")
+    typer.echo("\n" + tell("cli.import.mechanisms"))
     for mechanism in parsed.mechanisms:
         typer.echo(f"  {mechanism.name} ({_mechanism_flags(mechanism)})")
     if parsed.review_mechanism:
-        typer.echo(f"reviewed by: {parsed.review_mechanism}")
+        show("cli.import.reviewed_by", name=parsed.review_mechanism)
     _print_counts(parsed)
 
 
@@ -204,7 +206,7 @@ def _print_record(parsed: ParsedAgreement, source_name: str) -> None:
     from tracker.services.filing import agreement_title
 
     record = parsed.record
-    typer.echo(f"agreement: {agreement_title(parsed, source_name)}")
+    show("cli.import.agreement", title=agreement_title(parsed, source_name))
     if record is None:
         return
     parts = (
@@ -214,22 +216,24 @@ def _print_record(parsed: ParsedAgreement, source_name: str) -> None:
         record.field or "-",
         f"{record.officer_rank} {record.officer_name}".strip() or "-",
     )
-    typer.echo("record: " + " · ".join(parts))
+    show("cli.import.record", record=" · ".join(parts))
 
 
 def _commitment_line(commitment: ParsedCommitment) -> str:
     mark = "●" if commitment.tracked else "○"
     names = f"  → {', '.join(commitment.mechanisms)}" if commitment.mechanisms else ""
     text = shorten(commitment.text)
-    return f"    {mark} {commitment.ref} [{commitment.strength.value}] {text}{names}"
+    strength = tell(f"imp_strength_{commitment.strength.value}")
+    return f"    {mark} {commitment.ref} [{strength}] {text}{names}"
 
 
 def _mechanism_flags(mechanism: ParsedMechanism) -> str:
+    # The words of the import review page.
     parts = (
-        mechanism.kind.value,
-        mechanism.cadence.value,
-        "planned" if mechanism.planned else "",
-        f"reports to {mechanism.reports_to}" if mechanism.reports_to else "",
+        tell(f"imp_kind_{mechanism.kind.value}"),
+        tell(f"imp_cadence_{mechanism.cadence.value}"),
+        tell("imp_planned") if mechanism.planned else "",
+        tell("cli.import.reports_to", name=mechanism.reports_to) if mechanism.reports_to else "",
     )
     return ", ".join(part for part in parts if part)
 
@@ -244,28 +248,33 @@ def _section_path(sections: dict[int, ParsedSection], index: int) -> str:
 
 
 def _print_counts(parsed: ParsedAgreement) -> None:
-    tracked = sum(1 for c in parsed.commitments if c.tracked)
-    typer.echo(
-        f"{len(parsed.sections)} sections, {len(parsed.clauses)} clauses, "
-        f"{len(parsed.commitments)} commitments ({tracked} tracked), "
-        f"{len(parsed.mechanisms)} mechanisms"
-    )
     from tracker.words import terminal_language
 
+    show(
+        "imp_counts",  # as the import review page counts them
+        sections=len(parsed.sections),
+        clauses=len(parsed.clauses),
+        commitments=len(parsed.commitments),
+        tracked=sum(1 for c in parsed.commitments if c.tracked),
+        mechanisms=len(parsed.mechanisms),
+    )
     language = terminal_language()
     for warning in parsed.warnings:
-        typer.echo(f"warning: {warning.describe(language)}", err=True)
+        show("cli.import.warning", err=True, message=warning.describe(language))
 
 
 def print_outcome(outcome: ImportOutcome) -> None:
+    from tracker.words import terminal_language
+
     if outcome.outcome == "unchanged":
-        typer.echo(f"unchanged: this text is already imported as {outcome.key}; nothing changed")
+        show("cli.import.unchanged", key=outcome.key)
         return
-    typer.echo(f"{outcome.outcome}: {outcome.key}")
+    show("cli.import.done", outcome=tell(OUTCOMES[outcome.outcome]), key=outcome.key)
     _print_counts(outcome.parsed)
+    language = terminal_language()
     for change in outcome.changes:
-        typer.echo(f"  {change}")
+        typer.echo(f"  {change.describe(language)}")
 
 
 def register(app: TrackerTyper) -> None:
-    app.command("import")(import_command)
+    app.command("import", help=N_("cli.import"))(import_command)
