@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_WEB_ARGS ?=
 
-.PHONY: help venv catalogues sysdeps sysdeps-demo demo test test-fast lint test-sqlite test-postgres bench bench-postgres bench-web bench-scale bench-scale-postgres clean
+.PHONY: help venv assets catalogues sysdeps sysdeps-demo demo test test-fast lint test-sqlite test-postgres bench bench-postgres bench-web bench-scale bench-scale-postgres clean
 
 help:
 	@echo "make demo    install everything, set up the embedded SQLite database, run the demo"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-web  load-test the web app: 20 users browsing and updating for 60 s"
 	@echo "make bench-scale  build 200 and 2,000 agreements and time every page, command and report"
 	@echo "make bench-scale-postgres  the same on a throw-away PostgreSQL cluster"
+	@echo "make assets  refresh static/vendor (KRDS, Pretendard GOV) from the npm registry"
 	@echo "make clean   remove the virtualenv and generated files"
 
 $(STAMP): pyproject.toml
@@ -38,6 +39,13 @@ catalogues: $(CATALOGUES)
 
 tracker/locale/%.mo: tracker/locale/%.po | $(STAMP)
 	@$(BIN)/pybabel compile --use-fuzzy -l $(firstword $(subst /, ,$*)) -i $< -o $@ >/dev/null
+
+# KRDS (krds-uiux) and Pretendard GOV, as package-lock.json pins them, copied into static/vendor:
+# only the parts the pages use (scripts/vendor_assets.py). The copies are committed, so a fresh
+# clone serves the pages without npm; run this after changing a version in package.json.
+assets: $(STAMP)
+	npm ci --no-audit --no-fund
+	$(BIN)/python scripts/vendor_assets.py
 
 # Debian packages: Korean fonts and HarfBuzz subsetting for PDFs, poppler for reading PDFs back,
 # Chromium for browser tests, PostgreSQL for the second test run. Installed when root, else the

@@ -32,6 +32,7 @@ from tracker.runtime import Runtime
 from tracker.services import history
 from tracker.services.policy import FollowUpPolicy
 from tracker.web.api import create_api
+from tracker.web.assets import STATIC, Assets, mount_assets, status_stylesheet
 from tracker.web.deps import SignInRequired, Web, local
 from tracker.web.routes import (
     audit,
@@ -81,10 +82,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     words.install(pages)
     pages.globals.update(change_text=_change_text, action_name=_action_name)
     pages.filters["localized"] = _said  # refusals in the page's language
+    policy = FollowUpPolicy.from_settings(settings)
+    assets = Assets.from_folder(STATIC, {"status.css": status_stylesheet(pages, policy)})
+    pages.globals["asset"] = assets.url
     web = Web(
         settings=settings,
         db=engine or Runtime(settings).checked_engine(),
-        policy=FollowUpPolicy.from_settings(settings),
+        policy=policy,
         pages=pages,
         secure=settings.web.base_url.startswith("https://"),
     )
@@ -94,6 +98,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/api", create_api(web))
+    mount_assets(app, assets)
     _handle_errors(app, web)
     return app
 
@@ -123,7 +128,8 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
             response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         if request.url.path != "/healthz":  # pages carry names and notes: never kept
-            response.headers["Cache-Control"] = "no-store"
+            # (a served asset already says how long to keep it: a year, by its hashed name)
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     @app.exception_handler(RequestValidationError)
