@@ -105,7 +105,7 @@ def test_a_folder_imports_each_file_and_reports_the_bad_ones(
     assert result.exit_code == 1
     assert "6 files: 5 imported, 1 failed" in result.stdout
     assert "imported: us-jp-kr-spirit-of-camp-david-2023  (02_us-jp-kr" in result.stdout
-    assert "not read: 1 subfolders (archive)" in result.stdout
+    assert "not read: 1 subfolder (archive)" in result.stdout
     assert "broken.txt" in result.stderr
     assert len(json.loads(cli("agreements", "list", "--json").stdout)) == 5
     again = json.loads(cli("import", str(folder), "--json").stdout)

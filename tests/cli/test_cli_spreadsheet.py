@@ -72,11 +72,13 @@ def test_an_officer_fills_in_the_csv_checks_it_and_imports_it(demo: Cli) -> None
     dry = demo("import-updates", "mine.csv", "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert dry.stdout.splitlines() == [
-        "line 10: kr-ca-2025:7.3 점검 전 → 진행 중 as of 2025-11-20, note",
+        "line 10: kr-ca-2025:7.3 Not assessed yet → In progress as of 2025-11-20, note",
         dry.stdout.splitlines()[1],
         "would apply 2 updates from mine.csv; 34 rows unchanged",
     ]
-    assert dry.stdout.splitlines()[1].startswith("line 18: kr-ca-2025:9.2 점검 전 → 달성 as of ")
+    assert dry.stdout.splitlines()[1].startswith(
+        "line 18: kr-ca-2025:9.2 Not assessed yet → Achieved as of "
+    )
     assert dry.stdout.splitlines()[1].endswith(", 1 evidence item")
     assert statuses(demo) == before
 
@@ -156,5 +158,7 @@ def test_a_workbook_round_trip_from_the_command_line(demo: Cli) -> None:
     workbook.save("sheet.xlsx")
     result = demo("import-updates", "sheet.xlsx")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0].startswith("row 18: kr-ca-2025:9.2 점검 전 → 정체 as of")
+    assert result.stdout.splitlines()[0].startswith(
+        "row 18: kr-ca-2025:9.2 Not assessed yet → Stalled as of"
+    )
     assert statuses(demo)["9.2"][0] == "stalled"

@@ -627,7 +627,7 @@ def test_handover_moves_everything_and_shows_in_history(cli: Cli, engine: Engine
         cli("handover", "정진우", "김하늘", "--reason", "2027년 정기 인사", "--by", "정진우")
     )
     assert result.stdout == (
-        f"handed over {ALL} commitment(s) and 1 agreement(s) from 정진우 to 김하늘\n"
+        f"handed over {ALL} commitments and 1 agreement from 정진우 to 김하늘\n"
     )
     assert ok(cli("commitments", "list", "--owner", "정진우")).stdout == "no commitments match\n"
     assert len(listed(cli, "--owner", "김하늘")) == ALL
@@ -647,7 +647,7 @@ def test_handover_moves_everything_and_shows_in_history(cli: Cli, engine: Engine
     assert [(r["group"], r["total"]) for r in summary] == [("김하늘", TRACKED), ("total", TRACKED)]
 
     again = ok(cli("handover", "정진우", "김하늘"))
-    assert again.stdout.startswith("handed over 0 commitment(s) and 0 agreement(s)")
+    assert again.stdout.startswith("handed over 0 commitments and 0 agreements")
     assert refused(cli("handover", "김하늘", "김하늘")) == (
         "error: an officer cannot hand over to themselves\n"
     )

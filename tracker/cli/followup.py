@@ -362,8 +362,8 @@ def handover(
         )
     show(
         "cli.handover.done",
-        commitments=done.commitments,
-        agreements=done.agreements,
+        commitments=tell("cli.handover.commitments", count=done.commitments),
+        agreements=tell("cli.handover.agreements", count=done.agreements),
         giver=giver,
         taker=taker,
     )

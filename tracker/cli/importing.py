@@ -171,7 +171,7 @@ def _print_folder_results(results: list[FileResult], subfolders: list[Path]) -> 
         tell("cli.import.count", count=n, outcome=tell(OUTCOMES[outcome]))
         for outcome, n in sorted(counts.items())
     ) or tell("cli.import.nothing")
-    show("cli.import.files", files=len(results), summary=summary, failed=failed)
+    show("cli.import.files", count=len(results), summary=summary, failed=failed)
     if subfolders:
         names = ", ".join(p.name for p in subfolders)
         show("cli.import.subfolders", count=len(subfolders), names=names)

@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tracker.cli.base import TrackerTyper, reading, runtime_of, writing
+from tracker.cli.speech import show, tell
 from tracker.domain import Language
 from tracker.errors import NotFound, TrackerError
+from tracker.msgids import N_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from tracker.services.policy import FollowUpPolicy
     from tracker.services.spreadsheet import PlannedUpdate, Sheet
 
 
@@ -27,49 +30,22 @@ class ExportRefused(TrackerError):
 def export_command(
     ctx: typer.Context,
     agreement: Annotated[
-        str | None, typer.Option("--agreement", "-a", help="Agreement key or id.")
+        str | None, typer.Option("--agreement", "-a", help=N_("cli.agreement_ref"))
     ] = None,
-    officer: Annotated[
-        str | None,
-        typer.Option("--officer", help="Only the commitments of this officer (name, id, e-mail)."),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="File to write, .xlsx or .csv, or a folder "
-            "(default: KEY-YYYYMMDD.xlsx in the current folder).",
-        ),
-    ] = None,
+    officer: Annotated[str | None, typer.Option("--officer", help=N_("cli.export.officer"))] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=N_("cli.export.out"))] = None,
     untracked: Annotated[
-        bool, typer.Option("--untracked", help="Include untracked commitments too.")
+        bool, typer.Option("--untracked", help=N_("cli.export.untracked"))
     ] = False,
-    language: Annotated[
-        Language | None,
-        typer.Option(help="Language of the status labels (default: general.language)."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    language: Annotated[Language | None, typer.Option(help=N_("cli.export.language"))] = None,
+    force: Annotated[bool, typer.Option("--force", help=N_("cli.export.force"))] = False,
 ) -> None:
-    """Write commitments to a spreadsheet to fill in: each with its current status, and blank
-    columns new_status, note, as_of and evidence. Send it back with `tracker import-updates`.
-
-    Columns: agreement, ref, version (leave these three as they are), clause, text, owner,
-    division, current_status, current_as_of (for reading), new_status, note, as_of, evidence.
-    An .xlsx has a drop-down of the statuses and keeps references as text (prefer it: Excel
-    opening a CSV turns 7.10 into 7.1); a CSV is UTF-8 with a BOM.
-
-    \b
-    Example:
-      tracker export -a kr-ca-2025
-      tracker export --officer 정진우 --out updates.csv
-    """
     from tracker.services.lookup import find_agreement, find_officer
     from tracker.services.policy import FollowUpPolicy
     from tracker.services.spreadsheet import export_rows, write_export
 
     if agreement is None and officer is None:
-        raise typer.BadParameter("give --agreement, --officer, or both")
+        raise typer.BadParameter(tell("cli.export.nothing"))
     policy = FollowUpPolicy.from_settings(runtime_of(ctx).settings)
     with reading(ctx) as session:
         names = []
@@ -94,37 +70,17 @@ def export_command(
     if path.is_dir():
         path = path / default_name
     write_export(rows, path, policy=policy, language=language, overwrite=force)
-    noun = "commitment" if len(rows) == 1 else "commitments"
-    typer.echo(f"wrote {len(rows)} {noun} to {path}")
+    show("cli.export.done", count=len(rows), path=path)
 
 
 def import_updates_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The edited sheet, .xlsx or .csv (UTF-8).")],
+    file: Annotated[Path, typer.Argument(help=N_("cli.import_updates.file"))],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row and show what would change.")
+        bool, typer.Option("--dry-run", help=N_("cli.import_updates.dry_run"))
     ] = False,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Who reports (default: your user name); an officer's name "
-            "or e-mail links the updates to them.",
-        ),
-    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help=N_("cli.import_updates.by"))] = None,
 ) -> None:
-    """Apply the status updates of a sheet made by `tracker export`: every row or none.
-
-    Rows whose new_status, note, as_of and evidence are all blank are skipped. A row without
-    new_status keeps the current status and records its note. Every problem of every row
-    (unknown reference or status, a commitment changed since the export, a bad or future
-    date, a missing or oversized evidence file) is listed by line, and nothing is written.
-
-    \b
-    Example:
-      tracker import-updates kr-ca-2025-20251103.xlsx --dry-run
-      tracker import-updates updates.csv --by 정진우
-    """
     from tracker.services.policy import FollowUpPolicy
     from tracker.services.spreadsheet import apply_updates, check_updates, read_updates
 
@@ -135,8 +91,8 @@ def import_updates_command(
         with reading(ctx) as session:
             planned = check_updates(sheet, session=session, policy=policy)
         for plan in planned:
-            typer.echo(_describe(plan))
-        _summary(sheet, len(planned), verb="would apply")
+            typer.echo(_describe(plan, policy))
+        _summary(sheet, len(planned), dry_run=True)
         return
     with writing(ctx) as session:
         author, author_id = _author(by, session=session)
@@ -144,40 +100,62 @@ def import_updates_command(
             sheet, session=session, policy=policy, author=author, author_id=author_id
         )
     for applied in result.applied:
-        line = _describe(applied.planned)
+        line = _describe(applied.planned, policy)
         if not applied.current:
-            line += f" (kept in history: the update as of {applied.current_as_of} stays current)"
+            line += tell("cli.import_updates.not_current", as_of=applied.current_as_of)
         typer.echo(line)
-    _summary(sheet, len(result.applied), verb="applied")
+    _summary(sheet, len(result.applied), dry_run=False)
 
 
-def _describe(plan: PlannedUpdate) -> str:
-    change = (
-        f"{plan.status_before} → {plan.status_after}"
-        if plan.status_before != plan.status_after
-        else f"{plan.status_after} (unchanged)"
-    )
-    extras = []
+def _describe(plan: PlannedUpdate, policy: FollowUpPolicy) -> str:
+    from tracker.words import terminal_language
+
+    language = Language(terminal_language())
+    before = _status_in(plan.status_before, policy, language)
+    after = policy.label(plan.update.status, language)
+    if before != after:
+        change = tell("cli.import_updates.change", before=before, after=after)
+    else:
+        change = tell("cli.import_updates.unchanged", status=after)
+    parts = [
+        tell(
+            "cli.import_updates.row",
+            where=plan.where,
+            commitment=plan.reference,
+            change=change,
+            as_of=plan.update.as_of,
+        )
+    ]
     if plan.update.narrative:
-        extras.append("note")
+        parts.append(tell("cli.import_updates.note"))
     if plan.update.evidence:
-        count = len(plan.update.evidence)
-        extras.append(f"{count} evidence item{'s' if count != 1 else ''}")
-    tail = f", {' and '.join(extras)}" if extras else ""
-    return f"{plan.where}: {plan.reference} {change} as of {plan.update.as_of}{tail}"
+        parts.append(tell("cli.import_updates.evidence", count=len(plan.update.evidence)))
+    return ", ".join(parts)
 
 
-def _summary(sheet: Sheet, count: int, *, verb: str) -> None:
+def _status_in(label: str, policy: FollowUpPolicy, language: Language) -> str:
+    """A status the plan names by its label in the configured language, in `language`."""
+    from tracker.services.policy import UnknownStatus
+
+    try:
+        return policy.status(label).label(language)
+    except UnknownStatus:  # a status since removed from the configuration: its key, as is
+        return label
+
+
+def _summary(sheet: Sheet, count: int, *, dry_run: bool) -> None:
     from tracker.services.spreadsheet import EDITABLE
 
-    noun = "update" if count == 1 else "updates"
-    unchanged = f"; {sheet.unchanged} rows unchanged" if sheet.unchanged else ""
     if count == 0:
-        typer.echo(
-            f"nothing to apply from {sheet.name}: every row leaves {', '.join(EDITABLE)} blank"
-        )
+        show("cli.import_updates.nothing", name=sheet.name, columns=", ".join(EDITABLE))
         return
-    typer.echo(f"{verb} {count} {noun} from {sheet.name}{unchanged}")
+    if dry_run:
+        said = tell("cli.import_updates.would_apply", count=count, name=sheet.name)
+    else:
+        said = tell("cli.import_updates.applied", count=count, name=sheet.name)
+    if sheet.unchanged:
+        said += tell("cli.import_updates.rows_unchanged", count=sheet.unchanged)
+    typer.echo(said)
 
 
 def _author(by: str | None, *, session: Session) -> tuple[str, int | None]:
@@ -198,5 +176,5 @@ def _slug(name: str) -> str:
 
 
 def register(app: TrackerTyper) -> None:
-    app.command("export")(export_command)
-    app.command("import-updates")(import_updates_command)
+    app.command("export", help=N_("cli.export"))(export_command)
+    app.command("import-updates", help=N_("cli.import_updates"))(import_updates_command)
