@@ -28,12 +28,13 @@ from tracker.cli import (
 )
 from tracker.cli.base import CliState
 from tracker.cli.lazy import LazyTyper
+from tracker.msgids import N_
 
 app = LazyTyper(
     name="tracker",
     add_completion=False,
-    help="Follow up the commitments of signed agreements: import, track, report, remind.",
-    epilog="Run `tracker COMMAND --help` for a command's options and an example.",
+    help=N_("cli.tracker"),
+    epilog=N_("cli.tracker.epilog"),
 )
 
 
@@ -51,23 +52,15 @@ def root(
         typer.Option(
             "--config",
             "-c",
-            help="Config file to use (default: $TRACKER_CONFIG, else ./config.toml).",
+            help=N_("cli.tracker.config"),
             dir_okay=False,
         ),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", help="Print the version and exit.", callback=_version, is_eager=True
-        ),
+        typer.Option("--version", help=N_("cli.tracker.version"), callback=_version, is_eager=True),
     ] = False,
 ) -> None:
-    """tracker: commitment follow-up for desk officers.
-
-    \b
-    Example:
-      tracker init && tracker demo
-    """
     ctx.obj = CliState(config)
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -20,44 +19,41 @@ from tracker.cli.base import (
     stream_json,
     stream_table,
 )
+from tracker.cli.speech import tell
+from tracker.domain import Language
+from tracker.msgids import N_
 from tracker.text import shorten
 
 if TYPE_CHECKING:
     from tracker.services.audit import AuditEntry
+    from tracker.services.policy import FollowUpPolicy
 
 ENTITIES = ("account", "agreement", "commitment", "meeting", "officer", "report")
-HEADERS = ["when", "who", "what", "action", "detail"]
+HEADERS = [
+    N_("cli.column.when"),
+    N_("cli.column.who"),
+    N_("cli.column.what"),
+    N_("cli.column.action"),
+    N_("cli.column.detail"),
+]
 TABLE_BLOCK = 500
 
 
 def audit(
     ctx: typer.Context,
-    actor: Annotated[
-        str | None, typer.Option(help="Part of the name or login of who did it.")
-    ] = None,
-    entity: Annotated[
-        str | None, typer.Option(help=f"Only this kind: {', '.join(ENTITIES)}.")
-    ] = None,
-    since: Annotated[str | None, typer.Option(help="From this local day (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="To this local day, inclusive.")] = None,
-    limit: Annotated[
-        int | None, typer.Option(help="At most this many entries (default: all).", min=1)
-    ] = None,
+    actor: Annotated[str | None, typer.Option(help=N_("cli.audit.actor"))] = None,
+    entity: Annotated[str | None, typer.Option(help=N_("cli.audit.entity"))] = None,
+    since: Annotated[str | None, typer.Option(help=N_("cli.audit.since"))] = None,
+    until: Annotated[str | None, typer.Option(help=N_("cli.audit.until"))] = None,
+    limit: Annotated[int | None, typer.Option(help=N_("cli.audit.limit"), min=1)] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the audit log, newest first: sign-ins (and refused ones), every change, status
-    update and generated report, with who did it and when (in the configured time zone).
-    The whole log streams, a batch at a time, however long it is.
-
-    \b
-    Example:
-      tracker audit --actor 정진우 --since 2026-11-01
-      tracker audit --entity account --limit 20 --json
-    """
     from tracker.services.audit import AuditFilter, audit_entries
 
     if entity is not None and entity not in ENTITIES:
-        raise typer.BadParameter(f"choose one of {', '.join(ENTITIES)}", param_hint="--entity")
+        raise typer.BadParameter(
+            tell("cli.audit.unknown_entity", choices=", ".join(ENTITIES)), param_hint="--entity"
+        )
     where = AuditFilter(
         actor=actor,
         entity=entity,
@@ -74,8 +70,8 @@ def audit(
         else:
             stream_table(
                 HEADERS,
-                _table_rows(entries, policy.timezone),
-                empty="nothing in the audit log matches",
+                _table_rows(entries, policy),
+                empty=tell("cli.audit.none"),
                 block=TABLE_BLOCK,
             )
 
@@ -84,18 +80,35 @@ def _json_items(entries: Iterable[AuditEntry]) -> Iterator[dict[str, Any]]:
     return (asdict(entry) | {"at": entry.at.isoformat()} for entry in entries)
 
 
-def _table_rows(entries: Iterable[AuditEntry], timezone: ZoneInfo) -> Iterator[list[str]]:
-    return (
-        [
-            local_time(e.at, timezone),
+def _table_rows(entries: Iterable[AuditEntry], policy: FollowUpPolicy) -> Iterator[list[str]]:
+    """Each entry as the audit page words it, in the terminal's language."""
+    from tracker.services.history import action_word, describe_change
+    from tracker.words import knows, terminal_language
+
+    language = terminal_language()
+
+    def status_word(code: str, language: str) -> str:
+        return policy.label(code, Language(language))
+
+    def subject(entry: AuditEntry) -> str:
+        # "account jwjung": the kind is a word, the name after it is data.
+        kind = f"audit_{entry.entity}"
+        if entry.subject.startswith(f"{entry.entity} ") and knows(language, kind):
+            return tell(kind) + entry.subject[len(entry.entity) :]
+        return entry.subject
+
+    for e in entries:
+        said = describe_change(
+            e.entity, e.action, e.detail, language=language, status_word=status_word
+        )
+        yield [
+            local_time(e.at, policy.timezone),
             e.actor,
-            e.subject,
-            e.action,
-            shorten("; ".join(f"{k}: {v}" for k, v in e.detail.items() if v), 60),
+            subject(e),
+            action_word(e.action, language),
+            shorten(" — ".join(part for part in (said, e.reason) if part), 60),
         ]
-        for e in entries
-    )
 
 
 def register(app: TrackerTyper) -> None:
-    app.command("audit")(audit)
+    app.command("audit", help=N_("cli.audit"))(audit)

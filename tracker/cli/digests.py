@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli.base import (
+    JsonOption,
     TrackerTyper,
     local_time,
     print_json,
@@ -14,24 +15,30 @@ from tracker.cli.base import (
     reading,
     runtime_of,
 )
+from tracker.cli.speech import show, tell
 from tracker.domain import OutboxState
+from tracker.msgids import N_
 
-digest_app = TrackerTyper(help="Email digests: one per officer per period.")
-outbox_app = TrackerTyper(help="Composed mail and what became of it.")
+digest_app = TrackerTyper(help=N_("cli.digest"))
+outbox_app = TrackerTyper(help=N_("cli.outbox"))
+
+STATE_WORDS = {
+    OutboxState.QUEUED: N_("outbox_state.queued"),
+    OutboxState.SENT: N_("outbox_state.sent"),
+    OutboxState.FAILED: N_("outbox_state.failed"),
+}
+# What became of a message `digest due` tried to send, when it was not sent.
+DELIVERY_WORDS = {
+    "retry": N_("cli.outbox.delivery.retry"),
+    "failed": N_("cli.outbox.delivery.failed"),
+}
 
 
 def digest_preview(
     ctx: typer.Context,
-    officer: Annotated[str, typer.Option(help="Officer: id, e-mail or name.")],
-    html: Annotated[bool, typer.Option("--html", help="Print the HTML part instead.")] = False,
+    officer: Annotated[str, typer.Option(help=N_("cli.officer_ref"))],
+    html: Annotated[bool, typer.Option("--html", help=N_("cli.digest.preview.html"))] = False,
 ) -> None:
-    """Print what an officer's digest would say now; sends and records nothing.
-
-    \b
-    Example:
-      tracker digest preview --officer 정진우
-      tracker digest preview --officer jw.jung@mofa.go.kr --html > digest.html
-    """
     from tracker.digests.compose import preview
     from tracker.models import utcnow
     from tracker.services.lookup import find_officer
@@ -41,18 +48,15 @@ def digest_preview(
         found = find_officer(officer, session=session)
         mail = preview(found, session=session, settings=runtime.settings, now=utcnow())
     if mail is None:
-        typer.echo(f"nothing to say to {found.name} now: no digest would be sent")
+        show("cli.digest.preview.nothing", name=found.name)
         return
-    typer.echo(mail.html if html else f"Subject: {mail.subject}\n\n{mail.text}")
+    if html:
+        typer.echo(mail.html)  # the mail itself, to be saved and opened
+        return
+    typer.echo(tell("cli.digest.preview.subject", subject=mail.subject) + "\n\n" + mail.text)
 
 
 def digest_due(ctx: typer.Context) -> None:
-    """Compose the digests due now (once per officer and period) and send what is queued.
-
-    \b
-    Example:
-      tracker digest due
-    """
     from tracker.digests.sender import compose_and_send
     from tracker.models import utcnow
 
@@ -60,23 +64,18 @@ def digest_due(ctx: typer.Context) -> None:
     done = compose_and_send(
         engine=runtime.checked_engine(), settings=runtime.settings, now=utcnow()
     )
-    typer.echo(f"composed {len(done.composed)}, sent {done.sent}")
+    show("cli.digest.due.done", composed=len(done.composed), sent=done.sent)
     for delivery in done.deliveries:
         if delivery.state != "sent":
-            typer.echo(f"outbox {delivery.outbox_id}: {delivery.state}: {delivery.detail}")
+            message = DELIVERY_WORDS.get(delivery.state, N_("cli.outbox.delivery.failed"))
+            show(message, id=delivery.outbox_id, detail=delivery.detail)
 
 
 def outbox_list(
     ctx: typer.Context,
-    state: Annotated[OutboxState | None, typer.Option(help="Only messages in this state.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    state: Annotated[OutboxState | None, typer.Option(help=N_("cli.outbox.list.state"))] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """List composed messages: queued, sent or failed, with the reason of the last failure.
-
-    \b
-    Example:
-      tracker outbox list --state failed
-    """
     from tracker.digests.sender import list_outbox
 
     runtime = runtime_of(ctx)
@@ -92,13 +91,22 @@ def outbox_list(
         return
     zone = runtime.settings.tz
     print_table(
-        ["id", "officer", "period", "state", "tries", "next try", "sent", "last error"],
+        [
+            N_("cli.column.id"),
+            N_("cli.column.officer"),
+            N_("cli.column.period"),
+            N_("cli.column.state"),
+            N_("cli.column.tries"),
+            N_("cli.column.next_try"),
+            N_("cli.column.sent"),
+            N_("cli.column.last_error"),
+        ],
         [
             (
                 row.id,
                 name,
                 row.period,
-                row.state.value,
+                tell(STATE_WORDS[row.state]),
                 row.attempts,
                 local_time(row.next_attempt_at, zone) if row.state is OutboxState.QUEUED else "-",
                 local_time(row.sent_at, zone),
@@ -106,32 +114,26 @@ def outbox_list(
             )
             for row, name in rows
         ],
-        empty="the outbox is empty",
+        empty=tell("cli.outbox.list.none"),
     )
 
 
 def outbox_retry(
     ctx: typer.Context,
-    outbox_id: Annotated[int, typer.Argument(help="Id of a failed message.", metavar="ID")],
+    outbox_id: Annotated[int, typer.Argument(help=N_("cli.outbox.retry.id"), metavar="ID")],
 ) -> None:
-    """Re-queue a failed message; it keeps its Message-ID and goes out at the next send.
-
-    \b
-    Example:
-      tracker outbox retry 12
-    """
     from tracker.digests.sender import requeue
     from tracker.models import utcnow
 
     runtime = runtime_of(ctx)
     row = requeue(outbox_id, engine=runtime.checked_engine(), now=utcnow())
-    typer.echo(f"outbox {row.id}: queued again for {row.to_address}")
+    show("cli.outbox.retry.done", id=row.id, to=row.to_address)
 
 
 def register(app: TrackerTyper) -> None:
-    digest_app.command("preview")(digest_preview)
-    digest_app.command("due")(digest_due)
-    outbox_app.command("list")(outbox_list)
-    outbox_app.command("retry")(outbox_retry)
+    digest_app.command("preview", help=N_("cli.digest.preview"))(digest_preview)
+    digest_app.command("due", help=N_("cli.digest.due"))(digest_due)
+    outbox_app.command("list", help=N_("cli.outbox.list"))(outbox_list)
+    outbox_app.command("retry", help=N_("cli.outbox.retry"))(outbox_retry)
     app.add_typer(digest_app, name="digest")
     app.add_typer(outbox_app, name="outbox")

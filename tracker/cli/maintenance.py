@@ -11,25 +11,22 @@ from tracker.cli.importing import catalog_for, print_split
 from tracker.cli.listing import agreements_list
 from tracker.cli.reports import review
 from tracker.cli.setup import init
+from tracker.cli.speech import show, tell
+from tracker.msgids import N_
+
+# What importing the seed did, in the words of `tracker import`'s outcomes.
+OUTCOME_WORDS = {
+    "imported": N_("cli.demo.imported"),
+    "replaced": N_("cli.demo.replaced"),
+}
 
 
 def demo(
     ctx: typer.Context,
     report: Annotated[
-        bool, typer.Option("--report/--no-report", help="Also build the review report (PDF).")
+        bool, typer.Option("--report/--no-report", help=N_("cli.demo.report"))
     ] = True,
 ) -> None:
-    """Set up the database, import the seed agreement shipped with tracker, show its split, and
-    build its review report for the current cycle.
-
-    The seed is the portal record of the Korea-Canada security and defence partnership
-    (2025-10-30). Running the demo again imports nothing new; the report gets a new version.
-
-    \b
-    Example:
-      tracker demo
-      tracker demo --no-report
-    """
     from tracker.importer import parse_agreement
     from tracker.services.import_sources import SAMPLE_KEY, SAMPLE_NAME, sample_source
     from tracker.services.imports import import_agreement
@@ -42,40 +39,29 @@ def demo(
     typer.echo("")
     print_split(parsed, SAMPLE_NAME)
     if outcome.outcome == "unchanged":
-        typer.echo(f"already imported as {outcome.key}; nothing changed")
+        show("cli.demo.unchanged", key=outcome.key)
     else:
-        typer.echo(f"{outcome.outcome}: {outcome.key}")
+        show(OUTCOME_WORDS[outcome.outcome], key=outcome.key)
     typer.echo("")
     agreements_list(ctx)
     if report:
         typer.echo("")
-        typer.echo("review report of the current cycle:")
+        show("cli.demo.review")
         review(ctx, agreement=outcome.key, by="demo")
 
 
 def bench(
     ctx: typer.Context,
-    quick: Annotated[bool, typer.Option("--quick", help="Small sizes, for a smoke test.")] = False,
+    quick: Annotated[bool, typer.Option("--quick", help=N_("cli.bench.quick"))] = False,
     database_url: Annotated[
         str | None,
         typer.Option(
             "--database-url",
             metavar="URL",
-            help="Measure on this PostgreSQL database instead of throw-away SQLite files: "
-            "each benchmark works in a fresh schema of its own, dropped afterwards.",
+            help=N_("cli.bench.database_url"),
         ),
     ] = None,
 ) -> None:
-    """Measure the figures the project tracks (median of several runs) and print them.
-
-    Status updates are measured one after another and from several processes at once on
-    the same commitments; the second figure says how many were refused as conflicts.
-
-    \b
-    Example:
-      tracker bench
-      tracker bench --database-url postgresql+psycopg://tracker@127.0.0.1:5432/tracker
-    """
     from tracker.bench.suite import run_benchmarks
 
     if database_url is not None:
@@ -88,41 +74,27 @@ def bench(
 
 def bench_web(
     ctx: typer.Context,
-    users: Annotated[int, typer.Option(help="Simulated users.", min=1, max=200)] = 20,
-    seconds: Annotated[float, typer.Option(help="Measured time.", min=1, max=3600)] = 60,
-    think_ms: Annotated[
-        float, typer.Option(help="Pause before each request (±50%), ms; 0: none.", min=0)
-    ] = 1000,
-    workers: Annotated[
-        int, typer.Option(help="Server worker processes (`serve --workers`).", min=1, max=16)
-    ] = 1,
+    users: Annotated[int, typer.Option(help=N_("cli.bench_web.users"), min=1, max=200)] = 20,
+    seconds: Annotated[float, typer.Option(help=N_("cli.bench_web.seconds"), min=1, max=3600)] = 60,
+    think_ms: Annotated[float, typer.Option(help=N_("cli.bench_web.think_ms"), min=0)] = 1000,
+    workers: Annotated[int, typer.Option(help=N_("cli.bench_web.workers"), min=1, max=16)] = 1,
     database_url: Annotated[
         str | None,
         typer.Option(
             "--database-url",
             metavar="URL",
-            help="Run on a fresh schema in this PostgreSQL database instead of a SQLite file.",
+            help=N_("cli.bench_web.database_url"),
         ),
     ] = None,
     portfolio: Annotated[
         int,
         typer.Option(
-            help="Build this many agreements first (as bench-scale does) beside the seed.",
+            help=N_("cli.bench_web.portfolio"),
             min=0,
             max=20000,
         ),
     ] = 0,
 ) -> None:
-    """Load-test the web app: start `tracker serve` on 127.0.0.1 over a fresh database, let
-    USERS signed-in officers browse and update for SECONDS, stop it, and print p50/p95 per
-    page, conflicts, errors and lost updates. Exits 1 on any error or lost update.
-
-    \b
-    Example:
-      tracker bench-web --users 20 --seconds 60
-      tracker bench-web --think-ms 0 --workers 2   # saturation, no pause between clicks
-      tracker bench-web --portfolio 2000           # the same load in a ministry's portfolio
-    """
     from tracker.bench.web import bench_web as run
 
     settings = runtime_of(ctx).settings
@@ -148,36 +120,20 @@ def bench_web(
 def bench_scale(
     ctx: typer.Context,
     agreements: Annotated[
-        int, typer.Option(help="Agreements in the smaller portfolio.", min=1, max=20_000)
+        int, typer.Option(help=N_("cli.bench_scale.agreements"), min=1, max=20_000)
     ] = 200,
-    factor: Annotated[
-        int, typer.Option(help="The larger portfolio is FACTOR x AGREEMENTS; 1: only one.", min=1)
-    ] = 10,
-    samples: Annotated[int, typer.Option(help="Timed runs per item.", min=1, max=100)] = 7,
-    quick: Annotated[
-        bool, typer.Option("--quick", help="20 and 40 agreements, 2 runs, no PDF: a smoke test.")
-    ] = False,
+    factor: Annotated[int, typer.Option(help=N_("cli.bench_scale.factor"), min=1)] = 10,
+    samples: Annotated[int, typer.Option(help=N_("cli.bench_scale.samples"), min=1, max=100)] = 7,
+    quick: Annotated[bool, typer.Option("--quick", help=N_("cli.bench_scale.quick"))] = False,
     database_url: Annotated[
         str | None,
         typer.Option(
             "--database-url",
             metavar="URL",
-            help="Build each portfolio in a fresh schema of this PostgreSQL database instead "
-            "of a SQLite file in a temporary folder.",
+            help=N_("cli.bench_scale.database_url"),
         ),
     ] = None,
 ) -> None:
-    """Build a realistic portfolio (AGREEMENTS distinct agreements from the corpus texts, with
-    officers, status updates, meetings, assessments and accounts) and measure every web page
-    and API call through `tracker serve`, the main CLI commands, one digest, the busiest
-    mechanism's brief and a review report; then again at FACTOR x AGREEMENTS. Prints p50/p95
-    per item and the ratio between the two sizes.
-
-    \b
-    Example:
-      tracker bench-scale --agreements 200 --factor 10
-      tracker bench-scale --quick
-    """
     from tracker.bench.scale.run import run_bench_scale
 
     if database_url is not None:
@@ -207,11 +163,7 @@ def _check_postgres(database_url: str) -> None:
     except ArgumentError:
         backend = ""
     if backend != "postgresql":
-        raise typer.BadParameter(
-            "give a PostgreSQL URL (postgresql+psycopg://USER@HOST:PORT/DB); without "
-            "--database-url the benchmarks run on SQLite",
-            param_hint="--database-url",
-        )
+        raise typer.BadParameter(tell("cli.bench.not_postgres"), param_hint="--database-url")
     engine = make_engine(database_url)
     try:
         check_connection(engine)
@@ -220,7 +172,7 @@ def _check_postgres(database_url: str) -> None:
 
 
 def register(app: TrackerTyper) -> None:
-    app.command("demo")(demo)
-    app.command("bench")(bench)
-    app.command("bench-web")(bench_web)
-    app.command("bench-scale")(bench_scale)
+    app.command("demo", help=N_("cli.demo"))(demo)
+    app.command("bench", help=N_("cli.bench"))(bench)
+    app.command("bench-web", help=N_("cli.bench_web"))(bench_web)
+    app.command("bench-scale", help=N_("cli.bench_scale"))(bench_scale)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tracker.cli.base import (
+    JsonOption,
     TrackerTyper,
     actor_name,
     local_time,
@@ -16,44 +17,39 @@ from tracker.cli.base import (
     reading,
     runtime_of,
 )
-from tracker.domain import Language
+from tracker.cli.speech import show, tell
+from tracker.domain import Language, ReportKind
 from tracker.files import write_atomically
+from tracker.msgids import N_
 
 if TYPE_CHECKING:
     from tracker.reports.generate import PreparedReport
 
-report_app = TrackerTyper(help="Review reports and pre-meeting briefs (PDF).")
+report_app = TrackerTyper(help=N_("cli.report"))
 
-LangOption = Annotated[
-    Language | None, typer.Option("--lang", help="Language of the report (default: config).")
-]
+LangOption = Annotated[Language | None, typer.Option("--lang", help=N_("cli.report.lang"))]
 OutOption = Annotated[
-    Path | None,
-    typer.Option("--out", "-o", help="Write here instead of the reports folder.", dir_okay=False),
+    Path | None, typer.Option("--out", "-o", help=N_("cli.report.out"), dir_okay=False)
 ]
-HtmlOption = Annotated[
-    bool, typer.Option("--html", help="Write the HTML instead, for a quick look; not recorded.")
-]
-ByOption = Annotated[str | None, typer.Option("--by", help="Who generates it (for the registry).")]
+HtmlOption = Annotated[bool, typer.Option("--html", help=N_("cli.report.html"))]
+ByOption = Annotated[str | None, typer.Option("--by", help=N_("cli.report.by"))]
+# A report's kind and language as the reports page says them.
+KIND_WORDS = {
+    ReportKind.REVIEW: N_("report_kind_review"),
+    ReportKind.BRIEF: N_("report_kind_brief"),
+}
+LANGUAGE_WORDS = {Language.KO: N_("language.ko"), Language.EN: N_("language.en")}
 
 
 def review(
     ctx: typer.Context,
-    agreement: Annotated[str, typer.Option("--agreement", "-a", help="Agreement key or id.")],
-    cycle: Annotated[str, typer.Option(help="current, previous, or a cycle number.")] = "current",
+    agreement: Annotated[str, typer.Option("--agreement", "-a", help=N_("cli.report.agreement"))],
+    cycle: Annotated[str, typer.Option(help=N_("cli.report.review.cycle"))] = "current",
     lang: LangOption = None,
     out: OutOption = None,
     html: HtmlOption = False,
     by: ByOption = None,
 ) -> None:
-    """Build the biennial review report of an agreement for one review cycle.
-
-    \b
-    Example:
-      tracker report review -a kr-ca-2025
-      tracker report review -a kr-ca-2025 --cycle 1 --lang en --out review-en.pdf
-      tracker report review -a kr-ca-2025 --html --out review.html
-    """
     from tracker.reports import generate
 
     runtime = runtime_of(ctx)
@@ -66,19 +62,13 @@ def review(
 
 def brief(
     ctx: typer.Context,
-    mechanism: Annotated[str, typer.Option(help="Mechanism: id, name, alias or NAME@COUNTERPART.")],
-    meeting: Annotated[str, typer.Option(help="Meeting id, or its date (YYYY-MM-DD).")],
+    mechanism: Annotated[str, typer.Option(help=N_("cli.report.brief.mechanism"))],
+    meeting: Annotated[str, typer.Option(help=N_("cli.report.brief.meeting"))],
     lang: LangOption = None,
     out: OutOption = None,
     html: HtmlOption = False,
     by: ByOption = None,
 ) -> None:
-    """Build a pre-meeting brief: what the mechanism follows, across all agreements.
-
-    \b
-    Example:
-      tracker report brief --mechanism "외교·국방 정책 대화" --meeting 2026-06-02
-    """
     from tracker.reports import generate
 
     runtime = runtime_of(ctx)
@@ -92,16 +82,10 @@ def brief(
 def list_(
     ctx: typer.Context,
     agreement: Annotated[
-        str | None, typer.Option("--agreement", "-a", help="Only this agreement's reports.")
+        str | None, typer.Option("--agreement", "-a", help=N_("cli.report.list.agreement"))
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """List generated reports, newest first.
-
-    \b
-    Example:
-      tracker report list -a kr-ca-2025
-    """
     from tracker.services import report_registry
 
     runtime = runtime_of(ctx)
@@ -113,22 +97,32 @@ def list_(
     zone = runtime.settings.tz
     folder = runtime.settings.resolve(runtime.settings.paths.reports)
     print_table(
-        ["id", "generated", "kind", "subject", "v", "lang", "pages", "by", "file"],
+        [
+            N_("cli.column.id"),
+            N_("cli.column.generated"),
+            N_("cli.column.kind"),
+            N_("cli.column.subject"),
+            N_("cli.column.version"),
+            N_("cli.column.language"),
+            N_("cli.column.pages"),
+            N_("cli.column.by"),
+            N_("cli.column.file"),
+        ],
         [
             (
                 r.id,
                 local_time(r.generated_at, zone),
-                r.kind.value,
+                tell(KIND_WORDS[r.kind]),
                 r.subject,
                 r.version,
-                r.language.value,
+                tell(LANGUAGE_WORDS[r.language]),
                 r.pages,
                 r.generated_by,
                 report_registry.report_path(r, folder),
             )
             for r in rows
         ],
-        empty="no reports yet (make one with `tracker report review -a KEY`)",
+        empty=tell("cli.report.list.none"),
     )
 
 
@@ -142,7 +136,7 @@ def _finish(
     if html:
         target = out or Path(f"{prepared.stem}.html")
         write_atomically(target, prepared.html.encode())
-        typer.echo(f"wrote {target}")
+        show("cli.report.wrote", path=target)
         return
     with generate.make_renderer(settings) as renderer:
         pdf = renderer.render(prepared.html)
@@ -156,13 +150,17 @@ def _finish(
         out=out,
     )
     path = report_registry.report_path(report, folder)
-    typer.echo(
-        f"{path} ({report.pages} pages, {report.size_bytes / 1024:.0f} KB, v{report.version})"
+    show(
+        "cli.report.saved",
+        path=path,
+        pages=report.pages,
+        size=round(report.size_bytes / 1024),
+        version=report.version,
     )
 
 
 def register(app: TrackerTyper) -> None:
-    report_app.command("review")(review)
-    report_app.command("brief")(brief)
-    report_app.command("list")(list_)
+    report_app.command("review", help=N_("cli.report.review"))(review)
+    report_app.command("brief", help=N_("cli.report.brief"))(brief)
+    report_app.command("list", help=N_("cli.report.list"))(list_)
     app.add_typer(report_app, name="report")

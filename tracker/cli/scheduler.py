@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracker.cli.base import (
+    JsonOption,
     TrackerTyper,
     local_time,
     parse_day,
@@ -17,29 +18,37 @@ from tracker.cli.base import (
     runtime_of,
 )
 from tracker.cli.reports import report_app
+from tracker.cli.speech import show, tell
+from tracker.msgids import N_
 
-scheduler_app = TrackerTyper(help="The scheduler: reports before meetings, daily checks.")
+if TYPE_CHECKING:
+    from tracker.services.due import Unit
+
+scheduler_app = TrackerTyper(help=N_("cli.scheduler"))
+
+# The kinds of work (services/due.py), said as the reports page and the calendar say them.
+WORK_WORDS = {
+    "review_report": N_("report_kind_review"),
+    "brief": N_("report_kind_brief"),
+    "stale_check": N_("cli.scheduler.work.stale_check"),
+    "digests": N_("cli.scheduler.work.digests"),
+}
+# Why a kind of work falls due (a report's unit is due before its meeting).
+WHY_WORDS = {
+    "review_report": N_("cli.scheduler.why.meeting"),
+    "brief": N_("cli.scheduler.why.meeting"),
+    "stale_check": N_("cli.scheduler.why.daily"),
+    "digests": N_("cli.scheduler.why.digests"),
+}
 
 
 def run(
     ctx: typer.Context,
     check_every: Annotated[
-        float, typer.Option(help="Seconds between checks of what is due.", min=1)
+        float, typer.Option(help=N_("cli.scheduler.run.check_every"), min=1)
     ] = 60,
-    once: Annotated[
-        bool, typer.Option("--once", help="Check once, run what is due, exit.")
-    ] = False,
+    once: Annotated[bool, typer.Option("--once", help=N_("cli.scheduler.run.once"))] = False,
 ) -> None:
-    """Run the one scheduler process (for systemd or a terminal); stops on SIGTERM or Ctrl-C.
-
-    At start it runs whatever fell due while it was down, once each, and logs how late.
-    A second scheduler against the same database refuses to start.
-
-    \b
-    Example:
-      tracker scheduler run
-      tracker scheduler run --once
-    """
     from tracker.scheduling.process import run_scheduler
 
     runtime = runtime_of(ctx)
@@ -57,22 +66,18 @@ def run(
 
 def plan_(
     ctx: typer.Context,
-    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    start: Annotated[str, typer.Option("--from", help=N_("cli.scheduler.plan.from"))],
+    end: Annotated[str, typer.Option("--to", help=N_("cli.scheduler.plan.to"))],
+    as_json: JsonOption = False,
 ) -> None:
-    """List what would run between two days, when, and why, without running it.
-
-    \b
-    Example:
-      tracker scheduler plan --from 2027-01-01 --to 2027-12-31
-    """
     from tracker.scheduling.status import plan
 
     first, last = parse_day(start, option="--from"), parse_day(end, option="--to")
     assert first is not None and last is not None
     if last < first:
-        raise typer.BadParameter(f"{last} is before --from {first}", param_hint="--to")
+        raise typer.BadParameter(
+            tell("cli.scheduler.plan.backwards", end=last, start=first), param_hint="--to"
+        )
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
         units = plan(session=session, settings=runtime.settings, start=first, end=last)
@@ -87,19 +92,22 @@ def plan_(
         return
     zone = runtime.settings.tz
     print_table(
-        ["when", "what", "for", "period", "why"],
-        [(local_time(u.due_at, zone), u.kind, u.subject, u.period, u.reason) for u in units],
-        empty="nothing would run",
+        [
+            N_("cli.column.when"),
+            N_("cli.column.what"),
+            N_("cli.column.for"),
+            N_("cli.column.period"),
+            N_("cli.column.why"),
+        ],
+        [
+            (local_time(u.due_at, zone), _work(u.kind), _subject(u.subject), u.period, _why(u))
+            for u in units
+        ],
+        empty=tell("cli.scheduler.plan.none"),
     )
 
 
 def status(ctx: typer.Context) -> None:
-    """Show, per kind of work, the last run, the next one, and any failures.
-
-    \b
-    Example:
-      tracker scheduler status
-    """
     from tracker.models import utcnow
     from tracker.scheduling.status import scheduler_status
 
@@ -108,14 +116,21 @@ def status(ctx: typer.Context) -> None:
     with reading(ctx) as session:
         rows = scheduler_status(session=session, settings=runtime.settings, now=utcnow())
     print_table(
-        ["work", "last done", "result", "next", "for", "failing"],
+        [
+            N_("cli.column.work"),
+            N_("cli.column.last_done"),
+            N_("cli.column.result"),
+            N_("cli.column.next"),
+            N_("cli.column.for"),
+            N_("cli.column.failing"),
+        ],
         [
             (
-                row.kind,
+                _work(row.kind),
                 local_time(row.last_done.finished_at, zone) if row.last_done else "-",
                 row.last_done.result if row.last_done else "-",
                 local_time(row.next_due.due_at, zone) if row.next_due else "-",
-                row.next_due.subject if row.next_due else "-",
+                _subject(row.next_due.subject) if row.next_due else "-",
                 "; ".join(f"{f.period} {f.subject}: {f.last_error}" for f in row.failing) or "-",
             )
             for row in rows
@@ -125,12 +140,6 @@ def status(ctx: typer.Context) -> None:
 
 
 def report_due(ctx: typer.Context) -> None:
-    """Build the review reports and briefs that are due now, as the scheduler would (once each).
-
-    \b
-    Example:
-      tracker report due
-    """
     from tracker.models import utcnow
     from tracker.scheduling.runner import Runner
     from tracker.services.due import BRIEF, REVIEW
@@ -142,16 +151,45 @@ def report_due(ctx: typer.Context) -> None:
     finally:
         runner.close()
     if not outcomes:
-        typer.echo("nothing due: every report due by now is built")
+        show("cli.report.due.none")
     for outcome in outcomes:
-        typer.echo(f"{outcome.state}: {outcome.unit.kind} {outcome.unit.subject} {outcome.result}")
+        said = (
+            N_("cli.report.due.failed") if outcome.state == "failed" else N_("cli.report.due.done")
+        )
+        show(
+            said,
+            work=_work(outcome.unit.kind),
+            subject=_subject(outcome.unit.subject),
+            result=outcome.result,
+        )
     if any(o.state == "failed" for o in outcomes):
         raise typer.Exit(1)
 
 
+def _work(kind: str) -> str:
+    return tell(WORK_WORDS[kind]) if kind in WORK_WORDS else kind
+
+
+def _subject(subject: str) -> str:
+    """Whom a unit of work is for: every officer or commitment, one mechanism, an agreement."""
+    if subject == "all":
+        return tell("cli.scheduler.for_all")
+    if subject.startswith("mechanism-"):
+        return tell("cli.scheduler.for_mechanism", id=subject.removeprefix("mechanism-"))
+    return subject  # an agreement's key
+
+
+def _why(unit: Unit) -> str:
+    """Why a unit falls due, worded from what names it (a report's period starts with its
+    meeting's day): `unit.reason` is an English sentence, kept for `--json`."""
+    if unit.kind not in WHY_WORDS:
+        return unit.reason
+    return tell(WHY_WORDS[unit.kind], day=unit.period.split("#", 1)[0])
+
+
 def register(app: TrackerTyper) -> None:
-    scheduler_app.command("run")(run)
-    scheduler_app.command("plan")(plan_)
-    scheduler_app.command("status")(status)
-    report_app.command("due")(report_due)
+    scheduler_app.command("run", help=N_("cli.scheduler.run"))(run)
+    scheduler_app.command("plan", help=N_("cli.scheduler.plan"))(plan_)
+    scheduler_app.command("status", help=N_("cli.scheduler.status"))(status)
+    report_app.command("due", help=N_("cli.report.due"))(report_due)
     app.add_typer(scheduler_app, name="scheduler")

@@ -7,72 +7,55 @@ from typing import Annotated
 import typer
 
 from tracker.cli.base import TrackerTyper, runtime_of
+from tracker.cli.speech import show, tell
+from tracker.msgids import N_
 
-db_app = TrackerTyper(help="Database schema: upgrade to the version this release needs.")
+db_app = TrackerTyper(help=N_("cli.db"))
 
 
 def init(ctx: typer.Context) -> None:
-    """Create the data folders and bring the database schema up to date.
-
-    Safe to run again: an up-to-date installation is left as it is.
-
-    \b
-    Example:
-      tracker init
-      tracker --config /etc/tracker/config.toml init
-    """
     from tracker.services.setup import initialize
 
     result = initialize(runtime_of(ctx))
-    typer.echo(f"database: {result.database}")
-    if result.revision_before == result.revision_after:
-        typer.echo(f"schema: up to date ({result.revision_after})")
-    else:
-        typer.echo(f"schema: {result.revision_before or 'empty'} -> {result.revision_after}")
+    show("cli.init.database", database=result.database)
+    _show_schema(result.revision_before, result.revision_after)
     for folder in result.folders:
-        typer.echo(f"folder: {folder}")
+        show("cli.init.folder", folder=folder)
 
 
 def upgrade(
     ctx: typer.Context,
-    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Option(help=N_("cli.db.upgrade.revision"))] = "head",
 ) -> None:
-    """Apply schema migrations up to REVISION (default: the newest).
-
-    \b
-    Example:
-      tracker db upgrade
-      TRACKER_DATABASE__URL=postgresql+psycopg://tracker@db/tracker tracker db upgrade
-    """
     from tracker.schema import upgrade_database
 
     before, after = upgrade_database(runtime_of(ctx).engine, revision=revision)
+    _show_schema(before, after)
+
+
+def _show_schema(before: str | None, after: str | None) -> None:
     if before == after:
-        typer.echo(f"schema: up to date ({after})")
+        show("cli.db.schema_current", revision=after)
     else:
-        typer.echo(f"schema: {before or 'empty'} -> {after}")
+        show("cli.db.schema_upgraded", before=before or tell("cli.db.empty"), after=after)
 
 
 def current(ctx: typer.Context) -> None:
-    """Show the database's schema revision and the one this release needs.
-
-    \b
-    Example:
-      tracker db current
-    """
     from tracker.db import check_connection
     from tracker.schema import current_revision, head_revision
 
     engine = runtime_of(ctx).engine
     check_connection(engine)
-    revision = current_revision(engine)
+    revision = current_revision(engine) or tell("cli.db.empty")
     head = head_revision()
-    state = "up to date" if revision == head else "needs `tracker db upgrade`"
-    typer.echo(f"database: {revision or 'empty'}; release: {head} ({state})")
+    if revision == head:
+        show("cli.db.current.up_to_date", revision=revision, head=head)
+    else:
+        show("cli.db.current.behind", revision=revision, head=head)
 
 
 def register(app: TrackerTyper) -> None:
-    app.command("init")(init)
-    db_app.command("upgrade")(upgrade)
-    db_app.command("current")(current)
+    app.command("init", help=N_("cli.init"))(init)
+    db_app.command("upgrade", help=N_("cli.db.upgrade"))(upgrade)
+    db_app.command("current", help=N_("cli.db.current"))(current)
     app.add_typer(db_app, name="db")

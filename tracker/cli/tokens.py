@@ -18,31 +18,25 @@ from tracker.cli.base import (
     runtime_of,
     writing,
 )
-from tracker.cli.web import users_app
+from tracker.cli.speech import show, tell
+from tracker.cli.web import LoginArgument, users_app
 from tracker.domain import TokenScope
+from tracker.msgids import N_
+
+# A token's scope as the settings page says it.
+SCOPE_WORDS = {
+    TokenScope.API: N_("token_scope_api"),
+    TokenScope.CALENDAR: N_("token_scope_calendar"),
+}
 
 
 def users_token(
     ctx: typer.Context,
-    login: Annotated[str, typer.Argument(help="Sign-in name of the account it acts for.")],
-    name: Annotated[
-        str, typer.Option(help="What the token is for, e.g. the script that uses it.")
-    ] = "cli",
-    scope: Annotated[
-        TokenScope,
-        typer.Option(help="api: calls the JSON API; calendar: reads /calendar.ics only."),
-    ] = TokenScope.API,
+    login: Annotated[str, typer.Argument(help=N_("cli.users.token.login"))],
+    name: Annotated[str, typer.Option(help=N_("cli.users.token.name"))] = "cli",
+    scope: Annotated[TokenScope, typer.Option(help=N_("cli.users.token.scope"))] = TokenScope.API,
     by: ByOption = None,
 ) -> None:
-    """Issue an API token (or a calendar subscription token) for an account and print it. It
-    is shown this once and stored only hashed: keep it now. API calls send it as
-    `Authorization: Bearer TOKEN`; a calendar app subscribes to `/calendar.ics?token=TOKEN`.
-
-    \b
-    Example:
-      tracker users token jwjung --name "weekly export"
-      tracker users token jwjung --name Outlook --scope calendar
-    """
     from tracker.services import tokens
     from tracker.services.accounts import find_account
 
@@ -52,25 +46,15 @@ def users_token(
             account, name, session=session, actor=actor_name(by), scope=scope
         )
         token_id, login, name = row.id, account.login, row.name
-    typer.echo(plaintext)
-    typer.echo(
-        f"token {token_id} ({name}) for {login}: shown once, store it now; "
-        f"revoke it with `tracker users revoke-token {token_id}`",
-        err=True,
-    )
+    typer.echo(plaintext)  # the token alone on stdout, for a script to read
+    show("cli.users.token.issued", err=True, id=token_id, name=name, login=login)
 
 
 def users_tokens(
     ctx: typer.Context,
-    login: Annotated[str, typer.Argument(help="Sign-in name.")],
+    login: LoginArgument,
     as_json: JsonOption = False,
 ) -> None:
-    """List an account's API tokens (never the tokens themselves), revoked ones included.
-
-    \b
-    Example:
-      tracker users tokens jwjung
-    """
     from tracker.services import tokens
     from tracker.services.accounts import find_account
 
@@ -81,33 +65,34 @@ def users_tokens(
         print_json(rows)
         return
     print_table(
-        ["id", "name", "scope", "created", "last used", "revoked"],
+        [
+            N_("cli.column.id"),
+            N_("cli.column.name"),
+            N_("cli.column.scope"),
+            N_("cli.column.created"),
+            N_("cli.column.last_used"),
+            N_("cli.column.revoked"),
+        ],
         [
             (
                 r.id,
                 r.name,
-                r.scope.value,
+                tell(SCOPE_WORDS[r.scope]),
                 local_time(r.created_at, zone),
                 local_time(r.last_used_at, zone),
-                local_time(r.revoked_at, zone) if r.revoked_at else "no",
+                local_time(r.revoked_at, zone) if r.revoked_at else False,
             )
             for r in rows
         ],
-        empty=f"no API tokens (issue one with `tracker users token {login}`)",
+        empty=tell("cli.users.tokens.none", login=login),
     )
 
 
 def users_revoke_token(
     ctx: typer.Context,
-    token_id: Annotated[int, typer.Argument(help="Token id (see `tracker users tokens`).")],
+    token_id: Annotated[int, typer.Argument(help=N_("cli.users.revoke_token.id"))],
     by: ByOption = None,
 ) -> None:
-    """Revoke an API token: calls made with it are refused from now on.
-
-    \b
-    Example:
-      tracker users revoke-token 3
-    """
     from tracker.models import utcnow
     from tracker.services import tokens
 
@@ -116,17 +101,20 @@ def users_revoke_token(
         row = tokens.revoke_token(token_id, session=session, actor=actor_name(by), now=now)
         name, revoked_at = row.name, row.revoked_at
     if revoked_at == now:
-        typer.echo(f"token {token_id} ({name}) revoked")
+        show("cli.users.revoke_token.done", id=token_id, name=name)
     else:
         zone = runtime_of(ctx).settings.tz
-        typer.echo(
-            f"token {token_id} ({name}) was already revoked ({local_time(revoked_at, zone)})"
+        show(
+            "cli.users.revoke_token.already",
+            id=token_id,
+            name=name,
+            when=local_time(revoked_at, zone),
         )
 
 
 def register(app: TrackerTyper) -> None:
     """Adds to `tracker users` (made in tracker.cli.web); `app` is taken for symmetry."""
     del app
-    users_app.command("token")(users_token)
-    users_app.command("tokens")(users_tokens)
-    users_app.command("revoke-token")(users_revoke_token)
+    users_app.command("token", help=N_("cli.users.token"))(users_token)
+    users_app.command("tokens", help=N_("cli.users.tokens"))(users_tokens)
+    users_app.command("revoke-token", help=N_("cli.users.revoke_token"))(users_revoke_token)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli.base import (
+    ByOption,
     CliState,
     TrackerTyper,
     actor_name,
@@ -18,30 +19,32 @@ from tracker.cli.base import (
     runtime_of,
     writing,
 )
+from tracker.cli.speech import show, tell
 from tracker.domain import Role
+from tracker.msgids import N_
 
-users_app = TrackerTyper(help="Web accounts (administrators).")
+users_app = TrackerTyper(help=N_("cli.users"))
 PASSWORD_ENV = "TRACKER_NEW_PASSWORD"
+LoginArgument = Annotated[str, typer.Argument(help=N_("cli.users.login"))]
+# A role as the accounts page says it.
+ROLE_WORDS = {
+    Role.ADMIN: N_("user_role_admin"),
+    Role.OFFICER: N_("user_role_officer"),
+    Role.VIEWER: N_("user_role_viewer"),
+}
 
 
 def users_add(
     ctx: typer.Context,
-    officer: Annotated[str, typer.Argument(help="Officer: id, e-mail or name.")],
-    login: Annotated[str, typer.Option(help="Sign-in name, e.g. jwjung.")],
-    role: Annotated[Role, typer.Option(help="admin, officer or viewer.")] = Role.OFFICER,
-    by: Annotated[str | None, typer.Option("--by", help="Who adds it.")] = None,
+    officer: Annotated[str, typer.Argument(help=N_("cli.officer_ref"))],
+    login: Annotated[str, typer.Option(help=N_("cli.users.add.login"))],
+    role: Annotated[Role, typer.Option(help=N_("cli.users.role"))] = Role.OFFICER,
+    by: ByOption = None,
 ) -> None:
-    """Give an officer a web account; the password is asked for (or read from
-    $TRACKER_NEW_PASSWORD), never taken from the command line.
-
-    \b
-    Example:
-      tracker users add 정진우 --login jwjung --role officer
-    """
     from tracker.services import accounts
     from tracker.services.lookup import find_officer
 
-    password = os.environ.get(PASSWORD_ENV) or getpass.getpass("password: ")
+    password = os.environ.get(PASSWORD_ENV) or getpass.getpass(tell("cli.users.add.password"))
     with writing(ctx) as session:
         found = find_officer(officer, session=session)
         account = accounts.add_account(
@@ -52,97 +55,79 @@ def users_add(
             actor=actor_name(by),
             role=role,
         )
-        typer.echo(f"account {account.login} for {found.name} ({role.value})")
+        show(
+            "cli.users.add.done",
+            login=account.login,
+            officer=found.name,
+            role=tell(ROLE_WORDS[role]),
+        )
 
 
 def users_list(ctx: typer.Context) -> None:
-    """List web accounts with their officer, role and state.
-
-    \b
-    Example:
-      tracker users list
-    """
     from tracker.services import accounts
 
     with reading(ctx) as session:
         rows = accounts.list_accounts(session=session)
     print_table(
-        ["login", "officer", "role", "active"],
-        [(a.login, a.officer, a.role.value, a.active) for a in rows],
-        empty="no accounts yet (add one with `tracker users add OFFICER --login NAME`)",
+        [
+            N_("cli.column.login"),
+            N_("cli.column.officer"),
+            N_("cli.column.role"),
+            N_("cli.column.active"),
+        ],
+        [(a.login, a.officer, tell(ROLE_WORDS[a.role]), a.active) for a in rows],
+        empty=tell("cli.users.list.none"),
     )
 
 
 def users_disable(
     ctx: typer.Context,
-    login: Annotated[str, typer.Argument(help="Sign-in name.")],
-    by: Annotated[str | None, typer.Option("--by", help="Who disables it.")] = None,
+    login: LoginArgument,
+    by: ByOption = None,
 ) -> None:
-    """Disable an account: its sessions stop working at once.
-
-    \b
-    Example:
-      tracker users disable jwjung
-    """
     from tracker.services import accounts
 
     with writing(ctx) as session:
         account = accounts.disable_account(login, session=session, actor=actor_name(by))
-        typer.echo(f"{account.login} disabled")
+        show("cli.users.disable.done", login=account.login)
 
 
 def users_enable(
     ctx: typer.Context,
-    login: Annotated[str, typer.Argument(help="Sign-in name.")],
-    by: Annotated[str | None, typer.Option("--by", help="Who enables it.")] = None,
+    login: LoginArgument,
+    by: ByOption = None,
 ) -> None:
-    """Let a disabled account sign in again (its old sessions and API tokens stay revoked).
-
-    \b
-    Example:
-      tracker users enable jwjung
-    """
     from tracker.services import accounts
 
     with writing(ctx) as session:
         account = accounts.enable_account(login, session=session, actor=actor_name(by))
-        typer.echo(f"{account.login} enabled")
+        show("cli.users.enable.done", login=account.login)
 
 
 def users_set_role(
     ctx: typer.Context,
-    login: Annotated[str, typer.Argument(help="Sign-in name.")],
-    role: Annotated[Role, typer.Argument(help="admin, officer or viewer.")],
-    by: Annotated[str | None, typer.Option("--by", help="Who changes it.")] = None,
+    login: LoginArgument,
+    role: Annotated[Role, typer.Argument(help=N_("cli.users.role"))],
+    by: ByOption = None,
 ) -> None:
-    """Change an account's role.
-
-    \b
-    Example:
-      tracker users set-role jwjung admin
-    """
     from tracker.services import accounts
 
     with writing(ctx) as session:
         before = accounts.set_role(login, role, session=session, actor=actor_name(by))
-    typer.echo(f"{login.strip().lower()}: {before.value} → {role.value}")
+    show(
+        "cli.users.set_role.done",
+        login=login.strip().lower(),
+        before=tell(ROLE_WORDS[before]),
+        after=tell(ROLE_WORDS[role]),
+    )
 
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
-    workers: Annotated[
-        int, typer.Option(help="Worker processes (about one per core).", min=1, max=64)
-    ] = 1,
+    host: Annotated[str, typer.Option(help=N_("cli.serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=N_("cli.serve.port"), min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help=N_("cli.serve.workers"), min=1, max=64)] = 1,
 ) -> None:
-    """Run the web app. It never runs scheduled jobs (that is `tracker scheduler run`).
-
-    \b
-    Example:
-      tracker serve --port 8000
-      tracker serve --host 0.0.0.0 --workers 2
-    """
     import uvicorn
 
     from tracker.config import CONFIG_ENV
@@ -150,9 +135,15 @@ def serve(
 
     runtime = runtime_of(ctx)
     engine = runtime.checked_engine()  # refuse to start on a missing or old database
+    # The app reads X-Forwarded-For itself, from `web.trusted_proxies` only (web/security.py);
+    # uvicorn's own reading would believe it from 127.0.0.1 whatever the configuration says.
     if workers == 1:
         uvicorn.run(
-            create_app(runtime.settings, engine=engine), host=host, port=port, log_level="info"
+            create_app(runtime.settings, engine=engine),
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=False,
         )
         return
     # Each worker process builds its own app (and engine) from the same config file.
@@ -167,14 +158,15 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        proxy_headers=False,
     )
 
 
 def register(app: TrackerTyper) -> None:
-    users_app.command("add")(users_add)
-    users_app.command("list")(users_list)
-    users_app.command("disable")(users_disable)
-    users_app.command("enable")(users_enable)
-    users_app.command("set-role")(users_set_role)
+    users_app.command("add", help=N_("cli.users.add"))(users_add)
+    users_app.command("list", help=N_("cli.users.list"))(users_list)
+    users_app.command("disable", help=N_("cli.users.disable"))(users_disable)
+    users_app.command("enable", help=N_("cli.users.enable"))(users_enable)
+    users_app.command("set-role", help=N_("cli.users.set_role"))(users_set_role)
     app.add_typer(users_app, name="users")
-    app.command("serve")(serve)
+    app.command("serve", help=N_("cli.serve"))(serve)
