@@ -27,8 +27,9 @@ def test_an_administrator_reads_who_changed_what(
     table = cli("audit")
     assert table.exit_code == 0, table.output
     lines = table.output.splitlines()
-    assert "kr-ca-2025:7.1" in lines[1] and "status" in lines[1]  # newest first, under the header
-    assert "account jwjung" in table.output and "imported" in table.output
+    # Newest first, under the header; kinds and actions are words, as on the audit page.
+    assert "kr-ca-2025:7.1" in lines[1] and "Status update" in lines[1]
+    assert "Account jwjung" in table.output and "imported" in table.output
 
     accounts = json.loads(cli("audit", "--entity", "account", "--json").output)
     assert [(e["actor"], e["action"]) for e in accounts] == [("admin", "added")]

@@ -40,9 +40,9 @@ def test_report_due_builds_what_is_due_once_and_status_shows_it(cli: Cli) -> Non
     assert cli("meetings", "add", "2+2", "--date", soon).exit_code == 0
     first = cli("report", "due")
     assert first.exit_code == 0, first.output
-    assert first.stdout.startswith("done: review_report kr-ca-2025 ")
+    assert first.stdout.startswith("done: Review report kr-ca-2025 ")
     assert cli("report", "due").stdout == "nothing due: every report due by now is built\n"
     listed = json.loads(cli("report", "list", "--json").stdout)
     assert [(r["subject"], r["generated_by"]) for r in listed] == [("kr-ca-2025/cycle-1", "cli")]
     status = cli("scheduler", "status").stdout
-    assert "review_report" in status and f"{soon}_review-cycle-01_ko_v01.pdf" in status
+    assert "Review report" in status and f"{soon}_review-cycle-01_ko_v01.pdf" in status
