@@ -299,8 +299,9 @@ def test_my_settings_create_a_token_shown_once_and_revoke_it(
     assert stolen.status_code == 404  # another's token: not found, and left alone
     assert client.get("/api/me", headers=bearer(tokens.owner)).status_code == 200
     revoked = client.post(action, data={"csrf": csrf.group(1)})
-    assert revoked.status_code == 303 and revoked.headers["location"] == "/me/settings?revoked=1"
-    assert "토큰을 폐기했습니다" in client.get(revoked.headers["location"]).text
+    assert revoked.status_code == 303 and revoked.headers["location"] == "/me/settings"
+    after = client.get(revoked.headers["location"]).text
+    assert "토큰 ‘주간 내보내기’을(를) 폐기했습니다." in after
     assert client.get("/api/me", headers=bearer(plaintext)).status_code == 401
     assert "Revoked" in client.get("/me/settings?lang=en").text
 

@@ -58,9 +58,9 @@ def test_an_administrator_adds_an_account_for_a_new_officer_who_can_then_sign_in
             "role": "officer",
         },
     )
-    assert added.status_code == 303 and added.headers["location"] == "/users?done=added&login=hkim"
+    assert added.status_code == 303 and added.headers["location"] == "/users"
     shown = app_client.get(added.headers["location"]).text
-    assert "hkim: 계정을 추가했습니다." in shown and "haneul.kim@mofa.go.kr" in shown
+    assert "계정 hkim을(를) 추가했습니다(담당자)." in shown and "haneul.kim@mofa.go.kr" in shown
     newcomer = another_client(app_client)
     assert sign_in(newcomer, "hkim", "a long enough secret") == "/"
     assert newcomer.get("/users").status_code == 403  # an officer, not an administrator
@@ -158,7 +158,8 @@ def test_disabling_an_account_signs_that_user_out_at_their_next_request(
     csrf = csrf_of(app_client.get("/users").text)
     disabled = app_client.post("/users/disable", data={"csrf": csrf, "login": "jwjung"})
     assert disabled.status_code == 303
-    assert disabled.headers["location"] == "/users?done=disabled&login=jwjung"
+    assert disabled.headers["location"] == "/users"
+    assert "계정 jwjung을(를) 사용 중지했습니다." in app_client.get("/users").text
     next_request = desk.get("/agreements")
     assert next_request.status_code == 303
     assert next_request.headers["location"].startswith("/login")
@@ -174,7 +175,7 @@ def test_disabling_an_account_signs_that_user_out_at_their_next_request(
 
     # Enabled again: the officer signs in anew; the old session stays revoked.
     enabled = app_client.post("/users/enable", data={"csrf": csrf, "login": "jwjung"})
-    assert enabled.headers["location"] == "/users?done=enabled&login=jwjung"
+    assert enabled.headers["location"] == "/users"
     assert desk.get("/agreements").status_code == 303
     assert sign_in(desk, "jwjung") == "/"
     assert changes(session, "enabled")[-1].actor == ADMIN
@@ -191,7 +192,8 @@ def test_an_administrator_changes_a_role_and_it_is_recorded(
         "/users/role", data={"csrf": csrf, "login": "JWJung", "role": "admin"}
     )
     assert changed.status_code == 303
-    assert changed.headers["location"] == "/users?done=role&login=jwjung"
+    assert changed.headers["location"] == "/users"
+    assert "계정 jwjung의 권한을 관리자(으)로 변경했습니다." in app_client.get("/users").text
     officer = find_officer("정진우", session=session)
     session.refresh(officer)
     assert officer.role is Role.ADMIN

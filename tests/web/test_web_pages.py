@@ -325,7 +325,7 @@ def test_an_officer_sets_their_mail_language_and_digest_frequency(
         "/me/settings",
         data={"csrf": csrf.group(1), "language": "en", "digest_frequency": "off"},
     )
-    assert saved.status_code == 303 and saved.headers["location"] == "/me/settings?saved=1"
+    assert saved.status_code == 303 and saved.headers["location"] == "/me/settings"
     officer = find_officer("정진우", session=session)
     session.refresh(officer)
     assert (officer.language, officer.digest_frequency) == (Language.EN, DigestFrequency.OFF)

@@ -128,23 +128,32 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
             response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         if request.url.path != "/healthz":  # pages carry names and notes: never kept
+    # Error pages keep the header and menu of a signed-in visitor and say where to go back to
+    # (`Web.error_page`). Plain functions: Starlette runs them in its thread pool, so the
+    # read that finds the visitor of a page that is not there never holds up the event loop.
             # (a served asset already says how long to keep it: a year, by its hashed name)
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
         # The fields and the kind of each problem, never the values sent.
-        return web.render(request, "error.html", 400, message=invalid_fields(exc.errors()))
+        return web.error_page(request, 400, invalid_fields(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # Starlette's own refusals (no such page, a form part over 1 MB...) as a page, not JSON.
         if exc.status_code == 404:
             refusal = TrackerError("page.not_found", path=request.url.path)
         else:
             refusal = TrackerError("api.http", status=exc.status_code)
-        response = web.render(request, "error.html", exc.status_code, message=refusal)
+    @app.exception_handler(Exception)
+    def _failed(request: Request, _exc: Exception) -> Response:
+        # A fault of ours: the page says so in the reader's language (the error itself goes to
+        # the server's log, as before); the database may be the fault, so it is not asked.
+        return web.error_page(request, 500, TrackerError("page.failed"), look_up=False)
+
+        response = web.error_page(request, exc.status_code, refusal)
         response.headers.update(exc.headers or {})
         return response
 
@@ -158,9 +167,9 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
 
     @app.exception_handler(TrackerError)
-    async def _refused(request: Request, exc: TrackerError) -> Response:
+    def _refused(request: Request, exc: TrackerError) -> Response:
         # What was wrong, in a line, with the status of its kind (403, 404, 409, else 400).
-        return web.render(request, "error.html", exc.http_status, message=exc)
+        return web.error_page(request, exc.http_status, exc)
 
 
 @pass_context

@@ -10,12 +10,13 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from tracker.config import Settings
@@ -25,6 +26,8 @@ from tracker.services import accounts
 from tracker.services.accounts import Permission, may
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.portfolio_calendar import CalendarCache
+from tracker.web import flash
+from tracker.web.form_errors import FormFields
 
 SESSION_COOKIE = "tracker_session"
 LOGIN_CSRF_COOKIE = "tracker_login_csrf"
@@ -56,20 +59,66 @@ class Web:
         return chosen if chosen in ("ko", "en") else self.settings.general.language.value
 
     def render(
-        self, request: Request, name: str, status_code: int = 200, **context: Any
+        self,
+        request: Request,
+        name: str,
+        status_code: int = 200,
+        *,
+        told: tuple[flash.Flash, ...] = (),
+        **context: Any,
     ) -> HTMLResponse:
+        """A page in the visitor's language. Every page's context has `flashes` (what the last
+        change did, shown once, then what this page `told`: a change answered by a page rather
+        than a redirect), and `values` and `field_errors` (a refused form's typed text and each
+        field's message; empty otherwise), so a template may always ask for them."""
         language = self.language_of(request)
+        shown = [*flash.waiting(request, request.cookies.get(SESSION_COOKIE, "")), *told]
+        context.setdefault("values", {})
+        context.setdefault("field_errors", {})
         html = self.pages.get_template(name).render(
             language=language,
             policy=self.policy,
             path=request.url.path,
             switch_language=_with_language(request, "en" if language == "ko" else "ko"),
+            flashes=[message.said(language) for message in shown],
             **context,
         )
         response = HTMLResponse(html, status_code=status_code)
+        flash.clear(request, response)
         if request.query_params.get("lang") in ("ko", "en"):
             response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", secure=self.secure)
         return response
+
+    def redirect(self, request: Request, target: str, *told: flash.Flash) -> RedirectResponse:
+        """See other (303) at `target`, which will say `told` once (flash.py)."""
+        response = RedirectResponse(target, status_code=303)
+        token = request.cookies.get(SESSION_COOKIE, "")
+        flash.keep(response, request, token, list(told), secure=self.secure)
+        return response
+
+    def field_errors(
+        self, request: Request, exc: BaseException, fields: FormFields
+    ) -> dict[str, str]:
+        """Each field `exc` is about → its message, in the page's language."""
+        return fields.errors(exc, self.language_of(request))
+
+    def error_page(
+        self, request: Request, status_code: int, message: Any, *, look_up: bool = True
+    ) -> HTMLResponse:
+        """`error.html` with the header and menu when the visitor is signed in, the status,
+        the refusal, and `back`: where to go from here. Without `look_up` (a server error,
+        the database perhaps the cause) only a visitor the route already found is named."""
+        found = signed_in(request, self, look_up=look_up)
+        signed: dict[str, Any] = {"visitor": found} if found is not None else {}
+        return self.render(
+            request,
+            "error.html",
+            status_code,
+            message=message,
+            status=status_code,
+            back=way_back(request, status_code),
+            **signed,
+        )
 
 
 def _with_language(request: Request, language: str) -> str:
@@ -98,7 +147,51 @@ def current_visitor(request: Request, session: Reader) -> accounts.Visitor:
     found = accounts.visitor(request.cookies.get(SESSION_COOKIE), session=session)
     if found is None:
         raise SignInRequired
+    request.state.visitor = found  # an error page later in the request keeps the menu
     return found
+
+
+def signed_in(request: Request, web: Web, *, look_up: bool = True) -> accounts.Visitor | None:
+    """The visitor of a request that is being refused: the one its route found, else (a page
+    that is not there never asked) the session cookie's, when `look_up` allows a read."""
+    found: accounts.Visitor | None = getattr(request.state, "visitor", None)
+    if found is not None or not look_up or SESSION_COOKIE not in request.cookies:
+        return found
+    try:
+        with read_session(web.db) as session:
+            return accounts.visitor(request.cookies.get(SESSION_COOKIE), session=session)
+    except SQLAlchemyError:  # the page says what went wrong, without the menu
+        return None
+
+
+# Where a page that is not there sends the reader back to: the list its address is under.
+PARENTS = {
+    "agreements": "/agreements",
+    "commitments": "/agreements",
+    "import": "/import",
+    "meetings": "/meetings",
+    "reports": "/reports",
+    "users": "/users",
+    "me": "/me/settings",
+}
+
+
+def way_back(request: Request, status_code: int) -> str | None:
+    """Where an error page's "back" goes: the page the reader came from when it is on this site
+    (and not this very address), else for a page not found the list it belongs under, else the
+    dashboard; None on the dashboard itself."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    came_from = urlsplit(request.headers.get("referer", ""))
+    if came_from.netloc == request.url.netloc and came_from.path:
+        target = local(came_from.path + (f"?{came_from.query}" if came_from.query else ""))
+        if target != here:
+            return target
+    if status_code == 404:
+        section = request.url.path.strip("/").split("/")[0]
+        parent = PARENTS.get(section, "/")
+        if parent != request.url.path:
+            return parent
+    return "/" if request.url.path != "/" else None
 
 
 Current = Annotated[accounts.Visitor, Depends(current_visitor)]

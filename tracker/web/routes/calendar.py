@@ -6,13 +6,13 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.domain import TokenScope
-from tracker.errors import NotFound, TrackerError, form_status, invalid_fields
+from tracker.errors import InLanguages, NotFound, TrackerError, form_status, invalid_fields
 from tracker.models import Mechanism, MeetingCreate, MeetingUpdate, utcnow
 from tracker.services import accounts, meetings, tokens
 from tracker.services.accounts import Permission, may
@@ -27,6 +27,8 @@ from tracker.web.deps import (
     current_visitor,
     permitted_form,
 )
+from tracker.web.flash import tell
+from tracker.web.form_errors import FormFields
 from tracker.web.paging import next_page_url, page_request
 
 router = APIRouter()
@@ -34,6 +36,24 @@ MeetingsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.REC
 
 STATES = ("planned", "held")
 AGENDA_CURSOR = 4
+# Which field of a meeting form each refusal is about (the form's own carry `field`).
+MEETING_FIELDS = FormFields(
+    codes={
+        "meeting.choose_mechanism": "mechanism",
+        "meeting.exists": "held_on",
+        "meeting.exists_on": "held_on",
+        "meeting.exists_that_day": "held_on",
+        "meeting.too_far_ahead": "held_on",
+        "meeting.inside_closed_cycle": "held_on",
+        "meeting.closed_cycle": "held_on",
+        "meeting.ends_cycle": "held_on",
+        "meeting.ends_cycle_between": "held_on",
+        # held or planned contradicts the date: the choice of state is what to change
+        "meeting.not_held_yet": "state",
+        "meeting.planned_in_past": "state",
+    },
+    renamed={"mechanism_id": "mechanism", "planned": "state"},
+)
 
 
 @router.get("/meetings", response_class=HTMLResponse)
@@ -111,6 +131,7 @@ def add_meeting(
             found = _mechanism(mechanism, session=session)
             assert found.id is not None
             check_may_record_meetings(visitor, found, session=session)
+            named = _named(found)
             meetings.add_meeting(
                 found,
                 MeetingCreate(
@@ -127,7 +148,8 @@ def add_meeting(
             )
     except (TrackerError, ValueError) as exc:
         return _refused(request, web, visitor, exc, add_draft=draft)
-    return RedirectResponse("/meetings", status_code=303)
+    said = "flash.meeting_planned" if planned else "flash.meeting_held"
+    return web.redirect(request, "/meetings", tell(said, mechanism=named, on=day.isoformat()))
 
 
 @router.post("/meetings/{meeting_id}", response_class=HTMLResponse)
@@ -155,6 +177,7 @@ def update_meeting(
             owner = session.get(Mechanism, meeting.mechanism_id)
             assert owner is not None
             check_may_record_meetings(visitor, owner, session=session)
+            named = _named(owner)
             meetings.update_meeting(
                 meeting,
                 MeetingUpdate(
@@ -168,7 +191,8 @@ def update_meeting(
         raise
     except (TrackerError, ValueError) as exc:
         return _refused(request, web, visitor, exc, edit_draft=draft)
-    return RedirectResponse("/meetings", status_code=303)
+    told = tell("flash.meeting_saved", mechanism=named, on=day.isoformat())
+    return web.redirect(request, "/meetings", told)
 
 
 def _meetings(
@@ -182,6 +206,7 @@ def _meetings(
     error: Exception | str = "",
     add_draft: dict[str, str] | None = None,
     edit_draft: dict[str, str] | None = None,
+    field_errors: dict[str, str] | None = None,
     page: PageRequest | None = None,
 ) -> Response:
     today = web.policy.today()
@@ -218,6 +243,9 @@ def _meetings(
         error=error,
         add_draft=add_draft or {},
         edit_draft=edit_draft or {},
+        # The refused form's typed text (an edit's has the meeting's "id") and its fields' words.
+        values=(edit_draft or add_draft or {}) if field_errors is not None else {},
+        field_errors=field_errors or {},
         today=today,
         lead_days=web.settings.schedule.report_lead_days,
     )
@@ -243,6 +271,7 @@ def _refused(
             error=_line(exc),
             add_draft=add_draft,
             edit_draft=edit_draft,
+            field_errors=web.field_errors(request, exc, MEETING_FIELDS),
         )
 
 
@@ -262,6 +291,11 @@ def _by_month(meetings: list[AgendaMeeting]) -> list[tuple[date, list[AgendaMeet
             months.append((month, []))
         months[-1][1].append(meeting)
     return months
+
+
+def _named(mechanism: Mechanism) -> InLanguages:
+    """A mechanism's name as a message says it, in the reader's language."""
+    return InLanguages({"ko": mechanism.name, "en": mechanism.name_en or mechanism.name})
 
 
 def _mechanism(reference: str, *, session: Session) -> Mechanism:

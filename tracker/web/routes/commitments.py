@@ -7,12 +7,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.domain import EvidenceKind, Score, UpdateSource
-from tracker.errors import Forbidden, NotFound, TrackerError, form_status
+from tracker.errors import Forbidden, InLanguages, NotFound, TrackerError, Word, form_status
 from tracker.models import Agreement, Commitment, Evidence, StatusUpdateCreate
 from tracker.services import accounts, status_updates
 from tracker.services.accounts import Permission
@@ -22,11 +22,33 @@ from tracker.services.cycles import open_cycle
 from tracker.services.lookup import find_commitment
 from tracker.services.outline import clause_excerpt
 from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
+from tracker.web.flash import tell
+from tracker.web.form_errors import FormFields
 from tracker.web.uploads import saved_uploads
 
 router = APIRouter()
 # Viewers never edit; an officer's edit is then checked per commitment (`may_edit`).
 EditorForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.EDIT_COMMITMENTS))]
+# Which field of the status form and of the assessment form each refusal is about.
+STATUS_FIELDS = FormFields(
+    codes={
+        "status.unknown": "status",
+        "status_update.after_today": "as_of",
+        "status_update.before_signing": "as_of",
+        "status_update.note_too_long": "note",
+        "evidence.": "evidence",
+        "upload.": "files",
+        "evidence.file_too_big": "files",
+    },
+    renamed={"narrative": "note", "expected_version": "version"},
+)
+ASSESSMENT_FIELDS = FormFields(
+    codes={
+        "assessment.score_unknown": "score",
+        "assessment.rationale_missing": "rationale",
+        "assessment.rationale_too_long": "rationale",
+    }
+)
 
 
 @router.get("/commitments/{reference}", response_class=HTMLResponse)
@@ -47,6 +69,7 @@ def _commitment(
     error: Exception | str = "",
     draft: dict[str, str] | None = None,
     form: str = "status",
+    field_errors: dict[str, str] | None = None,
 ) -> Response:
     commitment = find_commitment(reference, session=session)
     agreement = session.get(Agreement, commitment.agreement_id)
@@ -71,6 +94,8 @@ def _commitment(
         error_form=form,
         conflict=status_code == 409,
         draft=draft,
+        values=draft,
+        field_errors=field_errors or {},
         today=web.policy.today().isoformat(),
     )
 
@@ -103,6 +128,9 @@ def _refused(
             error=exc,
             draft=draft,
             form=form,
+            field_errors=web.field_errors(
+                request, exc, STATUS_FIELDS if form == "status" else ASSESSMENT_FIELDS
+            ),
         )
 
 
@@ -147,7 +175,18 @@ def update_status(
             )
     except (TrackerError, ValueError) as exc:
         return _refused(request, web, reference, visitor, exc, draft, "status")
-    return RedirectResponse(f"/commitments/{reference}", status_code=303)
+    status = web.policy.status(new_status)
+    told = [
+        tell(
+            "flash.status_saved",
+            commitment=reference,
+            status=InLanguages(ko=status.ko, en=status.en),
+            on=day.isoformat(),
+        )
+    ]
+    if attached := len(evidence.split()) + sum(1 for f in files or [] if f.filename):
+        told.append(tell("flash.evidence_added", count=attached))
+    return web.redirect(request, f"/commitments/{reference}", *told)
 
 
 @router.post("/commitments/{reference}/assessment", response_class=HTMLResponse)
@@ -177,7 +216,10 @@ def record_assessment(
             )
     except TrackerError as exc:
         return _refused(request, web, reference, visitor, exc, draft, "assessment")
-    return RedirectResponse(f"/commitments/{reference}#assessment", status_code=303)
+    scored = parse_score(score)
+    said = Word(f"score.{Score(scored).key}" if scored is not None else "score.not_assessed")
+    told = tell("flash.assessment_saved", commitment=reference, score=said)
+    return web.redirect(request, f"/commitments/{reference}#assessment", told)
 
 
 @router.get("/evidence/{evidence_id}")

@@ -12,11 +12,11 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
-from tracker.errors import Conflict, Forbidden, Grouped, TrackerError, form_status
+from tracker.errors import Conflict, Forbidden, Grouped, TrackerError, Word, form_status
 from tracker.importer.errors import ImportInputError
 from tracker.importer.parsed import ParsedAgreement
 from tracker.services import accounts, corrections
@@ -43,6 +43,8 @@ from tracker.services.lookup import find_agreement
 from tracker.services.mechanisms import list_mechanisms
 from tracker.services.outline import agreement_outline
 from tracker.web.deps import Reader, Web, WebDep, permitted, permitted_form
+from tracker.web.flash import tell
+from tracker.web.form_errors import FormFields
 from tracker.words import say
 
 router = APIRouter()
@@ -54,6 +56,42 @@ Action = Literal["split", "merge", "adjust", "track", "untrack", "link", "unlink
 # has its CSRF token checked first (a forged post is a 403 whatever else it holds).
 Importer = Annotated[accounts.Visitor, Depends(permitted(Permission.IMPORT))]
 ImporterForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.IMPORT))]
+
+# Which field each refusal of the import forms is about. A text's own problems belong to the
+# pasted text or to the uploaded file, whichever was given.
+PASTE_FIELDS = FormFields(
+    codes={"import.nothing_given": "text", "import.": "text", "source.": "text"},
+    renamed={"source": "text"},
+)
+UPLOAD_FIELDS = FormFields(
+    codes={"import.nothing_given": "text", "import.": "upload", "source.": "upload"}
+)
+SAVE_FIELDS = FormFields(
+    codes={
+        "import.title_too_long": "title",
+        "import.bad_key": "key",
+        "import.unknown_commitment": "tracked",
+        "import.revision": "replace",
+        "import.drops_followed": "replace",
+    }
+)
+# A correction's refusal is about the field its action reads (a split's words, a merge's
+# neighbour...); a reference that is not there is the commitment chosen.
+CORRECTION_FIELDS = {
+    action: FormFields(
+        codes={"commitment.": "ref", "correction.": field, "mechanism.": "mechanism"}
+        | ({"correction.end_before_start": "end_after"} if action == "adjust" else {})
+    )
+    for action, field in (
+        ("split", "at"),
+        ("merge", "other"),
+        ("adjust", "start_at"),
+        ("track", "ref"),
+        ("untrack", "ref"),
+        ("link", "mechanism"),
+        ("unlink", "mechanism"),
+    )
+}
 
 
 # --- step 1: the text ---------------------------------------------------------------------------
@@ -73,6 +111,7 @@ def _form(
     error: Exception | str = "",
     text: str = "",
     key: str = "",
+    field_errors: dict[str, str] | None = None,
 ) -> Response:
     return web.render(
         request,
@@ -82,6 +121,8 @@ def _form(
         error=error,
         text=text,
         key=key,
+        values={"text": text, "key": key} if error else {},
+        field_errors=field_errors or {},
         max_bytes=web.settings.imports.max_bytes,
     )
 
@@ -100,6 +141,7 @@ def preview(
 ) -> Response:
     key = key.strip()
     max_bytes = web.settings.imports.max_bytes
+    uploaded = upload is not None and bool(upload.filename)
     try:
         if upload is not None and upload.filename:
             source_name = clean_source_name(upload.filename)
@@ -117,8 +159,16 @@ def preview(
             found = preview_import(parsed, session=session, source_name=source_name, key=key)
     except TrackerError as exc:
         # What was pasted stays in the form; an uploaded file must be chosen again.
+        fields = UPLOAD_FIELDS if uploaded else PASTE_FIELDS
         return _form(
-            request, web, visitor, status_code=form_status(exc), error=exc, text=text, key=key
+            request,
+            web,
+            visitor,
+            status_code=form_status(exc),
+            error=exc,
+            text=text,
+            key=key,
+            field_errors=web.field_errors(request, exc, fields),
         )
     return _review(request, web, visitor, found, key=key)
 
@@ -140,6 +190,7 @@ def _review(
     chosen: Sequence[str] | None = None,
     title: str | None = None,
     replace: bool = False,
+    field_errors: dict[str, str] | None = None,
 ) -> Response:
     parsed = found.parsed
     split = parsed_as_dict(parsed, source_name=found.source_name, key=found.key)
@@ -163,6 +214,10 @@ def _review(
         title=found.title if title is None else title,
         replace=replace,
         error=error,
+        values={"key": key, "title": title or "", "replace": "on" if replace else ""}
+        if error
+        else {},
+        field_errors=field_errors or {},
     )
 
 
@@ -214,7 +269,14 @@ def save(
         parsed = _parsed(web, text, label)
     except TrackerError as exc:
         return _form(
-            request, web, visitor, status_code=form_status(exc), error=exc, text=text, key=key
+            request,
+            web,
+            visitor,
+            status_code=form_status(exc),
+            error=exc,
+            text=text,
+            key=key,
+            field_errors=web.field_errors(request, exc, PASTE_FIELDS),
         )
     try:
         with write_session(web.db) as session:
@@ -241,9 +303,18 @@ def save(
             chosen=chosen,
             title=title,
             replace=replace,
+            field_errors=web.field_errors(request, exc, SAVE_FIELDS),
         )
-    query = urlencode({"saved": saved.outcome, "applied": saved.corrections})
-    return RedirectResponse(f"/import/{quote(saved.key)}/review?{query}", status_code=303)
+    told = [
+        tell("flash.import_imported", key=saved.key)
+        if saved.outcome == "imported"
+        else tell("flash.import_replaced", key=saved.key)
+        if saved.outcome == "replaced"
+        else tell("flash.import_unchanged", "info", key=saved.key)
+    ]
+    if saved.corrections:
+        told.append(tell("flash.import_choices_applied", count=saved.corrections))
+    return web.redirect(request, f"/import/{quote(saved.key)}/review", *told)
 
 
 def _parsed(web: Web, text: str, label: str) -> ParsedAgreement:
@@ -270,6 +341,7 @@ def _review_again(
     chosen: Sequence[str] | None,
     title: str,
     replace: bool,
+    field_errors: dict[str, str],
 ) -> Response:
     """The review again, with the reason the save was refused and every choice kept."""
     with read_session(web.db) as session:
@@ -288,6 +360,7 @@ def _review_again(
         chosen=chosen,
         title=title,
         replace=replace,
+        field_errors=field_errors,
     )
 
 
@@ -301,14 +374,9 @@ def review_page(
     web: WebDep,
     visitor: Importer,
     session: Reader,
-    saved: str = "",
-    applied: int = 0,
-    done: str = "",
     ref: str = "",
 ) -> Response:
-    return _corrections(
-        request, web, visitor, key, session, saved=saved, applied=applied, done=done, ref=ref
-    )
+    return _corrections(request, web, visitor, key, session, ref=ref)
 
 
 def _corrections(
@@ -321,9 +389,7 @@ def _corrections(
     status_code: int = 200,
     error: Exception | str = "",
     draft: dict[str, str] | None = None,
-    saved: str = "",
-    applied: int = 0,
-    done: str = "",
+    field_errors: dict[str, str] | None = None,
     ref: str = "",
 ) -> Response:
     agreement = find_agreement(key, session=session)
@@ -343,11 +409,14 @@ def _corrections(
         tracked_count=sum(1 for c in commitments if c.tracked),
         mechanisms=list_mechanisms(session=session),
         log=[(record, record_summary(record)) for record in log],
-        saved=saved if saved in ("imported", "replaced", "unchanged") else "",
-        applied=applied,
-        done=done,
+        # What a save or a correction did is a flash message now (flash.py), never the query.
+        saved="",
+        applied=0,
+        done="",
         selected=draft.get("ref", ref),
         draft=draft,
+        values=draft,
+        field_errors=field_errors or {},
         error=error,
         may_correct=may_correct(visitor, agreement, session=session),
     )
@@ -395,9 +464,12 @@ def correct(
                 status_code=409 if isinstance(exc, Conflict) else form_status(exc),
                 error=exc,
                 draft=draft,
+                field_errors=web.field_errors(request, exc, CORRECTION_FIELDS[action]),
             )
-    query = urlencode({"done": action, "ref": ref})
-    return RedirectResponse(f"/import/{quote(key)}/review?{query}#c-{quote(ref)}", status_code=303)
+    # `ref` keeps the corrected commitment chosen; what was done is the flash message.
+    told = tell("flash.corrected", action=Word(f"action_{action}"), ref=ref.strip())
+    target = f"/import/{quote(key)}/review?{urlencode({'ref': ref})}#c-{quote(ref)}"
+    return web.redirect(request, target, told)
 
 
 def _apply(action: Action, form: dict[str, str], key: str, *, session: Session, actor: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from tracker.db import read_session, write_session
 from tracker.domain import DigestFrequency, Language, TokenScope
@@ -14,15 +14,16 @@ from tracker.models import Account, Officer, OfficerUpdate
 from tracker.services import accounts, tokens
 from tracker.services.owners import update_officer
 from tracker.web.deps import Current, FormVisitor, SignInRequired, Web, WebDep
+from tracker.web.flash import Flash, tell
+from tracker.web.form_errors import FormFields
 
 router = APIRouter()
+TOKEN_FIELDS = FormFields(codes={"token.name_missing": "name", "token.name_long": "name"})
 
 
 @router.get("/me/settings", response_class=HTMLResponse)
-def settings_page(
-    request: Request, web: WebDep, visitor: Current, saved: bool = False, revoked: bool = False
-) -> Response:
-    return _settings(request, web, visitor, saved=saved, revoked=revoked)
+def settings_page(request: Request, web: WebDep, visitor: Current) -> Response:
+    return _settings(request, web, visitor)
 
 
 def _settings(
@@ -31,11 +32,12 @@ def _settings(
     visitor: accounts.Visitor,
     *,
     status_code: int = 200,
-    saved: bool = False,
-    revoked: bool = False,
     new_token: str = "",
     new_calendar: str = "",
     token_error: Exception | str = "",
+    values: dict[str, str] | None = None,
+    field_errors: dict[str, str] | None = None,
+    told: tuple[Flash, ...] = (),
 ) -> Response:
     with read_session(web.db) as session:
         mine = tokens.list_tokens(visitor.account, session=session)
@@ -43,18 +45,23 @@ def _settings(
         request,
         "settings.html",
         status_code,
+        told=told,
         visitor=visitor,
-        saved=saved,
-        revoked=revoked,
+        # What a change did is a flash message now (flash.py), never the address's query.
+        saved=False,
+        revoked=False,
         api_tokens=mine,
         new_token=new_token,
         new_calendar=new_calendar,
         token_error=token_error,
+        values=values or {},
+        field_errors=field_errors or {},
     )
 
 
 @router.post("/me/settings")
 def save_settings(
+    request: Request,
     web: WebDep,
     visitor: FormVisitor,
     language: Annotated[Language, Form()],
@@ -70,7 +77,7 @@ def save_settings(
             session=session,
             actor=visitor.officer.name,
         )
-    return RedirectResponse("/me/settings?saved=1", status_code=303)
+    return web.redirect(request, "/me/settings", tell("flash.settings_saved"))
 
 
 @router.post("/me/tokens", response_class=HTMLResponse)
@@ -93,18 +100,28 @@ def create_token(
                 account, name, session=session, actor=visitor.officer.name, scope=scope
             )
     except TrackerError as exc:
-        return _settings(request, web, visitor, status_code=form_status(exc), token_error=exc)
+        return _settings(
+            request,
+            web,
+            visitor,
+            status_code=form_status(exc),
+            token_error=exc,
+            values={"name": name, "scope": scope.value},
+            field_errors=web.field_errors(request, exc, TOKEN_FIELDS),
+        )
     if scope is TokenScope.CALENDAR:
         address = f"{web.settings.web.base_url.rstrip('/')}/calendar.ics?token={plaintext}"
-        return _settings(request, web, visitor, new_calendar=address)
-    return _settings(request, web, visitor, new_token=plaintext)
+        told = tell("flash.calendar_address_made", name=name.strip())
+        return _settings(request, web, visitor, new_calendar=address, told=(told,))
+    told = tell("flash.token_made", name=name.strip())
+    return _settings(request, web, visitor, new_token=plaintext, told=(told,))
 
 
 @router.post("/me/tokens/{token_id}/revoke")
-def revoke_token(web: WebDep, visitor: FormVisitor, token_id: int) -> Response:
+def revoke_token(request: Request, web: WebDep, visitor: FormVisitor, token_id: int) -> Response:
     """Revoke one of one's own tokens (another's is "not found", never told apart)."""
     with write_session(web.db) as session:
-        tokens.revoke_token(
+        name = tokens.revoke_token(
             token_id, session=session, actor=visitor.officer.name, account=visitor.account
-        )
-    return RedirectResponse("/me/settings?revoked=1", status_code=303)
+        ).name
+    return web.redirect(request, "/me/settings", tell("flash.token_revoked", name=name))

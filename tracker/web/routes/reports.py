@@ -14,12 +14,12 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session
 from tracker.domain import Language, ReportKind
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import NotFound, TrackerError, Word
 from tracker.reports.generate import prepare_report, save_report
 from tracker.reports.render import RenderFailed
 from tracker.services import accounts
@@ -34,6 +34,8 @@ from tracker.services.report_registry import (
     report_path,
 )
 from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
+from tracker.web.flash import tell
+from tracker.web.form_errors import FormFields
 from tracker.web.paging import next_page_url, page_request
 from tracker.web.rendering import close_renderer, renderer_for
 
@@ -41,6 +43,20 @@ __all__ = ["close_renderer", "router"]
 
 router = APIRouter()
 ReportsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.GENERATE_REPORTS))]
+# Which field of the report form each refusal is about.
+REPORT_FIELDS = FormFields(
+    codes={
+        "report.choose_agreement": "agreement",
+        "agreement.unknown": "agreement",
+        "report.brief_needs_meeting": "meeting",
+        "meeting.": "meeting",
+        "report.brief_needs_mechanism": "mechanism",
+        "report.no_reviewing_mechanism": "mechanism",
+        "report.nothing_to_brief": "mechanism",
+        "mechanism.unknown": "mechanism",
+        "cycle.": "cycle",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,7 @@ def _page(
     status_code: int = 200,
     error: Exception | str = "",
     draft: dict[str, str] | None = None,
+    field_errors: dict[str, str] | None = None,
     wanted: PageRequest = PageRequest(),
 ) -> Response:
     try:
@@ -122,6 +139,8 @@ def _page(
         may_generate=may(visitor.role, Permission.GENERATE_REPORTS),
         error=error,
         form=form,
+        values=draft or {},
+        field_errors=field_errors or {},
         zone=str(web.settings.tz),
     )
 
@@ -210,13 +229,13 @@ def generate(
                 meeting=meeting.strip(),
             )
         pdf = renderer_for(request.app, web.settings).render(prepared.html)
-        report_id = save_report(
+        saved = save_report(
             prepared,
             pdf,
             engine=web.db,
             reports_dir=_reports_folder(web),
             actor=visitor.officer.name,
-        ).id
+        )
     except TrackerError as exc:
         with read_session(web.db) as session:
             return _page(
@@ -227,8 +246,16 @@ def generate(
                 status_code=503 if isinstance(exc, RenderFailed) else 400,
                 error=exc,
                 draft=draft,
+                field_errors=web.field_errors(request, exc, REPORT_FIELDS),
             )
-    return RedirectResponse(f"/reports?new={report_id}#report-{report_id}", status_code=303)
+    told = tell(
+        "flash.report_generated",
+        kind=Word(f"report_kind_{saved.kind.value}"),
+        subject=saved.subject,
+        version=saved.version,
+    )
+    # `new` only marks the new row in the list; what happened is the flash message.
+    return web.redirect(request, f"/reports?new={saved.id}#report-{saved.id}", told)
 
 
 def _reports_folder(web: Web) -> Path:

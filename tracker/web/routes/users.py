@@ -7,29 +7,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
 from tracker.domain import Role
-from tracker.errors import TrackerError, form_status, invalid_fields
+from tracker.errors import TrackerError, Word, form_status, invalid_fields
 from tracker.models import OfficerCreate
 from tracker.services import account_admin, accounts
 from tracker.web.deps import Admin, AdminForm, Reader, Web, WebDep
+from tracker.web.flash import Flash, tell
+from tracker.web.form_errors import FormFields
 
 router = APIRouter()
-DONE = ("added", "disabled", "enabled", "role")
+# Which field of the form that adds an account each refusal is about.
+ACCOUNT_FIELDS = FormFields(
+    codes={
+        "account.login_format": "login",
+        "account.login_taken": "login",
+        "account.password_short": "password",
+        "account.has_one": "officer",
+        "account.choose_officer": "officer",
+        "account.officer_on_file": "officer",
+        "owner.name_missing": "name",
+        "owner.email_invalid": "email",
+        "owner.email_not_ascii": "email",
+        "owner.email_taken": "email",
+        "owner.division_unknown": "division",
+        "owner.division_unknown_none_yet": "division",
+        "owner.division_ambiguous": "division",
+    },
+    renamed={"division_id": "division"},
+)
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users_page(
-    request: Request, web: WebDep, visitor: Admin, session: Reader, done: str = "", login: str = ""
-) -> Response:
-    return _page(request, web, visitor, session, done=done if done in DONE else "", login=login)
+def users_page(request: Request, web: WebDep, visitor: Admin, session: Reader) -> Response:
+    return _page(request, web, visitor, session)
 
 
 def _page(
@@ -40,9 +57,8 @@ def _page(
     *,
     status_code: int = 200,
     error: Exception | str = "",
-    done: str = "",
-    login: str = "",
     draft: dict[str, str] | None = None,
+    field_errors: dict[str, str] | None = None,
 ) -> Response:
     form = {
         "officer": "",
@@ -61,9 +77,12 @@ def _page(
         officers=account_admin.officers_without_account(session=session),
         roles=[role.value for role in Role],
         error=error,
-        done=done,
-        done_login=login,
+        # What a change did is a flash message now (flash.py), never the address's query.
+        done="",
+        done_login="",
         form=form,
+        values=draft or {},
+        field_errors=field_errors or {},
     )
 
 
@@ -79,6 +98,7 @@ def _refused(
             status_code=form_status(exc),
             error=_one_line(exc),
             draft=draft,
+            field_errors=web.field_errors(request, exc, ACCOUNT_FIELDS),
         )
 
 
@@ -120,7 +140,7 @@ def add_user(
             added = account.login
     except (TrackerError, ValidationError) as exc:
         return _refused(request, web, visitor, exc, draft)
-    return _done("added", added)
+    return _done(request, web, tell("flash.user_added", login=added, role=_role(role)))
 
 
 @router.post("/users/disable", response_class=HTMLResponse)
@@ -132,7 +152,8 @@ def disable_user(
             login, session=session, actor=visitor.officer.name, acting_account_id=visitor.account.id
         )
 
-    return _account_change(request, web, visitor, "disabled", login, disable)
+    told = tell("flash.user_disabled", login=_login(login))
+    return _account_change(request, web, visitor, told, disable)
 
 
 @router.post("/users/enable", response_class=HTMLResponse)
@@ -142,7 +163,8 @@ def enable_user(
     def enable(session: Session) -> None:
         accounts.enable_account(login, session=session, actor=visitor.officer.name)
 
-    return _account_change(request, web, visitor, "enabled", login, enable)
+    told = tell("flash.user_enabled", login=_login(login))
+    return _account_change(request, web, visitor, told, enable)
 
 
 @router.post("/users/role", response_class=HTMLResponse)
@@ -162,15 +184,15 @@ def change_role(
             acting_account_id=visitor.account.id,
         )
 
-    return _account_change(request, web, visitor, "role", login, set_role)
+    told = tell("flash.user_role", login=_login(login), role=_role(role))
+    return _account_change(request, web, visitor, told, set_role)
 
 
 def _account_change(
     request: Request,
     web: Web,
     visitor: accounts.Visitor,
-    what: str,
-    login: str,
+    told: Flash,
     change: Callable[[Session], None],
 ) -> Response:
     """One change to one account, in one transaction; a refusal is the page with one line."""
@@ -179,11 +201,19 @@ def _account_change(
             change(session)
     except TrackerError as exc:
         return _refused(request, web, visitor, exc, {})
-    return _done(what, login.strip().lower())
+    return _done(request, web, told)
 
 
-def _done(what: str, login: str) -> Response:
-    return RedirectResponse(f"/users?{urlencode({'done': what, 'login': login})}", status_code=303)
+def _done(request: Request, web: Web, told: Flash) -> Response:
+    return web.redirect(request, "/users", told)
+
+
+def _login(typed: str) -> str:
+    return typed.strip().lower()
+
+
+def _role(role: Role) -> Word:
+    return Word(f"user_role_{role.value}")
 
 
 def _one_line(exc: Exception) -> TrackerError | str:
