@@ -236,9 +236,11 @@ def _store_mechanisms(
             )
             session.add(mechanism)
             session.flush()
+            known: set[str] = set()
         else:
             _complete(mechanism, item)
-        _add_aliases(session, mechanism, names)
+            known = _folded_aliases(session, mechanism)
+        _add_aliases(session, mechanism, names, known=known)
         stored[item.name] = mechanism
     for item in parsed:
         if item.reports_to and item.reports_to in stored:
@@ -267,18 +269,31 @@ def _complete(mechanism: Mechanism, item: ParsedMechanism) -> None:
         mechanism.name_en = item.name_en
 
 
-def _add_aliases(session: Session, mechanism: Mechanism, names: tuple[str, ...]) -> None:
+def _folded_aliases(session: Session, mechanism: Mechanism) -> set[str]:
+    return set(
+        session.exec(
+            select(MechanismAlias.folded).where(MechanismAlias.mechanism_id == mechanism.id)
+        ).all()
+    )
+
+
+def _add_aliases(
+    session: Session, mechanism: Mechanism, names: tuple[str, ...], *, known: set[str]
+) -> None:
+    """The names the mechanism lacks (by folded form), in one flush: a later mechanism of the
+    same text is looked up by them."""
     assert mechanism.id is not None
-    for name in dict.fromkeys(n for n in names if n):
+    new: dict[str, str] = {}
+    for name in filter(None, names):
         folded = fold_name(name)
-        known = session.exec(
-            select(MechanismAlias).where(
-                MechanismAlias.mechanism_id == mechanism.id, MechanismAlias.folded == folded
-            )
-        ).first()
-        if known is None:
-            session.add(MechanismAlias(mechanism_id=mechanism.id, alias=name, folded=folded))
-            session.flush()
+        if folded not in known:
+            new.setdefault(folded, name)
+    if new:
+        session.add_all(
+            MechanismAlias(mechanism_id=mechanism.id, alias=name, folded=folded)
+            for folded, name in new.items()
+        )
+        session.flush()
 
 
 def _store_structure(
@@ -308,8 +323,7 @@ def _store_structure(
     session.execute(delete(Section).where(col(Section.agreement_id) == agreement_id))
 
     section_ids = _store_sections(session, agreement_id, parsed)
-    clause_ids: dict[str, int] = {}
-    item_ids: dict[tuple[str, int], int] = {}
+    clauses: list[tuple[ParsedClause, Clause]] = []
     for parsed_clause in parsed.clauses:
         number = parsed_clause.number
         clause = (
@@ -318,26 +332,36 @@ def _store_structure(
             else _blank_clause(agreement_id, number)
         )
         _fill_clause(clause, parsed_clause, section_ids)
-        session.add(clause)
-        session.flush()
+        clauses.append((parsed_clause, clause))
+    # One flush for the clauses and one for their items, not two per clause: a flush costs
+    # more than the rows it writes.
+    session.add_all(clause for _, clause in clauses)
+    session.flush()
+    clause_ids: dict[str, int] = {}
+    items: list[tuple[str, ClauseItem]] = []
+    for parsed_clause, clause in clauses:
         assert clause.id is not None
         clause_ids[parsed_clause.number] = clause.id
-        rows = [
-            ClauseItem(
-                clause_id=clause.id,
-                position=item.position,
-                marker=item.marker,
-                text=item.text,
-                span_start=item.start,
-                span_end=item.end,
+        items.extend(
+            (
+                parsed_clause.number,
+                ClauseItem(
+                    clause_id=clause.id,
+                    position=item.position,
+                    marker=item.marker,
+                    text=item.text,
+                    span_start=item.start,
+                    span_end=item.end,
+                ),
             )
             for item in parsed_clause.items
-        ]
-        session.add_all(rows)
-        session.flush()
-        for row in rows:
-            assert row.id is not None
-            item_ids[(parsed_clause.number, row.position)] = row.id
+        )
+    session.add_all(row for _, row in items)
+    session.flush()
+    item_ids: dict[tuple[str, int], int] = {}
+    for number, row in items:
+        assert row.id is not None
+        item_ids[(number, row.position)] = row.id
 
     _store_commitments(session, agreement, parsed, old_commitments, clause_ids, item_ids)
     _link_commitments(session, agreement_id, parsed, mechanisms)
