@@ -1,6 +1,6 @@
 """Fixtures shared by every test: a fresh database per test (SQLite file, or a throw-away
-schema in the PostgreSQL named by TRACKER_TEST_DATABASE_URL), settings pointing at it, and the
-CLI runner."""
+schema in the PostgreSQL named by TRACKER_TEST_DATABASE_URL), settings pointing at it, the seed
+agreement, and the CLI runner."""
 
 from __future__ import annotations
 
@@ -15,16 +15,18 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner, Result
 
 # pydantic builds a model's schema when its class is defined; a model first defined while a test
 # has frozen time sees freezegun's FakeDate for `date` and fails. Define them all up front.
 import tracker.models
 import tracker.services.meetings  # noqa: F401
+from tests.factories import import_seed
 from tracker.cli import app
 from tracker.config import Settings, load_settings
 from tracker.db import keep_calendar_revision, make_engine
+from tracker.models import Agreement
 from tracker.schema import upgrade_database
 from tracker.services import accounts
 
@@ -99,12 +101,29 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def seeded_sqlite(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated file with the seed agreement imported, once for the whole run: some 180
+    tests of the fast run want the seed, and importing it took 0.1-0.2 s in each."""
+    path = tmp_path_factory.mktemp("seeded") / "tracker.db"
+    shutil.copyfile(migrated_sqlite, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session:
+        keep_calendar_revision(session)
+        import_seed(session)
+    engine.dispose()
+    assert not path.with_name("tracker.db-wal").exists()
+    return path
+
+
 @pytest.fixture
 def engine(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A test that asks for `seed` starts from the seeded file, any other from the migrated."""
     url = make_url(settings.database_url)
     fresh_sqlite = url.get_backend_name() == "sqlite" and not Path(url.database or "").exists()
     if fresh_sqlite:
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), str(url.database))
+        template = "seeded_sqlite" if "seed" in request.fixturenames else "migrated_sqlite"
+        shutil.copyfile(request.getfixturevalue(template), str(url.database))
     engine = make_engine(settings.database_url)
     if not fresh_sqlite:
         upgrade_database(engine)
@@ -117,6 +136,14 @@ def session(engine: Engine) -> Iterator[Session]:
     with Session(engine) as session:
         keep_calendar_revision(session)  # what the test writes, a running app sees
         yield session
+
+
+@pytest.fixture
+def seed(session: Session) -> Agreement:
+    """The reference agreement, imported as `tracker demo` does (on SQLite it came with the
+    seeded file; PostgreSQL imports it into the test's schema)."""
+    seeded = session.exec(select(Agreement).where(Agreement.key == "kr-ca-2025")).first()
+    return seeded if seeded is not None else import_seed(session)
 
 
 Cli = Callable[..., Result]

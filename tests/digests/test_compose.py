@@ -12,14 +12,14 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.factories import import_seed, plan_two_plus_two
+from tests.factories import plan_two_plus_two
 from tracker.config import Settings
 from tracker.digests.compose import compose_due, preview
 from tracker.digests.mailer import FileBackend
 from tracker.digests.periods import current_period
 from tracker.digests.sender import send_queued
 from tracker.domain import DigestFrequency, Language
-from tracker.models import Officer, OfficerCreate, OutboxMessage, StatusUpdateCreate
+from tracker.models import Agreement, Officer, OfficerCreate, OutboxMessage, StatusUpdateCreate
 from tracker.services.lookup import find_commitment, find_officer
 from tracker.services.owners import add_officer
 from tracker.services.policy import FollowUpPolicy
@@ -30,8 +30,7 @@ MONDAY = datetime(2027, 1, 18, 9, 0, tzinfo=SEOUL)  # the weekly digest went out
 
 
 @pytest.fixture
-def desk_officer(session: Session) -> Officer:
-    import_seed(session)
+def desk_officer(session: Session, seed: Agreement) -> Officer:
     officer = find_officer("정진우", session=session)
     officer.email = "jw.jung@mofa.go.kr"
     plan_two_plus_two(session)

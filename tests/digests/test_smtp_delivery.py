@@ -20,14 +20,20 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import TEMPLATES, Cli
 from tests.digests.smtp_server import Received, SmtpServer
-from tests.factories import import_seed
 from tracker.config import Settings
 from tracker.db import make_engine, read_session
 from tracker.digests.compose import compose_due
 from tracker.digests.mailer import SmtpBackend, make_backend
 from tracker.digests.sender import MAX_ATTEMPTS, backoff, send_queued
 from tracker.domain import OutboxState
-from tracker.models import Commitment, MeetingCreate, Officer, OfficerCreate, OutboxMessage
+from tracker.models import (
+    Agreement,
+    Commitment,
+    MeetingCreate,
+    Officer,
+    OfficerCreate,
+    OutboxMessage,
+)
 from tracker.models import utcnow as real_now
 from tracker.services.lookup import find_mechanism, find_officer
 from tracker.services.meetings import add_meeting
@@ -84,10 +90,9 @@ def plan_meeting(session: Session, on: date) -> None:
 
 
 @pytest.fixture
-def jung(session: Session) -> Officer:
+def jung(session: Session, seed: Agreement) -> Officer:
     """The seed's desk officer, with an e-mail address, owning all 45 commitments; a 2+2 is
     planned 31 days after NOW, so every tracked commitment is due for review."""
-    import_seed(session)
     plan_meeting(session, TWO_PLUS_TWO)
     officer = find_officer("정진우", session=session)
     officer.email = JUNG
@@ -427,10 +432,9 @@ def test_running_the_digests_twice_in_a_period_sends_once(
 
 
 def test_digest_due_run_twice_composes_and_sends_once(
-    engine: Engine, session: Session, smtp: SmtpServer, cli: Cli
+    engine: Engine, session: Session, seed: Agreement, smtp: SmtpServer, cli: Cli
 ) -> None:
     """`tracker digest due` on the real clock: a 2+2 planned 30 days from today."""
-    import_seed(session)
     plan_meeting(session, real_now().astimezone(SEOUL).date() + timedelta(days=30))
     officer = find_officer("정진우", session=session)
     officer.email = JUNG
@@ -452,9 +456,8 @@ def test_digest_due_run_twice_composes_and_sends_once(
 
 
 def test_one_undeliverable_address_does_not_hold_up_everyone_elses_digest(
-    engine: Engine, settings: Settings, smtp: SmtpServer, session: Session
+    engine: Engine, settings: Settings, smtp: SmtpServer, session: Session, seed: Agreement
 ) -> None:
-    import_seed(session)
     plan_meeting(session, TWO_PLUS_TWO)
     lee = add_officer(
         OfficerCreate(name="이민호", email="mh.lee@mofa.go.kr"), session=session, actor="test"

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tests.factories import add_agreement, add_mechanism, import_seed
+from tests.factories import add_agreement, add_mechanism
 from tracker.config import Settings
 from tracker.domain import Language, Strength
-from tracker.models import MeetingCreate, Report, StatusUpdateCreate
+from tracker.models import Agreement, MeetingCreate, Report, StatusUpdateCreate
 from tracker.reports import generate
 from tracker.reports.context import brief_report
 from tracker.reports.render import PdfRenderer, RenderedPdf, RenderFailed
@@ -29,8 +29,7 @@ TEMPLATES = Path(__file__).parents[2] / "templates"
 
 
 @pytest.fixture
-def seeded(session: Session) -> Session:
-    import_seed(session)
+def seeded(session: Session, seed: Agreement) -> Session:
     commitment = find_commitment("kr-ca-2025:7.1", session=session)
     record_status_update(
         commitment,

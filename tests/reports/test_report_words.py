@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from tests.factories import import_seed
 from tracker.config import Settings
 from tracker.domain import Attention, Cadence, Language, MechanismKind, Score
+from tracker.models import Agreement
 from tracker.reports import generate
 from tracker.reports.templating import WORD_JOINER, make_environment
 from tracker.words import LANGUAGES, knows
@@ -57,11 +57,10 @@ def test_a_catalogue_word_escapes_its_fields_and_keeps_korean_words_whole(
 
 
 def test_an_english_review_speaks_english_in_every_shared_piece(
-    session: Session, settings: Settings
+    session: Session, seed: Agreement, settings: Settings
 ) -> None:
     """The cover, tables and commitment blocks come from macros: they follow the page's
     language too, not only the headings the page prints itself."""
-    import_seed(session)
     english = generate.prepare_review(
         "kr-ca-2025", session=session, settings=settings, language=Language.EN, today=TODAY
     ).html.replace(WORD_JOINER, "")

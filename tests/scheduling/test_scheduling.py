@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tests.factories import import_seed
 from tracker.config import Settings
 from tracker.db import read_session
-from tracker.models import ChangeRecord, JobRun, MeetingCreate, Report
+from tracker.models import Agreement, ChangeRecord, JobRun, MeetingCreate, Report
 from tracker.scheduling.ledger import MAX_FAILURES, claim, fail, finish
 from tracker.scheduling.runner import Runner
 from tracker.services.due import BRIEF, DIGESTS, REVIEW, STALE, Unit, planned_units
@@ -60,9 +59,8 @@ def test_a_unit_is_claimed_once_retaken_after_its_lease_and_never_after_it_is_do
 
 @pytest.mark.slow  # renders every report of two years: over ten seconds
 def test_two_simulated_years_build_each_report_once_on_its_day(
-    session: Session, engine: Engine, settings: Settings
+    session: Session, seed: Agreement, engine: Engine, settings: Settings
 ) -> None:
-    import_seed(session)
     plan_meetings(
         session,
         [
@@ -116,9 +114,12 @@ def test_days_that_daylight_saving_skips_or_repeats_keep_one_check_each(
 
 
 def test_a_scheduler_down_for_three_days_runs_each_missed_check_once_and_says_how_late(
-    session: Session, engine: Engine, settings: Settings, caplog: pytest.LogCaptureFixture
+    session: Session,
+    seed: Agreement,
+    engine: Engine,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import_seed(session)
     runner = Runner(engine=engine, settings=settings)
     try:
         first = runner.run_due(now=at(date(2027, 1, 10)))
@@ -154,9 +155,8 @@ def test_a_scheduler_down_for_three_days_runs_each_missed_check_once_and_says_ho
 
 
 def test_the_daily_check_marks_a_commitment_stale_once_until_it_is_updated_again(
-    session: Session, engine: Engine, settings: Settings
+    session: Session, seed: Agreement, engine: Engine, settings: Settings
 ) -> None:
-    seed = import_seed(session)
     imported = seed.imported_at.astimezone(SEOUL).date()
     runner = Runner(engine=engine, settings=settings)
     try:

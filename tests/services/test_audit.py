@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from tests.factories import import_seed
-from tracker.models import ChangeRecord, StatusUpdateCreate
+from tracker.models import Agreement, ChangeRecord, StatusUpdateCreate
 from tracker.services.accounts import add_account, sign_in
 from tracker.services.audit import AuditFilter, audit_log
 from tracker.services.lookup import find_commitment, find_officer
@@ -19,9 +18,8 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def test_the_log_holds_the_import_the_sign_in_and_the_status_update_newest_first(
-    session: Session,
+    session: Session, seed: Agreement
 ) -> None:
-    import_seed(session)
     desk = find_officer("정진우", session=session)
     add_account(
         desk, login="jwjung", password="correct horse battery", session=session, actor="admin"

@@ -8,9 +8,8 @@ from datetime import UTC, date, datetime
 from icalendar import Calendar, Event
 from sqlmodel import Session
 
-from tests.factories import import_seed
 from tracker.config import Settings
-from tracker.models import MeetingCreate
+from tracker.models import Agreement, MeetingCreate
 from tracker.services.calendar_feed import (
     AgendaMeeting,
     ReportDue,
@@ -204,9 +203,8 @@ def test_an_empty_agenda_is_still_a_calendar() -> None:
 
 
 def test_the_seed_agenda_has_the_estimated_2_plus_2_and_its_review_report(
-    session: Session, settings: Settings
+    session: Session, seed: Agreement, settings: Settings
 ) -> None:
-    import_seed(session)
     rows = agenda(session=session, settings=settings, today=TODAY)
     estimated = [m for m in rows if m.state == "estimated"]
     assert [(m.mechanism, m.on) for m in estimated] == [
@@ -218,9 +216,8 @@ def test_the_seed_agenda_has_the_estimated_2_plus_2_and_its_review_report(
 
 
 def test_a_recorded_meeting_gets_the_reports_the_scheduler_will_build(
-    session: Session, settings: Settings
+    session: Session, seed: Agreement, settings: Settings
 ) -> None:
-    import_seed(session)
     two_plus_two = find_mechanism("2+2", session=session)
     dialogue = find_mechanism("외교·국방 정책 대화", session=session)
     assert two_plus_two.id is not None and dialogue.id is not None

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from tests.factories import import_seed
 from tracker.domain import Score
 from tracker.models import (
     Agreement,
@@ -34,11 +33,6 @@ from tracker.services.portfolio_calendar import list_meetings
 from tracker.services.status_updates import history, record_status_update
 
 TODAY = date(2026, 11, 26)
-
-
-@pytest.fixture
-def seed(session: Session) -> Agreement:
-    return import_seed(session)
 
 
 def meeting(session: Session, on: date, *, held: bool, today: date = TODAY) -> int:

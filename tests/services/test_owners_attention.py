@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from tests.factories import import_seed
 from tracker.domain import Attention, Score
 from tracker.models import (
     Agreement,
@@ -36,11 +35,6 @@ from tracker.services.rollups import Grouping, rollup, status_counts_by_agreemen
 from tracker.services.status_updates import Conflict, history, record_status_update
 
 POLICY = FollowUpPolicy()
-
-
-@pytest.fixture
-def seed(session: Session) -> Agreement:
-    return import_seed(session)
 
 
 def tracked(session: Session) -> list[Commitment]:

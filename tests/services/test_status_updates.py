@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from tests.factories import import_seed
-from tracker.models import Commitment, Evidence, StatusUpdate, StatusUpdateCreate
+from tracker.models import Agreement, Commitment, Evidence, StatusUpdate, StatusUpdateCreate
 from tracker.services.changes import record_change
 from tracker.services.evidence import EvidenceRefused
 from tracker.services.lookup import find_commitment
@@ -33,8 +32,7 @@ def policy(tmp_path: Path) -> FollowUpPolicy:
 
 
 @pytest.fixture
-def commitment(session: Session) -> Commitment:
-    import_seed(session)
+def commitment(session: Session, seed: Agreement) -> Commitment:
     return find_commitment("kr-ca-2025:7.1", session=session)
 
 

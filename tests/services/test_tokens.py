@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from tests.factories import import_seed
 from tracker.domain import Role
 from tracker.errors import NotFound
-from tracker.models import Account, ApiToken, ChangeRecord, OfficerCreate, utcnow
+from tracker.models import Account, Agreement, ApiToken, ChangeRecord, OfficerCreate, utcnow
 from tracker.services.accounts import add_account, disable_account, may_edit
 from tracker.services.lookup import find_commitment, find_officer
 from tracker.services.owners import add_officer
@@ -31,8 +30,7 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def account(session: Session) -> Account:
-    import_seed(session)
+def account(session: Session, seed: Agreement) -> Account:
     desk = find_officer("정진우", session=session)
     return add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
 

@@ -10,20 +10,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.factories import import_seed
 from tests.web.helpers import ADMIN, add_desk_account, add_user
 from tracker.config import Settings
 from tracker.domain import Role
-from tracker.models import Account
+from tracker.models import Account, Agreement
 from tracker.web.app import create_app
 
 
 @pytest.fixture
-def web_accounts(session: Session) -> dict[str, Account]:
+def web_accounts(session: Session, seed: Agreement) -> dict[str, Account]:
     """The seed agreement and four accounts, by login: jwjung (정진우, the seed's desk officer,
     북미2과), sypark (an officer of another division, 군비통제과), admin (ADMIN, 정책과) and
     viewer (a reader without a division)."""
-    import_seed(session)
     made = {
         "jwjung": add_desk_account(session),
         "sypark": add_user(session, "박서연", "sypark", Role.OFFICER, "군비통제과"),
