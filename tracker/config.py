@@ -11,6 +11,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -184,6 +185,24 @@ class DigestSettings(_Section):
 class WebSettings(_Section):
     base_url: str = "http://127.0.0.1:8000"
     max_request_bytes: int = Field(default=50_000_000, gt=0)
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks); none by
+    # default, so no client can name its own address to slip past the sign-in throttle.
+    trusted_proxies: tuple[str, ...] = ()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        networks = []
+        for each in value:
+            try:  # 10.1.2.3/24 is read as the network 10.1.2.0/24 it lies in
+                networks.append(str(ip_network(each.strip(), strict=False)))
+            except ValueError:
+                raise BadSetting("config.not_proxy_address", value=each) from None
+        return tuple(networks)
+
+    @property
+    def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(each) for each in self.trusted_proxies)
 
 
 class Settings(BaseSettings):

@@ -31,6 +31,7 @@ from tracker.errors import TrackerError, invalid_fields
 from tracker.runtime import Runtime
 from tracker.services import history
 from tracker.services.policy import FollowUpPolicy
+from tracker.web import security
 from tracker.web.api import create_api
 from tracker.web.assets import STATIC, Assets, mount_assets, status_stylesheet
 from tracker.web.deps import SignInRequired, Web, local
@@ -46,11 +47,6 @@ from tracker.web.routes import (
     users,
 )
 
-SECURITY_HEADERS = {
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-}
 ROUTERS = (
     auth.router,
     home.router,
@@ -100,6 +96,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.mount("/api", create_api(web))
     mount_assets(app, assets)
     _handle_errors(app, web)
+    security.install(app, settings.web)  # outermost: every response, the 500 page too
     return app
 
 
@@ -126,7 +123,6 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
             )
         else:
             response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
         if request.url.path != "/healthz":  # pages carry names and notes: never kept
     # Error pages keep the header and menu of a signed-in visitor and say where to go back to
     # (`Web.error_page`). Plain functions: Starlette runs them in its thread pool, so the
