@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from tests.factories import import_seed
 from tests.web.helpers import PASSWORD
-from tracker.services import accounts
+from tracker.services import accounts, throttle
 from tracker.services.lookup import find_officer
 
 
@@ -51,9 +51,10 @@ def test_an_unknown_login_costs_a_password_check_like_a_known_one(
 def test_the_throttle_refuses_with_its_own_kind_and_checks_no_password(
     session: Session, spy: SpyHasher
 ) -> None:
-    for _ in range(accounts.THROTTLE_LIMIT):
-        accounts.record_failed_sign_in("jwjung", session=session, address="10.0.0.2")
-    with pytest.raises(accounts.SignInThrottled, match="too many failed sign-ins"):
+    for _ in range(throttle.LIMITS.per_login):
+        throttle.record_failure("jwjung", "10.0.0.2", session=session)
+    with pytest.raises(throttle.SignInThrottled, match="too many failed sign-ins"):
         accounts.sign_in("jwjung", PASSWORD, session=session, address="10.0.0.3")
     assert spy.checked == []
-    assert issubclass(accounts.SignInThrottled, accounts.SignInRefused)
+    # Not a refused password: the page answers 429 and the try is not counted as a failure.
+    assert not issubclass(throttle.SignInThrottled, accounts.SignInRefused)

@@ -1,7 +1,7 @@
 """Accounts, sign-in and sessions for the web app; the rule of who may do what.
 
 Passwords are hashed with Argon2 (pwdlib). A session token is random; only its SHA-256 is
-stored. Failed sign-ins are throttled per login and per address.
+stored. Failed sign-ins are throttled per login and per address (services/throttle.py).
 """
 
 from __future__ import annotations
@@ -16,16 +16,15 @@ from enum import StrEnum
 from typing import Protocol
 
 from pwdlib import PasswordHash
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from tracker.domain import Role
 from tracker.errors import NotFound, TrackerError
-from tracker.models import Account, ApiToken, Commitment, Officer, SignInAttempt, WebSession, utcnow
+from tracker.models import Account, ApiToken, Commitment, Officer, WebSession, utcnow
+from tracker.services import throttle
 from tracker.services.changes import record_change
 
 SESSION_LIFETIME = timedelta(hours=12)
-THROTTLE_WINDOW = timedelta(minutes=15)
-THROTTLE_LIMIT = 5  # failed sign-ins per login, and per address, within the window
 MIN_PASSWORD = 10
 
 
@@ -47,11 +46,7 @@ class AccountRefused(TrackerError):
 
 
 class SignInRefused(TrackerError):
-    """Wrong login or password, a disabled account, or too many tries."""
-
-
-class SignInThrottled(SignInRefused):
-    """Too many failed sign-ins for the login or the address: refused without a check."""
+    """Wrong login or password, or a disabled account."""
 
 
 def add_account(
@@ -192,25 +187,12 @@ def sign_in(
 def authenticate(
     login: str, password: str, *, session: Session, address: str, now: datetime | None = None
 ) -> Account:
-    """The account `login` names, once the throttle allows a try and the password matches.
-    Only reads: the web app runs it outside any write transaction, since Argon2 is slow on
-    purpose and SQLite's write lock would make every other writer wait for it."""
-    now = now or utcnow()
+    """The account `login` names, once the throttle allows a try (else throttle.SignInThrottled)
+    and the password matches (else SignInRefused). Only reads: the web app runs it outside any
+    write transaction, since Argon2 is slow on purpose and SQLite's write lock would make every
+    other writer wait for it."""
+    throttle.check(login, address, session=session, now=now)
     login = login.strip().lower()
-    since = now - THROTTLE_WINDOW
-    by_login = session.exec(
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(SignInAttempt.login == login, col(SignInAttempt.at) > since)
-    ).one()
-    by_address = session.exec(
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(SignInAttempt.address == address, col(SignInAttempt.at) > since)
-    ).one()
-    if by_login >= THROTTLE_LIMIT or by_address >= THROTTLE_LIMIT:
-        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
-        raise SignInThrottled("sign_in.throttled", minutes=minutes)
     account = session.exec(select(Account).where(Account.login == login)).first()
     officer = session.get(Officer, account.officer_id) if account else None
     stored = account.password_hash if account is not None else _dummy_hash()
@@ -223,9 +205,11 @@ def authenticate(
 def open_session(
     account: Account, *, session: Session, address: str, now: datetime | None = None
 ) -> SignedIn:
-    """A new web session for `account`, recorded in the audit log."""
+    """A new web session for `account`, recorded in the audit log; the login's failed
+    sign-ins stop counting against it."""
     now = now or utcnow()
     assert account.id is not None
+    throttle.forget(account.login, session=session)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires = now + SESSION_LIFETIME
     session.add(
@@ -239,24 +223,6 @@ def open_session(
     )
     record_change(session, "account", account.id, "signed in", account.login, {"address": address})
     return SignedIn(token, csrf, expires)
-
-
-def record_failed_sign_in(
-    login: str, *, session: Session, address: str, now: datetime | None = None
-) -> None:
-    """Counted for the throttle and kept in the audit log; in its own transaction, since the
-    refused sign-in's is rolled back."""
-    login = login.strip().lower()
-    session.add(SignInAttempt(login=login, address=address, at=now or utcnow()))
-    account = session.exec(select(Account).where(Account.login == login)).first()
-    record_change(
-        session,
-        "account",
-        account.id if account and account.id else 0,
-        "sign-in refused",
-        address,
-        {"login": login},
-    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.db import read_session, write_session
 from tracker.errors import Forbidden
-from tracker.services import accounts
+from tracker.services import accounts, throttle
 from tracker.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -50,17 +50,22 @@ def login(
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, csrf):
         raise Forbidden("sign_in.form_stale")
+    # The client's address, as the outermost middleware (web/security.py) worked it out.
     address = request.client.host if request.client else "unknown"
     try:
         with web.password_checks, read_session(web.db) as session:
             account = accounts.authenticate(login, password, session=session, address=address)
         with write_session(web.db) as session:
             signed = accounts.open_session(account, session=session, address=address)
-    except accounts.SignInThrottled as exc:  # not counted again: it was not a try
-        return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=exc)
+    except throttle.SignInThrottled as exc:  # not counted again: it was not a try
+        with write_session(web.db) as session:
+            throttle.record_throttled(exc, session=session)
+        page = web.render(request, "login.html", 429, csrf=csrf, next=local(next), error=exc)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except accounts.SignInRefused as exc:
         with write_session(web.db) as session:
-            accounts.record_failed_sign_in(login, session=session, address=address)
+            throttle.record_failure(login, address, session=session)
         return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=exc)
     response = RedirectResponse(local(next), status_code=303)
     response.set_cookie(
