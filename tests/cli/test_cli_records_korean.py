@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session
 
 from tests.conftest import Cli
-from tests.factories import import_seed
+from tracker.models import Agreement
 
 KEY = "kr-ca-2025"
 SEED = Path(__file__).parents[1] / "fixtures" / "corpus"
@@ -57,9 +57,8 @@ def test_a_korean_officer_reviews_an_import_before_anything_is_written(
 
 
 def test_a_korean_officer_follows_a_commitment_from_the_command_line(
-    cli: Cli, session: Session, korean: None, tmp_path: Path
+    cli: Cli, seed: Agreement, korean: None, tmp_path: Path
 ) -> None:
-    import_seed(session)
     added = ok(cli("officers", "add", "김하늘", "--division", "북미1과"))
     assert re.fullmatch(r"담당자 \d+: 김하늘\n", added)
 
@@ -134,9 +133,8 @@ def test_a_korean_officer_follows_a_commitment_from_the_command_line(
 
 
 def test_a_korean_officer_is_told_what_is_missing_and_reads_help_in_korean(
-    cli: Cli, session: Session, korean: None
+    cli: Cli, seed: Agreement, korean: None
 ) -> None:
-    import_seed(session)
     refused = cli("assign", f"{KEY}:7.3")
     assert refused.exit_code == 2
     assert "--officer, --division, --lead-agency, --supporting 중 하나 이상을 주세요" in (
