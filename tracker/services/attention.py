@@ -116,9 +116,9 @@ class AttentionRule:
     def _condition(self, flag: Attention) -> ColumnElement[bool]:
         tracked = col(Commitment.tracked).is_(True)
         if flag is Attention.STALE:
-            return and_(tracked, self._unfinished(), self._quiet_since())
+            return and_(tracked, self.unfinished(), self._quiet_since())
         if flag is Attention.DUE:
-            return and_(tracked, self._unfinished(), self._review_soon())
+            return and_(tracked, self.unfinished(), self._review_soon())
         if flag is Attention.UNOWNED:
             return and_(tracked, not_(self._actively_owned()))
         return and_(tracked, self._status_in({s.key for s in self.policy.statuses if s.stalled}))
@@ -145,7 +145,8 @@ class AttentionRule:
             for flag in Attention
         ]
 
-    def _unfinished(self) -> ColumnElement[bool]:
+    def unfinished(self) -> ColumnElement[bool]:
+        """Not in a `final` status: a commitment that can still be stale or due."""
         return not_(self._status_in({s.key for s in self.policy.statuses if s.final}))
 
     def _status_in(self, keys: set[str]) -> ColumnElement[bool]:

@@ -11,7 +11,7 @@ reads the watched commitments into memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import case, func
@@ -28,6 +28,12 @@ from tracker.models import (
     Officer,
 )
 from tracker.services.attention import AttentionRule
+from tracker.services.attention_reasons import (
+    QuietReasons,
+    ReviewMeeting,
+    due_meetings,
+    quiet_reasons,
+)
 from tracker.services.commitments import (
     AttentionCounts,
     CommitmentFilter,
@@ -67,6 +73,10 @@ class Dashboard:
     divisions: list[GroupAttention]
     bars: dict[str, RollupRow]
     meetings: list[MeetingListed]  # the next few, of the mechanisms it watches
+    # Why nothing needs attention, when nothing does (and something is watched).
+    quiet: QuietReasons | None = None
+    # Each listed commitment that is due → the meeting it is due for.
+    due_for: dict[int, ReviewMeeting] = field(default_factory=dict)
 
 
 def watched_scope(
@@ -119,21 +129,23 @@ def dashboard(
         else []
     )
     agreements = _leading(by_agreement)
+    counts = AttentionCounts(
+        total=sum(g.total for g in by_agreement),
+        needing=sum(g.needing for g in by_agreement),
+        by_flag={flag: sum(g.by_flag[flag.value] for g in by_agreement) for flag in Attention},
+    )
+    flagged = page_commitments(
+        session=session,
+        policy=policy,
+        where=flagged_filter,
+        page=page,
+        rule=rule,
+    )
     return Dashboard(
         scope=scope,
-        counts=AttentionCounts(
-            total=sum(g.total for g in by_agreement),
-            needing=sum(g.needing for g in by_agreement),
-            by_flag={flag: sum(g.by_flag[flag.value] for g in by_agreement) for flag in Attention},
-        ),
+        counts=counts,
         flag=flag,
-        flagged=page_commitments(
-            session=session,
-            policy=policy,
-            where=flagged_filter,
-            page=page,
-            rule=rule,
-        ),
+        flagged=flagged,
         agreements=agreements,
         agreements_total=len(by_agreement),
         divisions=_leading(divisions),
@@ -148,6 +160,10 @@ def dashboard(
             if agreement_ids is None
             else _mechanisms_of(watched, rule, session=session, policy=policy),
         )[:UPCOMING_MEETINGS],
+        quiet=quiet_reasons(watched, rule, session=session, policy=policy)
+        if counts.total and not counts.needing
+        else None,
+        due_for=due_meetings(flagged.items, rule, session=session, policy=policy),
     )
 
 

@@ -23,6 +23,7 @@ from tracker.services.lookup import find_agreement
 from tracker.services.outline import agreement_outline
 from tracker.services.rollups import Grouping, rollup
 from tracker.web.deps import Current, Reader, WebDep
+from tracker.web.explanations import explanations, with_meetings
 from tracker.web.paging import next_page_url, page_request
 
 router = APIRouter()
@@ -46,14 +47,17 @@ def dashboard_page(
         flag=_flag(flag),
         page=page_request(limit, cursor, width=COMMITMENT_CURSOR_WIDTH, default=FIRST_PAGE),
     )
+    language = web.language_of(request)
     return web.render(
         request,
         "dashboard.html",
         visitor=visitor,
         attention_scope=f"attention_{board.scope}",
-        board=board,
+        # Each commitment that is due names its meeting; an empty list says why.
+        board=with_meetings(board, language),
         next_page=next_page_url(request, board.flagged.next_cursor),
         meetings=board.meetings,
+        explanations=explanations(board, language),
     )
 
 
