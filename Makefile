@@ -47,6 +47,13 @@ assets: $(STAMP)
 	npm ci --no-audit --no-fund
 	$(BIN)/python scripts/vendor_assets.py
 
+# axe-core for the browser tests' accessibility checks (tests/browser/test_accessibility.py), as
+# package-lock.json pins it; npm ci installs every package there, and is skipped while
+# node_modules is newer than the lock.
+NODE_MODULES := node_modules/.package-lock.json
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 # Debian packages: Korean fonts and HarfBuzz subsetting for PDFs, poppler for reading PDFs back,
 # Chromium for browser tests, PostgreSQL for the second test run. Installed when root, else the
 # script prints the exact apt-get command.
@@ -64,7 +71,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tracker
 
-test-sqlite: venv
+test-sqlite: venv $(NODE_MODULES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # SQLite only, without the tests marked slow; `make test` still runs every one of them.
@@ -72,7 +79,7 @@ test-fast: venv
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # A throw-away PostgreSQL cluster on a loopback port, removed afterwards whatever happens.
-test-postgres: venv sysdeps
+test-postgres: venv sysdeps $(NODE_MODULES)
 	@pgdir=$$(mktemp -d /tmp/tracker-pg.XXXXXX); \
 	trap 'scripts/pg-cluster.sh stop "$$pgdir" >/dev/null 2>&1 || true' EXIT; \
 	url=$$(scripts/pg-cluster.sh start "$$pgdir"); \
