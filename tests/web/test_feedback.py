@@ -466,3 +466,16 @@ def test_each_due_item_names_its_meeting(
     assert items[0].meeting["message"] == f"점검 회의: {TWO_PLUS_TWO}(2027-02-25, 오타와)"
     assert "오타와" in text_of(page)
     assert SESSION_COOKIE in app_client.cookies
+
+
+def test_a_refused_sign_in_keeps_the_login_but_never_the_password(
+    web_client: TestClient, pages: Pages, web_accounts: dict[str, Account]
+) -> None:
+    csrf = csrf_of(web_client.get("/login").text)
+    refused = web_client.post(
+        "/login", data={"login": "jwjung", "password": "not the password", "csrf": csrf}
+    )
+    assert refused.status_code == 401
+    assert pages.last()["values"] == {"login": "jwjung"}
+    assert pages.last()["field_errors"] == {}  # which of the two was wrong is not said
+    assert 'value="jwjung"' in refused.text and "not the password" not in refused.text

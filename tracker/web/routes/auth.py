@@ -16,6 +16,7 @@ from tracker.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     FormVisitor,
+    Web,
     WebDep,
     local,
 )
@@ -60,13 +61,13 @@ def login(
     except throttle.SignInThrottled as exc:  # not counted again: it was not a try
         with write_session(web.db) as session:
             throttle.record_throttled(exc, session=session)
-        page = web.render(request, "login.html", 429, csrf=csrf, next=local(next), error=exc)
+        page = _refused(request, web, 429, exc, csrf=csrf, next=next, login=login)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
     except accounts.SignInRefused as exc:
         with write_session(web.db) as session:
             throttle.record_failure(login, address, session=session)
-        return web.render(request, "login.html", 401, csrf=csrf, next=local(next), error=exc)
+        return _refused(request, web, 401, exc, csrf=csrf, next=next, login=login)
     response = RedirectResponse(local(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -78,6 +79,29 @@ def login(
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
+
+
+def _refused(
+    request: Request,
+    web: Web,
+    status_code: int,
+    exc: Exception,
+    *,
+    csrf: str,
+    next: str,
+    login: str,
+) -> Response:
+    """The sign-in form again with the login typed (never the password); the refusal does not
+    say which of the two was wrong, so it names no field."""
+    return web.render(
+        request,
+        "login.html",
+        status_code,
+        csrf=csrf,
+        next=local(next),
+        error=exc,
+        values={"login": login},
+    )
 
 
 @router.post("/logout")
