@@ -177,7 +177,7 @@ def stream_table(
     """An aligned table under column headings given as message ids, printed in blocks of
     `block` rows under one header: each block is at
     least as wide as the header and the block before it."""
-    headers = [tell(h) for h in headers]
+    headers = [_heading(h) for h in headers]
     widths = [display_width(h) for h in headers]
     cells = ([_cell(v) for v in row] for row in rows)
     first = True
@@ -198,11 +198,19 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty:
     if not rows:
         typer.echo(empty)
         return
-    cells = [[tell(h) for h in headers], *[[_cell(v) for v in row] for row in rows]]
+    cells = [[_heading(h) for h in headers], *[[_cell(v) for v in row] for row in rows]]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
         padded = [c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)]
         typer.echo("  ".join(padded).rstrip())
+
+
+class Worded(str):
+    """A column heading that is already words, not a message id (a configured status label)."""
+
+
+def _heading(heading: str) -> str:
+    return heading if isinstance(heading, Worded) else tell(heading)
 
 
 def _cell(value: Any) -> str:

@@ -9,6 +9,7 @@ import typer
 from tracker.cli.base import (
     JsonOption,
     TrackerTyper,
+    Worded,
     policy_of,
     print_json,
     print_table,
@@ -191,9 +192,8 @@ def summary(
         )
         return
     language = Language(terminal_language())
-    # The statuses are configured, not catalogued: their labels head the columns as they are
-    # (a heading is looked up as a message id; an unknown one is printed as written).
-    statuses = [s.label(language).replace("%", "%%") for s in policy.statuses]
+    # The statuses are configured, not catalogued: their labels head the columns as they are.
+    statuses = [Worded(s.label(language)) for s in policy.statuses]
     print_table(
         [
             GROUP_COLUMNS[by],
