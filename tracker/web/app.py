@@ -124,13 +124,13 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
         else:
             response = await call_next(request)
         if request.url.path != "/healthz":  # pages carry names and notes: never kept
-    # Error pages keep the header and menu of a signed-in visitor and say where to go back to
-    # (`Web.error_page`). Plain functions: Starlette runs them in its thread pool, so the
-    # read that finds the visitor of a page that is not there never holds up the event loop.
             # (a served asset already says how long to keep it: a year, by its hashed name)
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    # Error pages keep the header and menu of a signed-in visitor and say where to go back to
+    # (`Web.error_page`). Plain functions: Starlette runs them in its thread pool, so the
+    # read that finds the visitor of a page that is not there never holds up the event loop.
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
         # The fields and the kind of each problem, never the values sent.
@@ -143,15 +143,15 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
             refusal = TrackerError("page.not_found", path=request.url.path)
         else:
             refusal = TrackerError("api.http", status=exc.status_code)
+        response = web.error_page(request, exc.status_code, refusal)
+        response.headers.update(exc.headers or {})
+        return response
+
     @app.exception_handler(Exception)
     def _failed(request: Request, _exc: Exception) -> Response:
         # A fault of ours: the page says so in the reader's language (the error itself goes to
         # the server's log, as before); the database may be the fault, so it is not asked.
         return web.error_page(request, 500, TrackerError("page.failed"), look_up=False)
-
-        response = web.error_page(request, exc.status_code, refusal)
-        response.headers.update(exc.headers or {})
-        return response
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:
