@@ -137,7 +137,9 @@ def test_a_request_over_the_size_limit_is_refused_before_it_is_read(
         f"{PAGE}/status",
         data={"csrf": csrf, "version": version, "status": "in_progress"},
         files=[("files", ("huge.bin", b"x" * 10_000, "application/octet-stream"))],
+        headers={"referer": f"http://testserver{PAGE}"},
     )
     assert refused.status_code == 413
     assert "요청이 한도(8,192바이트)를 넘습니다." in refused.text
+    assert f'href="{PAGE}"' in refused.text  # the way back, to the page it came from
     assert session.exec(select(StatusUpdate)).all() == []

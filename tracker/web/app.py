@@ -114,13 +114,10 @@ def _handle_errors(app: FastAPI, web: Web) -> None:
     ) -> Response:
         declared = request.headers.get("content-length", "0")
         if not declared.isdigit() or int(declared) > limit:
-            # Refused before the body is read: a huge upload never reaches the disk.
-            response: Response = web.render(
-                request,
-                "error.html",
-                413,
-                message=TrackerError("request.too_large", limit=f"{limit:,}"),
-            )
+            # Refused before the body is read: a huge upload never reaches the disk. (No
+            # visitor is looked up here, in the event loop: the page has its way back.)
+            refusal = TrackerError("request.too_large", limit=f"{limit:,}")
+            response: Response = web.error_page(request, 413, refusal, look_up=False)
         else:
             response = await call_next(request)
         if request.url.path != "/healthz":  # pages carry names and notes: never kept
