@@ -29,5 +29,8 @@ def test_an_administrator_sees_sign_ins_refusals_and_updates(app_client: TestCli
         assert seen in page
     accounts_only = app_client.get("/audit", params={"entity": "account", "actor": "jwjung"}).text
     assert "로그인</td>" in accounts_only and "감사 확인용" not in accounts_only
-    bad = app_client.get("/audit", params={"since": "yesterday"})
+    bad = app_client.get("/audit", params={"since": "yesterday", "actor": "jwjung"})
     assert bad.status_code == 400 and "날짜 형식(YYYY-MM-DD)이 아닙니다" in bad.text
+    # The filters come back as typed, the message beside the one that is wrong.
+    assert 'value="yesterday"' in bad.text and 'value="jwjung"' in bad.text
+    assert 'id="since"' in bad.text and 'aria-invalid="true"' in bad.text
