@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from playwright.sync_api import Browser, ConsoleMessage
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from tests.browser import conftest as browser_fixtures
+from tests.browser.conftest import needs_chromium, signed_in
 from tests.web.helpers import form_token, sign_in
 from tracker.config import Settings, load_settings
 from tracker.errors import ConfigError
@@ -25,7 +28,7 @@ from tracker.web.security import CONTENT_SECURITY_POLICY
 PAGE = "/commitments/kr-ca-2025:7.1"
 DIRECTIVES = {
     "default-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self'",
     "style-src": "'self'",
     "script-src": "'self'",
     "font-src": "'self'",
@@ -108,6 +111,17 @@ def test_https_adds_strict_transport_security_and_http_does_not(
     assert secure.get("/login").headers["strict-transport-security"] == "max-age=31536000"
 
 
+BROWSED = (  # every page an officer reaches from the menu, and the agreement's own
+    "/",
+    "/agreements",
+    "/agreements/kr-ca-2025",
+    "/meetings",
+    "/reports",
+    "/import",
+    "/users",
+    "/audit",
+    "/me/settings",
+)
 INLINE = {
     "an inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE),
     "a style element": re.compile(r"<style\b", re.IGNORECASE),
@@ -125,19 +139,7 @@ def test_no_page_needs_what_the_policy_refuses(app_client: TestClient) -> None:
     """The CSP forbids inline code: a page that had any would break in the browser."""
     pages = {"/login": app_client.get("/login").text}
     sign_in(app_client, "admin")
-    for path in (
-        "/",
-        "/agreements",
-        "/agreements/kr-ca-2025",
-        PAGE,
-        "/meetings",
-        "/reports",
-        "/import",
-        "/users",
-        "/audit",
-        "/me/settings",
-        "/nowhere",
-    ):
+    for path in (*BROWSED, PAGE, "/nowhere"):
         pages[path] = app_client.get(path).text
     found = [
         f"{path}: {what}: {match.group(0)[:80]}"
@@ -181,3 +183,47 @@ def test_trusted_proxies_come_from_the_environment_too(
 ) -> None:
     monkeypatch.setenv("TRACKER_WEB__TRUSTED_PROXIES", '["192.0.2.10"]')
     assert load_settings(write(tmp_path, "")).web.trusted_proxies == ("192.0.2.10/32",)
+
+
+# -- in a real browser: the policy refuses nothing the pages do ------------------------------
+
+server = browser_fixtures.server
+browser = browser_fixtures.browser
+
+WATCH = """
+window.__refused = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.__refused.push(`${event.violatedDirective} ${event.blockedURI} ${where}`);
+});
+"""
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_chromium_refuses_nothing_on_any_page(server: str, browser: Browser) -> None:
+    """Inline code found in the HTML is not the whole story: a script that sets a style
+    attribute, a font or icon a stylesheet loads from elsewhere, a form posting off-site are
+    refused by the browser alone, which reports each as an event and a console error."""
+    refused: list[str] = []
+
+    def heard(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"console: {message.text}")
+
+    for width, login in ((1366, "admin"), (390, "jwjung")):
+        page = signed_in(browser, server, login, viewport=(width, 900))
+        page.context.add_init_script(WATCH)
+        page.on("console", heard)
+        for path in (*BROWSED, PAGE, "/nowhere"):
+            page.goto(f"{server}{path}")
+            page.wait_for_load_state("load")
+            refused.extend(f"{width}px {path}: {e}" for e in page.evaluate("window.__refused"))
+        page.goto(f"{server}/users")
+        disable = page.get_by_role("button", name=re.compile("^사용 중지"))
+        if disable.count():  # static/app.js builds its confirmation dialog
+            disable.first.click()
+            page.get_by_role("dialog").wait_for()
+            page.keyboard.press("Escape")
+            refused.extend(f"{width}px dialog: {e}" for e in page.evaluate("window.__refused"))
+    assert not refused, "\n".join(refused)

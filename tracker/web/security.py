@@ -30,7 +30,7 @@ from tracker.config import WebSettings
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
-        "img-src 'self' data:",  # the design system's small icons are data: URLs in its CSS
+        "img-src 'self'",  # the design system's icons are files under static/, not data: URLs
         "style-src 'self'",
         "script-src 'self'",
         "font-src 'self'",
