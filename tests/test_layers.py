@@ -1,8 +1,8 @@
 """The package's layers only point down, and no module imports itself round a circle.
 
 Layers, lowest first (a module may import its own layer and those below):
-  0 foundation: errors, msgids, words, clock, text, domain, config, files, runtime, db, schema, models,
-    migrations, catalog, samples
+  0 foundation: errors, msgids, words, clock, text, domain, config, files, runtime, db, schema,
+    models, migrations, catalog, samples
   1 importer: reading agreement texts
   2 services: the rules, over the database
   3 outputs: reports (views and rendering), digests (mail), scheduling (when to run them)
@@ -19,8 +19,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "tracker"
 LAYERS = {
-    "errors": 0, "msgids": 0, "words": 0, "clock": 0, "text": 0, "domain": 0, "config": 0, "files": 0,
-    "runtime": 0, "db": 0, "schema": 0, "models": 0, "migrations": 0, "catalog": 0,
+    "errors": 0, "msgids": 0, "words": 0, "clock": 0, "text": 0, "domain": 0, "config": 0,
+    "files": 0, "runtime": 0, "db": 0, "schema": 0, "models": 0, "migrations": 0, "catalog": 0,
     "samples": 0, "locale": 0, "__init__": 0, "__main__": 4,
     "importer": 1,
     "services": 2,
