@@ -42,7 +42,6 @@ COMPONENTS = (
     "form 레이아웃",
     "입력 필드 / 텍스트 영역",
     "셀렉트",
-    "라디오 버튼 / 체크박스",
 )
 FONT = MODULES / "pretendard-gov" / "dist"
 WEIGHTS = {400: "Regular", 700: "Bold"}
