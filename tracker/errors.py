@@ -96,7 +96,9 @@ class TrackerError(Exception):
         if self.where:
             text = f"{self.where}: {text}"
         if terminal and self.command:
-            text = f"{text} (see `{self.command}`)"
+            from tracker.words import say
+
+            text = say(language, "error.see", text=text, command=self.command)
         lines = [text, *(f"  {problem.describe(language)}" for problem in self.problems)]
         return "\n".join(lines)
 

@@ -22,14 +22,14 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel.dates import get_timezone, get_timezone_name
-from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
-from jinja2 import Environment, pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.runtime import Context
 
 from tracker.msgids import N_ as N_  # re-exported: code that says words marks them from here
 
@@ -113,6 +113,11 @@ def _messages(language: str) -> Mapping[Any, str]:
 def install(environment: Environment) -> None:
     """`_` and `gettext` in templates, speaking the template's `language` (a message with
     plural forms is said by its `count` field, as `say` does)."""
+    # Imported here: a help page in a terminal needs the catalogues, not the template engine.
+    from babel.dates import get_timezone, get_timezone_name
+    from babel.numbers import format_decimal
+    from jinja2 import pass_context
+
     environment.add_extension("jinja2.ext.i18n")
 
     @pass_context

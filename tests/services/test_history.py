@@ -3,9 +3,15 @@ older records carry as `summary` is never what a page shows."""
 
 from __future__ import annotations
 
+import ast
 import importlib
+from collections.abc import Iterator
+from pathlib import Path
 
-from tracker.services.history import action_word, describe_change
+from tracker.services.history import action_id, action_word, describe_change
+from tracker.words import knows
+
+PACKAGE = Path(__file__).resolve().parents[2] / "tracker"
 
 
 def test_an_assessment_says_the_cycle_and_both_scores_in_each_language() -> None:
@@ -81,3 +87,33 @@ def test_older_records_keep_their_facts_when_their_sentences_go() -> None:
         "closed": 1,
         "opened": 2,
     }
+
+
+def actions_written() -> Iterator[tuple[str, str]]:
+    """(action, where) for every action the code writes or lists as a literal: the fourth
+    argument of `record_change`, and `action=` wherever a record or an audit entry is made."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            values = [k.value for k in node.keywords if k.arg == "action"]
+            if getattr(node.func, "id", getattr(node.func, "attr", "")) == "record_change":
+                values += node.args[3:4]
+            for value in values:
+                # A literal, or either literal of `"a" if … else "b"`; an f-string's action is
+                # built from data and checked where it is built.
+                branches = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+                for each in branches:
+                    if isinstance(each, ast.Constant) and isinstance(each.value, str):
+                        yield each.value, f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+
+
+def test_every_action_the_code_writes_has_a_name_in_both_languages() -> None:
+    found = list(actions_written())
+    assert len({action for action, _ in found}) >= 10  # the walk really looked
+    unnamed = [
+        f"{action} ({where})"
+        for action, where in found
+        if not (knows("ko", action_id(action)) and knows("en", action_id(action)))
+    ]
+    assert unnamed == []

@@ -17,6 +17,7 @@ Imports stay light (see `tracker/cli/base.py`): the catalogues are loaded inside
 
 from __future__ import annotations
 
+import difflib
 import functools
 import sys
 from collections.abc import Iterator, Sequence
@@ -101,17 +102,14 @@ class Spoken:
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self.speak()
+        option = self.get_help_option(ctx)  # type: ignore[attr-defined]
+        if option is not None:  # said here, not when parsing: an ordinary run loads no words
+            option.help = tell("cli.help_option")
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_short_help_str(self, limit: int = 45) -> str:
         self.speak()
         return super().get_short_help_str(limit)  # type: ignore[misc,no-any-return]
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = tell("cli.help_option")
-        return option
 
 
 def _said(text: str | None) -> str | None:
@@ -139,7 +137,17 @@ class SpokenGroup(Spoken, TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            raise _click.exceptions.UsageError(tell("cli.error.no_such_command", name=name), ctx)
+            close = difflib.get_close_matches(name, self.list_commands(ctx))
+            message = (
+                tell(
+                    "cli.error.no_such_command_close",
+                    name=name,
+                    close=", ".join(f"'{c}'" for c in close),
+                )
+                if close
+                else tell("cli.error.no_such_command", name=name)
+            )
+            raise _click.exceptions.UsageError(message, ctx)
         return super().resolve_command(ctx, args)
 
     def main(
