@@ -26,7 +26,6 @@ from tracker.services.owners import OwnerChange, add_officer, assign_owner, find
 from tracker.services.paging import PageRequest
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.search import (
-    WINDOW,
     Hit,
     Kind,
     Marked,
@@ -279,12 +278,12 @@ def test_the_index_is_in_the_schema_at_head(engine: Engine) -> None:
 
 
 def test_a_rare_word_is_looked_up_in_the_index(seeded: Session) -> None:
-    """The query plans: SQLite reads the FTS table for a rare word of three characters,
-    PostgreSQL's trigram index backs ILIKE."""
-    commitment = search_module._Finder(
+    """The query plans: on SQLite the FTS index names the clauses holding a rare word of
+    three characters and only those are read; PostgreSQL's trigram index backs ILIKE."""
+    finder = search_module._Finder(
         seeded, "상호운용성", parse_query("상호운용성"), [], narrowed=False
     )
-    query = commitment._restrict(Kind.CLAUSE, commitment._matching(Kind.CLAUSE))
+    query = finder._restrict(Kind.CLAUSE, finder._matching(Kind.CLAUSE))
     assert query is not None
     compiled = query.compile(seeded.get_bind(), compile_kwargs={"literal_binds": True})
     connection = seeded.connection()
@@ -295,9 +294,15 @@ def test_a_rare_word_is_looked_up_in_the_index(seeded: Session) -> None:
         connection.execute(text("SET LOCAL enable_indexscan = off"))
         plan = connection.execute(text(f"EXPLAIN {compiled}")).scalars().all()
         assert any("ix_search_clause_text" in line for line in plan), plan
-    else:
-        plan = connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
-        assert any("search_clause VIRTUAL TABLE" in row[3] for row in plan), plan
+        return
+    named = finder._named(search_module._indexed(Kind.CLAUSE, parse_query("상호운용성")[0]))
+    numbers = connection.execute(
+        text(f"SELECT number FROM clause WHERE id IN ({', '.join(map(str, named))})")
+    ).scalars()
+    assert sorted(numbers, key=int) == ["7", "10"]
+    plan = [row[3] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()]
+    assert "SEARCH clause USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+    assert not any(line.startswith("SCAN clause") for line in plan), plan
 
 
 def test_what_the_form_offers(seeded: Session) -> None:
@@ -312,7 +317,6 @@ def test_the_window_is_bounded_and_says_so(
     monkeypatch.setattr(search_module, "WINDOW", 3)
     found = find(seeded, "한국과")
     assert found.capped and found.by_kind[Kind.CLAUSE] == 3 and found.by_kind[Kind.COMMITMENT] == 3
-    assert WINDOW == 500
 
 
 def add_english_agreement(session: Session) -> None:

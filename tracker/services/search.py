@@ -20,7 +20,7 @@ Bounded: each kind contributes at most `WINDOW` of its newest matches, filters a
 Those are ranked (an exact ref, key or clause number first, then how many times the words
 occur, then agreements, headings, commitments, clauses, newest agreement first, in document
 order) and paged with a keyset cursor over that ranking; the total is counted within the
-window ("500+" when a kind has more). Marks and excerpts are made for the page shown only.
+window ("200+" when a kind has more). Marks and excerpts are made for the page shown only.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ from tracker.services.lookup import find_mechanism
 from tracker.services.paging import CursorKey, PageRequest, encode_cursor
 from tracker.services.policy import FollowUpPolicy
 
-WINDOW = 500  # the newest matches of each kind that are ranked
-RARE = 2000  # a word the index finds this often or less: read only the rows it names
+WINDOW = 200  # the newest matches of each kind that are ranked
+RARE = 1000  # a word the index finds this often or less: read only the rows it names
 SHORTEST_INDEXED = 3  # the trigram tokenizer matches nothing shorter
 MAX_QUERY = 200  # characters
 MAX_WORDS = 8
@@ -360,18 +360,19 @@ class _Finder:
         newest = query.order_by(_id(kind).desc())
         if not self.sqlite or kind not in INDEXED:
             return newest
-        looked_up = [found for term in self.terms if (found := _indexed(kind, term)) is not None]
-        if not looked_up:
+        looked_up = (_indexed(kind, term) for term in self.terms)
+        named = [self._named(found) for found in looked_up if found is not None]
+        if not named:
             return newest
-        fewest, rows = min(((self._count(found), found) for found in looked_up), key=_first)
-        if fewest == 0:
+        fewest = min(named, key=len)
+        if not fewest:
             return None
-        return newest.where(_id(kind).in_(rows)) if fewest <= RARE else newest
+        return newest.where(_id(kind).in_(fewest)) if len(fewest) <= RARE else newest
 
-    def _count(self, found: Any) -> int:
-        """How many rows the index names, counting no further than RARE + 1."""
-        limited = found.limit(RARE + 1).subquery()
-        return int(self.session.execute(sa_select(func.count()).select_from(limited)).scalar_one())
+    def _named(self, found: Any) -> list[int]:
+        """The rows the index names, up to RARE + 1 (read once: the index checks each
+        against its table, and reading them again in the query would check them twice)."""
+        return list(self.session.execute(found.limit(RARE + 1)).scalars())
 
     def _matches(self, kind: Kind, term: Term) -> ColumnElement[bool]:
         fields = _fields(kind, ref=term.is_ref)
@@ -490,10 +491,6 @@ class _Finder:
                     first.setdefault(under, number)
                 under = parents.get(under)
         return first
-
-
-def _first(pair: tuple[int, Any]) -> int:
-    return pair[0]
 
 
 def _select(kind: Kind) -> Query:
