@@ -109,6 +109,10 @@ def _pages(built: Built) -> dict[str, list[tuple[str, str]]]:
         ("GET /", "/"),
         ("GET /agreements", "/agreements"),
         ("GET /agreements/KEY", f"/agreements/{key}"),
+        # Search (services/search.py): a word in tens of thousands of clauses and commitments
+        # (each window fills at once), and one the index finds in a thousand or two.
+        ("GET /search?q=캐나다", "/search?q=캐나다"),
+        ("GET /search?q=상호운용성", "/search?q=상호운용성"),
         ("GET /commitments/KEY:REF", f"/commitments/{ref}"),
         ("GET /meetings", "/meetings"),
         ("GET /reports", "/reports"),
