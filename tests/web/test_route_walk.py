@@ -44,6 +44,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/import/{key}/review"): EDITORS,
     ("POST", "/import/{key}/review"): EDITORS,
     ("GET", "/meetings"): EVERYONE,
+    ("GET", "/search"): EVERYONE,
     ("GET", "/calendar.ics"): EVERYONE,
     ("POST", "/meetings"): EDITORS,
     ("POST", "/meetings/{meeting_id}"): EDITORS,

@@ -44,6 +44,7 @@ from tracker.web.routes import (
     imports,
     me,
     reports,
+    search,
     users,
 )
 
@@ -57,6 +58,7 @@ ROUTERS = (
     users.router,
     audit.router,
     me.router,
+    search.router,
 )
 
 
