@@ -1,5 +1,6 @@
 """What the browser tests share: a real `tracker serve` on loopback over a fresh seeded database
-(one per test), Debian's Chromium driven by Playwright, signing in, and screenshots.
+(one per test that changes things, `server`; one per module for tests that only look, `site`),
+Debian's Chromium driven by Playwright, signing in, and screenshots.
 
 Time is never frozen here: the server runs in its own process on the real clock.
 """
@@ -7,21 +8,30 @@ Time is never frozen here: the server runs in its own process on the real clock.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from tests.conftest import CHEAP_HASHER, POSTGRES_URL, TEMPLATES
 from tests.factories import import_seed
+from tracker.db import keep_calendar_revision, make_engine
 from tracker.domain import Role
 from tracker.models import OfficerCreate
+from tracker.schema import upgrade_database
+from tracker.services import accounts
 from tracker.services.accounts import add_account
 from tracker.services.lookup import find_officer
 from tracker.services.owners import add_officer
@@ -40,6 +50,14 @@ SHOTS = Path(__file__).parents[1] / "artifacts" / "screenshots"
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
 
+LOGS: dict[str, Path] = {}  # each running server's log, by its base URL
+
+
+def server_log(base: str, tail: int = 3000) -> str:
+    """The end of what the server at `base` wrote (a traceback, after a 500)."""
+    return LOGS[base].read_text(encoding="utf-8", errors="replace")[-tail:]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -47,8 +65,8 @@ def free_port() -> int:
 
 
 def seed(session: Session) -> None:
-    """The reference agreement and three accounts: its desk officer (jwjung), an officer of
-    another division (sypark), and an administrator (admin)."""
+    """The reference agreement and four accounts: its desk officer (jwjung), an officer of
+    another division (sypark), an administrator (admin) and a reader (viewer)."""
     import_seed(session)
     desk = find_officer("정진우", session=session)
     add_account(desk, login="jwjung", password=PASSWORD, session=session, actor="test")
@@ -63,6 +81,10 @@ def seed(session: Session) -> None:
         OfficerCreate(name="김관리", role=Role.ADMIN), session=session, actor="test"
     )
     add_account(admin, login="admin", password=PASSWORD, session=session, actor="test")
+    reader = add_officer(
+        OfficerCreate(name="이열람", role=Role.VIEWER), session=session, actor="test"
+    )
+    add_account(reader, login="viewer", password=PASSWORD, session=session, actor="test")
     session.commit()
 
 
@@ -105,17 +127,15 @@ def came_up(process: subprocess.Popen[bytes], base: str, log: Path) -> bool:
     raise AssertionError(f"tracker serve did not come up at {base}")
 
 
-@pytest.fixture
-def server(session: Session, config_file: Path) -> Iterator[str]:
-    """The base URL of `tracker serve` over this test's own database.
-
-    The schema is already in place (the `session` fixture upgrades it), so the server process
-    starts while the seed is written: it reads nothing before the first request.
-    """
+@contextmanager
+def serving(config_file: Path, prepare: Callable[[], None]) -> Iterator[str]:
+    """`tracker serve` over the database of `config_file`, whose schema is already in place: the
+    server process starts while `prepare` writes the seed (it reads nothing before the first
+    request). Yields the base URL; the server is stopped afterwards."""
     log = config_file.parent / "serve.log"
     process, base = start_server(config_file, log)
     try:
-        seed(session)
+        prepare()
         for attempt in (1, 2, 3):
             if came_up(process, base, log):
                 break
@@ -123,10 +143,73 @@ def server(session: Session, config_file: Path) -> Iterator[str]:
                 tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
                 raise AssertionError(f"tracker serve exited three times:\n{tail}")
             process, base = start_server(config_file, log)  # on another free port
+        LOGS[base] = log
         yield base
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(session: Session, config_file: Path) -> Iterator[str]:
+    """The base URL of `tracker serve` over this test's own database (the `session` fixture
+    has upgraded its schema)."""
+    with serving(config_file, lambda: seed(session)) as base:
+        yield base
+
+
+@contextmanager
+def module_database(folder: Path, migrated_sqlite: Path) -> Iterator[str]:
+    """A database of its own for one module, at head: a copy of the migrated SQLite file, or a
+    throw-away schema in the PostgreSQL named by TRACKER_TEST_DATABASE_URL (as tests/conftest.py
+    gives each test)."""
+    if not POSTGRES_URL:
+        path = folder / "var" / "tracker.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_sqlite, path)
+        yield f"sqlite:///{path}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Iterator[str]:
+    """The base URL of one `tracker serve` over one seeded database for a whole module: for
+    tests that look at pages (and change nothing another test of the module looks at), where a
+    server and a seed per test would cost more than the looking."""
+    folder = tmp_path_factory.mktemp("site")
+    with module_database(folder, migrated_sqlite) as url:
+        config_file = folder / "config.toml"
+        config_file.write_text(
+            f'[database]\nurl = "{url}"\n[paths]\ntemplates = "{TEMPLATES}"\n',
+            encoding="utf-8",
+        )
+        engine = make_engine(url)
+        if POSTGRES_URL:
+            upgrade_database(engine)
+
+        def prepare() -> None:
+            # The module outlives the per-test patch of tests/conftest.py: hash as it does.
+            with pytest.MonkeyPatch.context() as patch, Session(engine) as session:
+                patch.setattr(accounts, "_hasher", lambda: CHEAP_HASHER)
+                keep_calendar_revision(session)
+                seed(session)
+
+        try:
+            with serving(config_file, prepare) as base:
+                yield base
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +223,13 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(autouse=True)
 def _close_contexts(browser: Browser) -> Iterator[None]:
-    """The browser outlives a test; the windows a test opened do not."""
+    """The browser outlives a test; the windows a test opened do not (those a module fixture
+    opened before it are the module's)."""
+    kept = set(browser.contexts)
     yield
     for context in browser.contexts:
-        context.close()
+        if context not in kept:
+            context.close()
 
 
 def signed_in(
