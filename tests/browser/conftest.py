@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -252,6 +252,12 @@ def signed_in(
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(f"{base}/")
     return page
+
+
+def told(page: Page, words: str) -> Locator:
+    """The status messages on the page (a flash after a redirect, or the page's own) that say
+    `words`: a test expects one, not the same news twice."""
+    return page.get_by_role("status").filter(has_text=words)
 
 
 def shot(page: Page, name: str) -> None:

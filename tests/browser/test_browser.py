@@ -22,9 +22,10 @@ def test_an_officer_finds_the_seed_agreement_and_records_progress(
     page = signed_in(browser, server, "jwjung")
     shot(page, "dashboard")
     page.get_by_role("link", name="합의문서").first.click()
-    page.get_by_label("검색").fill("캐나다")
-    page.get_by_role("button", name="검색").click()
-    page.get_by_role("link", name="한-캐나다 안보·국방 협력 파트너십 수립").click()
+    listing = page.get_by_role("main")
+    listing.get_by_role("textbox", name="검색").fill("캐나다")
+    listing.get_by_role("button", name="검색").click()
+    listing.get_by_role("link", name="한-캐나다 안보·국방 협력 파트너십 수립").click()
     shot(page, "agreement")
     page.get_by_role("link", name="7.1", exact=True).click()
     assert page.get_by_role("heading", name="이행현황 갱신").is_visible()
@@ -32,7 +33,7 @@ def test_an_officer_finds_the_seed_agreement_and_records_progress(
     page.get_by_label("내용(경과)").fill("1차 합동훈련 참관")
     page.get_by_label("근거 링크 (줄마다 하나)").fill("https://www.mofa.go.kr/press/1")
     page.get_by_role("button", name="저장", exact=True).click()
-    history = page.locator("ol").inner_text()
+    history = page.get_by_role("region", name="이력").inner_text()
     assert "진행 중" in history and "1차 합동훈련 참관" in history
     assert "https://www.mofa.go.kr/press/1" in history
     shot(page, "commitment")
