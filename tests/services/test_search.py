@@ -109,6 +109,14 @@ def test_english_text_is_matched_whatever_the_case(seeded: Session) -> None:
     assert ("agreement", "Korea-New Zealand Defence Partnership") in named(find(seeded, "zealand"))
 
 
+def test_wildcards_and_quotes_are_only_characters(seeded: Session) -> None:
+    add_english_agreement(seeded)
+    assert named(find(seeded, "50%", kind=Kind.COMMITMENT)) == [("commitment", "kr-nz-2026:1.2")]
+    assert named(find(seeded, "O'Neill_2")) == [("commitment", "kr-nz-2026:1.2"), ("clause", "1")]
+    for wildcard in ("5_%", "O%Neill", "%%", "__"):  # found only where written so
+        assert find(seeded, wildcard).hits == [], wildcard
+
+
 def test_a_two_syllable_korean_word_is_found_though_the_index_needs_three(
     seeded: Session,
 ) -> None:
@@ -334,7 +342,8 @@ def add_english_agreement(session: Session) -> None:
                     (
                         "The Participants will enhance interoperability of their forces.",
                         Strength.FIRM,
-                    )
+                    ),
+                    ("They will raise O'Neill_2 funding by 50%.", Strength.FIRM),
                 ],
             )
         ],

@@ -33,7 +33,17 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    union_all,
+)
 from sqlalchemy import column as sa_column
 from sqlalchemy import select as sa_select
 from sqlalchemy import table as sa_table
@@ -387,7 +397,12 @@ class _Finder:
         # SQLite's LIKE ignores ASCII case already; ILIKE would wrap both sides in lower().
         if self.sqlite:
             return field.like(pattern, escape="\\")  # type: ignore[no-any-return]
-        return field.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
+        # Written into the statement, not bound: psycopg prepares a statement run five times,
+        # and PostgreSQL's generic plan for `ILIKE $1` cannot weigh the word, so a rare one
+        # (found nowhere) walked every row newest first (0.45 s at 2,000 agreements; 8 ms
+        # through the trigram index).
+        inline: BindParameter[str] = bindparam(None, pattern, literal_execute=True)
+        return field.ilike(inline, escape="\\")  # type: ignore[no-any-return]
 
     def _holds_passing_commitment(self, kind: Kind) -> ColumnElement[bool]:
         # Each through an indexed column of commitment (clause has no index by section).
