@@ -193,9 +193,8 @@ def _review(
     field_errors: dict[str, str] | None = None,
 ) -> Response:
     parsed = found.parsed
-    split = parsed_as_dict(parsed, source_name=found.source_name, key=found.key)
     language = web.language_of(request)
-    split["warnings"] = [warning.describe(language) for warning in parsed.warnings]
+    split = parsed_as_dict(parsed, source_name=found.source_name, key=found.key, language=language)
     changes = [change.describe(language) for change in found.changes]
     tracked = (
         set(chosen) if chosen is not None else {c.ref for c in parsed.commitments if c.tracked}
