@@ -23,7 +23,7 @@ from tracker.services.import_sources import sample_source
 from tracker.services.imports import import_agreement
 from tracker.services.lookup import find_commitment, find_officer
 from tracker.services.owners import OwnerChange, add_officer, assign_owner, find_division
-from tracker.services.paging import PageRequest
+from tracker.services.paging import BadCursor, PageRequest, encode_cursor
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.search import (
     Hit,
@@ -222,6 +222,14 @@ def test_pages_follow_the_ranking_without_repeats(seeded: Session) -> None:
             break
     assert [hit for page in pages for hit in page] == everything.hits
     assert all(len(page) == 7 for page in pages[:-1])
+    forged = encode_cursor((0, -1, "agreement", 0, 0, 0))  # the right width, not a rank
+    with pytest.raises(BadCursor):
+        search(
+            "한국과",
+            session=seeded,
+            policy=POLICY,
+            page=PageRequest.parse(limit=7, cursor=forged, width=search_module.CURSOR_WIDTH),
+        )
 
 
 def test_exact_first_then_the_most_matches(seeded: Session) -> None:

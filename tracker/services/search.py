@@ -55,7 +55,7 @@ from tracker.models import Agreement, Clause, Commitment, Division, Officer, Sec
 from tracker.services.attention import AttentionRule
 from tracker.services.commitments import CommitmentFilter, filter_conditions
 from tracker.services.lookup import find_mechanism
-from tracker.services.paging import CursorKey, PageRequest, encode_cursor
+from tracker.services.paging import BadCursor, CursorKey, PageRequest, encode_cursor
 from tracker.services.policy import FollowUpPolicy
 
 WINDOW = 200  # the newest matches of each kind that are ranked
@@ -231,6 +231,8 @@ def search(
     """One page of what matches every word of `query`, ranked; see the module's notes."""
     filters = filters or SearchFilter()
     page = page or PageRequest()
+    if page.after is not None and not all(type(part) is int for part in page.after):
+        raise BadCursor("page.bad_cursor", cursor=encode_cursor(page.after)[:40])
     terms = parse_query(query)
     by_kind = dict.fromkeys(Kind, 0)
     if not terms:
