@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from tests.conftest import on_postgres
-from tests.factories import import_seed
+from tests.factories import add_agreement, import_seed
 from tracker.domain import Attention, Strength
 from tracker.errors import TrackerError
 from tracker.importer import parse_agreement
@@ -98,6 +98,22 @@ def test_canada_finds_the_korean_record_and_english_in_any_case(seeded: Session)
     assert agreement.agreement_key == "kr-ca-2025"
     assert marked_words(agreement.heading) == ["캐나다"]
     assert len(korean.hits) > 20  # its clauses and commitments name Canada too
+
+
+def test_a_country_is_found_by_the_name_the_ministry_writes(seeded: Session) -> None:
+    add_agreement(
+        seeded,
+        key="kr-au-2024",
+        title="한-호주 방산 협력 MOU",
+        countries="호주",
+        clauses=[("1", [("양국은 방산 협력을 증진할 것이다.", Strength.FIRM)])],
+    )
+    seeded.commit()
+    assert parse_query("Australia")[0].words == ("Australia", "오스트레일리아", "호주")
+    assert parse_query("호주")[0].words == ("호주", "Australia", "오스트레일리아")
+    for typed in ("호주", "australia", "오스트레일리아"):
+        assert ("agreement", "한-호주 방산 협력 MOU") in named(find(seeded, typed)), typed
+    assert parse_query("new zealand 2+2")[0].words == ("new zealand", "뉴질랜드")
 
 
 def test_english_text_is_matched_whatever_the_case(seeded: Session) -> None:
@@ -336,8 +352,6 @@ def test_the_window_is_bounded_and_says_so(
 
 
 def add_english_agreement(session: Session) -> None:
-    from tests.factories import add_agreement
-
     add_agreement(
         session,
         key="kr-nz-2026",

@@ -199,24 +199,40 @@ def parse_query(text: str) -> tuple[Term, ...]:
         width = next((w for w in (3, 2) if " ".join(tokens[at : at + w]).casefold() in names), 1)
         phrase = " ".join(tokens[at : at + width])
         at += width
-        other = names.get(phrase.casefold())
+        others = names.get(phrase.casefold(), ())
         if all(phrase.casefold() != term.words[0].casefold() for term in terms):
-            terms.append(Term((phrase, other) if other else (phrase,)))
+            terms.append(Term((phrase, *others)))
     if len(terms) > MAX_WORDS:
         raise TrackerError("search.too_many_words", most=MAX_WORDS, count=len(terms))
     return tuple(terms)
 
 
+# Names the ministry writes that CLDR does not give (its Korean for AU is 오스트레일리아).
+COUNTRY_ALIASES = {
+    "AU": ("호주", "Australia"),
+    "ZA": ("남아프리카공화국", "South Africa"),
+    "KR": ("한국", "Korea"),
+    "TR": ("터키", "Turkey"),
+}
+
+
 @cache
-def _country_names() -> dict[str, str]:
-    """Every country's name (casefolded) in Korean and English → its name in the other."""
+def _country_names() -> dict[str, tuple[str, ...]]:
+    """Every country's name (casefolded), Korean or English → its other names: CLDR's in
+    each language, and the aliases above."""
     korean, english = Locale("ko").territories, Locale("en").territories
-    names: dict[str, str] = {}
-    for code, ko in korean.items():
-        en = english.get(code)
-        if code.isalpha() and len(code) == 2 and en:
-            names[ko.casefold()] = en
-            names[en.casefold()] = ko
+    # Two letters: a country (numeric codes name regions: 150 is Europe).
+    by_code = {
+        code: {korean[code], english[code]}
+        for code in korean
+        if isinstance(code, str) and code.isalpha() and len(code) == 2 and code in english
+    }
+    for code, aliases in COUNTRY_ALIASES.items():
+        by_code[code].update(aliases)
+    names: dict[str, tuple[str, ...]] = {}
+    for country in by_code.values():
+        for name in country:
+            names[name.casefold()] = tuple(sorted(other for other in country if other != name))
     return names
 
 
