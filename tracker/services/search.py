@@ -144,14 +144,6 @@ class Marked:
             pieces.append((self.text[at:], False))
         return pieces
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "marks": [list(span) for span in self.spans],
-            "cut_before": self.cut_before,
-            "cut_after": self.cut_after,
-        }
-
 
 @dataclass(frozen=True)
 class Hit:
