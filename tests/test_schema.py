@@ -15,12 +15,20 @@ from sqlmodel import SQLModel
 import tracker.models  # noqa: F401
 from tracker.config import Settings
 from tracker.db import make_engine
-from tracker.schema import alembic_config, current_revision, head_revision, upgrade_database
+from tracker.schema import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    models_describe,
+    upgrade_database,
+)
 
 
 def test_the_migrated_database_matches_the_models_exactly(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": models_describe}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
 

@@ -6,6 +6,7 @@ migration takes longer than most commands, and every command checks the schema b
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,22 @@ from sqlalchemy.engine import Engine
 
 from tracker.db import check_connection, is_sqlite
 from tracker.errors import TrackerError
+
+# The search index's objects by name (migration 0012): the FTS tables (and the shadow tables
+# SQLite keeps for them), their triggers, PostgreSQL's trigram indexes. The models do not
+# describe them, so a comparison of the schema with the models leaves them out.
+SEARCH_OBJECT = re.compile(r"search_(clause|commitment)(_\w+)?|ix_search_\w+")
+
+
+def is_search_object(name: str | None) -> bool:
+    """Whether a table, index or trigger is the search index's (for schema comparisons)."""
+    return name is not None and SEARCH_OBJECT.fullmatch(name) is not None
+
+
+def models_describe(name: str | None, _type: str, _parents: object) -> bool:
+    """Alembic's `include_name`: what a comparison with the models looks at."""
+    return not is_search_object(name)
+
 
 if TYPE_CHECKING:
     from alembic.config import Config

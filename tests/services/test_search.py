@@ -18,6 +18,7 @@ from tracker.domain import Attention, Strength
 from tracker.errors import TrackerError
 from tracker.importer import parse_agreement
 from tracker.models import OfficerCreate, StatusUpdateCreate
+from tracker.schema import models_describe
 from tracker.services import search as search_module
 from tracker.services.import_sources import sample_source
 from tracker.services.imports import import_agreement
@@ -31,7 +32,6 @@ from tracker.services.search import (
     Marked,
     SearchFilter,
     SearchResults,
-    is_search_object,
     parse_query,
     search,
     search_choices,
@@ -303,7 +303,7 @@ def test_the_index_is_in_the_schema_at_head(engine: Engine) -> None:
             connection,
             opts={
                 "compare_type": True,
-                "include_name": lambda name, _type, _parents: not is_search_object(name),
+                "include_name": models_describe,
             },
         )
         assert compare_metadata(context, SQLModel.metadata) == []

@@ -11,6 +11,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 import tracker.models  # noqa: F401  (registers the tables)
 from tracker.models._types import EnumText, UTCDateTime
+from tracker.schema import models_describe
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -35,6 +36,7 @@ def run_migrations_online() -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
         compare_type=True,
+        include_name=models_describe,  # autogenerate leaves the search index alone
     )
     with context.begin_transaction():
         context.run_migrations()

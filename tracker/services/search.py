@@ -82,14 +82,6 @@ class Kind(StrEnum):
 KIND_ORDER = {kind: order for order, kind in enumerate(Kind)}
 # SQLite's FTS5 tables (migration 0012), each over the text of one table.
 INDEXED = {Kind.CLAUSE: "search_clause", Kind.COMMITMENT: "search_commitment"}
-# The migration's objects by name: the FTS tables (and the shadow tables SQLite keeps for
-# them), their triggers, PostgreSQL's trigram indexes. The models do not describe them.
-SEARCH_OBJECT = re.compile(r"search_(clause|commitment)(_\w+)?|ix_search_\w+")
-
-
-def is_search_object(name: str | None) -> bool:
-    """Whether a table, index or trigger is the search index's (for schema comparisons)."""
-    return name is not None and SEARCH_OBJECT.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)
