@@ -39,7 +39,7 @@ def test_a_korean_administrator_manages_accounts_and_reads_the_audit_log(
     assert added.stdout == "계정을 만들었습니다: jwjung (담당자 정진우, 권한 열람자)\n"
 
     listed = cli("users", "list").stdout.splitlines()
-    assert listed[0].split() == ["아이디", "담당자", "역할", "활성"]
+    assert listed[0].split() == ["아이디", "담당자", "권한", "활성"]
     assert listed[1].split() == ["jwjung", "정진우", "열람자", "예"]
 
     changed = cli("users", "set-role", "jwjung", "officer", "--by", "관리자")

@@ -66,7 +66,7 @@ def test_a_korean_officer_follows_a_commitment_from_the_command_line(
     assert re.split(" {2,}", table[0]) == [
         "합의문",
         "번호",
-        "판",
+        "버전",
         "진행 상황",
         "담당자",
         "확인 필요",
