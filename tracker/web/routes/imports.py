@@ -127,6 +127,29 @@ def _form(
     )
 
 
+def _refused_form(
+    request: Request,
+    web: Web,
+    visitor: accounts.Visitor,
+    refusal: TrackerError,
+    *,
+    text: str,
+    key: str,
+    fields: FormFields,
+) -> Response:
+    """The import form again, with what was typed and the refusal beside its field."""
+    return _form(
+        request,
+        web,
+        visitor,
+        status_code=form_status(refusal),
+        error=refusal,
+        text=text,
+        key=key,
+        field_errors=web.field_errors(request, refusal, fields),
+    )
+
+
 # --- step 2: the review -------------------------------------------------------------------------
 
 
@@ -160,16 +183,7 @@ def preview(
     except TrackerError as exc:
         # What was pasted stays in the form; an uploaded file must be chosen again.
         fields = UPLOAD_FIELDS if uploaded else PASTE_FIELDS
-        return _form(
-            request,
-            web,
-            visitor,
-            status_code=form_status(exc),
-            error=exc,
-            text=text,
-            key=key,
-            field_errors=web.field_errors(request, exc, fields),
-        )
+        return _refused_form(request, web, visitor, exc, text=text, key=key, fields=fields)
     return _review(request, web, visitor, found, key=key)
 
 
@@ -267,16 +281,7 @@ def save(
     try:
         parsed = _parsed(web, text, label)
     except TrackerError as exc:
-        return _form(
-            request,
-            web,
-            visitor,
-            status_code=form_status(exc),
-            error=exc,
-            text=text,
-            key=key,
-            field_errors=web.field_errors(request, exc, PASTE_FIELDS),
-        )
+        return _refused_form(request, web, visitor, exc, text=text, key=key, fields=PASTE_FIELDS)
     try:
         with write_session(web.db) as session:
             saved = save_import(
