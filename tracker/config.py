@@ -84,6 +84,18 @@ class ImportSettings(_Section):
     mechanisms: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class IntakeSettings(_Section):
+    """Follow-up intake (tracker.intake): how sure a proposal must be, and how far it looks."""
+
+    # A link is proposed only at or above this score (0 to 1; see tracker/intake/proposals.py).
+    threshold: float = Field(default=0.3, gt=0, le=1)
+    # Without an agreement named, the agreements with the text's counterpart read, newest first.
+    max_agreements: int = Field(default=200, ge=1, le=5000)
+    # Links proposed at most per sentence, and in all.
+    per_sentence: int = Field(default=5, ge=1, le=50)
+    max_links: int = Field(default=100, ge=1, le=1000)
+
+
 class MailSettings(_Section):
     backend: Literal["file", "smtp"] = "file"
     from_address: str = "tracker <tracker@localhost>"
@@ -220,6 +232,7 @@ class Settings(BaseSettings):
     general: GeneralSettings = GeneralSettings()
     paths: PathSettings = PathSettings()
     imports: ImportSettings = ImportSettings()
+    intake: IntakeSettings = IntakeSettings()
     mail: MailSettings = MailSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     progress: ProgressSettings = ProgressSettings()

@@ -81,6 +81,7 @@ class UpdateSource(StrEnum):
     CLI = "cli"
     SPREADSHEET = "spreadsheet"
     API = "api"
+    FOLLOW_UP = "follow_up"  # confirmed from a follow-up text (tracker.services.intake)
 
 
 class EvidenceKind(StrEnum):
