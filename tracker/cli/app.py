@@ -15,6 +15,7 @@ from tracker.cli import (
     digests,
     followup,
     importing,
+    intake,
     listing,
     maintenance,
     meetings,
@@ -66,6 +67,7 @@ def root(
 
 setup.register(app)
 importing.register(app)
+intake.register(app)
 listing.register(app)
 corrections.register()
 followup.register(app)

@@ -12,11 +12,13 @@
 - One-syllable Korean nouns ("측", "급", "차") carry too little to match on and are dropped.
 
 `Analyzer` loads Kiwi on first use and remembers the terms of texts it has read (bounded), so a
-web process pays the model's load and a portfolio's commitments once, not per request.
+web process pays the model's load (about 4 s) and a portfolio's commitments once, not per
+request. `shared_analyzer()` is the one a process uses: made on first call, never at import.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -183,17 +185,14 @@ class Analyzer:
                 self._cache.popitem(last=False)
         return [found[t] for t in texts]
 
-    def sentence_tokens(self, text: str) -> list[Any]:
-        """Kiwi's tokens of one Korean text (form, tag, start, len), for reading predicates."""
-        return list(self._kiwi_tokens([text])[0])
-
     def warm(self) -> None:
         """Load the model now (a server does it at start-up rather than on its first intake)."""
         self._kiwi_tokens(["한국과 캐나다는 협력한다."])
 
     def _kiwi_tokens(self, texts: Sequence[str]) -> list[Any]:
         kiwi = self._load()
-        return list(kiwi.tokenize(list(texts)))
+        with self._lock:  # one analysis at a time: the web serves requests on threads
+            return list(kiwi.tokenize(list(texts)))
 
     def _load(self) -> Kiwi:
         with self._lock:
@@ -202,6 +201,12 @@ class Analyzer:
 
                 self._kiwi = Kiwi()
             return self._kiwi
+
+
+@functools.cache
+def shared_analyzer() -> Analyzer:
+    """The process's analyzer (the model is large: load it once per process)."""
+    return Analyzer()
 
 
 def _korean_terms(tokens: Iterable[Any]) -> Terms:
