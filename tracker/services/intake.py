@@ -651,4 +651,3 @@ def _record_intake(
                 "cadences": outcome.cadences_changed,
             },
         )
-
