@@ -28,7 +28,7 @@ Rules (the reading itself is in `reading`, dates in `dates`, countries in `count
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from tracker.domain import Cadence
@@ -78,6 +78,15 @@ GENERIC_NAME_WORDS = frozenset(
         "conference",
         "korea",
         "rok",
+        # when, not which
+        "차기",
+        "이번",
+        "다음",
+        "지난",
+        "금번",
+        "지역",
+        "next",
+        "last",
     }
 )
 
@@ -189,16 +198,25 @@ def read_follow_up(
         labelled = _labelled_partners(sentence.text)
         context = frozenset(text_partners) if foreign else labelled
         named: list[MechanismCandidate] = []
-        for phrase in meeting_phrases(sentence.text):
+        phrases = meeting_phrases(sentence.text)
+        for index, phrase in enumerate(phrases):
             mechanism = resolver.resolve(phrase, context, warnings)
             if mechanism is None:
                 continue
             named.append(mechanism)
             if phrase.state is not None:
-                meetings.append(_meeting(sentence, phrase, mechanism, on, len(meetings) + 1))
-        stated = cadence_stated(sentence.text)
-        if stated is not None and len({m.id for m in named}) == 1:
-            cadences.append(ProposedCadence(len(cadences) + 1, named[0], stated, sentence.text))
+                bounds = (
+                    phrases[index - 1].end if index else 0,
+                    phrases[index + 1].start if index + 1 < len(phrases) else len(sentence.text),
+                )
+                meetings.append(
+                    _meeting(sentence, phrase, mechanism, on, len(meetings) + 1, bounds)
+                )
+            stated = cadence_stated(sentence.text, phrase)
+            if stated is not None:
+                cadences.append(
+                    ProposedCadence(len(cadences) + 1, mechanism, stated, sentence.text)
+                )
         if context and not (context & linker.partners):
             about_others |= context
             continue
@@ -269,6 +287,9 @@ class _Resolver:
         ]
         self._ranks = {m.id: rank_of(" ".join(m.names[:2])) for m in mechanisms}
         self.partners = frozenset().union(*(m.partners for m in mechanisms))
+        # Phrases resolved so far: a later short form ("차기 국장급 회의", "the ministerial")
+        # whose words all appeared in one of them names the same mechanism.
+        self._earlier: list[tuple[frozenset[str], Rank | None, MechanismCandidate]] = []
 
     def resolve(
         self,
@@ -278,7 +299,8 @@ class _Resolver:
     ) -> MechanismCandidate | None:
         words = distinctive(self._analyzer.terms(phrase.text))
         if not words:
-            return None
+            # "제2차 회의는 내년 서울에서", "the next meeting": the one just named, if any.
+            return self._earlier[-1][2] if self._earlier else None
         own_partners = partners_named(phrase.text) or partners
         best: tuple[float, MechanismCandidate] | None = None
         elsewhere: MechanismCandidate | None = None
@@ -293,6 +315,10 @@ class _Resolver:
                 continue
             if best is None or cover > best[0]:
                 best = (cover, mechanism)
+        if best is None and elsewhere is None:
+            best = self._said_before(words, phrase.rank)
+        if best is not None:
+            self._earlier.append((words, phrase.rank, best[1]))
         if best is None and elsewhere is not None:
             warnings.append(
                 ParseWarning(
@@ -309,6 +335,14 @@ class _Resolver:
                 ParseWarning(N_("warning.intake.unknown_mechanism"), {"name": phrase.text})
             )
         return best[1] if best else None
+
+    def _said_before(
+        self, words: frozenset[str], rank: Rank | None
+    ) -> tuple[float, MechanismCandidate] | None:
+        for earlier, earlier_rank, mechanism in reversed(self._earlier):
+            if words <= earlier and _same_rank(rank, earlier_rank):
+                return 1.0, mechanism
+        return None
 
 
 def distinctive(terms: Terms) -> frozenset[str]:
@@ -333,10 +367,11 @@ def _meeting(
     mechanism: MechanismCandidate,
     on: FuzzyDate | None,
     number: int,
+    bounds: tuple[int, int],
 ) -> ProposedMeeting:
     assert phrase.state is not None
     mentions = dates_in(sentence.text, reference=on.on if on else None)
-    when = _nearest(mentions, phrase)
+    when = _date_of(mentions, phrase, bounds)
     by_text = when is None and phrase.state is MeetingState.HELD
     if by_text:
         when = on
@@ -352,50 +387,58 @@ def _meeting(
     )
 
 
-def _nearest(mentions: Sequence[DateMention], phrase: MeetingPhrase) -> FuzzyDate | None:
-    """The date named nearest the phrase; one before it wins a tie (Korean puts it first)."""
-    if not mentions:
-        return None
-
-    def distance(mention: DateMention) -> tuple[int, int]:
-        if mention.end <= phrase.start:
-            return phrase.start - mention.end, 0
-        return max(0, mention.start - phrase.end), 1
-
-    return min(mentions, key=distance).date
+def _date_of(
+    mentions: Sequence[DateMention], phrase: MeetingPhrase, bounds: tuple[int, int]
+) -> FuzzyDate | None:
+    """The date a meeting phrase goes with: the last one named between the previous phrase and
+    this one (both languages mostly put it first: "9월 10일 서울에서 제2차 …", "met on November 1,
+    2024, in Ottawa for …"), else the first one after it before the next phrase ("… held in
+    June 2027", "… 내년 서울에서 개최하기로")."""
+    before = [m for m in mentions if bounds[0] <= m.start and m.end <= phrase.start]
+    if before:
+        return before[-1].date
+    after = [m for m in mentions if m.start >= phrase.end and m.end <= bounds[1]]
+    return after[0].date if after else None
 
 
 def _merged(meetings: Sequence[ProposedMeeting]) -> list[ProposedMeeting]:
-    """One proposal per (mechanism, state, date): the first, with the place and ordinal any
-    repetition adds. A held meeting dated only by the text's date (a headline) is the same as
-    a held meeting of that mechanism the text dates itself."""
-    dated = {
-        m.mechanism.id for m in meetings if m.state is MeetingState.HELD and not m.dated_by_text
-    }
+    """One proposal per (mechanism, state, date), with the place and ordinal any repetition
+    adds. A meeting the text does not date itself (a headline's held meeting, dated by the text;
+    a planned one with no date) is the same as one of that mechanism and state it does date
+    ("… 매년 개최하기로 하고, 제2차 회의는 내년 서울에서 …")."""
+    dated: dict[tuple[int, MeetingState], str] = {}
+    for m in meetings:
+        if m.date is not None and not m.dated_by_text:
+            dated.setdefault((m.mechanism.id, m.state), m.date.iso())
     kept: dict[tuple[int, MeetingState, str], ProposedMeeting] = {}
     for meeting in meetings:
-        if meeting.dated_by_text and meeting.mechanism.id in dated:
-            continue
-        key = (meeting.mechanism.id, meeting.state, meeting.date.iso() if meeting.date else "")
+        undated = meeting.dated_by_text or meeting.date is None
+        day = dated.get((meeting.mechanism.id, meeting.state)) if undated else None
+        key = (
+            meeting.mechanism.id,
+            meeting.state,
+            day or (meeting.date.iso() if meeting.date else ""),
+        )
         first = kept.get(key)
-        if first is None:
-            kept[key] = meeting
-        else:
-            kept[key] = ProposedMeeting(
-                number=first.number,
-                mechanism=first.mechanism,
-                state=first.state,
-                date=first.date,
-                place=first.place or meeting.place,
-                ordinal=first.ordinal or meeting.ordinal,
-                sentence=first.sentence
-                if len(first.sentence) >= len(meeting.sentence)
-                else meeting.sentence,
-            )
-    return [
-        ProposedMeeting(n, m.mechanism, m.state, m.date, m.place, m.ordinal, m.sentence)
-        for n, m in enumerate(kept.values(), 1)
-    ]
+        if first is not None:
+            meeting = _joined(first, meeting)
+        elif day is not None:  # its dated twin comes later: keep the place, wait for the date
+            meeting = replace(meeting, date=None, dated_by_text=True)
+        kept[key] = meeting
+    return [replace(m, number=n) for n, m in enumerate(kept.values(), 1)]
+
+
+def _joined(first: ProposedMeeting, other: ProposedMeeting) -> ProposedMeeting:
+    """`first` completed by `other`: the date the text gives itself, a place, an ordinal."""
+    better = other if first.dated_by_text or first.date is None else first
+    return replace(
+        first,
+        date=better.date or first.date,
+        dated_by_text=better.dated_by_text,
+        place=first.place or other.place,
+        ordinal=first.ordinal or other.ordinal,
+        sentence=better.sentence,
+    )
 
 
 def _unique_cadences(cadences: Sequence[ProposedCadence]) -> list[ProposedCadence]:

@@ -119,12 +119,13 @@ def _add(line: str, offset: int, start: int, end: int, found: list[Sentence]) ->
 # --- meeting phrases ----------------------------------------------------------------------------
 
 _KO_NOUN = (
-    r"(?:정상\s*회담|정상\s*회의|장관\s*회의|회의|대화|협의회|협의체|위원회|공동위|회담|포럼"
+    r"(?:정상\s*회담|정상\s*회의|장관\s*회의|회의|대화|협의회|협의체|공동\s*위원회|위원회|공동위(?!원)|회담|포럼"
     r"|워킹\s*그룹|실무\s*그룹)"
 )
 # A name's words: no particle at their end (so "외교부와", "양측은" stop the phrase), brackets and
 # middle dots inside. A word ending in a common particle stops the name.
-_KO_NAME_WORD = r"(?:[가-힣A-Za-z0-9·ㆍ\-–+&()（）「」<>‘’'\[\]]+)"
+# Lazy, so the longest meeting noun ends the name ("정책협의회의": 협의회, not 회의).
+_KO_NAME_WORD = r"(?:[가-힣A-Za-z0-9·ㆍ\-–+&()（）「」<>‘’'\[\]]+?)"
 _KO_PHRASE = re.compile(rf"((?:{_KO_NAME_WORD}\s*){{0,6}}?){_KO_NOUN}(?![가-힣]*(?:관|장|원)\b)")
 _KO_PARTICLE_END = re.compile(
     r"(?:은|는|이|가|을|를|와|과|에|에서|의|로|으로|도|만|께서|측"
@@ -257,7 +258,8 @@ _HELD_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PLANNED_BEFORE = re.compile(
-    r"(?:차기|다음|향후|next|upcoming|forthcoming|will\s+(?:hold|convene|host|meet)|agreed\s+to\s+(?:hold|convene|host)"
+    r"(?:차기|다음|향후|개최될|열릴|개최\s*예정인|열릴\s*예정인|next|upcoming|forthcoming"
+    r"|will\s+(?:hold|convene|host|meet)|agreed\s+to\s+(?:hold|convene|host)"
     r"|look\s+forward\s+to(?:\s+\w+){0,3}|to\s+hold)[^.。]{0,40}$",
     re.IGNORECASE,
 )
@@ -282,7 +284,7 @@ _KO_PLACE = re.compile(r"([가-힣]{2,}(?:\s[가-힣]{2,})?)에서\s*(?:개최|�
 _TIME_WORDS = re.compile(
     r"^(?:내년|올해|금년|작년|지난해|다음\s*달|내달|이달|연내|하반기|상반기|향후|차기)\s+"
 )
-_KO_PLACE_BEFORE = re.compile(r"([가-힣]{2,})에서\s*(?:개최된|열린|가진)?\s*$")
+_KO_PLACE_BEFORE = re.compile(r"([가-힣]{2,})에서\s*(?:개최된|열린|가진|개최될|열릴)?\s*$")
 _VIRTUAL = re.compile(
     r"화상으로|화상\s*회의로|virtually|by\s+video(?:\s*conference)?", re.IGNORECASE
 )
@@ -327,10 +329,23 @@ _CADENCES = (
 )
 
 
-def cadence_stated(sentence: str) -> Cadence | None:
-    """The cadence a sentence states, most specific first, if it states one."""
+# A cadence governs a meeting when it stands just before it ("연례 개최되는 X", "annual X") or
+# between it and its verb ("X를 매년 정례적으로 개최", "X will meet annually").
+_MEETING_VERB = re.compile(r"개최|열|갖|가지|hold|held|meet|convene", re.I)
+_JUST_BEFORE = re.compile(r"(?:적으로|적인|으로|로)?\s*(?:개최되는|열리는|개최하는|여는|개최)?\s*$")
+
+
+def cadence_stated(sentence: str, phrase: MeetingPhrase) -> Cadence | None:
+    """The cadence a sentence states for one meeting phrase, if it states one."""
+    before = sentence[max(0, phrase.start - 14) : phrase.start]
+    after = sentence[phrase.end : phrase.end + 30]
     for pattern, cadence in _CADENCES:
-        if pattern.search(sentence):
+        if any(_JUST_BEFORE.match(before[m.end() :]) for m in pattern.finditer(before)):
+            return cadence
+        stated = pattern.search(after)
+        if stated and _MEETING_VERB.search(after[stated.end() : stated.end() + 14]):
+            return cadence
+        if stated and _MEETING_VERB.search(after[: stated.start()]):
             return cadence
     return None
 
@@ -339,7 +354,7 @@ _VERBS = (
     (
         re.compile(
             r"(?:서명|체결|출범|발족|발표|설치|신설|채택|타결|완료|개설|창설)\s*"
-            r"(?:했|하였|됐|되었|시켰|시키고|시켜|하고|되고|해|하여|한(?=\s))"
+            r"(?:했|하였|됐|되었|시켰|시키고|시켜|하고|되고|해|하여|한(?=\s)|된(?=\s))"
             r"|\b(?:signed|concluded|launched|established|announced|adopted|completed|finalized"
             r"|set\s+up)\b",
             re.I,

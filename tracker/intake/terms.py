@@ -33,6 +33,7 @@ Terms = tuple[str, ...]
 _HANGUL = re.compile(r"[가-힣]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 _TWO_PLUS_TWO = re.compile(r"2\s*\+\s*2")
+_RANK_SUFFIX = re.compile(r"(?<=[가-힣]{2})급$")
 _NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SH"})
 # Tags that may sit between two nouns of one compound without breaking it (a middle dot, a
 # hyphen, a bracket: "외교·국방", "한-캐나다").
@@ -215,10 +216,11 @@ def _korean_terms(tokens: Iterable[Any]) -> Terms:
     for token in tokens:
         tag = token.tag
         if tag in _NOUN_TAGS and len(token.form) > 1:
-            terms.append(token.form)
+            form = _RANK_SUFFIX.sub("", token.form)  # "국장급" is "국장" however Kiwi cut it
+            terms.append(form)
             if previous:
-                terms.append(f"{previous} {token.form}")
-            previous = token.form
+                terms.append(f"{previous} {form}")
+            previous = form
         elif tag == "SL":
             word = english_term(token.form)
             if word and word not in STOPWORDS:
