@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tracker.bench.digests import bench_digests
+from tracker.bench.intake import bench_follow_up
 from tracker.bench.reports import bench_report_batch, bench_review_report
 from tracker.bench.scratch import Figure, Scratch
 from tracker.bench.seed import (
@@ -41,6 +42,9 @@ def run_benchmarks(
             yield bench_sequential_updates(scratch, updates=20 if quick else 500)
             yield bench_concurrent_updates(
                 scratch, processes=2 if quick else 4, updates=20 if quick else 1000
+            )
+            yield from bench_follow_up(
+                scratch, agreements=3 if quick else 50, repeat=2 if quick else 7
             )
             if templates is not None:
                 yield from bench_review_report(

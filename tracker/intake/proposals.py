@@ -477,15 +477,17 @@ class _Linker:
         partners: frozenset[str] | set[str],
         late: set[date],
     ) -> list[ProposedLink]:
-        scores: dict[int, tuple[float, tuple[str, ...]]] = {
-            m.document: (m.score, m.words)
-            for m in self._index.search(_telling(self._analyzer.terms(sentence.text)))
-        }
+        lexical_scores = self._index.scores(_telling(self._analyzer.terms(sentence.text)))
+        # Only a commitment that can reach the threshold is looked at further: on its words
+        # alone, or with a mechanism the sentence names.
+        floor = self._rules.threshold - self._rules.counterpart_weight
+        scores = {i: v for i, v in lexical_scores.items() if v[0] >= floor}
         for mechanism in named:
             for index in self._following.get(mechanism.id, ()):
-                scores.setdefault(index, (0.0, ()))
+                scores.setdefault(index, lexical_scores.get(index, (0.0, set())))
         found: list[ProposedLink] = []
-        for index, (lexical, words) in scores.items():
+        for index, (lexical, shared) in scores.items():
+            words = self._index.words(shared)
             commitment = self._commitments[index]
             if commitment.signed_on in late:
                 continue

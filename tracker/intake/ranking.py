@@ -35,59 +35,67 @@ class Match:
 
 
 class Bm25Index:
-    """The documents (each a commitment's terms) with what BM25 needs precomputed."""
+    """The documents (each a commitment's terms) with what BM25 needs precomputed: for each term,
+    the documents holding it with the term's weight there, so a query adds up its terms'
+    postings (term at a time) instead of visiting every document."""
 
     def __init__(self, documents: Sequence[Terms]) -> None:
-        self._counts = [Counter(doc) for doc in documents]
-        self._lengths = [len(doc) for doc in documents]
-        total = sum(self._lengths)
-        self._average = total / len(documents) if documents else 0.0
+        counts = [Counter(doc) for doc in documents]
+        lengths = [len(doc) for doc in documents]
+        average = sum(lengths) / len(documents) if documents else 0.0
         frequency: Counter[str] = Counter()
-        for counts in self._counts:
-            frequency.update(counts.keys())
+        for each in counts:
+            frequency.update(each.keys())
         n = len(documents)
         self._idf = {
             term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in frequency.items()
         }
-        self._postings: dict[str, list[int]] = {}
-        for index, counts in enumerate(self._counts):
-            for term in counts:
-                self._postings.setdefault(term, []).append(index)
-        self._self_scores = [
-            self._score(set(counts), index) for index, counts in enumerate(self._counts)
-        ]
+        self._rarest = max(self._idf.values(), default=1.0)
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._self_scores = [0.0] * n
+        for index, each in enumerate(counts):
+            norm = K1 * (1 - B + B * lengths[index] / average) if average else K1
+            for term, tf in each.items():
+                weight = self._idf[term] * tf * (K1 + 1) / (tf + norm)
+                self._postings.setdefault(term, []).append((index, weight))
+                self._self_scores[index] += weight
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, 0.0)
 
-    def search(self, query: Terms, *, minimum: float = 0.0) -> list[Match]:
-        """Documents sharing a term with `query`, best first, scaled to their self-score."""
+    def scores(self, query: Terms) -> dict[int, tuple[float, set[str]]]:
+        """Every document sharing a term with `query`: its score (0..1, see the module) and the
+        terms it shares."""
         terms = set(query)
-        touched = {i for t in terms for i in self._postings.get(t, ())}
-        rarest = max(self._idf.values(), default=1.0)
-        mass = sum(self._idf.get(t, rarest) for t in terms)
-        matches = []
-        for index in touched:
-            own = self._self_scores[index]
-            if own <= 0 or mass <= 0:
+        mass = sum(self._idf.get(t, self._rarest) for t in terms)
+        raw: dict[int, float] = {}
+        shared_idf: dict[int, float] = {}
+        shared: dict[int, set[str]] = {}
+        for term in terms:
+            idf = self._idf.get(term)
+            if idf is None:
                 continue
-            of_document = self._score(terms, index) / own
-            of_query = sum(self._idf[t] for t in terms if t in self._counts[index]) / mass
-            score = math.sqrt(min(of_document, 1.0) * of_query)
-            if score >= minimum:
-                shared = sorted(
-                    (t for t in terms if t in self._counts[index] and " " not in t),
-                    key=lambda t: (-self.idf(t), t),
-                )
-                matches.append(Match(index, min(score, 1.0), tuple(shared)))
+            for index, weight in self._postings[term]:
+                raw[index] = raw.get(index, 0.0) + weight
+                shared_idf[index] = shared_idf.get(index, 0.0) + idf
+                shared.setdefault(index, set()).add(term)
+        found = {}
+        for index, score in raw.items():
+            own = self._self_scores[index]
+            if own > 0 and mass > 0:
+                of_document = min(score / own, 1.0)
+                found[index] = (math.sqrt(of_document * shared_idf[index] / mass), shared[index])
+        return found
+
+    def search(self, query: Terms, *, minimum: float = 0.0) -> list[Match]:
+        """Documents sharing a term with `query` and scoring at least `minimum`, best first."""
+        matches = [
+            Match(index, score, self.words(shared))
+            for index, (score, shared) in self.scores(query).items()
+            if score >= minimum
+        ]
         return sorted(matches, key=lambda m: (-m.score, m.document))
 
-    def _score(self, terms: set[str], index: int) -> float:
-        counts = self._counts[index]
-        norm = K1 * (1 - B + B * self._lengths[index] / self._average) if self._average else K1
-        score = 0.0
-        for term in terms:
-            tf = counts.get(term, 0)
-            if tf:
-                score += self._idf[term] * tf * (K1 + 1) / (tf + norm)
-        return score
+    def words(self, shared: set[str]) -> tuple[str, ...]:
+        """Shared terms as a reason: single words, heaviest first."""
+        return tuple(sorted((t for t in shared if " " not in t), key=lambda t: (-self.idf(t), t)))
