@@ -79,6 +79,8 @@ WORDS = {  # detail keys whose values are words, and the catalogue id of each va
     "to_role": "user_role_%s",
     "scope": "token_scope_%s",
     "state": "cal_state_%s",
+    "cadence_from": "cadence.%s",
+    "cadence_to": "cadence.%s",
 }
 
 

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.domain import LinkRole, UpdateSource
-from tracker.errors import TrackerError
+from tracker.errors import Forbidden, TrackerError
 from tracker.importer.parsed import ParseWarning
 from tracker.intake.counterparts import (
     countries_of_field,
@@ -63,11 +63,13 @@ from tracker.models import (
     StatusUpdateCreate,
 )
 from tracker.msgids import N_
+from tracker.services.accounts import Caller, may_edit
 from tracker.services.cadence import chunks
 from tracker.services.changes import record_change
 from tracker.services.evidence import check_evidence
 from tracker.services.lookup import find_agreement
 from tracker.services.meetings import add_meeting, update_meeting
+from tracker.services.mechanisms import recordable_mechanisms
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status_updates import record_status_update
 
@@ -374,6 +376,87 @@ class FollowUpOutcome:
         )
 
 
+@dataclass(frozen=True)
+class Permitted:
+    """What of a proposal one caller may apply: links to the commitments they may edit, and
+    meetings and cadences of the mechanisms whose meetings they may record (the rules of the
+    commitment and meetings pages, `accounts.may_edit` and `mechanisms.recordable_mechanisms`)."""
+
+    links: frozenset[str]  # KEY:REF
+    meetings: frozenset[int]
+    cadences: frozenset[int]
+
+
+def permitted_choices(proposal: FollowUpProposal, caller: Caller, *, session: Session) -> Permitted:
+    reading = proposal.reading
+    ids = [link.commitment.id for link in reading.links]
+    editable: set[int] = set()
+    for chunk in chunks(ids):
+        for commitment in session.exec(select(Commitment).where(col(Commitment.id).in_(chunk))):
+            if commitment.id is not None and may_edit(caller, commitment):
+                editable.add(commitment.id)
+    recordable = (
+        recordable_mechanisms(caller, session=session)
+        if reading.meetings or reading.cadences
+        else set()
+    )
+    return Permitted(
+        links=frozenset(l.commitment.label for l in reading.links if l.commitment.id in editable),
+        meetings=frozenset(m.number for m in reading.meetings if m.mechanism.id in recordable),
+        cadences=frozenset(c.number for c in reading.cadences if c.mechanism.id in recordable),
+    )
+
+
+def check_permitted(
+    proposal: FollowUpProposal, choices: FollowUpChoices, caller: Caller, *, session: Session
+) -> None:
+    """Refuse (403) choices that `caller` may not apply, each problem naming its row."""
+    allowed = permitted_choices(proposal, caller, session=session)
+    meetings = {m.number: m for m in proposal.reading.meetings}
+    cadences = {c.number: c for c in proposal.reading.cadences}
+    problems: list[TrackerError] = []
+    for number in sorted(choices.meetings):
+        if number in meetings and number not in allowed.meetings:
+            name = meetings[number].mechanism.label
+            problems.append(Forbidden("meeting.not_yours", mechanism=name, number=number))
+    for number in sorted(choices.cadences):
+        if number in cadences and number not in allowed.cadences:
+            name = cadences[number].mechanism.label
+            problems.append(Forbidden("meeting.not_yours", mechanism=name, cadence=number))
+    labels = {link.commitment.label for link in proposal.reading.links}
+    for reference in choices.links:
+        label = link_label(proposal, reference)
+        if label in labels and label not in allowed.links:
+            problems.append(Forbidden("commitment.not_yours").at(label))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise Forbidden("intake.problems", count=len(problems)).with_problems(problems)
+
+
+def link_label(proposal: FollowUpProposal, reference: str) -> str:
+    """A confirmed link's KEY:REF; a bare REF is of the agreement the proposal was read for."""
+    if ":" in reference or proposal.agreement_key is None:
+        return reference
+    return f"{proposal.agreement_key}:{reference}"
+
+
+def proposal_digest(proposal: FollowUpProposal) -> str:
+    """What a reviewed proposal was, in a line: the numbered meetings and cadences (their
+    mechanism, state and date) and the links. A page that carries it can tell, when the text is
+    proposed again to be applied, that the numbers still mean what the officer saw."""
+    reading = proposal.reading
+    parts = [
+        *(
+            f"m{m.number}:{m.mechanism.id}:{m.state.value}:{m.date.iso() if m.date else ''}"
+            for m in reading.meetings
+        ),
+        *(f"c{c.number}:{c.mechanism.id}:{c.cadence.value}" for c in reading.cadences),
+        *(f"l:{link.commitment.label}" for link in reading.links),
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
 def text_digest(text: str) -> str:
     """The SHA-256 of the text as kept as evidence (UTF-8), whatever its file's encoding was."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -419,8 +502,8 @@ def apply_follow_up(
                 "cadence changed",
                 actor,
                 {
-                    "from": before.value,
-                    "to": mechanism.cadence.value,
+                    "cadence_from": before.value,
+                    "cadence_to": mechanism.cadence.value,
                     "source": proposal.source_name,
                 },
             )
@@ -478,11 +561,7 @@ def _chosen_links(
     chosen = []
     problems: list[TrackerError] = []
     for reference, status in choices.links.items():
-        label = (
-            reference
-            if ":" in reference or proposal.agreement_key is None
-            else (f"{proposal.agreement_key}:{reference}")
-        )
+        label = link_label(proposal, reference)
         link = by_label.get(label)
         if link is None:
             problems.append(IntakeRefused("intake.unknown_link", commitment=reference))
