@@ -68,8 +68,8 @@ from tracker.services.cadence import chunks
 from tracker.services.changes import record_change
 from tracker.services.evidence import check_evidence
 from tracker.services.lookup import find_agreement
-from tracker.services.meetings import add_meeting, update_meeting
 from tracker.services.mechanisms import recordable_mechanisms
+from tracker.services.meetings import add_meeting, update_meeting
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status_updates import record_status_update
 
@@ -401,7 +401,9 @@ def permitted_choices(proposal: FollowUpProposal, caller: Caller, *, session: Se
         else set()
     )
     return Permitted(
-        links=frozenset(l.commitment.label for l in reading.links if l.commitment.id in editable),
+        links=frozenset(
+            link.commitment.label for link in reading.links if link.commitment.id in editable
+        ),
         meetings=frozenset(m.number for m in reading.meetings if m.mechanism.id in recordable),
         cadences=frozenset(c.number for c in reading.cadences if c.mechanism.id in recordable),
     )
