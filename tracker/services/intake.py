@@ -127,7 +127,7 @@ def propose_follow_up(
     reading = read_follow_up(
         text, candidates=candidates, analyzer=analyzer, rules=rules, given_date=given_date
     )
-    if candidates.commitments and not reading.links and _other_language(text, candidates):
+    if candidates.commitments and _other_language(text, candidates):
         extra.append(ParseWarning(N_("warning.intake.other_language")))
     if not (reading.links or reading.meetings or reading.cadences):
         extra.append(ParseWarning(N_("warning.intake.nothing_proposed")))
