@@ -51,6 +51,7 @@ INTAKE = Path(__file__).parents[1] / "fixtures" / "intake"
 CYBER = INTAKE / "kr-ca_cyber-consultation_2026-03-13_ko.txt"
 DG_NEXT_YEAR = INTAKE / "kr-ca_dg-dialogue_next-year_2026-09-10_ko.txt"
 MINISTERIAL_EN = INTAKE / "kr-ca_2plus2-ministerial_2027-10-28_en.txt"
+MINISTERIAL_HELD = INTAKE / "kr-ca_2plus2-ministerial-held_2027-05-21_ko.txt"
 NEWS1 = INTAKE / "kr-ca_dg-2plus2-meeting_news1_2025-10-02_ko.txt"
 KR_UK = INTAKE / "kr-uk_cyber-consultation_2026-04-02_ko.txt"
 UNRELATED = INTAKE / "unrelated_agriculture_2026-05-20_ko.txt"
@@ -534,3 +535,30 @@ def test_confirmed_links_without_an_agreement_name_their_agreement(
     ).all()
     assert (change.entity, change.entity_id) == ("agreement", seed.id)
     assert change.detail["commitments"] == ["17.1"]
+
+
+def test_the_planned_ministerial_reported_held_later_is_marked_held_and_closes_the_cycle(
+    session: Session, seed: Agreement, policy: FollowUpPolicy
+) -> None:
+    # September 2026: the next 2+2 is planned for 2027; the officer learns the day, 20 May.
+    planned = propose(session, DG_NEXT_YEAR)
+    confirm(session, planned, policy, today=date(2026, 9, 15), meetings={2: date(2027, 5, 20)})
+    (meeting,) = meetings_of(session, TWO_PLUS_TWO)
+    assert meeting.planned
+
+    # May 2027: the release of the meeting itself.
+    held = propose(session, MINISTERIAL_HELD)
+    assert [(m.state, m.date.iso() if m.date else None) for m in held.reading.meetings] == [
+        (MeetingState.HELD, "2027-05-20")
+    ]
+    outcome = confirm(session, held, policy, today=date(2027, 5, 22), meetings={1: None})
+    assert outcome.meetings_added == [] and outcome.meetings_held == [meeting.id]
+    session.refresh(meeting)
+    assert not meeting.planned
+    assert meetings_of(session, TWO_PLUS_TWO) == [meeting]
+    cycles = session.exec(
+        select(ReviewCycle.number, ReviewCycle.ends_on)
+        .where(ReviewCycle.agreement_id == seed.id)
+        .order_by(col(ReviewCycle.number))
+    ).all()
+    assert [tuple(c) for c in cycles] == [(1, date(2027, 5, 20)), (2, None)]
