@@ -32,6 +32,7 @@ PAGES = {
         "/reports",
         "/import",
         "/import/kr-ca-2025/review",
+        "/follow-up?agreement=kr-ca-2025",
         "/users",
         "/audit",
         "/me/settings",
@@ -47,6 +48,7 @@ PAGES = {
         "/search?q=interoperability",
         "/reports",
         "/import",
+        "/follow-up?agreement=kr-ca-2025",
         "/me/settings",
         "/users",
     ],
@@ -60,6 +62,7 @@ PAGES = {
         "/reports",
         "/me/settings",
         "/import",
+        "/follow-up",
     ],
 }
 # Words that are the same in both languages: names of standards, formats and the product.
@@ -243,6 +246,10 @@ def test_form_errors_speak_the_page_s_language(
             },
         ),
         app_client.post("/import/preview", data={"csrf": csrf, "text": "", "key": "bad key!"}),
+        app_client.post(
+            "/follow-up/review",
+            data={"csrf": csrf, "agreement": "kr-ca-2025", "text": "", "date": "someday"},
+        ),
         app_client.get("/agreements", params={"year": "20x5"}),
         app_client.get("/commitments/kr-ca-2025:99.9"),
     ]
