@@ -14,8 +14,6 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from tracker.domain import Cadence
 from tracker.importer import parse_agreement
 from tracker.intake.dates import Precision
@@ -205,11 +203,6 @@ def test_a_next_meeting_given_only_by_year_keeps_the_year() -> None:
     assert len(found.meetings) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'9월 9일 서울에서 캐나다 측과 국장급 … 대화를 개최하고': a place named before a "
-    "partner ('캐나다 측과') is not found",
-)
 def test_the_dialogue_held_in_seoul_is_placed_in_seoul() -> None:
     assert read(DG_NEXT_YEAR).meetings[0].place == "서울"
 

@@ -217,21 +217,12 @@ def test_held_or_planned_where_and_which(
     assert (phrase.state, phrase.place, phrase.ordinal) == (state, place, ordinal)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'X will meet/convene …' after the name is not read as planned (only 'will hold X')",
-)
 def test_a_committee_that_will_meet_is_planned() -> None:
     assert only_phrase("The Joint Committee will meet in Seoul next year.").state is (
         MeetingState.PLANNED
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'같은 날 한-영 …': the one-syllable time word 날 is taken into the name "
-    "('날 한-영 사이버정책협의회'), and a warning quotes it so",
-)
 def test_the_day_it_was_held_is_not_part_of_the_name() -> None:
     phrase = only_phrase("한편 외교부는 같은 날 한-영 사이버정책협의회를 개최했다.")
     assert phrase.text == "한-영 사이버정책협의회"

@@ -3,6 +3,8 @@ applied as the officer confirms it (`--apply` with `--meeting`, `--link`, `--cad
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -86,13 +88,17 @@ def follow_up_command(
             else:
                 print_proposal(proposal, policy, path=path, agreement=agreement)
             return
-        outcome = _apply(proposal, choices, session=session, policy=policy, by=by)
-        if dry_run:
-            session.rollback()
+        if dry_run:  # evidence files go to a folder that goes away, as the rows do
+            with tempfile.TemporaryDirectory(prefix="tracker-dry-run-") as scratch:
+                checked = replace(policy, evidence_dir=Path(scratch))
+                outcome = _apply(proposal, choices, session=session, policy=checked, by=by)
+                session.rollback()
+        else:
+            outcome = _apply(proposal, choices, session=session, policy=policy, by=by)
     if as_json:
         print_json(_outcome_json(outcome) | {"dry_run": dry_run})
         return
-    print_outcome(outcome)
+    print_outcome(outcome, dry_run=dry_run)
     if dry_run:
         show("cli.import.dry_run_done")
 
@@ -256,13 +262,15 @@ def _apply_example(proposal: FollowUpProposal, path: Path, agreement: str | None
     return " ".join(parts)
 
 
-def print_outcome(outcome: FollowUpOutcome) -> None:
-    show(
-        "cli.follow_up.applied",
-        meetings=len(outcome.meetings_added) + len(outcome.meetings_held),
-        updates=len(outcome.updates_added),
-        cadences=len(outcome.cadences_changed),
+def print_outcome(outcome: FollowUpOutcome, *, dry_run: bool = False) -> None:
+    counts = (
+        ("cli.follow_up.count.meetings", len(outcome.meetings_added) + len(outcome.meetings_held)),
+        ("cli.follow_up.count.updates", len(outcome.updates_added)),
+        ("cli.follow_up.count.cadences", len(outcome.cadences_changed)),
     )
+    what = ", ".join(tell(message, count=count) for message, count in counts if count)
+    heading = "cli.follow_up.would_record" if dry_run else "cli.follow_up.recorded"
+    show(heading, what=what or tell("cli.follow_up.nothing_new"))
     if outcome.meetings_unchanged or outcome.updates_unchanged:
         show(
             "cli.follow_up.unchanged",

@@ -134,6 +134,7 @@ _KO_PARTICLE_END = re.compile(
 )
 _KO_TIME_WORD = re.compile(
     r"^(?:\d+(?:일|월|년)|\(?현지\s*시간\)?|오전|오후|지난|작년|지난해|올해|내년|금년|이날|최근"
+    r"|같은|날|당일|금일|한편"
     r"|\d+일\(현지시간\)|\d+일\(현지\s*시간\)|화상으로|\d+\.\d+\.?(?:\([월화수목금토일]\))?)$"
 )
 _EN_NOUN = (
@@ -249,7 +250,8 @@ def _ordinal(sentence: str, start: int, end: int) -> int | None:
 # was held or is planned.
 _PLANNED_AFTER = re.compile(
     r"^[^.。]{0,25}?(?:개최\s*하기로|개최키로|개최할\s*예정|개최\s*예정|개최를[^.。]{0,15}추진|열기로|열\s*예정"
-    r"|갖기로|가질\s*예정|개최\s*계획|will\s+be\s+held|is\s+(?:scheduled|expected|planned)\s+to|to\s+be\s+held)",
+    r"|갖기로|가질\s*예정|개최\s*계획|will\s+be\s+(?:held|convened)|will\s+(?:meet|convene|take\s+place)"
+    r"|is\s+(?:scheduled|expected|planned)\s+to|to\s+be\s+held)",
     re.IGNORECASE,
 )
 _HELD_AFTER = re.compile(
@@ -284,7 +286,10 @@ _KO_PLACE = re.compile(r"([가-힣]{2,}(?:\s[가-힣]{2,})?)에서\s*(?:개최|�
 _TIME_WORDS = re.compile(
     r"^(?:내년|올해|금년|작년|지난해|다음\s*달|내달|이달|연내|하반기|상반기|향후|차기)\s+"
 )
-_KO_PLACE_BEFORE = re.compile(r"([가-힣]{2,})에서\s*(?:개최된|열린|가진|개최될|열릴)?\s*$")
+# "서울에서 (캐나다 측과) 국장급 … 대화를 개최하고": the place, perhaps whom with, the name.
+_KO_PLACE_BEFORE = re.compile(
+    r"([가-힣]{2,})에서\s*(?:[가-힣]+\s*측과\s*)?(?:개최된|열린|가진|개최될|열릴)?\s*$"
+)
 _VIRTUAL = re.compile(
     r"화상으로|화상\s*회의로|virtually|by\s+video(?:\s*conference)?", re.IGNORECASE
 )
