@@ -110,6 +110,9 @@ class MailSettings(_Section):
 
 class ScheduleSettings(_Section):
     report_lead_days: int = Field(default=30, ge=0, le=365)
+    # A meeting recorded this many days or fewer from the estimate a review report was built for
+    # does not build another (tracker.services.due).
+    rebuild_after_days: int = Field(default=14, ge=0, le=365)
     digest_weekday: str = "mon"
     digest_time: str = "08:00"
     stale_check_time: str = "06:00"

@@ -184,7 +184,11 @@ def _why(unit: Unit) -> str:
     meeting's day): `unit.reason` is an English sentence, kept for `--json`."""
     if unit.kind not in WHY_WORDS:
         return unit.reason
-    return tell(WHY_WORDS[unit.kind], day=unit.period.split("#", 1)[0])
+    day, _, rest = unit.period.partition("#")
+    if rest.endswith("-estimated"):  # "cycle-N-estimated": no meeting recorded yet
+        cycle = rest.removeprefix("cycle-").removesuffix("-estimated")
+        return tell("cli.scheduler.why.estimated", day=day, cycle=cycle)
+    return tell(WHY_WORDS[unit.kind], day=day)
 
 
 def register(app: TrackerTyper) -> None:

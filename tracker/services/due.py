@@ -3,6 +3,10 @@ only ask (so it is a rule of the services, below all three).
 
 - a review report for an agreement, `schedule.report_lead_days` before each recorded meeting of
   the mechanism that bounds its cycles (for the seed, each 2+2), until the meeting has passed;
+- while no meeting ends an agreement's open cycle, a review report the same lead before the end
+  its cadence estimates (period `END#cycle-N-estimated`; the report marks the date estimated).
+  Once that one is built, a meeting later recorded within `schedule.rebuild_after_days` of the
+  estimate builds nothing more; one further off builds a new version before the real date;
 - a pre-meeting brief for every other recorded meeting of a mechanism that follows tracked
   commitments, on the same lead;
 - the daily stale check, at `schedule.stale_check_time`;
@@ -21,8 +25,16 @@ from sqlmodel import Session, col, select
 
 from tracker.clock import local_moment
 from tracker.config import Settings
-from tracker.models import Commitment, CommitmentMechanism, JobRun, Mechanism, Meeting
-from tracker.services.cycles import BoundedAgreement, bounded_agreements
+from tracker.models import (
+    Commitment,
+    CommitmentMechanism,
+    JobRun,
+    Mechanism,
+    Meeting,
+    ReviewCycle,
+)
+from tracker.services.cadence import chunks
+from tracker.services.cycles import BoundedAgreement, bounded_agreements, open_cycle_ends
 
 REVIEW = "review_report"
 BRIEF = "brief"
@@ -61,7 +73,7 @@ def due_units(*, session: Session, settings: Settings, now: datetime) -> list[Un
     units += [u for u in _digest_runs(settings, today, today) if u.due_at <= now]
     units += [
         u
-        for u in meeting_units(session=session, settings=settings)
+        for u in review_units(session=session, settings=settings)
         if u.due_at <= now and _upcoming(u, today)
     ]
     return sorted(units, key=lambda u: (u.due_at, u.kind, u.subject))
@@ -73,7 +85,7 @@ def planned_units(*, session: Session, settings: Settings, start: date, end: dat
     first = local_moment(start, "00:00", zone)
     last = local_moment(end + timedelta(days=1), "00:00", zone)
     units = [
-        u for u in meeting_units(session=session, settings=settings) if first <= u.due_at < last
+        u for u in review_units(session=session, settings=settings) if first <= u.due_at < last
     ]
     units += list(_stale_checks(settings, start, end))
     units += list(_digest_runs(settings, start, end))
@@ -137,6 +149,86 @@ def meeting_units(
     return units
 
 
+def review_units(*, session: Session, settings: Settings) -> list[Unit]:
+    """The reports the scheduler builds: each recorded meeting's (`meeting_units`), and each
+    open cycle's on its estimated end, less a recorded meeting's review that an estimated one
+    already built stands for (the date moved by `schedule.rebuild_after_days` or less)."""
+    bounded = bounded_agreements(session=session)
+    units = meeting_units(session=session, settings=settings, bounded=bounded)
+    estimated = estimated_units(session=session, settings=settings, bounded=bounded)
+    built = _estimates_built(
+        session=session, subjects={u.subject for u in units if u.kind == REVIEW}
+    )
+    window = timedelta(days=settings.schedule.rebuild_after_days)
+    kept = [
+        u
+        for u in units
+        if u.kind != REVIEW
+        or not any(abs(_day_of(u) - day) <= window for day in built.get(u.subject, ()))
+    ]
+    return kept + estimated
+
+
+def estimated_units(
+    *,
+    session: Session,
+    settings: Settings,
+    bounded: Mapping[int, Sequence[BoundedAgreement]],
+) -> list[Unit]:
+    """A review report before the estimated end of each open cycle no recorded meeting ends."""
+    agreements = list({a.id: a for group in bounded.values() for a in group}.values())
+    ids = [a.id for a in agreements if a.id is not None]
+    numbers: dict[int, int] = {}
+    for chunk in chunks(ids):
+        numbers.update(
+            session.exec(
+                select(col(ReviewCycle.agreement_id), col(ReviewCycle.number)).where(
+                    col(ReviewCycle.agreement_id).in_(chunk), col(ReviewCycle.ends_on).is_(None)
+                )
+            ).all()
+        )
+    ends = open_cycle_ends(agreements, session=session)  # type: ignore[arg-type]
+    lead = timedelta(days=settings.schedule.report_lead_days)
+    units = []
+    for agreement in agreements:
+        assert agreement.id is not None
+        _, end = ends.get(agreement.id, (None, None))
+        if end is None or not end.estimated:
+            continue
+        number = numbers.get(agreement.id, 1)
+        units.append(
+            Unit(
+                REVIEW,
+                f"{end.on.isoformat()}#cycle-{number}-estimated",
+                agreement.key,
+                local_moment(end.on - lead, "00:00", settings.tz),
+                f"estimated end of review cycle {number}, {end.on}",
+            )
+        )
+    return units
+
+
+def _estimates_built(*, session: Session, subjects: Collection[str]) -> dict[str, list[date]]:
+    """Agreement key -> the estimated ends its built review reports were made for."""
+    built: dict[str, list[date]] = {}
+    keys = sorted(subjects)
+    for chunk in (keys[i : i + 5000] for i in range(0, len(keys), 5000)):
+        for subject, period in session.exec(
+            select(JobRun.subject, JobRun.period).where(
+                JobRun.kind == REVIEW,
+                col(JobRun.subject).in_(chunk),
+                col(JobRun.period).like("%-estimated"),
+                col(JobRun.finished_at).is_not(None),
+            )
+        ).all():
+            built.setdefault(subject, []).append(date.fromisoformat(period.split("#", 1)[0]))
+    return built
+
+
+def _day_of(unit: Unit) -> date:
+    return date.fromisoformat(unit.period.split("#", 1)[0])
+
+
 def _stale_checks(settings: Settings, start: date, end: date) -> Iterator[Unit]:
     return _daily(STALE, settings.schedule.stale_check_time, "daily", settings, start, end)
 
@@ -160,4 +252,4 @@ def _daily(
 
 def _upcoming(unit: Unit, today: date) -> bool:
     """A meeting's report is only worth building until the meeting day."""
-    return date.fromisoformat(unit.period.split("#", 1)[0]) >= today
+    return _day_of(unit) >= today
