@@ -280,7 +280,7 @@ def test_a_text_about_another_counterpart_proposes_nothing_and_says_why(
     assert review.status_code == 200
     page = review.text
     assert "영국" in page and "한-캐나다 사이버 정책협의회" in page  # the counterpart warning
-    assert "영국에 관한 문장은 이 합의의 상대국과 달라 연결하지 않았습니다" in page
+    assert "영국 측에 관한 문장은 이 합의의 상대국과 달라 연결하지 않았습니다" in page
     assert "이 문서에서 이 합의문서에 반영할 회의나 이행과제를 찾지 못했습니다" in page
     assert 'action="/follow-up/apply"' not in page  # nothing to confirm
 
