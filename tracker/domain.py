@@ -84,6 +84,32 @@ class UpdateSource(StrEnum):
     FOLLOW_UP = "follow_up"  # confirmed from a follow-up text (tracker.services.intake)
 
 
+class Party(StrEnum):
+    """Whose progress a status update records: the home side's (the default) or the
+    counterpart's, for a commitment both (or several) parties undertake."""
+
+    HOME = "home"
+    COUNTERPART = "counterpart"
+
+
+class EvidenceLevel(StrEnum):
+    """What a status update rests on (OGP's IRM keeps "no evidence available" apart from "not
+    started"): evidence found (links or files), reported without evidence, or none to be found."""
+
+    FOUND = "found"
+    REPORTED = "reported"
+    NONE_AVAILABLE = "none_available"
+
+
+class RequestState(StrEnum):
+    """A request for cooperation: open (awaiting the addressee), answered (awaiting the asker's
+    close), closed."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
 class EvidenceKind(StrEnum):
     LINK = "link"
     FILE = "file"

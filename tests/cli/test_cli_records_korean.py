@@ -90,7 +90,17 @@ def test_a_korean_officer_follows_a_commitment_from_the_command_line(
     assert re.fullmatch(
         rf"{KEY}:7\.3: 진행 중 \(\d{{4}}-\d\d-\d\d 기준, 이행현황 1번, 버전 2\)\n", done
     )
-    assessed = ok(cli("assess", f"{KEY}:7.3", "--score", "+1", "--rationale", "공동연습 2회"))
+    assessed = ok(
+        cli(
+            "assess",
+            f"{KEY}:7.3",
+            "--score",
+            "+1",
+            "--rationale",
+            "공동연습 2회",
+            "--without-evidence",
+        )
+    )
     assert assessed == f"{KEY}:7.3: 제1주기 평가 +1 완전 이행 (버전 3)\n"
 
     card = ok(cli("commitments", "show", f"{KEY}:7.3"))

@@ -518,7 +518,17 @@ def test_assign_refuses_what_it_cannot_do_and_writes_nothing(cli: Cli, engine: E
 
 def test_assessments_score_full_partial_none_and_not_assessed(cli: Cli, engine: Engine) -> None:
     demo(cli)
-    result = ok(cli("assess", f"{KEY}:7.3", "--score", "+1", "--rationale", "공동연습 2회 실시"))
+    result = ok(
+        cli(
+            "assess",
+            f"{KEY}:7.3",
+            "--score",
+            "+1",
+            "--rationale",
+            "공동연습 2회 실시",
+            "--without-evidence",
+        )
+    )
     assert result.stdout == f"{KEY}:7.3: cycle 1 assessed +1 Full (version 2)\n"
     result = ok(cli("assess", f"{KEY}:7.1", "--score", "0", "--rationale", "협의 개시"))
     assert result.stdout == f"{KEY}:7.1: cycle 1 assessed 0 Partial (version 2)\n"
@@ -693,7 +703,7 @@ def test_summary_counts_match_what_the_lists_show(cli: Cli, engine: Engine) -> N
         ok(cli("assign", f"{KEY}:{ref}", "--officer", "김하늘"))
     for ref, status in (("7.1", "in_progress"), ("7.2", "stalled"), ("7.3", "achieved")):
         ok(cli("status", "set", f"{KEY}:{ref}", "-s", status))
-    ok(cli("assess", f"{KEY}:7.1", "--score", "+1", "--rationale", "완료"))
+    ok(cli("assess", f"{KEY}:7.1", "--score", "+1", "--rationale", "완료", "--without-evidence"))
     ok(cli("assess", f"{KEY}:7.2", "--score", "-1", "--rationale", "정체"))
     ok(cli("import", str(KR_AU), "--key", "kr-au-2026"))
 

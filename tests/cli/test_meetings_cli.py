@@ -251,7 +251,17 @@ def test_a_new_cycle_starts_blank_while_statuses_and_old_assessments_stay(
     with on(TODAY):
         ok(cli("demo", "--no-report"))
         ok(cli("status", "set", f"{KEY}:7.3", "-s", "in_progress", "-n", "1차 협의 개최"))
-        ok(cli("assess", f"{KEY}:7.3", "--score", "+1", "--rationale", "공동연습 2회 실시"))
+        ok(
+            cli(
+                "assess",
+                f"{KEY}:7.3",
+                "--score",
+                "+1",
+                "--rationale",
+                "공동연습 2회 실시",
+                "--without-evidence",
+            )
+        )
         ok(cli("assess", f"{KEY}:7.1", "--score", "0", "--rationale", "협의 개시"))
         assert summary(cli)["assessed"] == 2
         version = show(cli, "7.3")["version"]
@@ -319,7 +329,17 @@ def test_each_held_2plus2_closes_one_cycle(cli: Cli, engine: Engine) -> None:
             (3, "2028-11-09", None),
         ]
         result = ok(
-            cli("assess", f"{KEY}:7.3", "--cycle", "2", "--score", "+1", "--rationale", "x")
+            cli(
+                "assess",
+                f"{KEY}:7.3",
+                "--cycle",
+                "2",
+                "--score",
+                "+1",
+                "--rationale",
+                "x",
+                "--without-evidence",
+            )
         )
         assert "cycle 2 assessed" in result.stdout
         assert show(cli, "7.3")["assessment"] is None

@@ -20,6 +20,7 @@ from tracker.models import (
 )
 from tracker.services.assessments import (
     AssessmentRefused,
+    NeedsConfirmation,
     assess,
     current_assessment,
     parse_score,
@@ -142,7 +143,18 @@ def test_an_assessment_needs_a_tracked_commitment_and_a_rationale_and_history_ke
     with pytest.raises(AssessmentRefused, match="give a rationale"):
         assess(commitment, cycle, score=Score.FULL, rationale=" ", session=session, actor="a")
     assess(commitment, cycle, score=Score.NONE, rationale="미개최", session=session, actor="a")
-    assess(commitment, cycle, score=Score.FULL, rationale="개최 확인", session=session, actor="b")
+    # Nobody has shown evidence yet: a full verdict is asked to be confirmed, then recorded.
+    with pytest.raises(NeedsConfirmation, match="confirm the verdict without evidence"):
+        assess(commitment, cycle, score=Score.FULL, rationale="개최", session=session, actor="b")
+    assess(
+        commitment,
+        cycle,
+        score=Score.FULL,
+        rationale="개최 확인",
+        session=session,
+        actor="b",
+        confirmed=True,
+    )
     assert session.exec(select(Assessment)).one().score == 1
     summaries = [e.summary for e in history(commitment, session=session, policy=FollowUpPolicy())]
     assert summaries == [
@@ -198,6 +210,7 @@ def test_saving_the_same_verdict_again_changes_and_records_nothing(
             rationale="연합훈련 2회",
             session=session,
             actor="정진우",
+            confirmed=True,
         )
     version = commitment.version
     assess(
@@ -207,6 +220,7 @@ def test_saving_the_same_verdict_again_changes_and_records_nothing(
         rationale="연합훈련 2회 ",
         session=session,
         actor="정진우",
+        confirmed=True,
     )
     assert commitment.version == version
     verdicts = [

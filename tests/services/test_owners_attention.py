@@ -179,7 +179,15 @@ def test_rollups_count_statuses_and_average_the_open_cycles_scores(
             author="정진우",
             today=date(2026, 1, 5),
         )
-        assess(commitment, cycle, score=score, rationale="r", session=session, actor="정진우")
+        assess(
+            commitment,
+            cycle,
+            score=score,
+            rationale="r",
+            session=session,
+            actor="정진우",
+            confirmed=True,
+        )
     (agreement_row, total) = rollup(session=session, policy=POLICY, by=Grouping.AGREEMENT)
     assert agreement_row.group == "kr-ca-2025" and total.group == "total"
     assert agreement_row.total == 36

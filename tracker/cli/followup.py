@@ -271,6 +271,9 @@ def assess(
     cycle: Annotated[str, typer.Option(help=N_("cli.assess.cycle"))] = "current",
     agreement: AgreementOption = None,
     expect_version: VersionOption = None,
+    without_evidence: Annotated[
+        bool, typer.Option("--without-evidence", help=N_("cli.assess.without_evidence"))
+    ] = False,
     by: ByOption = None,
 ) -> None:
     from tracker.services import assessments, cycles, status_updates
@@ -288,6 +291,7 @@ def assess(
             session=session,
             actor=actor_name(by),
             expected_version=expect_version,
+            confirmed=without_evidence,
         )
         show(
             "cli.assess.done",

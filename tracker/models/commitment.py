@@ -55,6 +55,9 @@ class Commitment(CommitmentBase, table=True):
     supporting_agencies: str = Field(default="", max_length=500)
     status: str | None = Field(default=None, max_length=50, index=True)
     status_as_of: date | None = None
+    # The counterpart's latest status (Party.COUNTERPART), when anyone has recorded one.
+    counterpart_status: str | None = Field(default=None, max_length=50)
+    counterpart_status_as_of: date | None = None
     # Indexed for the stale condition (tracker.services.attention), a range over this column.
     last_update_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), index=True)
@@ -98,6 +101,9 @@ class CommitmentPublic(CommitmentBase):
     status: str = ""
     status_label: str = ""
     status_as_of: date | None = None
+    counterpart_status: str = ""
+    counterpart_status_label: str = ""
+    counterpart_status_as_of: date | None = None
     last_update_at: datetime | None = None
     attention: list[str] = []
 

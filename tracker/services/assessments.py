@@ -5,16 +5,29 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from tracker.domain import Language, Score
-from tracker.errors import Grouped, TrackerError
+from tracker.domain import EvidenceLevel, Language, Score
+from tracker.errors import Grouped, TrackerError, Word
 from tracker.models import Assessment, AssessmentPublic, Commitment, ReviewCycle, utcnow
 from tracker.services.changes import record_change
-from tracker.services.status_updates import check_version, describe, save_commitment
+from tracker.services.status_updates import (
+    check_version,
+    describe,
+    latest_update,
+    save_commitment,
+)
 from tracker.words import say
 
 
 class AssessmentRefused(TrackerError):
     """An assessment that cannot be recorded as given."""
+
+
+class NeedsConfirmation(AssessmentRefused):
+    """A full (+1) verdict on a commitment whose standing update shows no evidence: recorded
+    only when the assessor confirms it (`confirmed=True`), as independent reviewers rate "no
+    evidence" apart."""
+
+    http_status = 409
 
 
 def parse_score(text: str) -> Score | None:
@@ -43,8 +56,10 @@ def assess(
     session: Session,
     actor: str,
     expected_version: int | None = None,
+    confirmed: bool = False,
 ) -> Assessment:
-    """Record (or revise) the verdict on `commitment` for `cycle`; history keeps every one."""
+    """Record (or revise) the verdict on `commitment` for `cycle`; history keeps every one.
+    A full verdict without evidence behind the home side's standing update needs `confirmed`."""
     where = describe(commitment, session=session)
     if cycle.agreement_id != commitment.agreement_id:
         raise AssessmentRefused("assessment.other_agreement", cycle=cycle.number).at(where)
@@ -59,6 +74,13 @@ def assess(
             limit=Grouped(MAX_RATIONALE),
         ).at(where)
     check_version(commitment, expected_version, session=session)
+    if score is Score.FULL and not confirmed:
+        standing = latest_update(commitment, session=session)
+        level = standing.evidence_level if standing else EvidenceLevel.REPORTED
+        if level is not EvidenceLevel.FOUND:
+            raise NeedsConfirmation(
+                "assessment.full_without_evidence", level=Word(f"evidence_level.{level.value}")
+            ).at(where)
     assessment = session.exec(
         select(Assessment).where(
             Assessment.commitment_id == commitment.id, Assessment.cycle_id == cycle.id

@@ -208,6 +208,12 @@ def _fetch(
                 "division": divisions.get(commitment.division_id, ""),
                 "status": policy.status_of(commitment.status).key,
                 "status_label": policy.label(commitment.status),
+                "counterpart_status": commitment.counterpart_status or "",
+                "counterpart_status_label": (
+                    policy.label(commitment.counterpart_status)
+                    if commitment.counterpart_status
+                    else ""
+                ),
                 "attention": [flag.value for flag, on in zip(Attention, raised, strict=True) if on],
             },
         )

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from tracker import errors
-from tracker.domain import UpdateSource
+from tracker.domain import EvidenceLevel, Party, UpdateSource
 from tracker.errors import Grouped, InLanguages, TrackerError, Word
 from tracker.models import (
     Agreement,
@@ -34,6 +34,7 @@ from tracker.models import (
 from tracker.services.evidence import EvidenceItem, check_evidence, store_evidence
 from tracker.services.history import action_id
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.requests import ask, request_problems
 from tracker.words import knows
 
 T = TypeVar("T")
@@ -155,10 +156,33 @@ def record_status_update(
                 limit=Grouped(MAX_NOTE),
             )
         )
+    if len(update.obstacles) > MAX_NOTE:
+        problems.append(
+            UpdateRefused(
+                "status_update.obstacles_too_long",
+                length=Grouped(len(update.obstacles)),
+                limit=Grouped(MAX_NOTE),
+            )
+        )
+    if update.party is Party.COUNTERPART and not has_counterpart(commitment):
+        problems.append(UpdateRefused("status_update.one_party", actors=commitment.actors or "-"))
     if update.corrects_id is not None:
         corrected = session.get(StatusUpdate, update.corrects_id)
         if corrected is None or corrected.commitment_id != commitment.id:
             problems.append(UpdateRefused("status_update.unknown", id=update.corrects_id))
+        elif corrected.party != update.party:
+            problems.append(
+                UpdateRefused(
+                    "status_update.correction_other_party",
+                    id=update.corrects_id,
+                    party=Word(f"party.{corrected.party.value}"),
+                )
+            )
+    problems += [
+        problem
+        for number, request in enumerate(update.requests, 1)
+        for problem in request_problems(request, number=number, session=session)
+    ]
     evidence: list[EvidenceItem] = []
     for value in update.evidence:
         checked = _collect(
@@ -177,6 +201,11 @@ def record_status_update(
             partial(check_evidence, [str(path)], max_bytes=policy.evidence_max_bytes),
         )
         evidence += checked or []
+    level = update.evidence_level or (EvidenceLevel.FOUND if evidence else EvidenceLevel.REPORTED)
+    if level is EvidenceLevel.NONE_AVAILABLE and evidence:
+        problems.append(UpdateRefused("status_update.evidence_contradicts", count=len(evidence)))
+    if level is EvidenceLevel.FOUND and not evidence:
+        problems.append(UpdateRefused("status_update.evidence_missing"))
     if problems or status is None:
         if len(problems) == 1:  # keep its kind: UnknownStatus, EvidenceRefused...
             raise problems[0].at(where)
@@ -193,6 +222,9 @@ def record_status_update(
         status=status.key,
         narrative=update.narrative.strip(),
         as_of=update.as_of,
+        party=update.party,
+        obstacles=update.obstacles.strip(),
+        evidence_level=level,
         author=author,
         author_id=author_id,
         source=source,
@@ -201,13 +233,24 @@ def record_status_update(
     )
     session.add(row)
     session.flush()
-    _refresh_current_status(commitment, session=session, where=where)
+    _refresh_current_status(commitment, session=session, where=where, party=update.party)
     row.commitment_version = commitment.version
     assert row.id is not None
     for item in evidence:
         session.add(store_evidence(item, status_update_id=row.id, folder=policy.evidence_dir))
+    for request in update.requests:
+        ask(commitment, request, status_update_id=row.id, asked_by=author, session=session)
     session.flush()
     return row
+
+
+def has_counterpart(commitment: Commitment) -> bool:
+    """Whether a counterpart's progress can be recorded: the commitment is both parties' (or
+    each's, or several named), not one side's alone."""
+    actors = (commitment.actors or "").strip().lower()
+    return actors in {"both", "each", "all", ""} or any(
+        sep in actors for sep in (",", "·", " and ", "과 ", "와 ")
+    )
 
 
 def _collect(problems: list[TrackerError], check: Callable[[], T]) -> T | None:
@@ -227,12 +270,19 @@ def _date_problems(agreement: Agreement, as_of: date, *, today: date) -> list[Tr
     return []
 
 
-def _refresh_current_status(commitment: Commitment, *, session: Session, where: str) -> None:
-    """Write the current status onto the commitment, bumping its version (and so refusing a
-    concurrent writer that read the same version)."""
-    current = latest_update(commitment, session=session)
-    commitment.status = current.status if current else None
-    commitment.status_as_of = current.as_of if current else None
+def _refresh_current_status(
+    commitment: Commitment, *, session: Session, where: str, party: Party = Party.HOME
+) -> None:
+    """Write the party's current status onto the commitment, bumping its version (and so
+    refusing a concurrent writer that read the same version). The home side's is the status
+    every list, rule and report reads; the counterpart's sits beside it."""
+    current = latest_update(commitment, session=session, party=party)
+    if party is Party.COUNTERPART:
+        commitment.counterpart_status = current.status if current else None
+        commitment.counterpart_status_as_of = current.as_of if current else None
+    else:
+        commitment.status = current.status if current else None
+        commitment.status_as_of = current.as_of if current else None
     commitment.last_update_at = utcnow()
     save_commitment(commitment, session=session, where=where)
 
@@ -252,9 +302,11 @@ def save_commitment(commitment: Commitment, *, session: Session, where: str | No
         raise Conflict("commitment.changed_while_saving", commitment=where) from None
 
 
-def latest_update(commitment: Commitment, *, session: Session) -> StatusUpdate | None:
-    """The update that stands: the latest as-of date, then the latest recorded, leaving out
-    every update that a later one corrects."""
+def latest_update(
+    commitment: Commitment, *, session: Session, party: Party = Party.HOME
+) -> StatusUpdate | None:
+    """The party's update that stands: the latest as-of date, then the latest recorded,
+    leaving out every update that a later one corrects."""
     corrected = select(StatusUpdate.corrects_id).where(
         StatusUpdate.commitment_id == commitment.id, col(StatusUpdate.corrects_id).is_not(None)
     )
@@ -262,6 +314,7 @@ def latest_update(commitment: Commitment, *, session: Session) -> StatusUpdate |
         select(StatusUpdate)
         .where(
             StatusUpdate.commitment_id == commitment.id,
+            StatusUpdate.party == party,
             col(StatusUpdate.id).not_in(corrected),
         )
         .order_by(

@@ -1,0 +1,273 @@
+"""Requests for cooperation (부처간 협조사항): what a division needs from another division or
+ministry to move a commitment on.
+
+A request is made with a status update (`RequestCreate`): addressed to a division of the
+tracker (it then shows on that division's officers' dashboards and digests) or to another body
+by name (a ministry outside the tracker), with what is needed and by when. The addressee
+answers it (`answer_request`: the request is then answered, back with the asker), the asker or
+an administrator closes it (`close_request`); a request can also be closed unanswered. Every
+step is a change record on the commitment. Lists are bounded and answered by SQL on
+(to_division_id, state, created_at) and (state, created_at).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tracker.domain import RequestState
+from tracker.errors import Grouped, NotFound, TrackerError
+from tracker.models import (
+    Agreement,
+    Commitment,
+    CooperationRequest,
+    CooperationRequestPublic,
+    Division,
+    RequestCreate,
+    utcnow,
+)
+from tracker.services.changes import record_change
+
+MAX_WHAT = 2000
+MAX_ANSWER = 10_000
+
+
+class RequestRefused(TrackerError):
+    """A request for cooperation that cannot be made, answered or closed as given."""
+
+
+def request_problems(
+    request: RequestCreate, *, number: int, session: Session
+) -> list[TrackerError]:
+    """Everything wrong with one request, each a line (`number` says which request)."""
+    problems: list[TrackerError] = []
+    if not request.what.strip():
+        problems.append(RequestRefused("request.what_missing", number=number))
+    elif len(request.what) > MAX_WHAT:
+        problems.append(
+            RequestRefused(
+                "request.what_too_long",
+                number=number,
+                length=Grouped(len(request.what)),
+                limit=Grouped(MAX_WHAT),
+            )
+        )
+    if request.to_division_id is None and not request.to_body.strip():
+        problems.append(RequestRefused("request.no_addressee", number=number))
+    if request.to_division_id is not None and session.get(Division, request.to_division_id) is None:
+        problems.append(
+            RequestRefused("request.unknown_division", number=number, id=request.to_division_id)
+        )
+    return problems
+
+
+def ask(
+    commitment: Commitment,
+    request: RequestCreate,
+    *,
+    status_update_id: int | None,
+    asked_by: str,
+    session: Session,
+) -> CooperationRequest:
+    """Record a checked request (see `request_problems`) from the commitment's division."""
+    assert commitment.id is not None
+    row = CooperationRequest(
+        commitment_id=commitment.id,
+        status_update_id=status_update_id,
+        from_division_id=commitment.division_id,
+        to_division_id=request.to_division_id,
+        to_body=request.to_body.strip(),
+        what=request.what.strip(),
+        due_on=request.due_on,
+        asked_by=asked_by,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    record_change(
+        session,
+        "commitment",
+        commitment.id,
+        "request made",
+        asked_by,
+        {
+            "request": row.id,
+            "to": _addressee(row, session=session),
+            "what": row.what,
+            "due_on": row.due_on.isoformat() if row.due_on else "-",
+        },
+    )
+    return row
+
+
+def find_request(request_id: int, *, session: Session) -> CooperationRequest:
+    found = session.get(CooperationRequest, request_id)
+    if found is None:
+        raise NotFound("request.unknown", id=request_id)
+    return found
+
+
+def answer_request(
+    request: CooperationRequest, answer: str, *, session: Session, actor: str
+) -> CooperationRequest:
+    """The addressee's answer: the request goes back to the asker, who closes it."""
+    if request.state is RequestState.CLOSED:
+        raise RequestRefused("request.closed", id=request.id)
+    if not answer.strip():
+        raise RequestRefused("request.answer_missing", id=request.id)
+    if len(answer) > MAX_ANSWER:
+        raise RequestRefused(
+            "request.answer_too_long", length=Grouped(len(answer)), limit=Grouped(MAX_ANSWER)
+        )
+    request.answer = answer.strip()
+    request.answered_by = actor
+    request.answered_at = utcnow()
+    request.state = RequestState.ANSWERED
+    session.add(request)
+    session.flush()
+    record_change(
+        session,
+        "commitment",
+        request.commitment_id,
+        "request answered",
+        actor,
+        {"request": request.id, "answer": request.answer},
+    )
+    return request
+
+
+def close_request(
+    request: CooperationRequest, *, session: Session, actor: str, reason: str = ""
+) -> CooperationRequest:
+    """Close a request, answered or not; closing it again changes nothing."""
+    if request.state is RequestState.CLOSED:
+        return request
+    request.state = RequestState.CLOSED
+    request.closed_by = actor
+    request.closed_at = utcnow()
+    session.add(request)
+    session.flush()
+    record_change(
+        session,
+        "commitment",
+        request.commitment_id,
+        "request closed",
+        actor,
+        {"request": request.id},
+        reason,
+    )
+    return request
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    items: list[CooperationRequestPublic]
+    total: int  # how many match in all; `items` is at most the limit asked
+
+
+OPEN_STATES = (RequestState.OPEN, RequestState.ANSWERED)
+
+
+def requests_to_division(
+    division_id: int, *, session: Session, today: date, limit: int = 20
+) -> RequestPage:
+    """Open requests addressed to a division, oldest first (the dashboard, the digest)."""
+    where = (
+        col(CooperationRequest.to_division_id) == division_id,
+        col(CooperationRequest.state) == RequestState.OPEN,
+    )
+    return _page(where, session=session, today=today, limit=limit)
+
+
+def requests_of_agreement(
+    agreement_id: int, *, session: Session, today: date, limit: int = 200
+) -> RequestPage:
+    """Requests of an agreement's commitments not yet closed, oldest first (the review
+    report's 조치 필요 사항)."""
+    where = (
+        col(Commitment.agreement_id) == agreement_id,
+        col(CooperationRequest.state).in_(OPEN_STATES),
+    )
+    return _page(where, session=session, today=today, limit=limit)
+
+
+def requests_of_commitment(
+    commitment_id: int, *, session: Session, today: date, limit: int = 50
+) -> RequestPage:
+    """Every request of one commitment, open ones first, then newest."""
+    where = (col(CooperationRequest.commitment_id) == commitment_id,)
+    return _page(where, session=session, today=today, limit=limit, closed_last=True)
+
+
+def _page(
+    where: Sequence[object],
+    *,
+    session: Session,
+    today: date,
+    limit: int,
+    closed_last: bool = False,
+) -> RequestPage:
+    joined = (
+        select(CooperationRequest, Agreement.key, Commitment.ref)
+        .join(Commitment, col(Commitment.id) == CooperationRequest.commitment_id)
+        .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
+        .where(*where)  # type: ignore[arg-type]
+    )
+    total = session.exec(
+        select(func.count())
+        .select_from(CooperationRequest)
+        .join(Commitment, col(Commitment.id) == CooperationRequest.commitment_id)
+        .where(*where)  # type: ignore[arg-type]
+    ).one()
+    order = (
+        [
+            col(CooperationRequest.state) == RequestState.CLOSED,
+            col(CooperationRequest.created_at).desc(),
+        ]
+        if closed_last
+        else [col(CooperationRequest.created_at), col(CooperationRequest.id)]
+    )
+    rows = session.exec(joined.order_by(*order).limit(limit)).all()
+    divisions = _division_names(
+        {r.from_division_id for r, *_ in rows} | {r.to_division_id for r, *_ in rows},
+        session=session,
+    )
+    items = [
+        CooperationRequestPublic(
+            id=row.id or 0,
+            commitment_id=row.commitment_id,
+            commitment=f"{key}:{ref}",
+            from_division=divisions.get(row.from_division_id, ""),
+            to_division_id=row.to_division_id,
+            to=divisions.get(row.to_division_id, "") if row.to_division_id else row.to_body,
+            what=row.what,
+            due_on=row.due_on,
+            state=row.state,
+            answer=row.answer,
+            asked_by=row.asked_by,
+            created_at=row.created_at,
+            age_days=max(0, (today - row.created_at.date()).days),
+        )
+        for row, key, ref in rows
+    ]
+    return RequestPage(items, int(total))
+
+
+def _division_names(ids: set[int | None], *, session: Session) -> dict[int | None, str]:
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    return dict(
+        session.exec(select(Division.id, Division.name).where(col(Division.id).in_(wanted))).all()
+    )
+
+
+def _addressee(request: CooperationRequest, *, session: Session) -> str:
+    if request.to_division_id is not None:
+        division = session.get(Division, request.to_division_id)
+        return division.name if division else str(request.to_division_id)
+    return request.to_body
