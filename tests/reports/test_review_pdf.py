@@ -111,7 +111,13 @@ def update(session: Session, ref: str, status: str, note: str, score: Score | No
             commitment_agreement(session, commitment), "current", session=session
         )
         assess(
-            commitment, agreement_cycle, score=score, rationale="근거", session=session, actor="t"
+            commitment,
+            agreement_cycle,
+            score=score,
+            rationale="근거",
+            session=session,
+            actor="t",
+            confirmed=True,  # these updates carry no evidence; the report is what is tested
         )
 
 

@@ -41,6 +41,9 @@ class RollupRow:
     score_sum: int = 0
     scores: Counter[int] = field(default_factory=Counter)  # +1, 0, -1 → how many
     attention: Counter[str] = field(default_factory=Counter)
+    # The counterpart's statuses, where recorded ("" counts those nobody recorded): each party
+    # is counted, the home side's in `by_status`.
+    by_counterpart: Counter[str] = field(default_factory=Counter)
 
     @property
     def mean_score(self) -> float | None:
@@ -83,7 +86,7 @@ def rollup(
     grouped = (
         _counting(label, rule, scored, joined(select_from_commitments(scored)))
         .where(*tracked)
-        .group_by(label, col(Commitment.status))
+        .group_by(label, col(Commitment.status), col(Commitment.counterpart_status))
         .order_by(*order, label)
     )
     rows: dict[str, RollupRow] = {}
@@ -99,7 +102,7 @@ def rollup(
         whole = (
             _counting(literal("total"), rule, scored, select_from_commitments(scored))
             .where(*tracked)
-            .group_by(col(Commitment.status))
+            .group_by(col(Commitment.status), col(Commitment.counterpart_status))
         )
         for _, *counts in session.execute(whole).all():
             _add(total, policy, counts)
@@ -120,6 +123,7 @@ def _counting(label: Any, rule: AttentionRule, scored: Subquery, base: Any) -> A
     return base.with_only_columns(
         label,
         col(Commitment.status),
+        col(Commitment.counterpart_status),
         func.count(),
         func.count(score),
         func.coalesce(func.sum(score), 0),
@@ -130,10 +134,11 @@ def _counting(label: Any, rule: AttentionRule, scored: Subquery, base: Any) -> A
 
 
 def _add(row: RollupRow, policy: FollowUpPolicy, counts: list[Any]) -> None:
-    status, total, assessed, score_sum, full, partial, none, *flags = counts
+    status, counterpart, total, assessed, score_sum, full, partial, none, *flags = counts
     key = policy.status_of(status).key
     row.total += total
     row.by_status[key] = row.by_status.get(key, 0) + total
+    row.by_counterpart[policy.status_of(counterpart).key if counterpart else ""] += total
     row.assessed += assessed
     row.score_sum += int(score_sum)
     for value, count in ((1, full), (0, partial), (-1, none)):
@@ -246,6 +251,7 @@ def _blank(policy: FollowUpPolicy, group: str) -> RollupRow:
 def _count(row: RollupRow, commitment: CommitmentPublic, score: int | None) -> None:
     row.total += 1
     row.by_status[commitment.status] = row.by_status.get(commitment.status, 0) + 1
+    row.by_counterpart[commitment.counterpart_status] += 1
     if score is not None:
         row.assessed += 1
         row.score_sum += score
