@@ -132,3 +132,67 @@ def test_upgrading_turns_the_history_s_english_sentences_into_facts(settings: Se
         stored = connection.execute(text("SELECT detail FROM change_record")).scalar_one()
     detail = stored if isinstance(stored, dict) else json.loads(stored)
     assert detail == {"day": "2026-03-01", "days": 90}
+
+
+def test_upgrading_keeps_every_update_the_home_side_s_and_grades_its_evidence(
+    settings: Settings,
+) -> None:
+    """0013: existing updates are the home side's; one with evidence is `found`, one without
+    `reported` (never "no evidence available", which an officer says, not a migration)."""
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine, revision="0001")
+    now = datetime(2025, 11, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO agreement (id, key, title, document_title, domestic_body, "
+                "foreign_body, countries, field, signed_on, place, summary, officer_rank, "
+                "officer_name, officer_ministry, officer_division, language, "
+                "source_name, source_text, source_hash, imported_at) VALUES (1, 'kr-ca-2025', "
+                "'t', '', '', '', '캐나다', '', :signed, '', '', '', '', '', '', 'ko', "
+                "'', '1. x', 'h', :now)"
+            ),
+            {"signed": date(2025, 10, 30), "now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO clause (id, agreement_id, number, position, text, span_start, "
+                "span_end) VALUES (1, 1, '1', 1, '1. x', 0, 4)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO commitment (id, agreement_id, clause_id, ref, text, actors, "
+                "strength, tracked, span_start, span_end, created_at, updated_at) VALUES "
+                "(1, 1, 1, '1.1', 'x', 'both', 'firm', :yes, 3, 4, :now, :now)"
+            ),
+            {"yes": True, "now": now},
+        )
+    upgrade_database(engine, revision="0012")
+    with engine.begin() as connection:
+        for update_id in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO status_update (id, status, narrative, as_of, commitment_id, "
+                    "author, source, commitment_version, recorded_at) VALUES "
+                    "(:id, 'in_progress', '', :day, 1, '정진우', 'cli', 1, :now)"
+                ),
+                {"id": update_id, "day": date(2025, 11, update_id), "now": now},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO evidence (id, status_update_id, kind, url, file_name, stored_path, "
+                "sha256) VALUES (1, 1, 'link', 'https://www.mofa.go.kr/1', '', '', '')"
+            )
+        )
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, party, obstacles, evidence_level FROM status_update ORDER BY id")
+        ).all()
+        counterpart = connection.execute(
+            text("SELECT counterpart_status FROM commitment")
+        ).scalar_one()
+    assert [tuple(row) for row in rows] == [(1, "home", "", "found"), (2, "home", "", "reported")]
+    assert counterpart is None
+    engine.dispose()
