@@ -31,6 +31,7 @@ from tracker.models import (
     StatusUpdatePublic,
     utcnow,
 )
+from tracker.models.commitment import CommitmentBase
 from tracker.services.evidence import EvidenceItem, check_evidence, store_evidence
 from tracker.services.history import action_id
 from tracker.services.policy import FollowUpPolicy
@@ -244,9 +245,10 @@ def record_status_update(
     return row
 
 
-def has_counterpart(commitment: Commitment) -> bool:
+def has_counterpart(commitment: CommitmentBase) -> bool:
     """Whether a counterpart's progress can be recorded: the commitment is both parties' (or
-    each's, or several named), not one side's alone."""
+    each's, or several named), not one side's alone. Reads only the actors, so a listed
+    commitment (`CommitmentPublic`, as reports hold them) answers too."""
     actors = (commitment.actors or "").strip().lower()
     return actors in {"both", "each", "all", ""} or any(
         sep in actors for sep in (",", "·", " and ", "과 ", "와 ")
