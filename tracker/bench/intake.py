@@ -69,7 +69,7 @@ def bench_follow_up(scratch: Scratch, *, agreements: int, repeat: int) -> Iterat
     warm = median_ms(propose, repeat=repeat)
     engine.dispose()
     yield Figure(
-        f"follow-up intake: a {len(text):,}-character press release against {agreements} "
+        f"follow-up intake of a {len(text):,}-character press release against {agreements} "
         f"agreements ({links} links proposed), warm",
         warm,
         "ms",
