@@ -132,6 +132,7 @@ class CooperationRequestPublic(SQLModel):
     id: int
     commitment_id: int
     commitment: str = ""  # KEY:REF
+    from_division_id: int | None = None
     from_division: str = ""
     to_division_id: int | None = None
     to: str = ""  # the division's name, or the other body

@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tracker.domain import RequestState
+from tracker.domain import RequestState, Role
 from tracker.errors import Grouped, NotFound, TrackerError
 from tracker.models import (
     Agreement,
@@ -30,7 +30,9 @@ from tracker.models import (
     RequestCreate,
     utcnow,
 )
+from tracker.services.accounts import Caller, Permission, may
 from tracker.services.changes import record_change
+from tracker.services.paging import Page, PageRequest, encode_cursor
 
 MAX_WHAT = 2000
 MAX_ANSWER = 10_000
@@ -232,15 +234,22 @@ def _page(
         else [col(CooperationRequest.created_at), col(CooperationRequest.id)]
     )
     rows = session.exec(joined.order_by(*order).limit(limit)).all()
+    return RequestPage(_public(rows, session=session, today=today), int(total))
+
+
+def _public(
+    rows: Sequence[tuple[CooperationRequest, str, str]], *, session: Session, today: date
+) -> list[CooperationRequestPublic]:
     divisions = _division_names(
         {r.from_division_id for r, *_ in rows} | {r.to_division_id for r, *_ in rows},
         session=session,
     )
-    items = [
+    return [
         CooperationRequestPublic(
             id=row.id or 0,
             commitment_id=row.commitment_id,
             commitment=f"{key}:{ref}",
+            from_division_id=row.from_division_id,
             from_division=divisions.get(row.from_division_id, ""),
             to_division_id=row.to_division_id,
             to=divisions.get(row.to_division_id, "") if row.to_division_id else row.to_body,
@@ -254,7 +263,82 @@ def _page(
         )
         for row, key, ref in rows
     ]
-    return RequestPage(items, int(total))
+
+
+REQUEST_CURSOR_WIDTH = 1  # a page of requests goes on after the last one's id
+
+
+def page_of_requests(
+    division_id: int,
+    *,
+    sent: bool,
+    states: Sequence[RequestState],
+    session: Session,
+    today: date,
+    page: PageRequest,
+) -> Page[CooperationRequestPublic]:
+    """One page of the requests a division received (or, `sent`, made) in `states`, oldest
+    first (ids grow as requests are made), with how many there are in all."""
+    division = CooperationRequest.from_division_id if sent else CooperationRequest.to_division_id
+    where = (col(division) == division_id, col(CooperationRequest.state).in_(list(states)))
+    total = session.exec(select(func.count()).select_from(CooperationRequest).where(*where)).one()
+    query = (
+        select(CooperationRequest, Agreement.key, Commitment.ref)
+        .join(Commitment, col(Commitment.id) == CooperationRequest.commitment_id)
+        .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
+        .where(*where)
+    )
+    if page.after is not None:
+        (last,) = page.after
+        query = query.where(col(CooperationRequest.id) > last)
+    rows = session.exec(query.order_by(col(CooperationRequest.id)).limit(page.limit + 1)).all()
+    items = _public(rows[: page.limit], session=session, today=today)
+    more = len(rows) > page.limit
+    return Page(items, encode_cursor((items[-1].id,)) if more else None, total=int(total))
+
+
+def request_public(
+    request: CooperationRequest, *, session: Session, today: date
+) -> CooperationRequestPublic:
+    """One request as the lists show it."""
+    commitment = session.get(Commitment, request.commitment_id)
+    assert commitment is not None
+    agreement = session.get(Agreement, commitment.agreement_id)
+    assert agreement is not None
+    (public,) = _public([(request, agreement.key, commitment.ref)], session=session, today=today)
+    return public
+
+
+def may_answer(caller: Caller, request: CooperationRequest | CooperationRequestPublic) -> bool:
+    """The addressee division's officers answer; a request to a body outside the tracker is
+    answered on its behalf by those who may close it (the asker records the reply)."""
+    if not may(caller.role, Permission.EDIT_COMMITMENTS):
+        return False
+    if request.to_division_id is None:
+        return may_close(caller, request)
+    return caller.officer.division_id == request.to_division_id
+
+
+def may_close(caller: Caller, request: CooperationRequest | CooperationRequestPublic) -> bool:
+    """The asking division's officers, and administrators, close a request."""
+    if not may(caller.role, Permission.EDIT_COMMITMENTS):
+        return False
+    return caller.role is Role.ADMIN or (
+        request.from_division_id is not None
+        and caller.officer.division_id == request.from_division_id
+    )
+
+
+MAX_ADDRESSEES = 500  # a form's choice of divisions: the ministry's, never unbounded
+
+
+def addressee_divisions(*, session: Session) -> list[Division]:
+    """The divisions a request can be addressed to, by name."""
+    return list(
+        session.exec(
+            select(Division).order_by(col(Division.name), col(Division.id)).limit(MAX_ADDRESSEES)
+        ).all()
+    )
 
 
 def _division_names(ids: set[int | None], *, session: Session) -> dict[int | None, str]:
