@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 from tests.web.helpers import csrf_of, form_token, sign_in
-from tracker.models import ChangeRecord
+from tracker.models import ChangeRecord, CooperationRequest
 
 LOGINS = {"admin": "admin", "officer": "jwjung", "viewer": "viewer"}
 PAGES = {
@@ -33,6 +33,7 @@ PAGES = {
         "/import",
         "/import/kr-ca-2025/review",
         "/follow-up?agreement=kr-ca-2025",
+        "/requests?to=mine",
         "/users",
         "/audit",
         "/me/settings",
@@ -49,6 +50,7 @@ PAGES = {
         "/reports",
         "/import",
         "/follow-up?agreement=kr-ca-2025",
+        "/requests?from=mine&state=all",
         "/me/settings",
         "/users",
     ],
@@ -63,6 +65,7 @@ PAGES = {
         "/me/settings",
         "/import",
         "/follow-up",
+        "/requests",
     ],
 }
 # Words that are the same in both languages: names of standards, formats and the product.
@@ -153,6 +156,7 @@ DATA_TABLES = (
     "account",
     "api_token",
     "report",
+    "cooperation_request",
 )
 
 
@@ -194,10 +198,55 @@ def foreign_words(text: str, language: str) -> set[str]:
     return english_words(text) if language == "ko" else set(HANGUL.findall(text))
 
 
+@pytest.fixture
+def review_work(app_client: TestClient, session: Session) -> None:
+    """7.1 with both parties' progress, obstacles and requests for cooperation (one open to
+    the administrator's division, one to a ministry answered), so the pages show them."""
+    from datetime import date
+
+    from tracker.domain import Party
+    from tracker.models import Division, RequestCreate, StatusUpdateCreate
+    from tracker.services.lookup import find_commitment
+    from tracker.services.policy import FollowUpPolicy
+    from tracker.services.requests import answer_request
+    from tracker.services.status_updates import record_status_update
+
+    commitment = find_commitment("kr-ca-2025:7.1", session=session)
+    policy = FollowUpPolicy()
+    policy_division = session.execute(
+        select(Division.id).where(Division.name == "정책과")
+    ).scalar_one()
+    for party in Party:
+        record_status_update(
+            commitment,
+            StatusUpdateCreate(
+                status="in_progress",
+                as_of=date(2026, 1, 5),
+                party=party,
+                obstacles="예산 미확보",
+                requests=[
+                    RequestCreate(to_division_id=policy_division, what="훈련 예산 협의"),
+                    RequestCreate(to_body="국방부", what="참가 규모", due_on=date(2026, 2, 1)),
+                ]
+                if party is Party.HOME
+                else [],
+            ),
+            session=session,
+            policy=policy,
+            author="정진우",
+            today=date(2026, 1, 5),
+        )
+    ministry = session.execute(
+        select(CooperationRequest).where(CooperationRequest.to_body == "국방부")
+    ).scalar_one()
+    answer_request(ministry, "참가 규모 확정", session=session, actor="정진우")
+    session.commit()
+
+
 @pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("role", sorted(PAGES))
 def test_every_page_speaks_its_language_as_each_role(
-    app_client: TestClient, session: Session, role: str, language: str
+    app_client: TestClient, session: Session, review_work: None, role: str, language: str
 ) -> None:
     sign_in(app_client, LOGINS[role])
     data = data_of(session)

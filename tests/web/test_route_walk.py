@@ -46,6 +46,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/follow-up"): EDITORS,
     ("POST", "/follow-up/review"): EDITORS,
     ("POST", "/follow-up/apply"): EDITORS,
+    ("GET", "/requests"): EVERYONE,
+    ("POST", "/requests/{request_id}/answer"): EDITORS,
+    ("POST", "/requests/{request_id}/close"): EDITORS,
     ("GET", "/meetings"): EVERYONE,
     ("GET", "/search"): EVERYONE,
     ("GET", "/calendar.ics"): EVERYONE,
@@ -74,6 +77,7 @@ SAMPLES = {
     "meeting_id": "990",
     "report_id": "990",
     "token_id": "990",
+    "request_id": "990",
 }
 LOGINS = {Role.ADMIN: "admin", Role.OFFICER: "jwjung", Role.VIEWER: "viewer"}
 

@@ -45,6 +45,7 @@ from tracker.web.routes import (
     intake,
     me,
     reports,
+    requests,
     search,
     users,
 )
@@ -55,6 +56,7 @@ ROUTERS = (
     commitments.router,
     imports.router,
     intake.router,
+    requests.router,
     calendar.router,
     reports.router,
     users.router,

@@ -21,12 +21,19 @@ from tracker.services.commitments import (
 from tracker.services.dashboard import FIRST_PAGE, dashboard
 from tracker.services.lookup import find_agreement
 from tracker.services.outline import agreement_outline
+from tracker.services.requests import (
+    RequestPage,
+    may_answer,
+    may_close,
+    requests_to_division,
+)
 from tracker.services.rollups import Grouping, rollup
 from tracker.web.deps import Current, Reader, WebDep
 from tracker.web.explanations import explanations, with_meetings
 from tracker.web.paging import next_page_url, page_request
 
 router = APIRouter()
+DASHBOARD_REQUESTS = 20  # the rest are on /requests
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -48,10 +55,23 @@ def dashboard_page(
         page=page_request(limit, cursor, width=COMMITMENT_CURSOR_WIDTH, default=FIRST_PAGE),
     )
     language = web.language_of(request)
+    # Open requests addressed to the visitor's division: the oldest few, and how many in all.
+    division_id = visitor.officer.division_id
+    incoming = (
+        requests_to_division(
+            division_id, session=session, today=web.policy.today(), limit=DASHBOARD_REQUESTS
+        )
+        if division_id is not None
+        else RequestPage([], 0)
+    )
     return web.render(
         request,
         "dashboard.html",
         visitor=visitor,
+        incoming=incoming,
+        today=web.policy.today().isoformat(),
+        answerable={r.id for r in incoming.items if may_answer(visitor, r)},
+        closable={r.id for r in incoming.items if may_close(visitor, r)},
         attention_scope=f"attention_{board.scope}",
         # Each commitment that is due names its meeting; an empty list says why.
         board=with_meetings(board, language),
