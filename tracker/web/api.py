@@ -18,23 +18,27 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker import __version__
 from tracker.db import write_session
-from tracker.domain import Role, Strength, UpdateSource
-from tracker.errors import Forbidden, TrackerError, invalid_fields
+from tracker.domain import EvidenceLevel, Party, RequestState, Role, Strength, UpdateSource
+from tracker.errors import Forbidden, NotFound, TrackerError, Word, invalid_fields
 from tracker.models import (
     AgreementPublic,
     ApiTokenPublic,
     CommitmentPublic,
+    CooperationRequestPublic,
     Division,
     OfficerPublic,
+    RequestCreate,
     StatusUpdateCreate,
     StatusUpdatePublic,
     utcnow,
 )
 from tracker.services import accounts, tokens
+from tracker.services import requests as cooperation
 from tracker.services import status_updates as updates
 from tracker.services.agreements import CURSOR_WIDTH as AGREEMENT_CURSOR
 from tracker.services.agreements import AgreementFilter, agreement_public, page_of_agreements
@@ -49,6 +53,7 @@ from tracker.services.commitments import (
 from tracker.services.lookup import find_agreement, find_commitment, find_mechanism
 from tracker.services.mechanisms import MEETING_CURSOR, meeting_key, page_in_order
 from tracker.services.meetings import MeetingListed
+from tracker.services.owners import find_division
 from tracker.services.portfolio_calendar import list_meetings
 from tracker.web.deps import Reader, Web, WebDep
 from tracker.web.paging import link_next, page_request
@@ -82,7 +87,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (400, "The change is refused (a rule, a date, evidence)"),
         (401, "No API token, or one that is unknown, revoked or of a disabled account"),
         (403, "The account's role may not do this"),
-        (404, "No such agreement or commitment"),
+        (404, "No such agreement, commitment or request"),
         (422, "The request is malformed (a missing or mistyped field)"),
     )
 }
@@ -129,6 +134,22 @@ class HistoryEntryPublic(BaseModel):
     detail: dict[str, Any] = {}
 
 
+class CooperationAsked(BaseModel):
+    """A request for cooperation made with a status update: to a division of the tracker
+    (by id, or by name) or to another body by name; what is needed; by when."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to_division: int | str | None = Field(
+        default=None, description="A division: its id, or its name (e.g. 군비통제과)"
+    )
+    to_body: str = Field(
+        default="", max_length=200, description="Another body by name, e.g. a ministry"
+    )
+    what: str = Field(max_length=2000, description="What is needed")
+    due_on: date | None = Field(default=None, description="Answer by this day")
+
+
 class StatusUpdateRequest(BaseModel):
     """A new status update, checked as the web form's is; evidence is links only."""
 
@@ -141,6 +162,36 @@ class StatusUpdateRequest(BaseModel):
     expected_version: int = Field(
         description="The commitment's `version` as read; a newer one is a 409 conflict"
     )
+    party: Party = Field(
+        default=Party.HOME,
+        description="Whose progress: home (the default) or counterpart (only for a commitment "
+        "both or several parties undertake)",
+    )
+    obstacles: str = Field(default="", description="What holds the commitment back (장애요인)")
+    evidence_level: EvidenceLevel | None = Field(
+        default=None,
+        description="found (needs evidence), reported or none_available; by default found "
+        "when evidence is given, else reported",
+    )
+    requests: list[CooperationAsked] = Field(
+        default=[], max_length=10, description="Requests for cooperation made with the update"
+    )
+
+
+class Answer(BaseModel):
+    """The addressee's answer to a request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str = Field(max_length=10_000)
+
+
+class Closing(BaseModel):
+    """Why a request is closed (optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500)
 
 
 class StatusRecorded(BaseModel):
@@ -297,6 +348,13 @@ def record_status(
                     as_of=body.as_of or web.policy.today(),
                     evidence=body.evidence,
                     expected_version=body.expected_version,
+                    party=body.party,
+                    obstacles=body.obstacles,
+                    evidence_level=body.evidence_level,
+                    requests=[
+                        _asked(number, each, session=session)
+                        for number, each in enumerate(body.requests, 1)
+                    ],
                 ),
                 session=session,
                 policy=web.policy,
@@ -313,6 +371,99 @@ def record_status(
     except ValueError as exc:  # a value the model refuses, said as the service says it
         raise TrackerError(str(exc)) from None
     return StatusRecorded(commitment=after, update=recorded)
+
+
+@router.get(
+    "/commitments/{reference}/requests",
+    response_model=list[CooperationRequestPublic],
+    summary="A commitment's requests for cooperation",
+)
+def commitment_requests(
+    reference: str,
+    web: WebDep,
+    session: Reader,
+    limit: Annotated[int, Query(ge=1, le=200, description="At most this many (50)")] = 50,
+) -> list[CooperationRequestPublic]:
+    """Every request made for the commitment, open and answered ones first, then newest."""
+    found = find_commitment(reference, session=session)
+    assert found.id is not None
+    return cooperation.requests_of_commitment(
+        found.id, session=session, today=web.policy.today(), limit=limit
+    ).items
+
+
+@router.get(
+    "/requests", response_model=list[CooperationRequestPublic], summary="My division's requests"
+)
+def division_requests(
+    request: Request,
+    response: Response,
+    web: WebDep,
+    caller: Caller,
+    session: Reader,
+    to: Annotated[str, Query(description="`mine`: those addressed to my division")] = "",
+    sent: Annotated[str, Query(alias="from", description="`mine`: those it made")] = "",
+    state: Annotated[
+        RequestState | None, Query(description="One state; by default open and answered")
+    ] = None,
+    limit: Annotated[str | None, Query(description="Items per page, 1..200 (50).")] = None,
+    cursor: Annotated[str | None, Query(description="From a `Link: rel=next` header.")] = None,
+) -> list[CooperationRequestPublic]:
+    """Requests addressed to the caller's division (`to=mine`, the default) or made by it
+    (`from=mine`), oldest first, a page at a time as `/agreements`."""
+    if to not in ("", "mine") or sent not in ("", "mine") or (to and sent):
+        raise TrackerError("filter.requests_mine_only")
+    division_id = caller.officer.division_id
+    if division_id is None:
+        return []
+    page = cooperation.page_of_requests(
+        division_id,
+        sent=bool(sent),
+        states=(state,) if state else cooperation.OPEN_STATES,
+        session=session,
+        today=web.policy.today(),
+        page=page_request(limit, cursor, width=cooperation.REQUEST_CURSOR_WIDTH),
+    )
+    link_next(response, request, page.next_cursor)
+    return page.items
+
+
+@router.post(
+    "/requests/{request_id}/answer",
+    response_model=CooperationRequestPublic,
+    summary="Answer a request",
+)
+def answer_request(
+    request_id: int, body: Answer, web: WebDep, caller: Caller
+) -> CooperationRequestPublic:
+    """The addressee division's officers answer (for a request to a body outside the
+    tracker, the asking division records its reply); the request goes back to the asker."""
+    with write_session(web.db) as session:
+        asked = cooperation.find_request(request_id, session=session)
+        if not cooperation.may_answer(caller, asked):
+            raise _role_refusal(caller) or Forbidden("request.not_addressee", id=request_id)
+        cooperation.answer_request(asked, body.answer, session=session, actor=caller.officer.name)
+        return cooperation.request_public(asked, session=session, today=web.policy.today())
+
+
+@router.post(
+    "/requests/{request_id}/close",
+    response_model=CooperationRequestPublic,
+    summary="Close a request",
+)
+def close_request(
+    request_id: int, body: Closing, web: WebDep, caller: Caller
+) -> CooperationRequestPublic:
+    """The asking division's officers, or an administrator, close a request, answered or not;
+    closing it again changes nothing."""
+    with write_session(web.db) as session:
+        asked = cooperation.find_request(request_id, session=session)
+        if not cooperation.may_close(caller, asked):
+            raise _role_refusal(caller) or Forbidden("request.not_asker", id=request_id)
+        cooperation.close_request(
+            asked, session=session, actor=caller.officer.name, reason=body.reason.strip()
+        )
+        return cooperation.request_public(asked, session=session, today=web.policy.today())
 
 
 @router.get("/meetings", response_model=list[MeetingListed], summary="List meetings")
@@ -416,3 +567,30 @@ def _refusal(caller: tokens.ApiCaller) -> Forbidden:
     if caller.role is Role.VIEWER:
         return Forbidden("api.viewer_reads_only")
     return Forbidden("commitment.not_yours")
+
+
+def _role_refusal(caller: tokens.ApiCaller) -> Forbidden | None:
+    """The role rule's refusal, as the pages word it, when the caller's role may not edit."""
+    if accounts.may(caller.role, accounts.Permission.EDIT_COMMITMENTS):
+        return None
+    permission = accounts.Permission.EDIT_COMMITMENTS
+    return Forbidden(
+        "role.may_not",
+        role=Word(f"user_role_{caller.role.value}"),
+        permission=Word(permission.word),
+    )
+
+
+def _asked(number: int, asked: CooperationAsked, *, session: Session) -> RequestCreate:
+    """A request of the API as the service takes it: the division named or numbered."""
+    division = asked.to_division
+    if division is not None and asked.to_body.strip():
+        raise TrackerError("request.two_addressees", number=number)
+    if isinstance(division, str):
+        try:
+            division = find_division(division, session=session).id
+        except NotFound as exc:  # a field of the body, not a page: a refused change (400)
+            raise TrackerError(exc.code, **exc.fields) from None
+    return RequestCreate(
+        to_division_id=division, to_body=asked.to_body, what=asked.what, due_on=asked.due_on
+    )
