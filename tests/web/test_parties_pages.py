@@ -231,6 +231,8 @@ def test_request_rows_are_checked_beside_their_fields_and_nothing_is_saved(
     )
     assert status == 400
     assert 'id="request-to-2-error"' in refused
+    assert '<details class="request-rows" open>' in refused  # folded only while unused
+    assert '<details class="request-rows">' in app_client.get(PAGE).text
     assert "협조 요청 2: 요청 대상(부서 또는 기관)을 정하십시오." in refused
     status, refused = post_update(
         app_client,

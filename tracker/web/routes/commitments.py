@@ -130,6 +130,10 @@ def _commitment(
         closable={r.id for r in asked.items if may_close(visitor, r)},
         divisions=addressee_divisions(session=session) if editable else [],
         request_rows=range(1, MAX_REQUESTS + 1),
+        requests_typed=any(
+            name.startswith("request_") and (value or name in (field_errors or {}))
+            for name, value in draft.items()
+        ),
         assessment=assessment,
         score_choice=score_choice,
         editable=editable,
