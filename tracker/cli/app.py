@@ -21,6 +21,7 @@ from tracker.cli import (
     meetings,
     officers,
     reports,
+    requests,
     scheduler,
     setup,
     spreadsheet,
@@ -71,6 +72,7 @@ intake.register(app)
 listing.register(app)
 corrections.register()
 followup.register(app)
+requests.register(app)
 meetings.register(app)
 officers.register(app)
 spreadsheet.register(app)

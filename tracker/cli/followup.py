@@ -23,11 +23,16 @@ from tracker.cli.base import (
 )
 from tracker.cli.listing import commitments_app
 from tracker.cli.speech import show, tell
+from tracker.domain import EvidenceLevel, Language, Party
 from tracker.msgids import N_
+from tracker.text import shorten
 
 if TYPE_CHECKING:
-    from tracker.domain import Language
+    from sqlmodel import Session
+
+    from tracker.models import Commitment, CommitmentPublic, StatusUpdate
     from tracker.services.policy import FollowUpPolicy
+    from tracker.services.requests import RequestPage
     from tracker.services.status_updates import HistoryEntry
 
 RefArgument = Annotated[str, typer.Argument(help=N_("cli.commitment_ref"))]
@@ -44,7 +49,6 @@ status_app = TrackerTyper(help=N_("cli.status"))
 
 
 def _language() -> Language:
-    from tracker.domain import Language
     from tracker.words import terminal_language
 
     return Language(terminal_language())
@@ -61,16 +65,30 @@ def status_set(
         typer.Option("--evidence", "-e", help=N_("cli.status.set.evidence")),
     ] = None,
     corrects: Annotated[int | None, typer.Option(help=N_("cli.status.set.corrects"))] = None,
+    party: Annotated[Party, typer.Option(help=N_("cli.status.set.party"))] = Party.HOME,
+    obstacles: Annotated[
+        str, typer.Option("--obstacles", help=N_("cli.status.set.obstacles"))
+    ] = "",
+    evidence_level: Annotated[
+        EvidenceLevel | None,
+        typer.Option("--evidence-level", help=N_("cli.status.set.evidence_level")),
+    ] = None,
+    requests: Annotated[
+        list[str] | None, typer.Option("--request", "-r", help=N_("cli.status.set.request"))
+    ] = None,
     agreement: AgreementOption = None,
     expect_version: VersionOption = None,
     by: ByOption = None,
 ) -> None:
+    from tracker.cli.requests import parse_request, request_to
     from tracker.models import StatusUpdateCreate
     from tracker.services import status_updates
     from tracker.services.lookup import find_commitment
+    from tracker.services.requests import requests_of_update
 
     policy = policy_of(ctx)
     language = _language()
+    typed = [parse_request(value) for value in requests or []]
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
         update = status_updates.record_status_update(
@@ -79,7 +97,11 @@ def status_set(
                 status=new_status,
                 narrative=note,
                 as_of=parse_day(as_of, option="--as-of") or policy.today(),
+                party=party,
+                obstacles=obstacles,
                 evidence=evidence or [],
+                evidence_level=evidence_level,
+                requests=[request_to(request, session=session) for request in typed],
                 corrects_id=corrects,
                 expected_version=expect_version,
             ),
@@ -87,20 +109,62 @@ def status_set(
             policy=policy,
             author=actor_name(by),
         )
-        show(
-            "cli.status.set.done",
+        said = _status_set_said(
+            commitment, update, session=session, policy=policy, language=language
+        )
+        assert update.id is not None
+        made = requests_of_update(update.id, session=session, today=policy.today())
+        said += [
+            tell(
+                "cli.status.set.requested",
+                id=request.id,
+                to=request.to,
+                what=request.what,
+                due=request.due_on or "-",
+            )
+            for request in made
+        ]
+    typer.echo("\n".join(said))
+
+
+def _status_set_said(
+    commitment: Commitment,
+    update: StatusUpdate,
+    *,
+    session: Session,
+    policy: FollowUpPolicy,
+    language: Language,
+) -> list[str]:
+    """What `status set` says it recorded, and, when a later update of the same party stays
+    current, which one."""
+    from tracker.services import status_updates
+
+    counterpart = update.party is Party.COUNTERPART
+    done = N_("cli.status.set.done_counterpart") if counterpart else N_("cli.status.set.done")
+    said = [
+        tell(
+            done,
             commitment=status_updates.describe(commitment, session=session),
             status=policy.label(update.status, language),
             as_of=update.as_of,
             update=update.id,
             version=commitment.version,
         )
-        if commitment.status_as_of and commitment.status_as_of > update.as_of:
-            show(
+    ]
+    current, current_as_of = (
+        (commitment.counterpart_status, commitment.counterpart_status_as_of)
+        if counterpart
+        else (commitment.status, commitment.status_as_of)
+    )
+    if current_as_of and current_as_of > update.as_of:
+        said.append(
+            tell(
                 "cli.status.set.not_current",
-                status=policy.label(commitment.status, language),
-                as_of=commitment.status_as_of,
+                status=policy.label(current, language),
+                as_of=current_as_of,
             )
+        )
+    return said
 
 
 def commitment_show(
@@ -112,17 +176,38 @@ def commitment_show(
     from tracker.services import assessments, status_updates
     from tracker.services.commitments import commitment_public
     from tracker.services.lookup import find_commitment
+    from tracker.services.requests import requests_of_commitment
 
     policy = policy_of(ctx)
     with reading(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
         public = commitment_public(commitment, session=session, policy=policy)
         latest = status_updates.latest_update(commitment, session=session)
+        with_counterpart = status_updates.has_counterpart(commitment)
+        theirs = (
+            status_updates.latest_update(commitment, session=session, party=Party.COUNTERPART)
+            if with_counterpart
+            else None
+        )
         assessment = assessments.current_assessment(commitment, session=session)
+        requests = requests_of_commitment(
+            public.id, session=session, today=policy.today(), limit=SHOWN_REQUESTS
+        )
     if as_json:
         print_json(
             public.model_dump(mode="json")
-            | {"assessment": assessment.model_dump(mode="json") if assessment else None}
+            | {
+                "has_counterpart": with_counterpart,
+                "evidence_level": latest.evidence_level.value if latest else None,
+                "obstacles": {
+                    party.value: update.obstacles
+                    for party, update in ((Party.HOME, latest), (Party.COUNTERPART, theirs))
+                    if update is not None and update.obstacles
+                },
+                "requests": [request.model_dump(mode="json") for request in requests.items],
+                "requests_total": requests.total,
+                "assessment": assessment.model_dump(mode="json") if assessment else None,
+            }
         )
         return
     zone = runtime_of(ctx).settings.tz
@@ -161,6 +246,7 @@ def commitment_show(
     tracked = tell("cli.yes") if public.tracked else tell("cli.no")
     fields = [
         (N_("cli.commitments.show.status"), status),
+        *_party_fields(public, latest, theirs, with_counterpart, policy=policy, language=language),
         (N_("cli.commitments.show.last_update"), last_update),
         (
             N_("cli.commitments.show.owner"),
@@ -178,6 +264,9 @@ def commitment_show(
             ", ".join(tell(f"attention.{flag}") for flag in public.attention) or "-",
         ),
     ]
+    if requests.items:
+        said_requests = _requests_said(requests, key=public.agreement_key)
+        fields.append((N_("cli.commitments.show.requests"), said_requests))
     labels = [f"{tell(name)}:" for name, _value in fields]
     width = max(display_width(label) for label in labels) + 1
     heading = tell(
@@ -186,11 +275,77 @@ def commitment_show(
         clause=public.clause,
         version=public.version,
     )
+    # A value of several lines (the requests) goes on under its first, aligned with it.
     lines = [heading, public.text, ""] + [
-        label + " " * (width - display_width(label)) + value
+        label + " " * (width - display_width(label)) + value.replace("\n", "\n" + " " * width)
         for label, (_name, value) in zip(labels, fields, strict=True)
     ]
     typer.echo("\n".join(lines))
+
+
+SHOWN_REQUESTS = 5  # a card names a few requests; `tracker requests list -a KEY` lists them all
+
+
+def _party_fields(
+    public: CommitmentPublic,
+    ours: StatusUpdate | None,
+    theirs: StatusUpdate | None,
+    with_counterpart: bool,
+    *,
+    policy: FollowUpPolicy,
+    language: Language,
+) -> list[tuple[str, str]]:
+    """The card's lines about each party: the counterpart's status (when the commitment is both
+    parties'), the standing update's evidence level, and what blocks either side."""
+    fields: list[tuple[str, str]] = []
+    if with_counterpart:
+        if public.counterpart_status:
+            said = tell(
+                "history.status",
+                status=policy.label(public.counterpart_status, language),
+                as_of=public.counterpart_status_as_of,
+            )
+        else:
+            said = tell("cli.commitments.show.counterpart_none")
+        fields.append((N_("cli.commitments.show.counterpart"), said))
+    if ours is not None:
+        fields.append(
+            (
+                N_("cli.commitments.show.evidence_level"),
+                tell(f"evidence_level.{ours.evidence_level.value}"),
+            )
+        )
+    blocked = [
+        (party, update.obstacles)
+        for party, update in ((Party.HOME, ours), (Party.COUNTERPART, theirs))
+        if update is not None and update.obstacles
+    ]
+    if blocked:
+        said = "\n".join(
+            f"{tell(f'party.{party.value}')}: {text}" if with_counterpart else text
+            for party, text in blocked
+        )
+        fields.append((N_("cli.commitments.show.obstacles"), said))
+    return fields
+
+
+def _requests_said(page: RequestPage, *, key: str) -> str:
+    """Each request on a line: number, addressee, what, state and age; then how many more."""
+    lines = [
+        tell(
+            "cli.commitments.show.request",
+            id=request.id,
+            to=request.to,
+            what=shorten(request.what, 60),
+            state=tell(f"request_state.{request.state.value}"),
+            age=tell("cli.requests.age", count=request.age_days),
+        )
+        for request in page.items
+    ]
+    if page.total > len(page.items):
+        more = page.total - len(page.items)
+        lines.append(tell("cli.commitments.show.more_requests", count=more, key=key))
+    return "\n".join(lines)
 
 
 def history(
@@ -249,15 +404,22 @@ def _history_detail(entry: HistoryEntry, policy: FollowUpPolicy, language: Langu
         return policy.label(code, Language(language))
 
     detail: dict[str, Any] = entry.detail
-    parts = [
-        describe_change(
-            "commitment", entry.action, detail, language=language, status_word=status_word
-        )
-    ]
-    evidence = detail.get("evidence") if entry.action in ("status", "correction") else None
-    if evidence:
-        items = ", ".join(str(e.get("url") or e.get("file_name")) for e in evidence)
-        parts.append(tell("cli.history.evidence", items=items))
+    said = describe_change(
+        "commitment", entry.action, detail, language=language, status_word=status_word
+    )
+    parts = [said]
+    if entry.action in ("status", "correction"):
+        # Whose progress, and what it rests on, before the status: "[Counterpart · Reported
+        # without evidence] In progress (as of ...)".
+        party = tell(f"party.{detail.get('party') or Party.HOME.value}")
+        level = tell(f"evidence_level.{detail.get('evidence_level') or 'reported'}")
+        parts = [tell("cli.history.update", party=party, level=level, update=said)]
+        evidence = detail.get("evidence")
+        if evidence:
+            items = ", ".join(str(e.get("url") or e.get("file_name")) for e in evidence)
+            parts.append(tell("cli.history.evidence", items=items))
+        if detail.get("obstacles"):
+            parts.append(tell("cli.history.obstacles", obstacles=detail["obstacles"]))
     if detail.get("reason"):
         parts.append(str(detail["reason"]))
     return "; ".join(part for part in parts if part)
@@ -283,16 +445,19 @@ def assess(
     with writing(ctx) as session:
         commitment = find_commitment(ref, agreement=agreement, session=session)
         chosen = cycles.cycle_of(commitment, cycle, session=session)
-        assessments.assess(
-            commitment,
-            chosen,
-            score=given,
-            rationale=rationale,
-            session=session,
-            actor=actor_name(by),
-            expected_version=expect_version,
-            confirmed=without_evidence,
-        )
+        try:
+            assessments.assess(
+                commitment,
+                chosen,
+                score=given,
+                rationale=rationale,
+                session=session,
+                actor=actor_name(by),
+                expected_version=expect_version,
+                confirmed=without_evidence,
+            )
+        except assessments.NeedsConfirmation as refusal:
+            raise refusal.see(_confirmed_command(ref, score, rationale, cycle, agreement)) from None
         show(
             "cli.assess.done",
             commitment=status_updates.describe(commitment, session=session),
@@ -300,6 +465,22 @@ def assess(
             score=assessments.score_label(given, _language()),
             version=commitment.version,
         )
+
+
+def _confirmed_command(
+    ref: str, score: str, rationale: str, cycle: str, agreement: str | None
+) -> str:
+    """The same `assess` again, confirmed without evidence: what the refusal asks for."""
+    import shlex
+
+    words = ["tracker", "assess", ref, "--score", score]
+    if rationale:
+        words += ["--rationale", rationale]
+    if cycle != "current":
+        words += ["--cycle", cycle]
+    if agreement:
+        words += ["-a", agreement]
+    return shlex.join([*words, "--without-evidence"])
 
 
 def assign(
@@ -374,7 +555,9 @@ def handover(
 
 
 def register(app: TrackerTyper) -> None:
-    status_app.command("set", help=N_("cli.status.set"))(status_set)
+    status_app.command("set", help=N_("cli.status.set"), epilog=N_("cli.status.set.epilog"))(
+        status_set
+    )
     app.add_typer(status_app, name="status")
     commitments_app.command("show", help=N_("cli.commitments.show"))(commitment_show)
     app.command("history", help=N_("cli.history"))(history)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,10 +17,14 @@ from tracker.cli.base import (
     stream_json,
     stream_table,
 )
-from tracker.cli.speech import tell
+from tracker.cli.speech import show, tell
 from tracker.domain import Grouping, Strength
 from tracker.msgids import N_
 from tracker.text import shorten
+
+if TYPE_CHECKING:
+    from tracker.services.policy import FollowUpPolicy
+    from tracker.services.rollups import RollupRow
 
 agreements_app = TrackerTyper(help=N_("cli.agreements"))
 commitments_app = TrackerTyper(help=N_("cli.commitments"))
@@ -183,6 +187,8 @@ def summary(
                     "group": row.group,
                     "total": row.total,
                     "by_status": row.by_status,
+                    # The counterpart's statuses where recorded; "" counts the others.
+                    "by_counterpart": dict(row.by_counterpart),
                     "assessed": row.assessed,
                     "mean_score": row.mean_score,
                     "attention": dict(row.attention),
@@ -210,6 +216,33 @@ def summary(
                 *(row.by_status.get(s.key, 0) for s in policy.statuses),
                 row.assessed,
                 "-" if row.mean_score is None else f"{row.mean_score:+.2f}",
+            )
+            for number, row in enumerate(rows)
+        ],
+        empty=tell("cli.summary.none"),
+    )
+    if rows:
+        _counterpart_summary(rows, by, statuses, policy)
+
+
+def _counterpart_summary(
+    rows: list[RollupRow], by: Grouping, statuses: list[Worded], policy: FollowUpPolicy
+) -> None:
+    """The same groups counted by the counterpart's status, under the home side's table: a
+    block when anyone recorded one, else a line saying none was."""
+    typer.echo()
+    if not any(key for key, count in rows[-1].by_counterpart.items() if count):
+        show("cli.summary.counterpart_none")
+        return
+    show("cli.summary.counterpart")
+    print_table(
+        [GROUP_COLUMNS[by], N_("cli.column.tracked"), *statuses, N_("cli.column.not_recorded")],
+        [
+            (
+                tell("cli.summary.total") if number == len(rows) - 1 else row.group,
+                row.total,
+                *(row.by_counterpart.get(s.key, 0) for s in policy.statuses),
+                row.by_counterpart.get("", 0),
             )
             for number, row in enumerate(rows)
         ],

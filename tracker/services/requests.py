@@ -12,11 +12,11 @@ step is a change record on the commitment. Lists are bounded and answered by SQL
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from tracker.domain import RequestState, Role
@@ -355,3 +355,63 @@ def _addressee(request: CooperationRequest, *, session: Session) -> str:
         division = session.get(Division, request.to_division_id)
         return division.name if division else str(request.to_division_id)
     return request.to_body
+
+
+# --- lists by any addressee, asker, agreement and state (`tracker requests list`) -------------
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """Which requests a list shows: addressed to a division or to another body (by name),
+    asked by a division, of an agreement's commitments, in one state (None: every state)."""
+
+    to_division_id: int | None = None
+    to_body: str | None = None
+    from_division_id: int | None = None
+    agreement_id: int | None = None
+    state: RequestState | None = RequestState.OPEN
+
+
+def iter_requests(
+    where: RequestFilter, *, session: Session, today: date, batch: int = 500
+) -> Iterator[CooperationRequestPublic]:
+    """Every request `where` names, oldest first, read `batch` at a time by keyset on
+    (created_at, id): the whole portfolio's in flat memory."""
+    conditions = _filtered(where)
+    after: list[object] = []
+    while True:
+        items = _page([*conditions, *after], session=session, today=today, limit=batch + 1).items
+        yield from items[:batch]
+        if len(items) <= batch:
+            return
+        last = items[batch - 1]
+        at = col(CooperationRequest.created_at)
+        after = [
+            or_(
+                at > last.created_at,
+                and_(at == last.created_at, col(CooperationRequest.id) > last.id),
+            )
+        ]
+
+
+def requests_of_update(
+    status_update_id: int, *, session: Session, today: date, limit: int = 100
+) -> list[CooperationRequestPublic]:
+    """The requests made with one status update, in the order they were made."""
+    where = (col(CooperationRequest.status_update_id) == status_update_id,)
+    return _page(where, session=session, today=today, limit=limit).items
+
+
+def _filtered(where: RequestFilter) -> list[object]:
+    conditions: list[object] = []
+    if where.to_division_id is not None:
+        conditions.append(col(CooperationRequest.to_division_id) == where.to_division_id)
+    if where.to_body is not None:
+        conditions.append(col(CooperationRequest.to_body) == where.to_body.strip())
+    if where.from_division_id is not None:
+        conditions.append(col(CooperationRequest.from_division_id) == where.from_division_id)
+    if where.agreement_id is not None:
+        conditions.append(col(Commitment.agreement_id) == where.agreement_id)
+    if where.state is not None:
+        conditions.append(col(CooperationRequest.state) == where.state)
+    return conditions
