@@ -216,7 +216,9 @@ def test_the_xlsx_looks_like_a_form_to_fill_in(
     assert sheet["B2"].value == "3.2" and sheet["B2"].data_type == "s"  # a reference stays text
     assert sheet["H2"].value == "점검 전"
     assert sheet.column_dimensions["E"].width == 60
-    (choices,) = sheet.data_validations.dataValidation
+    lists = {v.errorTitle: v for v in sheet.data_validations.dataValidation}
+    assert set(lists) == {"new_status", "new_counterpart_status", "evidence_level"}
+    choices = lists["new_status"]
     assert str(choices.sqref) == "J2:J37"
     labels = [row[1] for row in workbook["statuses"].iter_rows(min_row=2, values_only=True)]
     assert choices.formula1 == "=statuses!$B$2:$B$8"
@@ -288,7 +290,8 @@ def test_the_csv_starts_with_a_bom_so_excel_shows_korean(
     assert data.startswith(b"\xef\xbb\xbfagreement,ref,version,clause,text,")
     first = data.decode("utf-8-sig").splitlines()[1]
     assert first.startswith("kr-ca-2025,3.2,1,3,")
-    assert first.endswith(",정진우,북미2과,점검 전,,,,,")
+    # Blank: the as-of, the home side's six cells, the counterpart's two for reading and three.
+    assert first.endswith(",정진우,북미2과,점검 전" + "," * 12)
 
 
 def test_an_unknown_suffix_is_refused_and_leaves_no_file(
@@ -349,7 +352,7 @@ def test_a_sheet_with_an_extra_or_a_missing_column_is_refused_naming_them(
 ) -> None:
     path = export(seeded, policy, sheets / "kr-ca.csv")
     text = path.read_bytes().decode("utf-8-sig")
-    text = text.replace(",evidence\r\n", ",evidence,comments\r\n", 1)
+    text = text.replace(",counterpart_as_of\r\n", ",counterpart_as_of,comments\r\n", 1)
     path.write_bytes(text.encode("utf-8-sig"))
     with pytest.raises(SpreadsheetRefused, match="\n  unknown columns: comments$"):
         read_updates(path)
@@ -580,7 +583,7 @@ def test_extra_cells_beyond_the_header_are_refused_on_their_line(
     lines[2] += ",진행 중,stray"
     path.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
     error, _ = refused(seeded, policy, path)
-    assert row_problems(error) == ["line 3: values beyond the header's 13 columns: 진행 중, stray"]
+    assert row_problems(error) == ["line 3: values beyond the header's 20 columns: 진행 중, stray"]
 
 
 def test_a_sheet_with_nothing_filled_in_applies_nothing(

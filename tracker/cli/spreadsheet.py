@@ -12,7 +12,7 @@ import typer
 
 from tracker.cli.base import TrackerTyper, reading, runtime_of, writing
 from tracker.cli.speech import show, tell
-from tracker.domain import Language
+from tracker.domain import Language, Party
 from tracker.errors import NotFound, TrackerError
 from tracker.msgids import N_
 
@@ -117,6 +117,8 @@ def _describe(plan: PlannedUpdate, policy: FollowUpPolicy) -> str:
         change = tell("cli.import_updates.change", before=before, after=after)
     else:
         change = tell("cli.import_updates.unchanged", status=after)
+    if plan.party is Party.COUNTERPART:
+        change = tell("cli.import_updates.counterpart", change=change)
     parts = [
         tell(
             "cli.import_updates.row",
@@ -130,6 +132,10 @@ def _describe(plan: PlannedUpdate, policy: FollowUpPolicy) -> str:
         parts.append(tell("cli.import_updates.note"))
     if plan.update.evidence:
         parts.append(tell("cli.import_updates.evidence", count=len(plan.update.evidence)))
+    if plan.update.evidence_level is not None:
+        parts.append(tell(f"evidence_level.{plan.update.evidence_level.value}"))
+    if plan.update.obstacles:
+        parts.append(tell("cli.import_updates.obstacles"))
     return ", ".join(parts)
 
 
@@ -176,5 +182,8 @@ def _slug(name: str) -> str:
 
 
 def register(app: TrackerTyper) -> None:
-    app.command("export", help=N_("cli.export"))(export_command)
-    app.command("import-updates", help=N_("cli.import_updates"))(import_updates_command)
+    # The epilogs tell the columns each party's progress, obstacles and evidence level take.
+    app.command("export", help=N_("cli.export"), epilog=N_("cli.export.parties"))(export_command)
+    app.command(
+        "import-updates", help=N_("cli.import_updates"), epilog=N_("cli.import_updates.parties")
+    )(import_updates_command)

@@ -3,7 +3,8 @@ blank columns for the new one; read the edited sheet back and apply it, every ro
 
 Columns. The header row holds these keys, in English whatever the language of the labels, so a
 sheet re-imports the same under any configuration. On import the columns may come in any order,
-but the header must hold all of them and no others.
+but the header must hold all of them and no others (a sheet exported before parties were
+recorded, without the evidence_level, obstacles and counterpart columns, still reads).
 
   agreement       agreement key            } which commitment the row is about: leave as exported
   ref             reference, e.g. 7.3      }
@@ -23,11 +24,23 @@ but the header must hold all of them and no others.
   evidence        http(s) links and file paths, separated by ';', line breaks or spaces; a
                   file name with spaces must stand alone between ';'. A relative path is read
                   from the sheet's folder.
+  evidence_level  found, reported or none_available, or its words in either language (증빙
+                  확인, Reported without evidence); blank: found with evidence, else reported
+  obstacles       what holds the commitment back (the home side's)
+  current_counterpart_status  } the counterpart's current status and its as-of date, for
+  current_counterpart_as_of   } reading (blank: none recorded)
+  new_counterpart_status  the counterpart's new status, as new_status; only for a commitment
+                  both (or several) parties undertake
+  counterpart_note        what the counterpart did
+  counterpart_as_of       its date, as as_of
 
-Rows. A row whose new_status, note, as_of and evidence are all blank is unchanged and skipped
-(it is not even checked, so a stale version there does no harm). Any other row records one
-status update; without a new_status it keeps the commitment's current status (a progress note,
-which also counts as a report for staleness). A commitment may appear on one changed row only.
+Rows. A row whose editable cells are all blank is unchanged and skipped (it is not even
+checked, so a stale version there does no harm). A row with any of new_status, note, as_of,
+evidence, evidence_level or obstacles records the home side's status update; without a
+new_status it keeps the commitment's current status (a progress note, which also counts as a
+report for staleness). A row with any of the counterpart's three records the counterpart's
+update, keeping its current status likewise; a row may record both. A commitment may appear
+on one changed row only.
 The reading columns are ignored, except that a changed row's text, unless blanked, must still be
 its commitment's text: Excel opening a CSV turns the reference 7.10 into 7.1, and such a row
 would otherwise update the wrong commitment. XLSX keeps references as text; prefer it.

@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from tracker.config import ProgressStatus
-from tracker.domain import UpdateSource
-from tracker.errors import Conflict, NotFound, TrackerError
+from tracker.domain import EvidenceLevel, Party, UpdateSource
+from tracker.errors import Conflict, InLanguages, NotFound, TrackerError
 from tracker.models import (
     Commitment,
     StatusUpdateCreate,
@@ -23,8 +23,14 @@ from tracker.services.lookup import find_agreement
 from tracker.services.policy import FollowUpPolicy, UnknownStatus
 from tracker.services.spreadsheet.columns import SheetRefused
 from tracker.services.spreadsheet.reading import Sheet, SheetRow
-from tracker.services.status_updates import last_change, record_status_update
-from tracker.text import fold_whitespace
+from tracker.services.status_updates import (
+    UpdateRefused,
+    has_counterpart,
+    last_change,
+    record_status_update,
+)
+from tracker.text import fold_name, fold_whitespace
+from tracker.words import say
 
 
 @dataclass(frozen=True)
@@ -35,8 +41,12 @@ class PlannedUpdate:
     reference: str  # KEY:REF
     commitment_id: int
     update: StatusUpdateCreate
-    status_before: str  # labels
+    status_before: str  # labels ("-": the counterpart's, none recorded yet)
     status_after: str
+
+    @property
+    def party(self) -> Party:
+        return self.update.party
 
 
 @dataclass(frozen=True)
@@ -98,15 +108,21 @@ def check_updates(
             )
             if version_problem is not None:
                 row_problems.append(version_problem)
-        status: ProgressStatus | None = None
-        if row.new_status:
-            try:
-                status = policy.status(row.new_status)
-            except UnknownStatus as exc:
-                row_problems.append(exc)
-        as_of, date_problem = _as_of(row.as_of, today=today)
-        if date_problem is not None:
-            row_problems.append(date_problem)
+        if row.counterpart_changed and commitment is not None and not has_counterpart(commitment):
+            row_problems.append(
+                TrackerError(
+                    "sheet.counterpart_one_party",
+                    reference=reference,
+                    actors=commitment.actors or "-",
+                )
+            )
+        status = _status(row.new_status, row_problems, policy=policy)
+        their_status = _status(
+            row.new_counterpart_status, row_problems, policy=policy, counterpart=True
+        )
+        as_of = _day_of(row.as_of, row_problems, today=today)
+        their_as_of = _day_of(row.counterpart_as_of, row_problems, today=today, counterpart=True)
+        level = _level(row.evidence_level, row_problems)
         evidence: list[str] = []
         for item in _evidence_items(row.evidence, folder=sheet.path.parent):
             try:
@@ -114,32 +130,65 @@ def check_updates(
             except EvidenceRefused as exc:
                 row_problems.append(exc)
             evidence.append(item)
-        problems.extend(problem.at(row.where) for problem in row_problems)
-        if row_problems or commitment is None or as_of is None:
-            continue
-        assert commitment.id is not None
-        before = policy.status_of(commitment.status)
-        after = status or before
-        planned.append(
-            PlannedUpdate(
-                where=row.where,
-                reference=reference,
-                commitment_id=commitment.id,
-                update=StatusUpdateCreate(
-                    status=after.key,
-                    narrative=row.note,
-                    as_of=as_of,
-                    evidence=evidence,
-                    expected_version=commitment.version,
-                ),
-                status_before=before.label(policy.language),
-                status_after=after.label(policy.language),
+        if level is EvidenceLevel.FOUND and not evidence:
+            row_problems.append(UpdateRefused("status_update.evidence_missing"))
+        if level is EvidenceLevel.NONE_AVAILABLE and evidence:
+            row_problems.append(
+                UpdateRefused("status_update.evidence_contradicts", count=len(evidence))
             )
-        )
+        problems.extend(problem.at(row.where) for problem in row_problems)
+        if row_problems or commitment is None or as_of is None or their_as_of is None:
+            continue
+        if row.home_changed:
+            home = StatusUpdateCreate(
+                status=(status or policy.status_of(commitment.status)).key,
+                narrative=row.note,
+                as_of=as_of,
+                evidence=evidence,
+                evidence_level=level,
+                obstacles=row.obstacles,
+                expected_version=commitment.version,
+            )
+            planned.append(_plan(row.where, reference, commitment, home, policy=policy))
+        if row.counterpart_changed:
+            theirs = StatusUpdateCreate(
+                status=(their_status or policy.status_of(commitment.counterpart_status)).key,
+                narrative=row.counterpart_note,
+                as_of=their_as_of,
+                party=Party.COUNTERPART,
+                # After the home side's update of the same row the version has moved on, in
+                # this very transaction: that update's check stands for both.
+                expected_version=None if row.home_changed else commitment.version,
+            )
+            planned.append(_plan(row.where, reference, commitment, theirs, policy=policy))
     if problems:
         conflicts = all(isinstance(problem, Conflict) for problem in problems)
         raise SheetRefused(sheet.name, problems, exit_code=3 if conflicts else 1)
     return planned
+
+
+def _plan(
+    where: str,
+    reference: str,
+    commitment: Commitment,
+    update: StatusUpdateCreate,
+    *,
+    policy: FollowUpPolicy,
+) -> PlannedUpdate:
+    """What one checked update will record, with its party's status before and after."""
+    assert commitment.id is not None
+    recorded = (
+        commitment.counterpart_status if update.party is Party.COUNTERPART else commitment.status
+    )
+    before = "-" if update.party is Party.COUNTERPART and recorded is None else None
+    return PlannedUpdate(
+        where=where,
+        reference=reference,
+        commitment_id=commitment.id,
+        update=update,
+        status_before=before or policy.label(recorded, policy.language),
+        status_after=policy.label(update.status, policy.language),
+    )
 
 
 def apply_updates(
@@ -173,12 +222,17 @@ def apply_updates(
         except TrackerError as exc:  # changed between the check and now: a concurrent writer
             raise SheetRefused(sheet.name, [exc.at(plan.where)], exit_code=exc.exit_code) from None
         assert row.id is not None
+        current_as_of = (
+            commitment.counterpart_status_as_of
+            if plan.party is Party.COUNTERPART
+            else commitment.status_as_of
+        )
         applied.append(
             AppliedUpdate(
                 planned=plan,
                 status_update_id=row.id,
-                current=commitment.status_as_of == row.as_of,
-                current_as_of=commitment.status_as_of,
+                current=current_as_of == row.as_of,
+                current_as_of=current_as_of,
             )
         )
     return SheetResult(name=sheet.name, applied=applied, unchanged=sheet.unchanged)
@@ -251,6 +305,65 @@ def _version_problem(
         now=commitment.version,
         **last,
     )
+
+
+def _status(
+    text: str, problems: list[TrackerError], *, policy: FollowUpPolicy, counterpart: bool = False
+) -> ProgressStatus | None:
+    """The status a cell names (None when blank), or its problem added to `problems`."""
+    if not text:
+        return None
+    try:
+        return policy.status(text)
+    except UnknownStatus as exc:
+        if counterpart:  # named by its column, for the row has two
+            exc = UnknownStatus("sheet.new_counterpart_status_unknown", **exc.fields)
+        problems.append(exc)
+        return None
+
+
+def _day_of(
+    value: str | date, problems: list[TrackerError], *, today: date, counterpart: bool = False
+) -> date | None:
+    """An as-of cell's date (blank: today), or its problem added to `problems`, which names
+    the counterpart's column when it is that one."""
+    day, problem = _as_of(value, today=today)
+    if problem is not None and counterpart:
+        problem = _counterpart_day_problem(problem)
+    if problem is not None:
+        problems.append(problem)
+    return day
+
+
+def _counterpart_day_problem(problem: TrackerError) -> TrackerError:
+    fields = problem.fields
+    if problem.code == "sheet.as_of_not_a_date":
+        return TrackerError("sheet.counterpart_as_of_not_a_date", **fields)
+    if problem.code == "sheet.as_of_no_such_day":
+        return TrackerError("sheet.counterpart_as_of_no_such_day", **fields)
+    return TrackerError("sheet.counterpart_as_of_after_today", **fields)
+
+
+def _level(text: str, problems: list[TrackerError]) -> EvidenceLevel | None:
+    """The evidence level a cell names, by key or by its words in either language (None when
+    blank: the update's evidence decides), or its problem added to `problems`."""
+    if not text:
+        return None
+    wanted = _folded(text)
+    for level in EvidenceLevel:
+        words = (say(language, f"evidence_level.{level.value}") for language in ("ko", "en"))
+        if wanted in {_folded(name) for name in (level.value, *words)}:
+            return level
+    choices = [
+        InLanguages(ko=say("ko", f"evidence_level.{level.value}"), en=level.value)
+        for level in EvidenceLevel
+    ]
+    problems.append(TrackerError("sheet.evidence_level_unknown", value=text, choices=choices))
+    return None
+
+
+def _folded(text: str) -> str:
+    return fold_name(text.replace("_", " ").replace("-", " "))
 
 
 def _as_of(value: str | date, *, today: date) -> tuple[date | None, TrackerError | None]:

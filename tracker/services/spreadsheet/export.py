@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker.config import ProgressStatus
-from tracker.domain import Language
+from tracker.domain import EvidenceLevel, Language
 from tracker.files import write_atomically
 from tracker.services.commitments import CommitmentFilter, list_commitments
 from tracker.services.policy import FollowUpPolicy
@@ -28,6 +28,7 @@ from tracker.services.spreadsheet.columns import (
     SUFFIXES,
     SpreadsheetRefused,
 )
+from tracker.words import say
 
 
 @dataclass(frozen=True)
@@ -41,21 +42,12 @@ class ExportRow:
     division: str
     current_status: str
     current_as_of: date | None
+    current_counterpart_status: str = ""  # blank: nobody recorded the counterpart's
+    current_counterpart_as_of: date | None = None
 
     def cells(self) -> list[Any]:
         """The row's values in column order, the editable ones blank."""
-        return [
-            self.agreement,
-            self.ref,
-            self.version,
-            self.clause,
-            self.text,
-            self.owner,
-            self.division,
-            self.current_status,
-            self.current_as_of,
-            *([None] * len(EDITABLE)),
-        ]
+        return [None if name in EDITABLE else getattr(self, name) for name in COLUMNS]
 
 
 def export_rows(
@@ -88,6 +80,10 @@ def export_rows(
             division=c.division,
             current_status=policy.label(c.status, language),
             current_as_of=c.status_as_of,
+            current_counterpart_status=(
+                policy.label(c.counterpart_status, language) if c.counterpart_status else ""
+            ),
+            current_counterpart_as_of=c.counterpart_status_as_of,
         )
         for c in commitments
     ]
@@ -131,6 +127,8 @@ def write_export(
 
 
 _FORMULA_START = ("=", "+", "-", "@")
+DATES = ("current_as_of", "current_counterpart_as_of", "as_of", "counterpart_as_of")
+WRAPPED = ("text", "note", "evidence", "obstacles", "counterpart_note")
 
 
 def _csv_bytes(rows: Sequence[ExportRow]) -> bytes:
@@ -201,9 +199,9 @@ def _write_xlsx(
         for name, cell in zip(COLUMNS, sheet[sheet.max_row], strict=True):
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # a text starting with "=" stays text, not a formula
-            if name in ("current_as_of", "as_of"):
+            if name in DATES:
                 cell.number_format = "yyyy-mm-dd"
-            cell.alignment = wrap if name in ("text", "note", "evidence") else top
+            cell.alignment = wrap if name in WRAPPED else top
             if name not in EDITABLE:
                 cell.fill = grey
                 cell.font = muted
@@ -223,15 +221,28 @@ def _write_xlsx(
     for letter, width in (("A", 16), ("B", 16), ("C", 20)):
         legend.column_dimensions[letter].width = width
 
-    choices = DataValidation(
+    for column in ("new_status", "new_counterpart_status"):
+        choices = DataValidation(
+            type="list",
+            formula1=f"={STATUS_SHEET_TITLE}!${label_column}$2:${label_column}${len(statuses) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=column,
+            error=", ".join(s.label(language) for s in statuses),
+        )
+        sheet.add_data_validation(choices)
+        choices.add(f"{letters[column]}2:{letters[column]}{last}")
+    levels = [say(language, f"evidence_level.{level.value}") for level in EvidenceLevel]
+    leveled = DataValidation(
         type="list",
-        formula1=f"={STATUS_SHEET_TITLE}!${label_column}$2:${label_column}${len(statuses) + 1}",
+        formula1='"' + ",".join(levels) + '"',
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="warning",
-        errorTitle="new_status",
-        error=", ".join(s.label(language) for s in statuses),
+        errorTitle="evidence_level",
+        error=", ".join(levels),
     )
-    sheet.add_data_validation(choices)
-    choices.add(f"{letters['new_status']}2:{letters['new_status']}{last}")
+    sheet.add_data_validation(leveled)
+    leveled.add(f"{letters['evidence_level']}2:{letters['evidence_level']}{last}")
     workbook.save(out)

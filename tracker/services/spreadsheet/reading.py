@@ -14,9 +14,12 @@ from typing import Any
 from tracker.errors import Grouped, TrackerError
 from tracker.services.spreadsheet.columns import (
     COLUMNS,
+    COUNTERPART,
     EDITABLE,
+    HOME,
     MAX_BYTES,
     SHEET_TITLE,
+    SINCE_PARTIES,
     SUFFIXES,
     SpreadsheetRefused,
 )
@@ -35,6 +38,20 @@ class SheetRow:
     as_of: str | date
     evidence: str
     text: str = ""  # the commitment's text as exported: a check that the row is the one meant
+    evidence_level: str = ""
+    obstacles: str = ""
+    # The counterpart's update, recorded when any of these is filled.
+    new_counterpart_status: str = ""
+    counterpart_note: str = ""
+    counterpart_as_of: str | date = ""
+
+    @property
+    def home_changed(self) -> bool:
+        return any(_text(getattr(self, name)) for name in HOME)
+
+    @property
+    def counterpart_changed(self) -> bool:
+        return any(_text(getattr(self, name)) for name in COUNTERPART)
 
 
 @dataclass(frozen=True)
@@ -146,14 +163,13 @@ def _sheet(path: Path, records: Iterable[tuple[str, list[Any]]]) -> Sheet:
             shown = [_text(value) for value in extra[:3]]
             problems.append(TrackerError("sheet.extra_cells", width=width, values=shown).at(where))
             continue
-        values = {
+        values = {name: None for name in COLUMNS} | {
             name: cells[index] if index < len(cells) else None for name, index in positions.items()
         }
         if not any(_text(values[name]) for name in EDITABLE):
             if any(_text(value) for value in cells):
                 unchanged += 1
             continue
-        as_of = values["as_of"]
         rows.append(
             SheetRow(
                 where=where,
@@ -162,20 +178,26 @@ def _sheet(path: Path, records: Iterable[tuple[str, list[Any]]]) -> Sheet:
                 version=_text(values["version"]),
                 new_status=_text(values["new_status"]),
                 note=_text(values["note"]),
-                as_of=as_of if isinstance(as_of, date) else _text(as_of),
+                as_of=_day(values["as_of"]),
                 evidence=_text(values["evidence"]),
                 text=_text(values["text"]),
+                evidence_level=_text(values["evidence_level"]),
+                obstacles=_text(values["obstacles"]),
+                new_counterpart_status=_text(values["new_counterpart_status"]),
+                counterpart_note=_text(values["counterpart_note"]),
+                counterpart_as_of=_day(values["counterpart_as_of"]),
             )
         )
     return Sheet(path=path, rows=rows, unchanged=unchanged, problems=problems)
 
 
 def _header(name: str, cells: list[Any]) -> dict[str, int]:
-    """Column key -> index; the header must name every column once and nothing else."""
+    """Column key -> index; the header must name every column once and nothing else (a sheet
+    exported before parties were recorded may lack their columns)."""
     while cells and not _text(cells[-1]):
         cells = cells[:-1]
     keys = [_text(cell).lower() for cell in cells]
-    missing = [column for column in COLUMNS if column not in keys]
+    missing = [c for c in COLUMNS if c not in keys and c not in SINCE_PARTIES]
     extra = [key or f"(blank, column {i})" for i, key in enumerate(keys, 1) if key not in COLUMNS]
     repeated = sorted({key for key in keys if key in COLUMNS and keys.count(key) > 1})
     if missing or extra or repeated:
@@ -191,7 +213,12 @@ def _header(name: str, cells: list[Any]) -> dict[str, int]:
         raise SpreadsheetRefused(
             "sheet.bad_header", name=name, columns=list(COLUMNS)
         ).with_problems(problems)
-    return {key: keys.index(key) for key in COLUMNS}
+    return {key: keys.index(key) for key in COLUMNS if key in keys}
+
+
+def _day(value: Any) -> str | date:
+    """A date cell as Excel gives it, else its text (checked later)."""
+    return value if isinstance(value, date) else _text(value)
 
 
 def _text(value: Any) -> str:
