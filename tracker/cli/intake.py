@@ -24,6 +24,7 @@ from tracker.cli.base import (
     writing,
 )
 from tracker.cli.speech import show, tell
+from tracker.domain import Party
 from tracker.msgids import N_
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def follow_up_command(
         list[str] | None, typer.Option("--meeting", help=N_("cli.follow_up.meeting"))
     ] = None,
     links: Annotated[
-        list[str] | None, typer.Option("--link", help=N_("cli.follow_up.link"))
+        list[str] | None, typer.Option("--link", help=N_("cli.follow_up.link_party"))
     ] = None,
     cadences: Annotated[
         list[int] | None, typer.Option("--cadence", help=N_("cli.follow_up.cadence"), min=1)
@@ -66,7 +67,7 @@ def follow_up_command(
     policy = policy_of(ctx)
     given = parse_day(on, option="--date")
     choices = _choices(meetings or [], links or [], cadences or [], source_url)
-    if not apply and (choices.meetings or choices.links or choices.cadences):
+    if not apply and (choices.meetings or choices.chosen_links() or choices.cadences):
         raise typer.BadParameter(tell("cli.follow_up.choices_need_apply"), param_hint="--apply")
     text = read_source(path, max_bytes=settings.imports.max_bytes)
     with reading(ctx) if not apply else writing(ctx) as session:
@@ -116,19 +117,28 @@ def _choices(
                 tell("cli.follow_up.bad_meeting", value=value), param_hint="--meeting"
             )
         chosen_meetings[int(number)] = parse_day(day, option="--meeting") if day else None
-    chosen_links: dict[str, str | None] = {}
+    chosen_links: dict[Party, dict[str, str | None]] = {party: {} for party in Party}
     for value in links:
-        reference, _, status = value.partition("=")
+        # REF[=STATUS][@counterpart]: a reference or a status never holds '@'.
+        link, at, party = value.partition("@")
+        reference, _, status = link.partition("=")
         if not reference.strip():
             raise typer.BadParameter(
                 tell("cli.follow_up.bad_link", value=value), param_hint="--link"
             )
-        chosen_links[reference.strip()] = status.strip() or None
+        if at and party.strip() not in {p.value for p in Party}:
+            raise typer.BadParameter(
+                tell("cli.follow_up.bad_party", value=value, party=party.strip()),
+                param_hint="--link",
+            )
+        whose = Party(party.strip()) if at else Party.HOME
+        chosen_links[whose][reference.strip()] = status.strip() or None
     return FollowUpChoices(
         meetings=chosen_meetings,
-        links=chosen_links,
+        links=chosen_links[Party.HOME],
         cadences=frozenset(cadences),
         source_url=source_url.strip(),
+        counterpart_links=chosen_links[Party.COUNTERPART],
     )
 
 
@@ -293,4 +303,6 @@ def _outcome_json(outcome: FollowUpOutcome) -> dict[str, object]:
 
 
 def register(app: TrackerTyper) -> None:
-    app.command("follow-up", help=N_("cli.follow_up"))(follow_up_command)
+    app.command("follow-up", help=N_("cli.follow_up"), epilog=N_("cli.follow_up.parties"))(
+        follow_up_command
+    )

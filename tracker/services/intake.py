@@ -6,10 +6,11 @@ them to the pure reading (tracker.intake.proposals) and writes nothing.
 
 `apply_follow_up` records, in the caller's transaction, only what the officer ticked: each
 meeting (a held meeting of a reviewing mechanism rolls the cycle over, as `meetings add --held`
-does), each cadence, and a status update per linked commitment with the text's date as its
-as-of date, the sentence as its note and the text itself as its evidence (plus the source
-address when given). Everything is checked before anything is written. The same text applied
-twice changes nothing: a meeting already recorded that day is left, and a commitment that
+does), each cadence, and a status update per linked commitment and party (the home side's, or
+the counterpart's for a commitment both parties undertake) with the text's date as its as-of
+date, the sentence as its note and the text itself as its evidence (plus the source address
+when given). Everything is checked before anything is written. The same text applied twice
+changes nothing: a meeting already recorded that day is left, and a commitment whose party
 already has an update from this text (same SHA-256) is left.
 """
 
@@ -28,7 +29,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
-from tracker.domain import LinkRole, UpdateSource
+from tracker.domain import LinkRole, Party, UpdateSource
 from tracker.errors import Forbidden, TrackerError
 from tracker.importer.parsed import ParseWarning
 from tracker.intake.counterparts import (
@@ -71,7 +72,7 @@ from tracker.services.lookup import find_agreement
 from tracker.services.mechanisms import recordable_mechanisms
 from tracker.services.meetings import add_meeting, update_meeting
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.status_updates import record_status_update
+from tracker.services.status_updates import UpdateRefused, has_counterpart, record_status_update
 
 
 class IntakeRefused(TrackerError):
@@ -352,12 +353,26 @@ def suggested_status(link: ProposedLink, policy: FollowUpPolicy) -> str | None:
 @dataclass(frozen=True)
 class FollowUpChoices:
     """What the officer confirmed: meeting numbers (with a day when the text gave none),
-    commitment references (with a status when not the suggested one), cadence numbers."""
+    commitment references (with a status when not the suggested one) whose home side's
+    progress the text reports (`links`) or the counterpart's (`counterpart_links`, for a
+    commitment both parties undertake; a reference may be in both), cadence numbers."""
 
     meetings: dict[int, date | None] = field(default_factory=dict)
     links: dict[str, str | None] = field(default_factory=dict)
     cadences: frozenset[int] = frozenset()
     source_url: str = ""
+    counterpart_links: dict[str, str | None] = field(default_factory=dict)
+
+    def chosen_links(self) -> list[tuple[str, str | None, Party]]:
+        """(reference, status or None, party) of every confirmed link, the home side's first."""
+        return [
+            (reference, status, party)
+            for party, links in (
+                (Party.HOME, self.links),
+                (Party.COUNTERPART, self.counterpart_links),
+            )
+            for reference, status in links.items()
+        ]
 
 
 @dataclass
@@ -426,7 +441,7 @@ def check_permitted(
             name = cadences[number].mechanism.label
             problems.append(Forbidden("meeting.not_yours", mechanism=name, cadence=number))
     labels = {link.commitment.label for link in proposal.reading.links}
-    for reference in choices.links:
+    for reference in {reference for reference, _, _ in choices.chosen_links()}:
         label = link_label(proposal, reference)
         if label in labels and label not in allowed.links:
             problems.append(Forbidden("commitment.not_yours").at(label))
@@ -478,7 +493,7 @@ def apply_follow_up(
     today = today or policy.today()
     reading = proposal.reading
     meetings = _chosen_meetings(reading, choices)
-    links = _chosen_links(proposal, choices, policy)
+    links = _chosen_links(proposal, choices, policy, session=session)
     cadences = [c for c in reading.cadences if c.number in choices.cadences]
     unknown = choices.cadences - {c.number for c in reading.cadences}
     if unknown:
@@ -557,23 +572,36 @@ def _chosen_meetings(
 
 
 def _chosen_links(
-    proposal: FollowUpProposal, choices: FollowUpChoices, policy: FollowUpPolicy
-) -> list[tuple[ProposedLink, str]]:
+    proposal: FollowUpProposal,
+    choices: FollowUpChoices,
+    policy: FollowUpPolicy,
+    *,
+    session: Session,
+) -> list[tuple[ProposedLink, str, Party]]:
     by_label = {link.commitment.label: link for link in proposal.reading.links}
     chosen = []
     problems: list[TrackerError] = []
-    for reference, status in choices.links.items():
+    for reference, status, party in choices.chosen_links():
         label = link_label(proposal, reference)
         link = by_label.get(label)
         if link is None:
             problems.append(IntakeRefused("intake.unknown_link", commitment=reference))
             continue
+        if party is Party.COUNTERPART:
+            commitment = session.get(Commitment, link.commitment.id)
+            if commitment is not None and not has_counterpart(commitment):
+                problems.append(
+                    UpdateRefused("status_update.one_party", actors=commitment.actors or "-").at(
+                        label
+                    )
+                )
+                continue
         key = status or suggested_status(link, policy)
         if key is None:
             problems.append(IntakeRefused("intake.link_needs_status", commitment=label))
             continue
         try:
-            chosen.append((link, policy.status(key).key))
+            chosen.append((link, policy.status(key).key, party))
         except TrackerError as refusal:
             problems.append(refusal.at(label))
     if len(problems) == 1:
@@ -635,7 +663,7 @@ def _ordinal_title(meeting: ProposedMeeting) -> str:
 
 def _apply_links(
     proposal: FollowUpProposal,
-    links: Sequence[tuple[ProposedLink, str]],
+    links: Sequence[tuple[ProposedLink, str, Party]],
     as_of: date,
     source_url: str,
     outcome: FollowUpOutcome,
@@ -647,13 +675,15 @@ def _apply_links(
     today: date,
 ) -> None:
     digest = text_digest(proposal.text)
-    done = _already_from(digest, [link.commitment.id for link, _ in links], session=session)
+    done = _already_from(digest, [link.commitment.id for link, _, _ in links], session=session)
     with tempfile.TemporaryDirectory(prefix="tracker-follow-up-") as folder:
         kept = Path(folder) / _evidence_name(proposal.source_name)
         kept.write_text(proposal.text, encoding="utf-8")
-        for link, status in links:
-            if link.commitment.id in done:
-                outcome.updates_unchanged.append(link.commitment.label)
+        for link, status, party in links:
+            # The counterpart's is named as `--link` takes it: KEY:REF@counterpart.
+            label = link.commitment.label + ("@counterpart" if party is Party.COUNTERPART else "")
+            if (link.commitment.id, party) in done:
+                outcome.updates_unchanged.append(label)
                 continue
             commitment = session.get(Commitment, link.commitment.id)
             assert commitment is not None
@@ -663,6 +693,7 @@ def _apply_links(
                     status=status,
                     narrative=link.sentence,
                     as_of=as_of,
+                    party=party,
                     evidence=[source_url] if source_url else [],
                 ),
                 session=session,
@@ -674,17 +705,21 @@ def _apply_links(
                 evidence_links_only=True,
                 evidence_files=[kept],
             )
-            outcome.updates_added.append(link.commitment.label)
+            outcome.updates_added.append(label)
 
 
-def _already_from(digest: str, commitment_ids: Iterable[int], *, session: Session) -> set[int]:
-    """The commitments that already have an update whose evidence is this very text."""
+def _already_from(
+    digest: str, commitment_ids: Iterable[int], *, session: Session
+) -> set[tuple[int, Party]]:
+    """(commitment, party) of the updates whose evidence is already this very text: the same
+    text applied again records nothing for either party twice."""
     ids = list(commitment_ids)
-    found: set[int] = set()
+    found: set[tuple[int, Party]] = set()
     for chunk in chunks(ids):
-        found |= set(
-            session.exec(
-                select(StatusUpdate.commitment_id)
+        found |= {
+            (commitment_id, Party(party))
+            for commitment_id, party in session.exec(
+                select(StatusUpdate.commitment_id, StatusUpdate.party)
                 .join(Evidence, col(Evidence.status_update_id) == col(StatusUpdate.id))
                 .where(
                     col(StatusUpdate.commitment_id).in_(chunk),
@@ -692,7 +727,7 @@ def _already_from(digest: str, commitment_ids: Iterable[int], *, session: Sessio
                     Evidence.sha256 == digest,
                 )
             ).all()
-        )
+        }
     return found
 
 
