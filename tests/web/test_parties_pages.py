@@ -10,6 +10,16 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from tests.web.helpers import add_user, another_client, csrf_of, form_token, sign_in
+from tests.web.test_follow_up_pages import (
+    KEY,
+    KR_CA,
+    as_data,
+    form_of,
+    replaced,
+    review_paste,
+    row,
+    updates_of,
+)
 from tracker.domain import EvidenceLevel, Party, RequestState
 from tracker.models import (
     Assessment,
@@ -299,3 +309,42 @@ def test_a_viewer_cannot_post_an_update_an_answer_or_a_close(
     assert asked.state is RequestState.OPEN
     assert set(session.exec(select(Commitment.counterpart_status)).all()) == {None}
     assert session.exec(select(StatusUpdate.party)).all() == [Party.HOME]
+
+
+def test_a_follow_up_text_records_the_counterpart_s_progress_when_chosen(
+    app_client: TestClient, session: Session
+) -> None:
+    one_party = find_commitment(f"{KEY}:7.5", session=session)
+    one_party.actors = "한국"
+    session.add(one_party)
+    session.commit()
+    sign_in(app_client)
+    review = review_paste(app_client, KR_CA.read_text(encoding="utf-8"))
+    assert review.status_code == 200, review.text
+    both = row(review.text, f"{KEY}:17.1")
+    assert f'name="party_{KEY}:17.1"' in both and "상대국 측" in both
+    assert "party_" not in row(review.text, f"{KEY}:7.5")  # one party's alone: not offered
+    fields = [
+        (n, v)
+        for n, v in form_of(review.text, "/follow-up/apply")
+        if n not in ("meeting", "cadence") and (n != "link" or v == f"{KEY}:17.1")
+    ]
+    assert (f"party_{KEY}:17.1", "home") in fields  # the home side's unless chosen
+    fields = replaced(fields, **{f"party_{KEY}:17.1": "counterpart"})
+    applied = app_client.post("/follow-up/apply", data=as_data(fields))
+    assert applied.status_code == 303, applied.text
+    (update,) = updates_of(session, "17.1")
+    assert update.party is Party.COUNTERPART
+    commitment = find_commitment(f"{KEY}:17.1", session=session)
+    assert commitment.counterpart_status == update.status and commitment.status is None
+
+    # A counterpart for the one-party commitment, forced into the form, is refused on its row.
+    forced = [
+        *[(n, v) for n, v in fields if n != "link"],
+        ("link", f"{KEY}:7.5"),
+        (f"party_{KEY}:7.5", "counterpart"),
+    ]
+    refused = app_client.post("/follow-up/apply", data=as_data(forced))
+    assert refused.status_code == 400
+    assert "한쪽(한국)만의 과제라 상대국 측 현황을 기록할 수 없습니다" in refused.text
+    assert updates_of(session, "7.5") == []

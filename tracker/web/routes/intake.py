@@ -17,15 +17,17 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from tracker.db import read_session, write_session
+from tracker.domain import Party
 from tracker.errors import Conflict, TrackerError, form_status
 from tracker.importer.errors import ImportInputError
 from tracker.intake.counterparts import country
 from tracker.intake.dates import FuzzyDate, Precision
 from tracker.intake.terms import shared_analyzer
+from tracker.models import Commitment
 from tracker.services import accounts
 from tracker.services.accounts import Permission
 from tracker.services.agreements import agreement_choices
@@ -50,6 +52,7 @@ from tracker.services.intake import (
     suggested_status,
 )
 from tracker.services.lookup import find_agreement
+from tracker.services.status_updates import has_counterpart
 from tracker.web.deps import Web, WebDep, permitted, permitted_form
 from tracker.web.flash import Flash, tell
 from tracker.web.form_errors import FormFields
@@ -86,6 +89,8 @@ class Ticks:
     cadences: set[int] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
     statuses: dict[str, str] = field(default_factory=dict)
+    # Whose progress each link records: the home side's unless the counterpart's is chosen.
+    parties: dict[str, str] = field(default_factory=dict)
     source_url: str = ""
 
 
@@ -283,6 +288,7 @@ def _review(
     assert proposal.agreement_key is not None
     with read_session(web.db) as session:
         agreement = find_agreement(proposal.agreement_key, session=session)
+        two_party = _two_party([link.commitment.id for link in reading.links], session=session)
     return web.render(
         request,
         "follow_up_review.html",
@@ -334,6 +340,7 @@ def _review(
                 "words": link.words,
                 "mechanisms": link.mechanisms,
                 "allowed": link.commitment.label in allowed.links,
+                "two_party": link.commitment.id in two_party,
             }
             for link in reading.links
         ],
@@ -345,6 +352,13 @@ def _review(
         if row_errors and "source_url" in row_errors
         else {},
     )
+
+
+def _two_party(ids: list[int], *, session: Session) -> set[int]:
+    """Which of the linked commitments a counterpart's progress can be recorded for: those
+    both parties undertake (the commitment page offers the same choice)."""
+    found = session.exec(select(Commitment).where(col(Commitment.id).in_(ids))).all()
+    return {c.id for c in found if c.id is not None and has_counterpart(c)}
 
 
 def _shown_date(on: FuzzyDate | None, language: str) -> str:
@@ -459,6 +473,7 @@ def _ticks_of(form: FormData) -> Ticks:
     meetings = {int(v) for v in _many(form, "meeting") if v.isdigit()}
     links = set(_many(form, "link"))
     labels = {key.removeprefix("status_") for key in form if key.startswith("status_")}
+    sides = {key.removeprefix("party_") for key in form if key.startswith("party_")}
     return Ticks(
         meetings=meetings,
         days={
@@ -469,6 +484,7 @@ def _ticks_of(form: FormData) -> Ticks:
         cadences={int(v) for v in _many(form, "cadence") if v.isdigit()},
         links=links,
         statuses={label: _one(form, f"status_{label}") for label in labels},
+        parties={label: _one(form, f"party_{label}") for label in sides},
         source_url=_one(form, "source_url"),
     )
 
@@ -485,9 +501,18 @@ def _choices(ticks: Ticks) -> FollowUpChoices:
             raise TrackerError(
                 "form.meeting_date_not_a_date", number=number, value=typed[:40]
             ) from None
+    sides: dict[Party, dict[str, str | None]] = {party: {} for party in Party}
+    for label in sorted(ticks.links):
+        chosen = ticks.parties.get(label) or Party.HOME.value
+        try:
+            party = Party(chosen)
+        except ValueError:
+            raise TrackerError("form.party_unknown", commitment=label, value=chosen[:20]) from None
+        sides[party][label] = ticks.statuses.get(label) or None
     return FollowUpChoices(
         meetings=meetings,
-        links={label: ticks.statuses.get(label) or None for label in sorted(ticks.links)},
+        links=sides[Party.HOME],
+        counterpart_links=sides[Party.COUNTERPART],
         cadences=frozenset(ticks.cadences),
         source_url=ticks.source_url,
     )
