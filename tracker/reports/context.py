@@ -1,7 +1,8 @@
-"""Build what a report shows from the services: counts, attention, mechanisms, clause by clause,
-and what changed since the previous report. The database is read by the services
-(`tracker.services.report_data` and the lists and rollups); this labels what they return in the
-report's language. Read-only: call it in a read session."""
+"""Build what a report shows from the services: counts (each party's, and by evidence level),
+attention and open requests for cooperation, mechanisms, clause by clause (both parties' status,
+obstacles, evidence level), and what changed since the previous report. The database is read by
+the services (`tracker.services.report_data`, the lists, rollups and requests); this labels what
+they return in the report's language. Read-only: call it in a read session."""
 
 from __future__ import annotations
 
@@ -11,8 +12,15 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tracker.domain import Language, Score
-from tracker.models import Agreement, CommitmentPublic, Mechanism, Meeting, ReviewCycle
+from tracker.domain import EvidenceLevel, Language, Score
+from tracker.models import (
+    Agreement,
+    CommitmentPublic,
+    CooperationRequestPublic,
+    Mechanism,
+    Meeting,
+    ReviewCycle,
+)
 from tracker.reports.views import (
     AgreementRow,
     AnnexClause,
@@ -25,6 +33,8 @@ from tracker.reports.views import (
     GroupCounts,
     MechanismView,
     MeetingView,
+    PartyCount,
+    RequestView,
     ReviewReportView,
     SectionView,
 )
@@ -41,6 +51,7 @@ from tracker.services.report_data import (
     brief_tallies,
     commitment_facts,
     commitment_places,
+    evidence_levels,
     followed_mechanisms,
     most_urgent,
     open_cycles,
@@ -49,7 +60,9 @@ from tracker.services.report_data import (
     previous_report,
     recorded_meeting,
 )
+from tracker.services.requests import requests_of_agreement
 from tracker.services.rollups import Grouping, RollupRow, rollup
+from tracker.services.status_updates import has_counterpart
 from tracker.text import shorten
 from tracker.words import say
 
@@ -63,7 +76,10 @@ def review_report(
     language: str,
     classification: str,
     today: date,
+    max_requests: int = 200,
 ) -> ReviewReportView:
+    """The review of `agreement` for `cycle`; its action section lists at most `max_requests`
+    of the requests for cooperation not yet closed, oldest first, and says how many more."""
     previous = previous_report(agreement.id, session=session)
     commitments = list_commitments(
         session=session,
@@ -90,6 +106,8 @@ def review_report(
         for by in (Grouping.AGREEMENT, Grouping.SECTION, Grouping.MECHANISM)
     }
     total = rollups[Grouping.AGREEMENT][-1]
+    assert agreement.id is not None
+    requests = requests_of_agreement(agreement.id, session=session, today=today, limit=max_requests)
     return ReviewReportView(
         language=language,
         cover=Cover(
@@ -120,6 +138,16 @@ def review_report(
         previous_report_on=(
             previous.generated_at.astimezone(policy.timezone).date() if previous else None
         ),
+        party_counts=(
+            _party_counts(total, policy, language)
+            if any(has_counterpart(c) for c in commitments)
+            else []
+        ),
+        evidence_counts=_evidence_counts(evidence_levels(agreement.id, session=session), language),
+        requests=[
+            _request_view(r, language, today, agreement_key=agreement.key) for r in requests.items
+        ],
+        requests_total=requests.total,
     )
 
 
@@ -147,6 +175,7 @@ def brief_report(
         total.assessed += counts.assessed
         total.score_sum += counts.score_sum
         total.scores.update(counts.scores)
+        total.by_counterpart.update(counts.by_counterpart)
         for key, count in counts.by_status.items():
             total.by_status[key] += count
     when = meeting.held_on.isoformat()
@@ -183,12 +212,19 @@ def brief_report(
                 assessed=tally.counts.assessed,
                 mean_score=tally.counts.mean_score,
                 attention=tally.flagged,
+                requests=tally.requests,
             )
             for tally in tallies.values()
         ],
         details=_detail_views(details, session=session, policy=policy, language=language),
         attention_total=sum(tally.flagged for tally in tallies.values()),
         attention_agreements=sum(1 for tally in tallies.values() if tally.flagged),
+        # Portfolio-wide, whether a commitment could have one is not asked of each: the
+        # counterpart's counts show once anyone has recorded one.
+        party_counts=(
+            _party_counts(total, policy, language) if total.total > total.by_counterpart[""] else []
+        ),
+        requests_total=sum(tally.requests for tally in tallies.values()),
     )
 
 
@@ -229,6 +265,8 @@ def snapshot(views: Sequence[CommitmentView]) -> dict[str, Any]:
             "score": view.score,
             "owner": view.owner,
             "narrative": view.narrative,
+            "counterpart_status": view.counterpart_status_key,
+            "counterpart_status_label": view.counterpart_status,
         }
         for view in views
     }
@@ -254,6 +292,9 @@ def _commitment_views(
     for commitment in commitments:
         assessment = facts.assessments.get(commitment.id)
         score = assessment.score if assessment else None
+        home = facts.home.get(commitment.id)
+        counterpart = facts.counterpart.get(commitment.id)
+        level = home.evidence_level if home else None
         view = CommitmentView(
             ref=commitment.ref,
             agreement_key=commitment.agreement_key,
@@ -267,7 +308,7 @@ def _commitment_views(
             score=score,
             assessment=score_label(score, Language(language)),
             rationale=assessment.rationale if assessment else "",
-            narrative=facts.narratives.get(commitment.id, ""),
+            narrative=home.narrative if home else "",
             evidence_count=facts.evidence.get(commitment.id, 0),
             last_update=(
                 commitment.last_update_at.astimezone(policy.timezone).date()
@@ -277,6 +318,15 @@ def _commitment_views(
             mechanisms=commitment.mechanisms,
             attention=[say(language, f"attention.{flag}") for flag in commitment.attention],
             changes=[],
+            has_counterpart=has_counterpart(commitment) or bool(commitment.counterpart_status),
+            counterpart_status_key=commitment.counterpart_status,
+            counterpart_status=commitment.counterpart_status_label,
+            counterpart_as_of=commitment.counterpart_status_as_of,
+            counterpart_narrative=counterpart.narrative if counterpart else "",
+            obstacles=home.obstacles if home else "",
+            counterpart_obstacles=counterpart.obstacles if counterpart else "",
+            evidence_level_key=level.value if level else "",
+            evidence_level=say(language, f"evidence_level.{level.value}") if level else "",
         )
         views.append(_with_changes(view, previous, language, policy))
     return views
@@ -316,6 +366,22 @@ def _with_changes(
         view.changes.append(say(language, "change.owner", before=before["owner"], after=view.owner))
     if before["narrative"] != view.narrative and view.narrative:
         view.changes.append(say(language, "change.narrative"))
+    # Reports made before parties were recorded kept no counterpart status: nothing to compare.
+    counterpart_before = before.get("counterpart_status", view.counterpart_status_key)
+    if counterpart_before != view.counterpart_status_key:
+        not_recorded = say(language, "report.rw_not_recorded")
+        view.changes.append(
+            say(
+                language,
+                "change.counterpart_status",
+                before=(
+                    policy.label(counterpart_before, Language(language))
+                    if counterpart_before
+                    else not_recorded
+                ),
+                after=view.counterpart_status or not_recorded,
+            )
+        )
     return view
 
 
@@ -324,6 +390,59 @@ def _status_counts(row: RollupRow, policy: FollowUpPolicy, language: str) -> lis
         Count(status.key, policy.label(status.key, Language(language)), row.by_status[status.key])
         for status in policy.statuses
     ]
+
+
+def _party_counts(row: RollupRow, policy: FollowUpPolicy, language: str) -> list[PartyCount]:
+    """Each configured status with both parties' counts, then the counterpart's "not recorded"
+    (a status since removed from the configuration is counted under its own key)."""
+    keys = list(dict.fromkeys([*(status.key for status in policy.statuses), *row.by_status]))
+    keys += [key for key in row.by_counterpart if key and key not in keys]
+    return [
+        *(
+            PartyCount(
+                key,
+                policy.label(key, Language(language)),
+                row.by_status.get(key, 0),
+                row.by_counterpart.get(key, 0),
+            )
+            for key in keys
+        ),
+        PartyCount(
+            "not_recorded",
+            say(language, "report.rw_not_recorded"),
+            None,
+            row.by_counterpart.get("", 0),
+        ),
+    ]
+
+
+def _evidence_counts(levels: Mapping[str, int], language: str) -> list[Count]:
+    return [
+        *(
+            Count(level.value, say(language, f"evidence_level.{level.value}"), levels.get(level, 0))
+            for level in EvidenceLevel
+        ),
+        Count("no_update", say(language, "evidence_level.no_update"), levels.get("", 0)),
+    ]
+
+
+def _request_view(
+    request: CooperationRequestPublic, language: str, today: date, *, agreement_key: str = ""
+) -> RequestView:
+    """A request as a report lists it; within one agreement its commitment goes by ref alone."""
+    prefix = f"{agreement_key}:"
+    ref = request.commitment
+    return RequestView(
+        ref=ref.removeprefix(prefix) if agreement_key else ref,
+        from_division=request.from_division,
+        to=request.to,
+        what=request.what,
+        due_on=request.due_on,
+        age_days=request.age_days,
+        state_key=request.state.value,
+        state=say(language, f"request_state.{request.state.value}"),
+        overdue=request.due_on is not None and request.due_on < today,
+    )
 
 
 def _score_counts(row: RollupRow, language: str) -> list[Count]:

@@ -80,6 +80,42 @@ class CommitmentView:
     attention: list[str]  # labels
     changes: list[str]  # what changed since the previous report, as sentences; [] = nothing
     new_since_previous: bool = False
+    # Both parties undertake it (or several): the counterpart's status is shown beside ours,
+    # "not recorded" when nobody has recorded one.
+    has_counterpart: bool = False
+    counterpart_status_key: str = ""  # "" = not recorded
+    counterpart_status: str = ""  # label
+    counterpart_as_of: date | None = None
+    counterpart_narrative: str = ""
+    obstacles: str = ""  # the home side's standing update's
+    counterpart_obstacles: str = ""
+    evidence_level_key: str = ""  # of the home side's standing update; "" = no update yet
+    evidence_level: str = ""  # label
+
+
+@dataclass(frozen=True)
+class PartyCount:
+    """One status with how many commitments each party stands at."""
+
+    key: str  # a status key, or "not_recorded" (the counterpart's only)
+    label: str
+    home: int | None  # None on the "not recorded" row: the home side always has a status
+    counterpart: int
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request for cooperation not yet closed, as the action section lists it."""
+
+    ref: str  # the commitment's reference ("7.3"), or KEY:REF across agreements
+    from_division: str
+    to: str  # a division's name, or another body
+    what: str
+    due_on: date | None
+    age_days: int
+    state_key: str  # open, answered
+    state: str  # label
+    overdue: bool  # its due date has passed
 
 
 @dataclass(frozen=True)
@@ -132,6 +168,17 @@ class ReviewReportView:
     sections: list[SectionView]
     annex: list[AnnexClause]
     previous_report_on: date | None = None  # date of the report "changes since" refers to
+    # Each party's status counts; [] when no tracked commitment has a counterpart.
+    party_counts: list[PartyCount] = field(default_factory=list)
+    # Commitments by the evidence level of the home side's standing update ("no_update" last).
+    evidence_counts: list[Count] = field(default_factory=list)
+    requests: list[RequestView] = field(default_factory=list)  # oldest first, capped
+    requests_total: int = 0  # requests not yet closed, listed or not
+
+    @property
+    def requests_left_out(self) -> int:
+        """Requests not yet closed that the cap left out of the list."""
+        return self.requests_total - len(self.requests)
 
 
 @dataclass(frozen=True)
@@ -146,6 +193,7 @@ class AgreementRow:
     assessed: int
     mean_score: float | None  # of its open cycle's assessments; None if none given
     attention: int  # how many of them need attention
+    requests: int = 0  # their requests for cooperation not yet closed
 
 
 @dataclass
@@ -164,6 +212,10 @@ class BriefView:
     details: list[CommitmentView] = field(default_factory=list)  # most urgent first
     attention_total: int = 0  # commitments that need attention, detailed or not
     attention_agreements: int = 0  # agreements with at least one of them
+    # Each party's status counts, summed over the agreements; [] when no counterpart's status
+    # is recorded in any of them.
+    party_counts: list[PartyCount] = field(default_factory=list)
+    requests_total: int = 0  # requests for cooperation not yet closed, over the agreements
 
     @property
     def left_out(self) -> int:

@@ -1,30 +1,33 @@
 """What a report reads from the database, as plain data: `tracker.reports.context` labels it.
 
 A review reads one agreement: where each tracked commitment sits, its assessment in the cycle,
-its latest narrative, its evidence, the mechanisms that follow it. A brief spans the portfolio,
-so it is counted in SQL: one summary row per agreement, and only the most urgent commitments in
-full; memory grows with the agreements, not with their commitments.
+what each party's standing update says (narrative, obstacles, evidence level), its evidence, the
+mechanisms that follow it. A brief spans the portfolio, so it is counted in SQL: one summary row
+per agreement, and only the most urgent commitments in full; memory grows with the agreements,
+not with their commitments.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple, cast
 
-from sqlalchemy import ColumnElement, case
+from sqlalchemy import ColumnElement, Subquery, case
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, func, select
 
-from tracker.domain import Attention, ReportKind
+from tracker.domain import Attention, EvidenceLevel, Party, ReportKind
 from tracker.models import (
     Agreement,
     Assessment,
     Clause,
     Commitment,
     CommitmentMechanism,
+    CooperationRequest,
     Division,
     Evidence,
     Mechanism,
@@ -39,6 +42,7 @@ from tracker.services.attention import AttentionRule
 from tracker.services.cadence import NextMeeting, next_meeting
 from tracker.services.cycles import cycle_mechanism
 from tracker.services.policy import FollowUpPolicy
+from tracker.services.requests import OPEN_STATES
 from tracker.services.rollups import RollupRow
 
 # Most urgent first, as digests order them: a review meeting soon, then stalled, then the
@@ -71,18 +75,29 @@ def prepared_by(agreement: Agreement, *, session: Session) -> str:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """What a party's standing update says beside its status."""
+
+    narrative: str
+    obstacles: str
+    evidence_level: EvidenceLevel
+
+
+@dataclass(frozen=True)
 class CommitmentFacts:
     """What a report shows of commitments besides their own row, by commitment id."""
 
     assessments: dict[int, Assessment]  # in the cycle asked for
-    narratives: dict[int, str]  # of the latest update no later one corrects
-    evidence: dict[int, int]  # how many pieces of evidence
+    home: dict[int, Standing]  # the home side's standing update
+    counterpart: dict[int, Standing]  # the counterpart's, where one is recorded
+    evidence: dict[int, int]  # how many pieces of evidence, both parties' updates together
 
 
 def commitment_facts(
     ids: Collection[int], cycle_ids: Iterable[int | None], *, session: Session
 ) -> CommitmentFacts:
-    """Assessments in `cycle_ids`, latest narratives and evidence counts of commitments `ids`."""
+    """Assessments in `cycle_ids`, each party's standing update and evidence counts of
+    commitments `ids`."""
     assessments = session.exec(
         select(Assessment).where(
             col(Assessment.commitment_id).in_(ids),
@@ -95,22 +110,69 @@ def commitment_facts(
         .where(col(StatusUpdate.commitment_id).in_(ids))
         .group_by(col(StatusUpdate.commitment_id))
     ).all()
+    standing: dict[Party, dict[int, Standing]] = {party: {} for party in Party}
+    ranked = _ranked_updates(col(StatusUpdate.commitment_id).in_(ids))
+    for commitment_id, party, narrative, obstacles, level in session.execute(
+        sa_select(
+            ranked.c.commitment_id,
+            ranked.c.party,
+            ranked.c.narrative,
+            ranked.c.obstacles,
+            ranked.c.evidence_level,
+        ).where(ranked.c.rank == 1)
+    ).all():
+        standing[Party(party)][commitment_id] = Standing(narrative, obstacles, EvidenceLevel(level))
     return CommitmentFacts(
         assessments={a.commitment_id: a for a in assessments},
-        narratives=_latest_narratives(ids, session=session),
+        home=standing[Party.HOME],
+        counterpart=standing[Party.COUNTERPART],
         evidence=dict(evidence),
     )
 
 
-def _latest_narratives(ids: Collection[int], *, session: Session) -> dict[int, str]:
-    """The narrative of each commitment's latest update that no later one corrects."""
+def _ranked_updates(*where: ColumnElement[bool]) -> Subquery:
+    """Status updates matching `where` that no later one corrects, each ranked within its
+    commitment and party: rank 1 is the update that stands (the latest as-of date, then the
+    latest recorded), as `status_updates.latest_update` chooses it."""
     corrected = select(StatusUpdate.corrects_id).where(col(StatusUpdate.corrects_id).is_not(None))
-    rows = session.exec(
-        select(StatusUpdate)
-        .where(col(StatusUpdate.commitment_id).in_(ids), col(StatusUpdate.id).not_in(corrected))
-        .order_by(col(StatusUpdate.as_of), col(StatusUpdate.recorded_at), col(StatusUpdate.id))
+    rank = func.row_number().over(
+        partition_by=(col(StatusUpdate.commitment_id), col(StatusUpdate.party)),
+        order_by=(
+            col(StatusUpdate.as_of).desc(),
+            col(StatusUpdate.recorded_at).desc(),
+            col(StatusUpdate.id).desc(),
+        ),
+    )
+    return (
+        sa_select(
+            col(StatusUpdate.commitment_id),
+            col(StatusUpdate.party),
+            col(StatusUpdate.narrative),
+            col(StatusUpdate.obstacles),
+            col(StatusUpdate.evidence_level),
+            rank.label("rank"),
+        )
+        .where(col(StatusUpdate.id).not_in(corrected), *where)
+        .subquery("ranked")
+    )
+
+
+def evidence_levels(agreement_id: int | None, *, session: Session) -> Counter[str]:
+    """The agreement's tracked commitments counted by the evidence level of the home side's
+    standing update ("" for those with no update yet), in one GROUP BY."""
+    tracked = (col(Commitment.agreement_id) == agreement_id, col(Commitment.tracked).is_(True))
+    ranked = _ranked_updates(
+        col(StatusUpdate.party) == Party.HOME,
+        col(StatusUpdate.commitment_id).in_(select(Commitment.id).where(*tracked)),
+    )
+    rows = session.execute(
+        sa_select(ranked.c.evidence_level, func.count())
+        .select_from(Commitment)
+        .outerjoin(ranked, (ranked.c.commitment_id == col(Commitment.id)) & (ranked.c.rank == 1))
+        .where(*tracked)
+        .group_by(ranked.c.evidence_level)
     ).all()
-    return {row.commitment_id: row.narrative for row in rows}
+    return Counter({EvidenceLevel(level).value if level else "": count for level, count in rows})
 
 
 def open_cycles(agreement_ids: Collection[int], *, session: Session) -> dict[int, int | None]:
@@ -263,8 +325,9 @@ class AgreementTally:
     """An agreement's summary row in a brief, as SQL counts it."""
 
     agreement: Agreement  # read without its source text
-    counts: RollupRow  # by status, and by assessment in the open cycle
+    counts: RollupRow  # by each party's status, and by assessment in the open cycle
     flagged: int = 0  # how many need attention
+    requests: int = 0  # requests for cooperation of those commitments not yet closed
 
 
 @dataclass(frozen=True)
@@ -283,8 +346,9 @@ def brief_tallies(
     mechanism_id: int | None, rule: AttentionRule, *, session: Session, policy: FollowUpPolicy
 ) -> dict[int, AgreementTally]:
     """Agreement id → what the mechanism follows of it (named or reviewing, tracked): counts by
-    status, by assessment in its open cycle and of those that need attention, in three GROUP BY
-    queries; in order of agreement key."""
+    each party's status, by assessment in its open cycle, of those that need attention and of
+    their requests for cooperation not yet closed, in four GROUP BY queries; in order of
+    agreement key."""
     followed = _followed(mechanism_id)
     agreement_ids = select(Commitment.agreement_id).where(*followed)
     described = (  # never the source text: a brief may span thousands of agreements
@@ -298,15 +362,35 @@ def brief_tallies(
         for agreement in session.exec(described).all()
     }
     flagged = func.coalesce(func.sum(case((rule.any_flag(), 1), else_=0)), 0)
-    for agreement_id, status, count, needing in session.exec(
-        select(Commitment.agreement_id, Commitment.status, func.count(), flagged)
+    for agreement_id, status, counterpart, count, needing in session.execute(
+        sa_select(
+            col(Commitment.agreement_id),
+            col(Commitment.status),
+            col(Commitment.counterpart_status),
+            func.count(),
+            flagged,
+        )
         .where(*followed)
-        .group_by(col(Commitment.agreement_id), col(Commitment.status))
+        .group_by(
+            col(Commitment.agreement_id),
+            col(Commitment.status),
+            col(Commitment.counterpart_status),
+        )
     ).all():
         tally = tallies[agreement_id]
         tally.counts.total += count
         tally.counts.by_status[policy.status_of(status).key] += count
+        tally.counts.by_counterpart[policy.status_of(counterpart).key if counterpart else ""] += (
+            count
+        )
         tally.flagged += needing
+    for agreement_id, count in session.exec(
+        select(Commitment.agreement_id, func.count())
+        .join(CooperationRequest, col(CooperationRequest.commitment_id) == Commitment.id)
+        .where(*followed, col(CooperationRequest.state).in_(OPEN_STATES))
+        .group_by(col(Commitment.agreement_id))
+    ).all():
+        tallies[agreement_id].requests += count
     for agreement_id, score, count in session.exec(
         select(Commitment.agreement_id, Assessment.score, func.count())
         .join(Assessment, col(Assessment.commitment_id) == Commitment.id)
