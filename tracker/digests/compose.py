@@ -177,6 +177,7 @@ def _day(*, session: Session, settings: Settings, now: datetime) -> DigestDay:
         session=session,
         policy=FollowUpPolicy.from_settings(settings),
         today=now.astimezone(settings.tz).date(),
+        max_items=settings.digests.max_items,
     )
 
 

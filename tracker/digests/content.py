@@ -1,5 +1,6 @@
 """What one officer's digest says: how many of their commitments need what, the most urgent few
-of each kind, and what happened since the last digest. Nothing to say, no mail.
+of each kind, the requests for cooperation waiting on their division, and what happened since
+the last digest. Nothing to say, no mail.
 
 However many commitments an officer owns, a digest lists at most `max_items` per section and says
 how many it left out; the web app's dashboard lists them all.
@@ -8,20 +9,22 @@ how many it left out; the web app's dashboard lists them all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from tracker.domain import Attention
+from tracker.domain import Attention, RequestState
 from tracker.models import (
     Agreement,
     ChangeRecord,
     Commitment,
     CommitmentMechanism,
+    CooperationRequest,
+    Division,
     Mechanism,
     Meeting,
     Officer,
@@ -32,7 +35,7 @@ from tracker.services.attention import AttentionRule
 from tracker.services.history import action_word, describe_change
 from tracker.services.policy import FollowUpPolicy
 from tracker.text import shorten
-from tracker.words import N_
+from tracker.words import N_, say
 
 # The sections about commitments, in the order a digest shows them.
 FLAG_SECTIONS = (
@@ -47,6 +50,7 @@ TITLES = {
     "due": N_("attention.due"),
     "stalled": N_("attention.stalled"),
     "stale": N_("attention.stale"),
+    "requests": N_("mail.rw_requests"),
     "changed": N_("mail.changed"),
     "reports": N_("mail.reports"),
     "meetings": N_("mail.meetings"),
@@ -68,7 +72,7 @@ class Item:
 class Section:
     """One kind of news: how many in all, and the first few of them."""
 
-    name: str  # a key of TITLES: due, stalled, stale, changed, reports, meetings
+    name: str  # a key of TITLES: due, stalled, stale, requests, changed, reports, meetings
     total: int
     items: tuple[Item, ...]
     link: str  # the web page that lists them all
@@ -93,24 +97,109 @@ class DigestContent:
 
 
 @dataclass(frozen=True)
+class WaitingRequest:
+    """An open request for cooperation addressed to a division, as its officers' digests list
+    it."""
+
+    agreement_id: int
+    ref: str  # the commitment's KEY:REF
+    what: str
+    from_division: str  # "" when the asking commitment has no division
+    due_on: date | None
+    age_days: int  # since it was made
+
+
+@dataclass(frozen=True)
+class DivisionRequests:
+    """The open requests waiting on one division: how many, and the oldest few."""
+
+    total: int
+    oldest: tuple[WaitingRequest, ...]
+
+
+@dataclass(frozen=True)
 class DigestDay:
     """What every digest composed on one day shares, worked out once for the portfolio rather
-    than once per officer: the attention rule's SQL, and when each agreement's open review cycle
-    ends (memory grows with agreements, not commitments)."""
+    than once per officer: the attention rule's SQL, when each agreement's open review cycle
+    ends, and the open requests for cooperation waiting on each division, the oldest
+    `max_items` of each (memory grows with agreements and divisions, not commitments)."""
 
     today: date
     reviews: dict[int, date]  # agreement id → the end of its open review cycle
     flag_columns: tuple[ColumnElement[int], ...]  # the rule's 0/1 per flag, in `Attention` order
+    requests: dict[int, DivisionRequests] = field(default_factory=dict)  # by division id
 
     @classmethod
-    def on(cls, *, session: Session, policy: FollowUpPolicy, today: date) -> DigestDay:
+    def on(
+        cls, *, session: Session, policy: FollowUpPolicy, today: date, max_items: int = 20
+    ) -> DigestDay:
         # The rule has worked out every agreement's cycle end already: reuse it.
         rule = AttentionRule.on(session=session, policy=policy, today=today)
         return cls(
             today=today,
             reviews=rule.cycle_ends,
             flag_columns=tuple(rule.columns()),
+            requests=waiting_requests(session, today=today, limit=max_items),
         )
+
+
+def waiting_requests(session: Session, *, today: date, limit: int) -> dict[int, DivisionRequests]:
+    """Division id → its open requests for cooperation (those answered wait on the asker, not
+    on it): how many, and the oldest `limit`, oldest first. One query for every division,
+    numbered and counted per division in SQL."""
+    addressee = col(CooperationRequest.to_division_id)
+    oldest_first = (col(CooperationRequest.created_at), col(CooperationRequest.id))
+    ranked = (
+        sa_select(
+            addressee,
+            col(CooperationRequest.commitment_id),
+            col(CooperationRequest.from_division_id),
+            col(CooperationRequest.what),
+            col(CooperationRequest.due_on),
+            col(CooperationRequest.created_at),
+            func.row_number().over(partition_by=addressee, order_by=oldest_first).label("rank"),
+            func.count().over(partition_by=addressee).label("total"),
+        )
+        .where(addressee.is_not(None), col(CooperationRequest.state) == RequestState.OPEN)
+        .subquery("ranked")
+    )
+    rows = session.execute(
+        sa_select(
+            ranked.c.to_division_id,
+            ranked.c.total,
+            col(Agreement.id),
+            col(Agreement.key),
+            col(Commitment.ref),
+            col(Division.name),
+            ranked.c.what,
+            ranked.c.due_on,
+            ranked.c.created_at,
+        )
+        .select_from(ranked)
+        .join(Commitment, col(Commitment.id) == ranked.c.commitment_id)
+        .join(Agreement, col(Agreement.id) == Commitment.agreement_id)
+        .outerjoin(Division, col(Division.id) == ranked.c.from_division_id)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.to_division_id, ranked.c.rank)
+    ).all()
+    found: dict[int, tuple[int, list[WaitingRequest]]] = {}
+    for division_id, total, agreement_id, key, ref, asker, what, due_on, created_at in rows:
+        _, listed = found.setdefault(division_id, (total, []))
+        listed.append(
+            WaitingRequest(
+                agreement_id=agreement_id,
+                ref=f"{key}:{ref}",
+                what=what,
+                from_division=asker or "",
+                due_on=due_on,
+                # Counted as the requests' own lists count it (tracker.services.requests).
+                age_days=max(0, (today - created_at.date()).days),
+            )
+        )
+    return {
+        division_id: DivisionRequests(total, tuple(listed))
+        for division_id, (total, listed) in found.items()
+    }
 
 
 def digest_content(
@@ -123,11 +212,12 @@ def digest_content(
     base_url: str,
     max_items: int,
 ) -> DigestContent | None:
-    """The officer's tracked commitments that need attention, by flag, and what happened since
-    `since`: changes by others, reports made, meetings planned within `due_days`.
+    """The officer's tracked commitments that need attention, by flag, the open requests for
+    cooperation addressed to their division, and what happened since `since`: changes by
+    others, reports made, meetings planned within `due_days`.
 
     Each section counts everything and lists at most `max_items`, most urgent first (see
-    `urgency`); reports and meetings in the order they happen.
+    `urgency`); requests oldest first; reports and meetings in the order they happen.
     """
     # Each commitment with its flags in one query, the rule's SQL beside the row.
     rows = session.execute(
@@ -135,7 +225,8 @@ def digest_content(
             col(Commitment.owner_id) == officer.id, col(Commitment.tracked).is_(True)
         )
     ).all()
-    if not rows:
+    waiting = day.requests.get(officer.division_id) if officer.division_id is not None else None
+    if not rows and waiting is None:
         return None
     commitments = [row[0] for row in rows]
     flags = {
@@ -155,7 +246,10 @@ def digest_content(
     changes = _changes_by_others(session, officer, since, policy)
     flagged["changed"] = [c for c in ranked if (c.id or 0) in changes]
     listed = [c for chosen in flagged.values() for c in chosen[:max_items]]
-    agreements = _agreements(session, {c.agreement_id for c in listed})
+    asked = waiting.oldest[:max_items] if waiting else ()
+    agreements = _agreements(
+        session, {c.agreement_id for c in listed} | {r.agreement_id for r in asked}
+    )
     root = base_url.rstrip("/")
 
     def item(commitment: Commitment, note: str = "") -> Item:
@@ -175,6 +269,21 @@ def digest_content(
         notes = changes if name == "changed" else {}
         listing = tuple(item(c, notes.get(c.id or 0, "")) for c in chosen[:max_items])
         sections.append(Section(name, len(chosen), listing, pages.get(name, f"{root}/")))
+    if waiting is not None:  # what others wait for comes right after what needs a look
+        language = officer.language.value
+        requests = tuple(
+            Item(
+                ref=r.ref,
+                text=shorten(r.what, 90),
+                link=f"{root}/commitments/{r.ref}",
+                note=_request_note(r, language),
+            )
+            for r in asked
+        )
+        sections.insert(
+            len(FLAG_SECTIONS),
+            Section("requests", waiting.total, requests, f"{root}/requests?to=mine"),
+        )
     reports = _reports_since(session, officer, since)
     listing = tuple(Item(r) for r in reports[:max_items])
     sections.append(Section("reports", len(reports), listing, f"{root}/reports"))
@@ -184,7 +293,9 @@ def digest_content(
     shown = tuple(s for s in sections if s.total)
     if not shown:
         return None
-    named = dict.fromkeys(agreements[c.agreement_id] for c in listed)
+    named = dict.fromkeys(
+        agreements[i] for i in [*(c.agreement_id for c in listed), *(r.agreement_id for r in asked)]
+    )
     return DigestContent(
         officer=officer,
         since=since,
@@ -192,6 +303,19 @@ def digest_content(
         full_list=f"{root}/",
         agreements=tuple((a.key, a.title) for a in named),
     )
+
+
+def _request_note(request: WaitingRequest, language: str) -> str:
+    """Who asks, by when, how long ago: "북미2과 요청 · 기한 2027-01-31 · 12일 경과"."""
+    parts = (
+        [say(language, "mail.rw_request_from", division=request.from_division)]
+        if request.from_division
+        else []
+    )
+    if request.due_on is not None:
+        parts.append(say(language, "mail.rw_request_due", date=request.due_on.isoformat()))
+    parts.append(say(language, "mail.rw_request_age", count=request.age_days))
+    return " · ".join(parts)
 
 
 def urgency(
