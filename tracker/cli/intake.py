@@ -60,7 +60,12 @@ def follow_up_command(
 ) -> None:
     from tracker.intake.terms import shared_analyzer
     from tracker.services.import_sources import read_source
-    from tracker.services.intake import intake_rules, proposal_as_json, propose_follow_up
+    from tracker.services.intake import (
+        apply_follow_up,
+        intake_rules,
+        proposal_as_json,
+        propose_follow_up,
+    )
 
     runtime = runtime_of(ctx)
     settings = runtime.settings
@@ -92,10 +97,14 @@ def follow_up_command(
         if dry_run:  # evidence files go to a folder that goes away, as the rows do
             with tempfile.TemporaryDirectory(prefix="tracker-dry-run-") as scratch:
                 checked = replace(policy, evidence_dir=Path(scratch))
-                outcome = _apply(proposal, choices, session=session, policy=checked, by=by)
+                outcome = apply_follow_up(
+                    proposal, choices, session=session, policy=checked, actor=actor_name(by)
+                )
                 session.rollback()
         else:
-            outcome = _apply(proposal, choices, session=session, policy=policy, by=by)
+            outcome = apply_follow_up(
+                proposal, choices, session=session, policy=policy, actor=actor_name(by)
+            )
     if as_json:
         print_json(_outcome_json(outcome) | {"dry_run": dry_run})
         return
@@ -140,22 +149,6 @@ def _choices(
         source_url=source_url.strip(),
         counterpart_links=chosen_links[Party.COUNTERPART],
     )
-
-
-def _apply(
-    proposal: FollowUpProposal,
-    choices: FollowUpChoices,
-    *,
-    session: object,
-    policy: FollowUpPolicy,
-    by: str | None,
-) -> FollowUpOutcome:
-    from sqlmodel import Session
-
-    from tracker.services.intake import apply_follow_up
-
-    assert isinstance(session, Session)
-    return apply_follow_up(proposal, choices, session=session, policy=policy, actor=actor_name(by))
 
 
 def print_proposal(

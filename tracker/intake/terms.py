@@ -186,10 +186,6 @@ class Analyzer:
                 self._cache.popitem(last=False)
         return [found[t] for t in texts]
 
-    def warm(self) -> None:
-        """Load the model now (a server does it at start-up rather than on its first intake)."""
-        self._kiwi_tokens(["한국과 캐나다는 협력한다."])
-
     def _kiwi_tokens(self, texts: Sequence[str]) -> list[Any]:
         kiwi = self._load()
         with self._lock:  # one analysis at a time: the web serves requests on threads

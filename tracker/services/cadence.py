@@ -11,13 +11,15 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tracker.domain import Cadence
 from tracker.models import Mechanism, Meeting
+
+T = TypeVar("T")
 
 CADENCE_MONTHS = {Cadence.BIENNIAL: 24, Cadence.ANNUAL: 12}
 
@@ -133,6 +135,6 @@ class MeetingCalendar:
         return None if projected is None else NextMeeting(projected, estimated=True)
 
 
-def chunks(ids: Sequence[int], size: int = 5000) -> list[Sequence[int]]:
+def chunks(ids: Sequence[T], size: int = 5000) -> list[Sequence[T]]:
     """Bound the parameters of one statement (PostgreSQL's driver stops at 65,535)."""
     return [ids[i : i + size] for i in range(0, len(ids), size)]

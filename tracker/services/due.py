@@ -211,8 +211,7 @@ def estimated_units(
 def _estimates_built(*, session: Session, subjects: Collection[str]) -> dict[str, list[date]]:
     """Agreement key -> the estimated ends its built review reports were made for."""
     built: dict[str, list[date]] = {}
-    keys = sorted(subjects)
-    for chunk in (keys[i : i + 5000] for i in range(0, len(keys), 5000)):
+    for chunk in chunks(sorted(subjects)):
         for subject, period in session.exec(
             select(JobRun.subject, JobRun.period).where(
                 JobRun.kind == REVIEW,
