@@ -143,6 +143,25 @@ class ReportKind(StrEnum):
     BRIEF = "brief"  # a pre-meeting brief for one mechanism meeting
 
 
+class ReportFormat(StrEnum):
+    """What file a report is written as; every format is built from the same report views."""
+
+    PDF = "pdf"  # WeasyPrint, from the HTML templates
+    HWPX = "hwpx"  # Hangul's open format (OWPML, KS X 6101)
+    DOCX = "docx"  # Word
+
+    @property
+    def media_type(self) -> str:
+        return _REPORT_MEDIA_TYPES[self]
+
+
+_REPORT_MEDIA_TYPES = {
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.HWPX: "application/hwp+zip",
+    ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
 class OutboxState(StrEnum):
     QUEUED = "queued"  # waiting for its next attempt
     SENT = "sent"
