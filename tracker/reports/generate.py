@@ -30,6 +30,7 @@ from tracker.models import Agreement, Report, ReportPublic, ReviewCycle
 from tracker.reports.context import brief_report, report_views, review_report, snapshot
 from tracker.reports.render import PdfRenderer, RenderedPdf
 from tracker.reports.templating import make_environment
+from tracker.reports.views import BriefView, ReviewReportView
 from tracker.services.cycles import cycle_end, find_cycle
 from tracker.services.lookup import find_agreement, find_mechanism
 from tracker.services.meetings import find_meeting
@@ -50,6 +51,7 @@ class PreparedReport:
     stem: str  # file name without version and suffix; sorts by date
     html: str
     snapshot: dict[str, Any]
+    view: ReviewReportView | BriefView  # what the HTML shows: the HWPX and DOCX are built from it
     agreement_id: int | None = None
     cycle_id: int | None = None
     meeting_id: int | None = None
@@ -103,6 +105,7 @@ def prepare_review(
         stem=f"{when}_review-cycle-{chosen.number:02d}_{language.value}",
         html=_render(settings, "review.html", view),
         snapshot=snapshot(report_views(view)),
+        view=view,
         agreement_id=agreement.id,
         cycle_id=chosen.id,
     )
@@ -140,6 +143,7 @@ def prepare_brief(
         stem=f"{meeting.held_on.isoformat()}_brief_{language.value}",
         html=_render(settings, "brief.html", view),
         snapshot=snapshot(report_views(view)),
+        view=view,
         meeting_id=meeting.id,
         mechanism_id=mechanism.id,
     )
