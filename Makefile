@@ -55,10 +55,11 @@ $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 # Debian packages: Korean fonts and HarfBuzz subsetting for PDFs, poppler for reading PDFs back,
-# Chromium for browser tests, PostgreSQL for the second test run. Installed when root, else the
+# Chromium for browser tests, PostgreSQL for the second test run, LibreOffice Writer to open
+# the exported DOCX files. Installed when root, else the
 # script prints the exact apt-get command.
 sysdeps:
-	@scripts/sysdeps.sh pdf pdftext browser postgres
+	@scripts/sysdeps.sh pdf pdftext browser postgres office
 
 sysdeps-demo:
 	@scripts/sysdeps.sh pdf

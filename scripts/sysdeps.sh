@@ -6,6 +6,7 @@
 #          pdftext   poppler-utils (pdftotext, pdffonts)
 #          browser   chromium (/usr/bin/chromium)
 #          postgres  initdb + pg_ctl (else Debian "postgresql")
+#          office    LibreOffice Writer (soffice), to open exported DOCX files in the tests
 #          all       every group above
 #   --check  only report; exit 1 if something is missing, never install.
 #
@@ -16,7 +17,7 @@ set -euo pipefail
 
 prog=${0##*/}
 usage() {
-    echo "usage: $prog [--check] GROUP...   (groups: pdf pdftext browser postgres all)" >&2
+    echo "usage: $prog [--check] GROUP...   (groups: pdf pdftext browser postgres office all)" >&2
     exit 2
 }
 
@@ -26,8 +27,8 @@ for arg in "$@"; do
     case $arg in
         --check) check_only=1 ;;
         -h | --help) usage ;;
-        all) groups+=(pdf pdftext browser postgres) ;;
-        pdf | pdftext | browser | postgres) groups+=("$arg") ;;
+        all) groups+=(pdf pdftext browser postgres office) ;;
+        pdf | pdftext | browser | postgres | office) groups+=("$arg") ;;
         *) echo "$prog: unknown group or option: $arg" >&2; usage ;;
     esac
 done
@@ -84,6 +85,9 @@ check_group() {
             ;;
         postgres)
             have_pg_bins || need postgresql
+            ;;
+        office)
+            command -v soffice >/dev/null 2>&1 || need libreoffice-writer
             ;;
     esac
 }
