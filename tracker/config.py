@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from tracker.domain import Language
+from tracker.domain import Language, ReportFormat
 from tracker.errors import ConfigError
 
 ENV_PREFIX = "TRACKER_"
@@ -186,6 +186,13 @@ class ReportSettings(_Section):
     time_limit_seconds: float = Field(default=120.0, gt=0)
     memory_mb: int = Field(default=1536, ge=256)
     brief_max_details: int = Field(default=200, ge=0, le=5000)
+    # What the scheduler writes each due report as: every format is one version of the report.
+    formats: list[ReportFormat] = Field(default_factory=lambda: [ReportFormat.PDF], min_length=1)
+
+    @field_validator("formats")
+    @classmethod
+    def _each_format_once(cls, value: list[ReportFormat]) -> list[ReportFormat]:
+        return list(dict.fromkeys(value))
 
 
 class AttentionSettings(_Section):

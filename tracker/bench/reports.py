@@ -18,9 +18,11 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from tracker.bench.scratch import Figure, median_ms
 from tracker.bench.seed import seed_database, seed_variant
 from tracker.config import Settings
 from tracker.db import make_engine, read_session, write_session
+from tracker.domain import ReportFormat
 from tracker.models import (
     Assessment,
     Commitment,
@@ -81,6 +83,29 @@ def bench_review_report(url: str, folder: Path, templates: Path, *, repeat: int)
     yield f"seed review report, pages: {pdf.pages:,.1f} pages"
     yield f"seed review report, PDF size: {len(pdf.data) / 1024:,.1f} KB  (goal < 500 KB)"
     yield f"seed review report, peak memory of the renderer: {pdf.peak_rss_mb:,.1f} MB"
+
+
+def bench_exports(url: str, folder: Path, templates: Path, *, repeat: int) -> Iterator[Figure]:
+    """Each editable format of the seed's review: the median time from the prepared report to
+    the file's bytes (outline and writer), after one warm-up export (imports, font tables)."""
+    from tracker.reports import generate
+
+    seed_database(url)
+    settings = _settings(templates, folder, url)
+    engine = make_engine(url)
+    with read_session(engine) as session:
+        prepared = generate.prepare_review("kr-ca-2025", session=session, settings=settings)
+    engine.dispose()
+    for fmt in (ReportFormat.HWPX, ReportFormat.DOCX):
+        generate.export_document(prepared, fmt)
+        seconds = median_ms(lambda fmt=fmt: generate.export_document(prepared, fmt), repeat=repeat)
+        size = len(generate.export_document(prepared, fmt).data) / 1024
+        yield Figure(
+            f"seed review report as {fmt.value.upper()} ({size:,.0f} KB)",
+            seconds,
+            "ms",
+            "<= 1000 ms",
+        )
 
 
 def bench_report_batch(url: str, folder: Path, templates: Path, *, agreements: int) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tracker.bench.digests import bench_digests
 from tracker.bench.intake import bench_follow_up
-from tracker.bench.reports import bench_report_batch, bench_review_report
+from tracker.bench.reports import bench_exports, bench_report_batch, bench_review_report
 from tracker.bench.scratch import Figure, Scratch
 from tracker.bench.seed import (
     bench_bulk_import,
@@ -49,6 +49,9 @@ def run_benchmarks(
             if templates is not None:
                 yield from bench_review_report(
                     scratch.url("report"), Path(tmp), templates, repeat=1 if quick else 5
+                )
+                yield from bench_exports(
+                    scratch.url("exports"), Path(tmp), templates, repeat=2 if quick else 7
                 )
                 yield bench_report_batch(
                     scratch.url("batch"), Path(tmp), templates, agreements=2 if quick else 50

@@ -1,4 +1,4 @@
-"""Review reports and pre-meeting briefs as PDF, and the registry of those made."""
+"""Review reports and pre-meeting briefs as PDF, HWPX or DOCX, and the registry of those made."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tracker.cli.base import (
     runtime_of,
 )
 from tracker.cli.speech import show, tell
-from tracker.domain import Language, ReportKind
+from tracker.domain import Language, ReportFormat, ReportKind
 from tracker.files import write_atomically
 from tracker.msgids import N_
 
@@ -33,6 +33,9 @@ OutOption = Annotated[
 ]
 HtmlOption = Annotated[bool, typer.Option("--html", help=N_("cli.report.html"))]
 ByOption = Annotated[str | None, typer.Option("--by", help=N_("cli.report.by"))]
+FormatOption = Annotated[
+    list[ReportFormat] | None, typer.Option("--format", "-f", help=N_("cli.report.format"))
+]
 # A report's kind and language as the reports page says them.
 KIND_WORDS = {
     ReportKind.REVIEW: N_("report_kind_review"),
@@ -49,6 +52,7 @@ def review(
     out: OutOption = None,
     html: HtmlOption = False,
     by: ByOption = None,
+    formats: FormatOption = None,
 ) -> None:
     from tracker.reports import generate
 
@@ -57,7 +61,7 @@ def review(
         prepared = generate.prepare_review(
             agreement, session=session, settings=runtime.settings, cycle=cycle, language=lang
         )
-    _finish(ctx, prepared, out=out, html=html, by=by)
+    _finish(ctx, prepared, out=out, html=html, by=by, formats=formats)
 
 
 def brief(
@@ -68,6 +72,7 @@ def brief(
     out: OutOption = None,
     html: HtmlOption = False,
     by: ByOption = None,
+    formats: FormatOption = None,
 ) -> None:
     from tracker.reports import generate
 
@@ -76,7 +81,7 @@ def brief(
         prepared = generate.prepare_brief(
             mechanism, meeting, session=session, settings=runtime.settings, language=lang
         )
-    _finish(ctx, prepared, out=out, html=html, by=by)
+    _finish(ctx, prepared, out=out, html=html, by=by, formats=formats)
 
 
 def list_(
@@ -104,6 +109,7 @@ def list_(
             N_("cli.column.subject"),
             N_("cli.column.version"),
             N_("cli.column.language"),
+            N_("cli.column.format"),
             N_("cli.column.pages"),
             N_("cli.column.by"),
             N_("cli.column.file"),
@@ -116,7 +122,8 @@ def list_(
                 r.subject,
                 r.version,
                 tell(LANGUAGE_WORDS[r.language]),
-                r.pages,
+                r.format.value.upper(),
+                "-" if r.pages is None else r.pages,
                 r.generated_by,
                 report_registry.report_path(r, folder),
             )
@@ -127,7 +134,13 @@ def list_(
 
 
 def _finish(
-    ctx: typer.Context, prepared: PreparedReport, *, out: Path | None, html: bool, by: str | None
+    ctx: typer.Context,
+    prepared: PreparedReport,
+    *,
+    out: Path | None,
+    html: bool,
+    by: str | None,
+    formats: list[ReportFormat] | None,
 ) -> None:
     from tracker.reports import generate
     from tracker.services import report_registry
@@ -138,25 +151,28 @@ def _finish(
         write_atomically(target, prepared.html.encode())
         show("cli.report.wrote", path=target)
         return
+    chosen = list(dict.fromkeys(formats or [ReportFormat.PDF]))
+    outs = generate.output_files(out, chosen) if out is not None else None
     with generate.make_renderer(settings) as renderer:
-        pdf = renderer.render(prepared.html)
+        renditions = generate.render_report(prepared, chosen, pdf_renderer=lambda: renderer)
     folder = settings.resolve(settings.paths.reports)
-    report = generate.save_report(
+    reports = generate.save_reports(
         prepared,
-        pdf,
+        renditions,
         engine=runtime_of(ctx).checked_engine(),
         reports_dir=folder,
         actor=actor_name(by),
-        out=out,
+        outs=outs,
     )
-    path = report_registry.report_path(report, folder)
-    show(
-        "cli.report.saved",
-        path=path,
-        pages=report.pages,
-        size=round(report.size_bytes / 1024),
-        version=report.version,
-    )
+    for report in reports:
+        path = report_registry.report_path(report, folder)
+        size = round(report.size_bytes / 1024)
+        if report.pages is None:
+            show("cli.report.saved_document", path=path, size=size, version=report.version)
+        else:
+            show(
+                "cli.report.saved", path=path, pages=report.pages, size=size, version=report.version
+            )
 
 
 def register(app: TrackerTyper) -> None:

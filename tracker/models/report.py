@@ -9,13 +9,15 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tracker.domain import Language, ReportKind
+from tracker.domain import Language, ReportFormat, ReportKind
 from tracker.models._types import EnumText, UTCDateTime, utcnow
 
 
 class ReportBase(SQLModel):
     kind: ReportKind = Field(sa_type=EnumText(ReportKind))
     language: Language = Field(default=Language.KO, sa_type=EnumText(Language))
+    # One generation may be written in several formats: each is a row of the same version.
+    format: ReportFormat = Field(default=ReportFormat.PDF, sa_type=EnumText(ReportFormat))
     # What the report is about: review reports name an agreement and a cycle; briefs a meeting.
     agreement_id: int | None = Field(
         default=None, foreign_key="agreement.id", index=True, ondelete="CASCADE"
@@ -29,7 +31,9 @@ class Report(ReportBase, table=True):
     # `subject` spells out what the report covers ("kr-ca-2025/cycle-1"); each generation for
     # the same subject, kind and language is a new version, and earlier files are kept.
     __table_args__ = (
-        UniqueConstraint("kind", "subject", "language", "version", name="uq_report_version"),
+        UniqueConstraint(
+            "kind", "subject", "language", "version", "format", name="uq_report_version"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -38,7 +42,7 @@ class Report(ReportBase, table=True):
     path: str = Field(max_length=500)  # relative to the reports folder
     sha256: str = Field(max_length=64)
     size_bytes: int
-    pages: int
+    pages: int | None = None  # None for HWPX and DOCX: the word processor paginates them
     generated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True)
     )
@@ -53,6 +57,6 @@ class ReportPublic(ReportBase):
     path: str
     sha256: str
     size_bytes: int
-    pages: int
+    pages: int | None
     generated_at: datetime
     generated_by: str

@@ -12,10 +12,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import Environment
 from sqlalchemy.engine import Engine
@@ -23,7 +25,7 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.db import write_session
-from tracker.domain import Language, ReportKind
+from tracker.domain import Language, ReportFormat, ReportKind
 from tracker.errors import NotFound, TrackerError
 from tracker.files import write_atomically
 from tracker.models import Agreement, Report, ReportPublic, ReviewCycle
@@ -159,23 +161,100 @@ def _defaults(
     return policy, language, today or policy.today()
 
 
+class RendersPdf(Protocol):
+    """A PDF renderer: the warm child (`PdfRenderer`) or the web app's shared one."""
+
+    def render(self, html: str) -> RenderedPdf: ...
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """A prepared report written in one format: the file's bytes, and its pages where they are
+    counted (a PDF's; a word processor paginates HWPX and DOCX itself)."""
+
+    format: ReportFormat
+    data: bytes
+    pages: int | None = None
+    seconds: float = 0.0  # spent making the file
+
+    @classmethod
+    def of_pdf(cls, pdf: RenderedPdf) -> Rendition:
+        return cls(ReportFormat.PDF, pdf.data, pdf.pages, pdf.seconds)
+
+
+def render_report(
+    prepared: PreparedReport,
+    formats: Sequence[ReportFormat],
+    *,
+    pdf_renderer: Callable[[], RendersPdf],
+) -> list[Rendition]:
+    """`prepared` in each of `formats`: the PDF by WeasyPrint (a renderer is asked for only
+    when a PDF is), HWPX and DOCX from the report's outline (`tracker.reports.outline`)."""
+    renditions = []
+    for fmt in dict.fromkeys(formats):
+        if fmt is ReportFormat.PDF:
+            renditions.append(Rendition.of_pdf(pdf_renderer().render(prepared.html)))
+        else:
+            renditions.append(export_document(prepared, fmt))
+    return renditions
+
+
+def output_files(out: Path, formats: Sequence[ReportFormat]) -> dict[ReportFormat, Path]:
+    """Where `--out` puts each format: the file as named for one format (refused when its
+    suffix names another format), and the name with each format's suffix for several."""
+    named = next((f for f in ReportFormat if out.suffix.lower() == f".{f.value}"), None)
+    if len(formats) == 1:
+        if named is not None and named is not formats[0]:
+            raise ReportRefused("report.out_suffix", file=out.name, format=formats[0].value)
+        return {formats[0]: out}
+    stem = out.with_suffix("") if named is not None else out
+    return {f: stem.with_name(f"{stem.name}.{f.value}") for f in formats}
+
+
+def export_document(prepared: PreparedReport, fmt: ReportFormat) -> Rendition:
+    """The report as an editable HWPX or DOCX file, built from the same view as its PDF."""
+    from tracker.reports.outline import brief_outline, review_outline
+
+    started = time.perf_counter()
+    view = prepared.view
+    document = review_outline(view) if isinstance(view, ReviewReportView) else brief_outline(view)
+    if fmt is ReportFormat.HWPX:
+        from tracker.reports.hwpx import write_hwpx
+
+        data = write_hwpx(document)
+    elif fmt is ReportFormat.DOCX:
+        from tracker.reports.docx import write_docx
+
+        data = write_docx(document)
+    else:
+        raise ValueError(f"not an editable document format: {fmt}")
+    return Rendition(fmt, data, None, time.perf_counter() - started)
+
+
 def store_report(
     prepared: PreparedReport,
-    pdf: RenderedPdf,
+    rendered: Rendition | RenderedPdf,
     *,
     session: Session,
     reports_dir: Path,
     actor: str,
     out: Path | None = None,
+    version: int | None = None,
 ) -> Report:
-    """Write the PDF (temp file, then rename) and record it; the file goes if the row fails."""
-    version = next_version(prepared.kind, prepared.subject, prepared.language, session=session)
-    target = out or reports_dir / prepared.folder / f"{prepared.stem}_v{version:02d}.pdf"
-    write_atomically(target, pdf.data)
+    """Write the file (temp file, then rename) and record it; the file goes if the row fails.
+    `version` is the next one for the subject unless given (the other formats of the same
+    generation share it)."""
+    file = rendered if isinstance(rendered, Rendition) else Rendition.of_pdf(rendered)
+    if version is None:
+        version = next_version(prepared.kind, prepared.subject, prepared.language, session=session)
+    name = f"{prepared.stem}_v{version:02d}.{file.format.value}"
+    target = out or reports_dir / prepared.folder / name
+    write_atomically(target, file.data)
     try:
         report = Report(
             kind=prepared.kind,
             language=prepared.language,
+            format=file.format,
             agreement_id=prepared.agreement_id,
             cycle_id=prepared.cycle_id,
             meeting_id=prepared.meeting_id,
@@ -183,9 +262,9 @@ def store_report(
             subject=prepared.subject,
             version=version,
             path=_relative(target, reports_dir),
-            sha256=hashlib.sha256(pdf.data).hexdigest(),
-            size_bytes=len(pdf.data),
-            pages=pdf.pages,
+            sha256=hashlib.sha256(file.data).hexdigest(),
+            size_bytes=len(file.data),
+            pages=file.pages,
             generated_by=actor,
             snapshot=prepared.snapshot,
         )
@@ -197,28 +276,90 @@ def store_report(
     return report
 
 
+def store_renditions(
+    prepared: PreparedReport,
+    renditions: Sequence[Rendition],
+    *,
+    session: Session,
+    reports_dir: Path,
+    actor: str,
+    outs: Mapping[ReportFormat, Path] | None = None,
+) -> list[Report]:
+    """Every format of one generation, as one version: all of them are recorded, or none
+    (the files written so far go when one fails)."""
+    version = next_version(prepared.kind, prepared.subject, prepared.language, session=session)
+    stored: list[Report] = []
+    try:
+        for file in renditions:
+            out = (outs or {}).get(file.format)
+            stored.append(
+                store_report(
+                    prepared,
+                    file,
+                    session=session,
+                    reports_dir=reports_dir,
+                    actor=actor,
+                    out=out,
+                    version=version,
+                )
+            )
+    except BaseException:
+        for report in stored:
+            report_path(report, reports_dir).unlink(missing_ok=True)
+        raise
+    return stored
+
+
 def save_report(
     prepared: PreparedReport,
-    pdf: RenderedPdf,
+    rendered: Rendition | RenderedPdf | Sequence[Rendition],
     *,
     engine: Engine,
     reports_dir: Path,
     actor: str,
     out: Path | None = None,
+    outs: Mapping[ReportFormat, Path] | None = None,
 ) -> ReportPublic:
-    """`store_report` in its own transaction: if the commit fails, the file goes too, so a
-    PDF never stays on disk without its row."""
-    written: Path | None = None
+    """`save_reports` for one file: its registry row."""
+    return save_reports(
+        prepared, rendered, engine=engine, reports_dir=reports_dir, actor=actor, out=out, outs=outs
+    )[0]
+
+
+def save_reports(
+    prepared: PreparedReport,
+    rendered: Rendition | RenderedPdf | Sequence[Rendition],
+    *,
+    engine: Engine,
+    reports_dir: Path,
+    actor: str,
+    out: Path | None = None,
+    outs: Mapping[ReportFormat, Path] | None = None,
+    also: Callable[[Session, list[Report]], None] | None = None,
+) -> list[ReportPublic]:
+    """`store_renditions` in its own transaction: if the commit fails, the files go too, so a
+    file never stays on disk without its row. `out` names the file of a single rendition;
+    `outs` one file per format; `also` writes what goes with the reports in that transaction
+    (the scheduler's run finished)."""
+    if isinstance(rendered, RenderedPdf | Rendition):
+        files = [rendered if isinstance(rendered, Rendition) else Rendition.of_pdf(rendered)]
+        if out is not None:
+            outs = {files[0].format: out}
+    else:
+        files = list(rendered)
+    written: list[Path] = []
     try:
         with write_session(engine) as session:
-            report = store_report(
-                prepared, pdf, session=session, reports_dir=reports_dir, actor=actor, out=out
+            reports = store_renditions(
+                prepared, files, session=session, reports_dir=reports_dir, actor=actor, outs=outs
             )
-            written = report_path(report, reports_dir)
-            public = ReportPublic.model_validate(report, from_attributes=True)
+            written = [report_path(report, reports_dir) for report in reports]
+            if also is not None:
+                also(session, reports)
+            public = [ReportPublic.model_validate(r, from_attributes=True) for r in reports]
     except BaseException:
-        if written is not None:
-            written.unlink(missing_ok=True)
+        for path in written:
+            path.unlink(missing_ok=True)
         raise
     return public
 

@@ -184,10 +184,10 @@ def review_outline(report: ReviewReportView) -> ReportDocument:
 
     if report.annex:
         blocks += [PageBreak(), Heading(1, w("part.annex"))]
-        for clause in report.annex:
-            if clause.section:
-                blocks.append(Heading(2, clause.section))
-            blocks += _annex_clause(clause.number, clause.text)
+        for printed in report.annex:
+            if printed.section:
+                blocks.append(Heading(2, printed.section))
+            blocks += _annex_clause(printed.number, printed.text)
     return _document(report.cover, report.running_title, report.language, blocks)
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.db import read_session, write_session
 from tracker.digests.mailer import make_backend
 from tracker.digests.sender import Delivery, compose_and_send, send_queued
-from tracker.models import JobRun
+from tracker.models import JobRun, Report
 from tracker.reports import generate
 from tracker.reports.render import PdfRenderer
 from tracker.scheduling.ledger import claim, fail, finish
@@ -128,15 +129,26 @@ class Runner:
         return self._store(prepared, run, now)
 
     def _store(self, prepared: generate.PreparedReport, run: JobRun, now: datetime) -> str:
-        pdf = self._renderer_for().render(prepared.html)
+        """Every format of `reports.formats` as one version, and the run finished with it."""
+        renditions = generate.render_report(
+            prepared, self.settings.reports.formats, pdf_renderer=self._renderer_for
+        )
         folder = self.settings.resolve(self.settings.paths.reports)
-        with write_session(self.engine) as session:
-            report = generate.store_report(
-                prepared, pdf, session=session, reports_dir=folder, actor=self.actor
-            )
-            path = str(report_registry.report_path(report, folder))
-            finish(run, session=session, now=now, result=path)
-        return path
+        done: list[str] = []
+
+        def finish_run(session: Session, reports: list[Report]) -> None:
+            done.extend(str(report_registry.report_path(r, folder)) for r in reports)
+            finish(run, session=session, now=now, result=", ".join(done))
+
+        generate.save_reports(
+            prepared,
+            renditions,
+            engine=self.engine,
+            reports_dir=folder,
+            actor=self.actor,
+            also=finish_run,
+        )
+        return ", ".join(done)
 
     def _stale(self, unit: Unit, run: JobRun, now: datetime) -> str:
         policy = FollowUpPolicy.from_settings(self.settings)

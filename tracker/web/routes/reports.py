@@ -1,8 +1,10 @@
 """The reports registry: list, download, and "generate now" (officers and administrators).
 
 Generating goes the way `tracker report review|brief` does: prepare in a read session, render
-the PDF outside any transaction (in the app's warm child, `tracker.web.rendering`), then store
-the file (temp file, then rename) and its registry row in one write transaction.
+each chosen format outside any transaction (the PDF in the app's warm child,
+`tracker.web.rendering`; HWPX and DOCX from the report's outline), then store the files (temp
+file, then rename) and their registry rows, one version, in one write transaction. The list
+shows a generation's formats on one row, each with its own download.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session
-from tracker.domain import Language, ReportKind
+from tracker.domain import Language, ReportFormat, ReportKind
 from tracker.errors import NotFound, TrackerError, Word
-from tracker.reports.generate import prepare_report, save_report
+from tracker.reports.generate import ReportRefused, prepare_report, render_report, save_reports
 from tracker.reports.render import RenderFailed
 from tracker.services import accounts
 from tracker.services.accounts import Permission, may
@@ -55,8 +57,21 @@ REPORT_FIELDS = FormFields(
         "report.nothing_to_brief": "mechanism",
         "mechanism.unknown": "mechanism",
         "cycle.": "cycle",
+        "report.choose_format": "formats",
+        "report.unknown_format": "formats",
     }
 )
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """One format of a generation, as its download link shows it."""
+
+    id: int
+    format: str
+    pages: int | None
+    size_kb: int
+    available: bool  # the file is in the reports folder
 
 
 @dataclass(frozen=True)
@@ -67,16 +82,15 @@ class ReportRow:
     agreement_key: str
     agreement_title: str
     kind: str
+    subject: str
     language: str
     cycle: int | None
     meeting: str  # the meeting's date, for briefs
     mechanism: str
     version: int
-    pages: int
-    size_kb: int
     generated_at: str  # in the configured zone
     generated_by: str
-    available: bool  # the file is in the reports folder
+    files: list[ReportFile]  # PDF first, then as generated
 
 
 @router.get("/reports", response_class=HTMLResponse)
@@ -124,6 +138,7 @@ def _page(
         "cycle": "current",
         "mechanism": "",
         "meeting": "",
+        "formats": ",".join(f.value for f in web.settings.reports.formats),
     } | (draft or {})
     return web.render(
         request,
@@ -146,27 +161,48 @@ def _page(
 
 
 def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
+    """One row per generation: the formats of one version are registered together, so they
+    are neighbours in the list (a page break may still part them)."""
     folder = _reports_folder(web)
     zone = web.settings.tz
-    return [
-        ReportRow(
-            id=row.report.id,
-            agreement_key=row.agreement_key,
-            agreement_title=row.agreement_title,
-            kind=row.report.kind.value,
-            language=row.report.language.value,
-            cycle=row.cycle,
-            meeting=row.meeting_on.isoformat() if row.meeting_on else "",
-            mechanism=row.mechanism,
-            version=row.report.version,
-            pages=row.report.pages,
-            size_kb=max(1, round(row.report.size_bytes / 1024)),
-            generated_at=row.report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            generated_by=row.report.generated_by,
-            available=_inside(report_path(row.report, folder), folder),
+    rows: list[ReportRow] = []
+    for row in listed:
+        report = row.report
+        file = ReportFile(
+            id=report.id,
+            format=report.format.value,
+            pages=report.pages,
+            size_kb=max(1, round(report.size_bytes / 1024)),
+            available=_inside(report_path(report, folder), folder),
         )
-        for row in listed
-    ]
+        last = rows[-1] if rows else None
+        if last is not None and (last.kind, last.subject, last.language, last.version) == (
+            report.kind.value,
+            report.subject,
+            report.language.value,
+            report.version,
+        ):
+            last.files.append(file)
+            last.files.sort(key=lambda f: f.format != ReportFormat.PDF.value)
+            continue
+        rows.append(
+            ReportRow(
+                id=report.id,
+                agreement_key=row.agreement_key,
+                agreement_title=row.agreement_title,
+                kind=report.kind.value,
+                subject=report.subject,
+                language=report.language.value,
+                cycle=row.cycle,
+                meeting=row.meeting_on.isoformat() if row.meeting_on else "",
+                mechanism=row.mechanism,
+                version=report.version,
+                generated_at=report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                generated_by=report.generated_by,
+                files=[file],
+            )
+        )
+    return rows
 
 
 @router.get("/reports/{report_id}/download")
@@ -183,16 +219,20 @@ def download(report_id: int, web: WebDep, visitor: Current, session: Reader) -> 
     name = "_".join(Path(report.path).parts[-2:]) if not Path(report.path).is_absolute() else ""
     return FileResponse(
         path,
-        media_type="application/pdf",
-        headers={"Content-Disposition": attachment(name or path.name)},
+        media_type=report.format.media_type,
+        headers={
+            "Content-Disposition": attachment(name or path.name),
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
 def attachment(filename: str) -> str:
     """`attachment` with a plain ASCII name for old clients and the exact name (RFC 5987)."""
     fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_")
-    if not re.search(r"[A-Za-z0-9]", fallback.removesuffix(".pdf")):
-        fallback = "report.pdf"
+    suffix = Path(filename).suffix.lower()
+    if not re.search(r"[A-Za-z0-9]", fallback.removesuffix(suffix)):
+        fallback = f"report{suffix if re.fullmatch(r'[.][a-z0-9]{1,5}', suffix) else '.pdf'}"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
@@ -207,6 +247,8 @@ def generate(
     cycle: Annotated[str, Form()] = "current",
     mechanism: Annotated[str, Form()] = "",
     meeting: Annotated[str, Form()] = "",
+    formats: Annotated[list[str] | None, Form()] = None,
+    formats_offered: Annotated[str, Form()] = "",
 ) -> Response:
     draft = {
         "agreement": agreement,
@@ -215,8 +257,12 @@ def generate(
         "cycle": cycle,
         "mechanism": mechanism,
         "meeting": meeting,
+        "formats": ",".join(formats or []),
     }
     try:
+        # A client that does not offer the choice gets the configured formats; a form that
+        # offered it and came back with none ticked is refused.
+        chosen = _formats(formats or []) if formats or formats_offered else _configured(web)
         with read_session(web.db) as session:
             prepared = prepare_report(
                 kind,
@@ -228,14 +274,16 @@ def generate(
                 mechanism=mechanism.strip(),
                 meeting=meeting.strip(),
             )
-        pdf = renderer_for(request.app, web.settings).render(prepared.html)
-        saved = save_report(
+        renditions = render_report(
+            prepared, chosen, pdf_renderer=lambda: renderer_for(request.app, web.settings)
+        )
+        saved = save_reports(
             prepared,
-            pdf,
+            renditions,
             engine=web.db,
             reports_dir=_reports_folder(web),
             actor=visitor.officer.name,
-        )
+        )[0]
     except TrackerError as exc:
         with read_session(web.db) as session:
             return _page(
@@ -256,6 +304,22 @@ def generate(
     )
     # `new` only marks the new row in the list; what happened is the flash message.
     return web.redirect(request, f"/reports?new={saved.id}#report-{saved.id}", told)
+
+
+def _formats(values: list[str]) -> list[ReportFormat]:
+    """The ticked formats, each once, in the order the form lists them; at least one."""
+    known = {f.value: f for f in ReportFormat}
+    wrong = [v for v in values if v not in known]
+    if wrong:
+        raise ReportRefused("report.unknown_format", format=wrong[0][:20])
+    chosen = [f for f in ReportFormat if f.value in values]
+    if not chosen:
+        raise ReportRefused("report.choose_format")
+    return chosen
+
+
+def _configured(web: Web) -> list[ReportFormat]:
+    return list(web.settings.reports.formats)
 
 
 def _reports_folder(web: Web) -> Path:
