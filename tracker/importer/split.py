@@ -43,6 +43,31 @@ descriptive. An item without a verb of its own (a Korean item ending in a noun, 
 starting in lower case after a lead-in ending in ":") inherits the lead-in's strength and
 actors.
 
+Strength per part of a sentence
+-------------------------------
+A sentence may join acts of different strength: "…을 규탄하고, …에 긴밀히 협력하기로 하였다"
+condemns (declaratory) and undertakes (firm). Its parts end at a coordinating ending: Korean
+…하고/…하며/…하면서/…했으며/…이며 (a comma after any other …고/…며 word), or "…하는 한편";
+English ", and" / " and" before a new verb phrase that says a strength ("and reaffirm", "and
+will", "and intend to"; "we" or an adverb may come between). Never inside brackets, never
+"…하고 있다" (one predicate), never a part of one word.
+* Korean: the last part has the sentence's strength. An earlier part has its own only when its
+  predicate says one: 규탄/우려/환영/강조/재확인/지지/표명/평가/촉구/개탄/유감 (declaratory, with
+  the object for "우려를 표하고"), 노력/추진/모색 (best effort), "수 있고" (permissive),
+  합의/결정/-기로 했으며/-ㄹ 것이며 (firm), a past act "초청하였으며"/a copula "…이며,"
+  (descriptive). Any other part ("출범시키고,", "교환하며") is under the last predicate's scope
+  and shares its strength; so does a part that only recognises (인식하며, 인정하고, 유의하며):
+  it is the premise of what follows, as an English opening "Recognizing …," is.
+* English: each part is read as a sentence, a later part with the first part's subject. Only a
+  sentence whose subject names who acts is split ("The present Agreement shall …, and shall
+  remain in force" is one statement).
+* **A sentence is split only when an undertaking (firm, best effort) stands beside a part that
+  undertakes nothing.** Neighbouring parts on the same side stay joined; parts that differ
+  otherwise (best effort beside firm, a declaration beside a description) are not split. Each
+  piece is a verbatim, stripped span ("…을 규탄하고," keeps its comma; English drops ", and");
+  the first keeps the sentence's ref and the next are "b", "c" … ("23.1", "23.1b"), as a
+  correction's split names them, so no later ref moves. A split item's pieces keep its item.
+
 Actors
 ------
 "both" when both (all) parties act: 양국, 양측, "한국과 캐나다", "The Contracting Parties",
@@ -112,7 +137,7 @@ _KO_PERMISSIVE = re.compile(r"수\s*(?:있다|있음|있을|있으며|있고)")
 _KO_BEST = re.compile(r"노력|모색|추진|지향|강구|힘쓸|힘쓴다")
 _KO_DECLARATORY = re.compile(
     r"재확인|확인한다|확인하였다|인식|환영|평가한다|평가하였다|주목|공감|강조|표명|지지한다|지지하였다"
-    r"|규탄|우려|유의한다|상기"
+    r"|규탄|우려|유의한다|상기|개탄|유감"
 )
 _KO_FIRM = re.compile(
     r"기로\s*(?:하였|했|한다|합의|약속|결정)|약속|합의하였다|합의한다|결정하였다|결정했다"
@@ -141,7 +166,9 @@ _EN_DECLARATORY = (
     r"|\bunderscore[sd]?\b|\bemphasi[sz]e[sd]?\b|\bhighlight(?:s|ed)?\b|\bapplaud(?:s|ed)?\b"
     r"|\bcommend(?:s|ed)?\b|\bcondemn(?:s|ed)?\b|\boppose[sd]?\b|\bcall(?:s|ed)?\s+(?:on|for|upon)\b"
     r"|\burge[sd]?\b|\bbelieve[sd]?\b|\bdeclare[sd]?\b|\battach(?:es)?\s+(?:\w+\s+)?importance\b"
-    r"|\b(?:are|is)\s+(?:united|determined|resolute|concerned)\b|\bstress(?:es|ed)?\b"
+    r"|\b(?:are|is|remain|remains)\s+(?:\w+ly\s+)?(?:united|determined|resolute|concerned"
+    r"|alarmed|troubled)\b|\bstress(?:es|ed)?\b|\bdeplore[sd]?\b|\bdenounce[sd]?\b"
+    r"|\bregret(?:s|ted)?\b"
 )
 _EN_PERMISSIVE = r"\bmay\b|\bcan\b|\bbe entitled to\b|\breserv(?:e|es|ing) the right\b"
 _EN_DESCRIPTIVE = (
@@ -231,6 +258,169 @@ def _english_strength(sentence: str) -> tuple[Strength, str]:
         elif _EN_PERMISSIVE_AFTER.match(body, match.end()):
             strength = Strength.PERMISSIVE
     return strength, subject
+
+
+_RANK = {  # the strongest first
+    Strength.FIRM: 0,
+    Strength.BEST_EFFORT: 1,
+    Strength.PERMISSIVE: 2,
+    Strength.DECLARATORY: 3,
+    Strength.DESCRIPTIVE: 4,
+}
+
+
+# --- parts of a sentence ------------------------------------------------------------------------
+
+_KO_JOINT_WORD = re.compile(
+    r"(?:(?:[하되있]|시키|[했였았었])(?:고|며|으며|면서|으면서)[,，]?"
+    r"|[\uac00-\ud7a3](?<![다라자냐])(?:고|며|면서)[,，]|이며[,，])$"
+)
+_KO_AFTER_JOINT = re.compile(r"^(?:있|싶|계시|계신)")  # "-고 있다": one predicate, not two
+_KO_WHILE = re.compile(r"^한편[,，]?$")  # "…하는 한편,"
+_KO_WHILE_BEFORE = re.compile(r"(?:는|한)$")
+_KO_PART_PERMISSIVE = re.compile(r"^수\s+있(?:고|으며|으면서)")
+# A part that declares by itself (condemns, welcomes, stresses …); one that only recognises
+# (인식하며, 인정하고, 유의하며) is the premise of what follows, as an English opening
+# "Recognizing …," is, and shares its strength.
+_KO_PART_DECLARATORY = re.compile(
+    r"재확인|환영|평가하|주목하|공감하|강조하|표명|지지하|규탄|우려|상기하|개탄|유감|촉구하"
+)
+_KO_PART_FIRM = re.compile(rf"{_KO_FIRM.pattern}|(?:합의|결정|약속)(?:하|했)")
+_KO_PART_LIGHT = re.compile(r"^(?:표하|표시하|나타내|밝히|가지|가졌|갖)")  # "우려를 표하고"
+_KO_PART_PAST = re.compile(r"(?:[했였았었](?:고|으며|으면서)|이며)[,，]?$")
+_EN_JOINT = re.compile(r",?\s+and\s+")
+_EN_AFTER_AND = re.compile(
+    r"(?:(?:we|they|both\s+sides|the\s+two\s+sides)\s+)?(?:(?:also|further|jointly|together"
+    r"|\w+ly)\s+)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SentencePart:
+    """One coordinated part of a sentence ("…을 규탄하고," / "…협력하기로 하였다").
+
+    `own` is false for a Korean part whose predicate says no strength of its own: it shares the
+    sentence's final predicate ("출범시키고, … 이행하기로 했다": both parts are firm)."""
+
+    start: int
+    end: int
+    strength: Strength
+    own: bool = True
+
+
+def sentence_parts(text: str, start: int, end: int, language: Language) -> list[SentencePart]:
+    """The coordinated parts of the sentence text[start:end], each with its strength."""
+    if language is Language.KO:
+        return _korean_parts(text, start, end)
+    return _english_parts(text, start, end)
+
+
+def differs_in_strength(parts: list[SentencePart]) -> bool:
+    return len({part.strength for part in parts}) > 1
+
+
+def tracked_runs(parts: list[SentencePart]) -> list[SentencePart]:
+    """Neighbouring parts that are all undertakings, or all not, joined: the commitments a
+    sentence gives (one run when its parts are alike). A run's strength is its strongest."""
+    runs: list[SentencePart] = []
+    for part in parts:
+        last = runs[-1] if runs else None
+        if last is not None and last.strength.is_undertaking is part.strength.is_undertaking:
+            strongest = min(last.strength, part.strength, key=_RANK.__getitem__)
+            runs[-1] = SentencePart(last.start, part.end, strongest)
+        else:
+            runs.append(SentencePart(part.start, part.end, part.strength))
+    return runs
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"\S+", text[start:end])]
+
+
+def _korean_parts(text: str, start: int, end: int) -> list[SentencePart]:
+    sentence = text[start:end]
+    words = _words(text, start, end)
+    cuts: list[int] = []  # offsets in `sentence` where a part ends
+    depth = 0
+    for n, (lo, hi) in enumerate(words[:-1]):
+        word = sentence[lo:hi]
+        depth += word.count("(") - word.count(")")
+        if depth > 0 or n < 1 or len(words) - n < 3:
+            continue  # inside brackets, or a part of fewer than two words
+        previous = sentence[words[n - 1][0] : words[n - 1][1]]
+        following = sentence[words[n + 1][0] : words[n + 1][1]]
+        if _korean_joint(previous, word, following):
+            cuts.append(hi)
+    if not cuts:
+        return [SentencePart(start, end, _korean_strength(sentence))]
+    final = _korean_strength(sentence)
+    parts: list[SentencePart] = []
+    lo = 0
+    for cut in cuts:
+        own = _korean_part_strength(sentence[lo:cut])
+        span = strip_span(text, start + lo, start + cut)
+        parts.append(SentencePart(*span, own or final, own is not None))
+        lo = cut
+    parts.append(SentencePart(*strip_span(text, start + lo, end), final))
+    return parts
+
+
+def _korean_joint(previous: str, word: str, following: str) -> bool:
+    """Whether `word` ends a coordinated part: "규탄하고,", "초청하였으며", "하는 한편,"."""
+    if _KO_WHILE.match(word):
+        return _KO_WHILE_BEFORE.search(previous) is not None
+    return _KO_JOINT_WORD.search(word) is not None and not _KO_AFTER_JOINT.match(following)
+
+
+def _korean_part_strength(part: str) -> Strength | None:
+    """What a non-final part's own predicate says, or None when it shares the final one."""
+    words = part.rstrip(" ,，").split()
+    predicate = words[-1]
+    if _KO_PART_PERMISSIVE.match(" ".join(words[-2:])):
+        return Strength.PERMISSIVE
+    if _KO_BEST.search(predicate):
+        return Strength.BEST_EFFORT
+    spoken = " ".join(words[-3:]) if _KO_PART_LIGHT.match(predicate) else predicate
+    if _KO_PART_DECLARATORY.search(spoken):
+        return Strength.DECLARATORY
+    if _KO_PART_FIRM.search(" ".join(words[-2:])) or any(
+        has_final_rieul(m.group(1)) for m in _KO_FUTURE.finditer(" ".join(words[-2:]))
+    ):
+        return Strength.FIRM  # "합의하였으며", "지속할 것이며"
+    if _KO_PART_PAST.search(predicate):
+        return Strength.DESCRIPTIVE  # a past act reported ("초청하였으며")
+    return None
+
+
+def _english_parts(text: str, start: int, end: int) -> list[SentencePart]:
+    sentence = text[start:end]
+    cuts: list[tuple[int, int]] = []  # (end of a part, start of the next) in `sentence`
+    for joint in _EN_JOINT.finditer(sentence):
+        before = sentence[: joint.start()]
+        if before.count("(") != before.count(")") or len(before.split()) < 3:
+            continue
+        after = _EN_AFTER_AND.match(sentence, joint.end())
+        verb_at = after.end() if after else joint.end()
+        said = _EN_STRENGTH.match(sentence, verb_at)
+        if said is None or said.lastgroup == "desc" or not sentence[verb_at].islower():
+            continue  # "peace and stability", "and the ROK will": no new verb phrase
+        cuts.append((joint.start(), joint.end()))
+    strength, subject = _english_strength(sentence)
+    if not cuts or _english_actors(subject) is None:
+        # Only the parties' own acts are split: "The present Agreement shall enter into force
+        # … and shall remain in force", "a plant … is under construction and will create
+        # jobs" are one statement each.
+        return [SentencePart(start, end, strength)]
+    parts: list[SentencePart] = []
+    lo = 0
+    for part_end, next_start in [*cuts, (len(sentence), len(sentence))]:
+        span = strip_span(text, start + lo, start + part_end)
+        words = text[span[0] : span[1]]
+        parts.append(
+            SentencePart(*span, _english_strength(words if lo == 0 else subject + words)[0])
+        )
+        lo = next_start
+    return parts
 
 
 # --- actors -------------------------------------------------------------------------------------
@@ -377,48 +567,65 @@ def _split_unit(
         strength, said = reading_of(sentence, language, parties)
         actors = said or actors
         context[end] = (strength, actors, sentence)
-        drafts.append(
-            CommitmentDraft(
-                refs[n],
-                number,
-                None,
-                start,
-                end,
-                actors,
-                strength,
-                listed if n == lead_of_list else (),
+        runs = tracked_runs(sentence_parts(text, start, end, language))
+        for k, run in enumerate(runs):
+            run_actors = actors
+            if len(runs) > 1:
+                strength, said = (
+                    run.strength,
+                    actors_of(text[run.start : run.end], language, parties),
+                )
+                run_actors = actors = said or actors
+            drafts.append(
+                CommitmentDraft(
+                    _part_ref(refs[n], k),
+                    number,
+                    None,
+                    run.start,
+                    run.end,
+                    run_actors,
+                    strength,
+                    listed if n == lead_of_list and k == len(runs) - 1 else (),
+                )
             )
-        )
 
     for index, part in enumerate(items, start=1):
         if part.item is None or (number, part.item) in mechanism_items:
             continue
         lead = max((e for e in context if e <= part.start), default=None)
-        strength, item_actors = _item_reading(
-            text[part.start : part.end], language, parties, context.get(lead) if lead else None
-        )
-        drafts.append(
-            CommitmentDraft(
-                f"{unit.prefix}.{index}",
-                number,
-                part.item,
-                part.start,
-                part.end,
-                item_actors or actors,
-                strength,
+        lead_reading = context.get(lead) if lead else None
+        item = text[part.start : part.end]
+        strength, item_actors = _item_reading(item, language, parties, lead_reading)
+        runs = [SentencePart(part.start, part.end, strength)]
+        if (
+            not _is_fragment(item, language, lead_reading)
+            and len(sentence_spans(item, 0, len(item))) <= 1
+        ):
+            runs = tracked_runs(sentence_parts(text, part.start, part.end, language))
+        for k, run in enumerate(runs):
+            run_actors = item_actors or actors
+            if len(runs) > 1:
+                said = actors_of(text[run.start : run.end], language, parties)
+                run_actors = said or run_actors
+            drafts.append(
+                CommitmentDraft(
+                    _part_ref(f"{unit.prefix}.{index}", k),
+                    number,
+                    part.item,
+                    run.start,
+                    run.end,
+                    run_actors,
+                    run.strength if len(runs) > 1 else strength,
+                )
             )
-        )
     drafts.sort(key=lambda d: d.start)
     return drafts, actors
 
 
-_RANK = {
-    Strength.FIRM: 0,
-    Strength.BEST_EFFORT: 1,
-    Strength.PERMISSIVE: 2,
-    Strength.DECLARATORY: 3,
-    Strength.DESCRIPTIVE: 4,
-}
+def _part_ref(ref: str, k: int) -> str:
+    """The first part of a split sentence keeps its ref; the next are "b", "c" … (as a
+    correction's split names its second part), so no later ref moves."""
+    return ref if k == 0 else f"{ref}{chr(ord('a') + k)}"
 
 
 def _item_reading(
@@ -431,15 +638,23 @@ def _item_reading(
     sentences = [item[s:e] for s, e in sentence_spans(item, 0, len(item))] or [item]
     readings = [reading_of(sentence, language, parties) for sentence in sentences]
     own, own_actors = min(readings, key=lambda reading: _RANK[reading[0]])
-    if lead is not None:
-        lead_strength, lead_actors, lead_text = lead
-        if language is Language.KO:
-            fragment = _KO_SENTENCE_END.search(item.rstrip()) is None
-        else:
-            body = _EN_LEAD_TITLE.sub("", item, count=1).lstrip("*_ ")
-            fragment = body[:1].islower() or (
-                own is Strength.DESCRIPTIVE and lead_text.rstrip().endswith(":")
-            )
-        if fragment:
-            return lead_strength, lead_actors
+    if lead is not None and _is_fragment(item, language, lead, own):
+        return lead[0], lead[1]
     return own, own_actors
+
+
+def _is_fragment(
+    item: str,
+    language: Language,
+    lead: tuple[Strength, str, str] | None,
+    own: Strength | None = None,
+) -> bool:
+    """Whether an item has no verb of its own and so reads as its lead-in does."""
+    if lead is None:
+        return False
+    if language is Language.KO:
+        return _KO_SENTENCE_END.search(item.rstrip()) is None
+    if own is None:
+        own = _english_strength(item)[0]
+    body = _EN_LEAD_TITLE.sub("", item, count=1).lstrip("*_ ")
+    return body[:1].islower() or (own is Strength.DESCRIPTIVE and lead[2].rstrip().endswith(":"))
