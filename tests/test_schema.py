@@ -196,3 +196,38 @@ def test_upgrading_keeps_every_update_the_home_side_s_and_grades_its_evidence(
     assert [tuple(row) for row in rows] == [(1, "home", "", "found"), (2, "home", "", "reported")]
     assert counterpart is None
     engine.dispose()
+
+
+def test_upgrading_keeps_every_report_a_pdf_and_lets_a_version_have_other_formats(
+    settings: Settings,
+) -> None:
+    """0014: existing reports are PDFs; a version may then be written in other formats too."""
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine, revision="0013")
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    columns = (
+        "(kind, language, subject, version, path, sha256, size_bytes, pages, generated_at, "
+        "generated_by, snapshot"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                f"INSERT INTO report {columns}) VALUES ('review', 'ko', 'kr-ca-2025/cycle-1', 1, "
+                "'a.pdf', :sha, 10, 3, :now, 'a', '{}')"
+            ),
+            {"sha": "0" * 64, "now": now},
+        )
+    upgrade_database(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                f"INSERT INTO report {columns}, format) VALUES ('review', 'ko', "
+                "'kr-ca-2025/cycle-1', 1, 'a.hwpx', :sha, 10, NULL, :now, 'a', '{}', 'hwpx')"
+            ),
+            {"sha": "0" * 64, "now": now},
+        )
+        rows = connection.execute(
+            text("SELECT format, version, pages FROM report ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in rows] == [("pdf", 1, 3), ("hwpx", 1, None)]
+    engine.dispose()

@@ -184,3 +184,25 @@ def test_a_unit_that_keeps_failing_is_left_with_its_error_after_five_tries(
     with read_session(engine) as session:
         row = session.exec(select(JobRun)).one()
     assert (row.attempts, row.last_error, row.finished_at) == (5, "RenderFailed: try 5", None)
+
+
+def test_the_scheduler_writes_each_configured_format_of_a_due_review_as_one_version(
+    session: Session, seed: Agreement, engine: Engine, settings: Settings
+) -> None:
+    plan_meetings(session, [("2+2", date(2027, 10, 14))])
+    formats = settings.reports.model_copy(update={"formats": ["hwpx", "docx"]})
+    runner = Runner(engine=engine, settings=settings.model_copy(update={"reports": formats}))
+    try:
+        (outcome,) = runner.run_due(now=at(date(2027, 9, 14)), kinds=(REVIEW,))
+    finally:
+        runner.close()
+    assert outcome.state == "done", outcome
+    with read_session(engine) as reading:
+        reports = reading.exec(select(Report).order_by(col(Report.id))).all()
+    assert [(r.format.value, r.version, r.generated_by) for r in reports] == [
+        ("hwpx", 1, "scheduler"),
+        ("docx", 1, "scheduler"),
+    ]
+    assert outcome.result == ", ".join(
+        str(settings.resolve(settings.paths.reports) / r.path) for r in reports
+    )

@@ -257,3 +257,56 @@ def test_the_registry_pages_newest_first_and_the_form_offers_my_agreements_first
     form = app_client.get("/reports").text
     assert '<datalist id="agreement-keys"><option value="kr-ca-2025">' in form
     assert app_client.get("/reports?cursor=bogus").status_code == 400
+
+
+def test_an_officer_makes_the_review_for_hangul_and_word_and_downloads_each(
+    app_client: TestClient, session: Session, settings: Settings
+) -> None:
+    sign_in(app_client)
+    page = app_client.get("/reports")
+    assert 'name="formats" value="pdf" checked' in page.text  # reports.formats: ["pdf"]
+    form = review_form(csrf_of(page.text), formats_offered="yes")
+    made = app_client.post("/reports/generate", data=form | {"formats": ["hwpx", "docx"]})
+    assert made.status_code == 303, made.text
+    hwpx, docx = session.exec(select(Report).order_by(Report.id)).all()  # type: ignore[arg-type]
+    assert (hwpx.format, docx.format, hwpx.version, docx.version) == ("hwpx", "docx", 1, 1)
+
+    listed = app_client.get(made.headers["location"]).text
+    row = listed.split(f'<tr id="report-{hwpx.id}"', 1)[1].split("</tr>", 1)[0]
+    assert f'href="/reports/{hwpx.id}/download"' in row and "한글(HWPX)" in row
+    assert f'href="/reports/{docx.id}/download"' in row and "워드(DOCX)" in row
+    assert f'<tr id="report-{docx.id}"' not in listed  # one row for the generation
+
+    for report, media_type in (
+        (hwpx, "application/hwp+zip"),
+        (docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ):
+        download = app_client.get(f"/reports/{report.id}/download")
+        assert download.status_code == 200
+        assert download.headers["content-type"] == media_type
+        assert download.headers["x-content-type-options"] == "nosniff"
+        disposition = download.headers["content-disposition"]
+        assert disposition.startswith('attachment; filename="kr-ca-2025_2027-10-30_review-cycle')
+        assert disposition.endswith(f"_v01.{report.format}")
+        assert (
+            download.content
+            == (settings.resolve(settings.paths.reports) / report.path).read_bytes()
+        )
+
+
+def test_a_form_with_no_format_ticked_is_refused_and_writes_nothing(
+    app_client: TestClient, session: Session, settings: Settings
+) -> None:
+    sign_in(app_client)
+    csrf = csrf_of(app_client.get("/reports").text)
+    refused = app_client.post("/reports/generate", data=review_form(csrf, formats_offered="yes"))
+    assert refused.status_code == 400
+    assert 'id="formats-error">파일 형식을 하나 이상 고르세요.</p>' in refused.text
+    assert 'name="formats" value="pdf" checked' not in refused.text  # the form as it was sent
+    unknown = app_client.post(
+        "/reports/generate", data=review_form(csrf, formats_offered="yes") | {"formats": "odt"}
+    )
+    assert unknown.status_code == 400 and "알 수 없는 파일 형식입니다: odt" in unknown.text
+    assert session.exec(select(Report)).all() == []
+    folder = settings.resolve(settings.paths.reports)
+    assert not folder.exists() or not any(folder.rglob("*"))

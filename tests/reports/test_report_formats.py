@@ -1,0 +1,89 @@
+"""A report in several formats: one generation is one version, whatever it is written as, and
+a failure leaves no file of any format behind."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from tracker.config import Settings
+from tracker.domain import ReportFormat
+from tracker.models import Agreement, Report
+from tracker.reports import generate
+from tracker.reports.generate import ReportRefused, output_files
+
+TODAY = date(2026, 11, 26)
+DOCUMENTS = [ReportFormat.HWPX, ReportFormat.DOCX]
+
+
+def no_pdf() -> generate.RendersPdf:
+    raise AssertionError("no PDF was asked for: the renderer must not start")
+
+
+def prepared_review(session: Session, settings: Settings) -> generate.PreparedReport:
+    return generate.prepare_review("kr-ca-2025", session=session, settings=settings, today=TODAY)
+
+
+def test_each_generation_is_one_version_in_every_format_it_is_written_in(
+    session: Session, seed: Agreement, settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    prepared = prepared_review(session, settings)
+    for _ in range(2):
+        renditions = generate.render_report(prepared, DOCUMENTS, pdf_renderer=no_pdf)
+        generate.save_reports(prepared, renditions, engine=engine, reports_dir=tmp_path, actor="a")
+    rows = session.exec(select(Report).order_by(col(Report.id))).all()
+    assert [(r.version, r.format, r.pages) for r in rows] == [
+        (1, ReportFormat.HWPX, None),
+        (1, ReportFormat.DOCX, None),
+        (2, ReportFormat.HWPX, None),
+        (2, ReportFormat.DOCX, None),
+    ]
+    for row in rows:
+        data = (tmp_path / row.path).read_bytes()
+        assert row.path == f"kr-ca-2025/2027-10-30_review-cycle-01_ko_v0{row.version}.{row.format}"
+        assert hashlib.sha256(data).hexdigest() == row.sha256 and len(data) == row.size_bytes
+        assert data[:2] == b"PK"  # both are zip packages
+        assert row.snapshot["kr-ca-2025:7.1"]["status"] == "not_started"
+
+
+def test_a_registry_write_that_fails_leaves_no_file_of_any_format(
+    session: Session, seed: Agreement, settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    prepared = prepared_review(session, settings)
+    renditions = generate.render_report(prepared, DOCUMENTS, pdf_renderer=no_pdf)
+
+    def refuse(_session: Session, reports: list[Report]) -> None:
+        assert len(reports) == 2 and all((tmp_path / r.path).is_file() for r in reports)
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        generate.save_reports(
+            prepared, renditions, engine=engine, reports_dir=tmp_path, actor="a", also=refuse
+        )
+    assert session.exec(select(Report)).all() == []
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
+
+
+def test_out_names_the_file_of_one_format_and_a_file_per_format_for_several() -> None:
+    assert output_files(Path("x/review.docx"), [ReportFormat.DOCX]) == {
+        ReportFormat.DOCX: Path("x/review.docx")
+    }
+    assert output_files(Path("review"), [ReportFormat.PDF, ReportFormat.HWPX]) == {
+        ReportFormat.PDF: Path("review.pdf"),
+        ReportFormat.HWPX: Path("review.hwpx"),
+    }
+    assert output_files(Path("2+2.review.PDF"), DOCUMENTS) == {
+        ReportFormat.HWPX: Path("2+2.review.hwpx"),
+        ReportFormat.DOCX: Path("2+2.review.docx"),
+    }
+    with pytest.raises(ReportRefused) as refused:
+        output_files(Path("review.pdf"), [ReportFormat.DOCX])
+    assert str(refused.value.describe("en")) == (
+        "the --out file review.pdf does not end in the chosen format docx: "
+        "name it .docx or change --format"
+    )
