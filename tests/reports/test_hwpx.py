@@ -167,6 +167,9 @@ def test_headings_are_hangul_outline_styles_in_order(updated: Session, settings:
     ]
     assert outline == [(f"개요 {h.level}", h.text) for h in written.document.headings()]
     assert outline[0] == ("개요 1", "요약")
+    # the outline numbers are left empty: the headings carry their own ("제5항")
+    labelled = export_text(written.data, list_labels=True, include_tables=False).splitlines()
+    assert "요약" in labelled and "제5항 (이행과제 2건)" in labelled
 
 
 def test_the_body_is_set_in_hangul_fonts_with_nanum_to_stand_in(

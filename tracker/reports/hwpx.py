@@ -62,6 +62,7 @@ OPF = "http://www.idpf.org/2007/opf/"
 TEXT_WIDTH = 42520  # A4 less the template's 30 mm side margins, in HWPUNIT (1/7200 inch)
 HEADER_HEIGHT = 4252
 CELL_MARGIN = {"left": "510", "right": "510", "top": "141", "bottom": "141"}
+CELL_PADDING = 282  # the cell margins above and below
 LINE_HEIGHT = 1000  # a cell line at least; Hangul grows a row to what it holds
 PREVIEW_CHARACTERS = 1000
 
@@ -146,12 +147,10 @@ class _Section:
     def xml(self) -> bytes:
         cover = True  # every block before the contents is the cover
         for block in self.document.blocks:
-            if isinstance(block, Heading):
+            if isinstance(block, Heading):  # one paragraph, as the outline lists it
                 level = min(max(block.level, 1), 3)
-                for text in lines(block.text):
-                    self._paragraph(
-                        self.root, Look(f"heading_{level}"), text, style=STYLE_OUTLINE[level]
-                    )
+                look, style = Look(f"heading_{level}"), STYLE_OUTLINE[level]
+                self._paragraph(self.root, look, _one_line(block.text), style=style)
             elif isinstance(block, Paragraph):
                 look = _PARAGRAPH_LOOKS.get(block.style, Look.BODY)
                 if cover and block.style is Style.NOTE:
@@ -186,9 +185,8 @@ class _Section:
         self._paragraph(self.root, Look.CONTENTS_TITLE, title, style=STYLE_CONTENTS_TITLE)
         for level, text in block.entries:
             level = min(max(level, 1), 3)
-            for line in lines(text):
-                look = Look(f"contents_{level}")
-                self._paragraph(self.root, look, line, style=STYLE_CONTENTS[level])
+            look, style = Look(f"contents_{level}"), STYLE_CONTENTS[level]
+            self._paragraph(self.root, look, _one_line(text), style=style)
 
     def _fields(self, block: Fields) -> None:
         rows = [
@@ -206,7 +204,9 @@ class _Section:
         column_widths = _column_widths(widths if len(widths) == columns else (1,) * columns)
         anchor = self._paragraph(self.root, Look.ANCHOR, None)
         run = anchor[-1]  # after the page set-up's run, in the first paragraph
-        heights = [LINE_HEIGHT * max(len(lines(cell.text)) for cell in row) + 282 for row in rows]
+        heights = [
+            LINE_HEIGHT * max(len(lines(cell.text)) for cell in row) + CELL_PADDING for row in rows
+        ]
         table = etree.SubElement(
             run,
             q(HP, "tbl"),
@@ -288,7 +288,7 @@ class _Section:
             vertAlign="CENTER",
             linkListIDRef="0",
             linkListNextIDRef="0",
-            textWidth=str(width - 1020),
+            textWidth=str(max(width - 1020, 0)),  # less the cell margins left and right
             textHeight="0",
             hasTextRef="0",
             hasNumRef="0",
