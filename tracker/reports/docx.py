@@ -98,7 +98,10 @@ def write_docx(document: ReportDocument) -> bytes:
         body.add(block)
     saved = io.BytesIO()
     word.save(saved)
-    parts = {"word/fontTable.xml": ox.font_table(FONT, FONT_ENGLISH_NAME)}
+    parts = {
+        "word/fontTable.xml": ox.font_table(FONT, FONT_ENGLISH_NAME),
+        "docProps/app.xml": ox.app_properties(),
+    }
     return ox.repackage(saved.getvalue(), document.created, parts)
 
 
@@ -147,8 +150,9 @@ def _set_up_styles(word: Document, language: str) -> None:
     made.font.color.rgb = MUTED
     made = _new_style(word, "Empty")
     made.font.color.rgb = MUTED
-    made = _new_style(word, "Item")
-    made.paragraph_format.left_indent = Mm(5)
+    made = _new_style(word, "Item")  # "ㅇ 합동 작전…": wrapped lines under the words, not the mark
+    made.paragraph_format.left_indent = Mm(9)
+    made.paragraph_format.first_line_indent = Mm(-4)
     made.paragraph_format.space_after = Pt(2)
     made = _new_style(word, "Cover Kind")
     made.font.size = Pt(13)
@@ -241,6 +245,10 @@ def _set_properties(word: Document, document: ReportDocument, language: str) -> 
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype.endswith("/metadata/thumbnail"):
             package.rels.pop(rel_id)
+    # Word 2010 may read its styles from this copy, which still names the theme's fonts.
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            word.part.rels.pop(rel_id)
 
 
 class _Body:
@@ -314,7 +322,7 @@ class _Body:
 
     def fields(self, block: Fields) -> None:
         label = FIELD_LABEL_WIDTH.twips
-        grid = self._grid((label, TEXT_WIDTH.twips - label), label_column=True)
+        grid = self._grid((label, TEXT_WIDTH.twips - label), label_column=True, keep_together=True)
         self._append(ox.table(block.rows, grid))
 
     def _grid(self, widths: Sequence[int], **look: Any) -> ox.Grid:

@@ -145,6 +145,7 @@ class Grid:
     header_row: bool = False  # repeated on every page, never split
     footer_row: bool = False  # totals, under a rule
     label_column: bool = False  # a Fields table's labels
+    keep_together: bool = False  # on one page when it fits (a commitment's fields)
     header_fill: str = "D9E2F3"
     footer_fill: str = "F2F2F2"
 
@@ -164,9 +165,7 @@ def table(rows: Sequence[Sequence[str]], grid: Grid) -> BaseOxmlElement:
     margins = _sub(tblpr, "w:tblCellMar")  # the template's cells have none above and below
     for side, margin in (("top", "30"), ("left", "85"), ("bottom", "30"), ("right", "85")):
         _sub(margins, f"w:{side}", w=margin, type="dxa")
-    look = {"firstRow": grid.header_row, "lastRow": grid.footer_row}
-    look |= {"firstColumn": grid.label_column, "lastColumn": False}
-    _sub(tblpr, "w:tblLook", noHBand="1", noVBand="1", **{k: str(int(v)) for k, v in look.items()})
+    _table_look(tblpr, grid)
     columns = _sub(tbl, "w:tblGrid")
     for width in grid.widths:
         _sub(columns, "w:gridCol", w=str(width))
@@ -195,11 +194,28 @@ def table(rows: Sequence[Sequence[str]], grid: Grid) -> BaseOxmlElement:
                 p = _sub(tc, "w:p")
                 ppr = _sub(p, "w:pPr")
                 _sub(ppr, "w:pStyle", val=grid.text_style)
+                if header or (grid.keep_together and r < last):
+                    _sub(ppr, "w:keepNext")  # Word's way to keep rows with the next one
                 if c in grid.numeric:
                     _sub(ppr, "w:jc", val="right")
                 if line:
                     _text_run(p, line, grid.font, bold=header or footer or label)
     return tbl
+
+
+def _table_look(tblpr: BaseOxmlElement, grid: Grid) -> None:
+    """Which parts of the table style apply: as flags, and as the bit mask Word 2007 reads."""
+    flags = {
+        "firstRow": (grid.header_row, 0x0020),
+        "lastRow": (grid.footer_row, 0x0040),
+        "firstColumn": (grid.label_column, 0x0080),
+        "lastColumn": (False, 0x0100),
+        "noHBand": (True, 0x0200),
+        "noVBand": (True, 0x0400),
+    }
+    mask = sum(bit for on, bit in flags.values() if on)
+    attributes = {name: str(int(on)) for name, (on, _) in flags.items()}
+    _sub(tblpr, "w:tblLook", val=f"{mask:04X}", **attributes)
 
 
 def _text_run(p: BaseOxmlElement, text: str, font: str, *, bold: bool) -> None:
@@ -284,6 +300,16 @@ def font_table(font: str, alternative: str) -> bytes:
         '<w:pitch w:val="variable"/></w:font>'
         "</w:fonts>"
     ).encode()
+
+
+def app_properties() -> bytes:
+    """docProps/app.xml: the template's says Word for Mac wrote a one-page document."""
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties"><Application>tracker</Application><DocSecurity>0</DocSecurity>'
+        b"</Properties>"
+    )
 
 
 def repackage(data: bytes, created: date, replace: dict[str, bytes]) -> bytes:
