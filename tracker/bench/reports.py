@@ -8,6 +8,7 @@ memory; then reports per minute for a batch of agreements through one warm rende
 
 from __future__ import annotations
 
+import functools
 import random
 import statistics
 import time
@@ -98,7 +99,9 @@ def bench_exports(url: str, folder: Path, templates: Path, *, repeat: int) -> It
     engine.dispose()
     for fmt in (ReportFormat.HWPX, ReportFormat.DOCX):
         generate.export_document(prepared, fmt)
-        seconds = median_ms(lambda fmt=fmt: generate.export_document(prepared, fmt), repeat=repeat)
+        seconds = median_ms(
+            functools.partial(generate.export_document, prepared, fmt), repeat=repeat
+        )
         size = len(generate.export_document(prepared, fmt).data) / 1024
         yield Figure(
             f"seed review report as {fmt.value.upper()} ({size:,.0f} KB)",
