@@ -195,13 +195,21 @@ def test_tables_repeat_their_header_row_and_fields_tables_have_none(
 ) -> None:
     document = review(noted, settings)
     word = opened(document)
-    marked = [t for t in word.tables if t.rows[0]._tr.find(f".//{qn('w:tblHeader')}") is not None]
+    marked = [t for t in word.tables if repeats_header(t)]
     tables = [b for b in document.blocks if isinstance(b, Table)]
     assert [tuple(c.text for c in t.rows[0].cells) for t in marked] == [t.header for t in tables]
     fields = sum(isinstance(b, Fields | CommitmentBlock) for b in document.blocks)
     assert len(word.tables) == len(tables) + fields
     for table in marked:
         assert all(len(row._tr.findall(f".//{qn('w:tblHeader')}")) == 0 for row in table.rows[1:])
+    # A commitment's fields keep with its headline and one another: one block on one page.
+    fields_table = next(t for t in word.tables if not repeats_header(t))
+    kept = [row.cells[0].paragraphs[0].paragraph_format.keep_with_next for row in fields_table.rows]
+    assert kept == [True] * (len(kept) - 1) + [None]
+
+
+def repeats_header(table: WordTable) -> bool:
+    return table.rows[0]._tr.find(f".//{qn('w:tblHeader')}") is not None
 
 
 def test_hangul_has_its_east_asian_font_on_every_style_and_run(

@@ -21,7 +21,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 import docx
 from docx.document import Document
@@ -258,6 +257,7 @@ class _Body:
         self.word = word
         self.language = language
         self.styles = {name: _paragraph_style(word, name) for name in _STYLE_NAMES}
+        self.table_style = word.styles["Table Grid"].style_id
         self.break_before = False  # the next block starts a page
         self.after_table = False  # the last block was a table: another would join it
 
@@ -317,23 +317,26 @@ class _Body:
     def table(self, block: Table) -> None:
         rows = [block.header, *block.rows, *([block.footer] if block.footer else [])]
         widths = _widths(block.widths, len(block.header), TEXT_WIDTH.twips)
-        grid = self._grid(widths, numeric=block.numeric, header_row=True)
-        self._append(ox.table(rows, replace(grid, footer_row=bool(block.footer))))
+        look = self.look(widths, numeric=block.numeric, header_row=True)
+        self._append(ox.table(rows, replace(look, footer_row=bool(block.footer))))
 
     def fields(self, block: Fields) -> None:
         label = FIELD_LABEL_WIDTH.twips
-        grid = self._grid((label, TEXT_WIDTH.twips - label), label_column=True, keep_together=True)
-        self._append(ox.table(block.rows, grid))
+        look = self.look((label, TEXT_WIDTH.twips - label), numeric=frozenset())
+        self._append(ox.table(block.rows, replace(look, label_column=True, keep_together=True)))
 
-    def _grid(self, widths: Sequence[int], **look: Any) -> ox.Grid:
+    def look(
+        self, widths: Sequence[int], *, numeric: frozenset[int], header_row: bool = False
+    ) -> ox.Grid:
         return ox.Grid(
-            table_style=self.word.styles["Table Grid"].style_id,
+            table_style=self.table_style,
             text_style=self.styles["Table Text"].style_id,
             font=FONT,
             widths=tuple(widths),
+            numeric=numeric,
+            header_row=header_row,
             header_fill=HEADER_FILL,
             footer_fill=FOOTER_FILL,
-            **look,
         )
 
     def _append(self, table: BaseOxmlElement) -> None:
