@@ -4,7 +4,10 @@
     parsed = parse_agreement(text, catalog=MechanismCatalog.load_default())
 
 The stages, each in its own module: `decode` (bytes → text), `record` (the portal's record
-above the document), `structure` (title, sections, clauses, items), `mechanisms` (the follow-up
+above the document), `press` (datelines, bylines, contact lines and signature blocks around the
+text: set aside, their date and place the record's when there is no portal record), `layout`
+(the line breaks a text copied onto one line has lost), `structure` (title, sections, clauses,
+items), `mechanisms` (the follow-up
 mechanisms the text names, the review chain), `split` (clauses → commitments, with strength and
 actors). Everything is deterministic: the same text always gives the same result.
 """
@@ -13,14 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 from tracker.domain import Strength
 from tracker.importer.decode import decode_source
 from tracker.importer.errors import CatalogError, ImportInputError
+from tracker.importer.layout import recover_layout
 from tracker.importer.mechanism_catalog import CatalogEntry, MechanismCatalog
 from tracker.importer.named_mechanisms import extract_mechanisms
 from tracker.importer.parsed import (
     ParsedAgreement,
+    ParsedAside,
     ParsedClause,
     ParsedCommitment,
     ParsedItem,
@@ -29,6 +35,7 @@ from tracker.importer.parsed import (
     ParsedSection,
     ParseWarning,
 )
+from tracker.importer.press import Press, read_press
 from tracker.importer.record import extract_record
 from tracker.importer.split import split_commitments
 from tracker.importer.structure import build_structure
@@ -42,6 +49,7 @@ __all__ = [
     "MechanismCatalog",
     "ParseWarning",
     "ParsedAgreement",
+    "ParsedAside",
     "ParsedClause",
     "ParsedCommitment",
     "ParsedItem",
@@ -69,8 +77,16 @@ def parse_agreement(text: str, *, catalog: MechanismCatalog | None = None) -> Pa
     language = detect_language(source)
     lines = split_lines(source)
     record_result = extract_record(source, lines)
-    record = record_result.record
-    structure = build_structure(source, record_result.body_start, portal=record_result.portal)
+    body_start = record_result.body_start
+    press = read_press(source, body_start, portal=record_result.portal)
+    layout = recover_layout(
+        source,
+        body_start,
+        asides=tuple((a.start, a.end) for a in press.asides),
+        headline=press.headline,
+    )
+    structure = build_structure(source, body_start, portal=record_result.portal, layout=layout)
+    record = _dated_record(record_result.record, press, structure.document_title)
     if not structure.clauses:
         raise ImportInputError("import.no_clauses")
     layouts = structure.clauses
@@ -114,7 +130,11 @@ def parse_agreement(text: str, *, catalog: MechanismCatalog | None = None) -> Pa
                 mechanisms=tuple(dict.fromkeys(names)),
             )
         )
-    warnings = [*record_result.warnings, *structure.warnings]
+    warnings = [
+        *record_result.warnings,
+        *_layout_warnings(press, layout.recovered, dated=record is not record_result.record),
+        *structure.warnings,
+    ]
     if not structure.numbered and not any(
         c.tracked or c.strength is Strength.DECLARATORY for c in commitments
     ):
@@ -135,4 +155,54 @@ def parse_agreement(text: str, *, catalog: MechanismCatalog | None = None) -> Pa
         mechanisms=tuple(found.mechanisms),
         review_mechanism=found.review_mechanism,
         warnings=tuple(warnings),
+        asides=press.asides,
+        recovered_breaks=layout.recovered,
+    )
+
+
+def _layout_warnings(
+    press: Press, recovered: tuple[int, ...], *, dated: bool
+) -> list[ParseWarning]:
+    """What the officer should check of the layout read: breaks read back, lines set aside,
+    a date taken from the text."""
+    warnings: list[ParseWarning] = []
+    if recovered:
+        warnings.append(
+            ParseWarning(N_("warning.layout.breaks_recovered"), {"count": len(recovered)})
+        )
+    if press.asides:
+        excerpts = "; ".join(" ".join(a.text.split()[:6]) for a in press.asides[:3])
+        warnings.append(
+            ParseWarning(
+                N_("warning.layout.set_aside"), {"count": len(press.asides), "excerpts": excerpts}
+            )
+        )
+    if dated:
+        message_id = (
+            N_("warning.layout.date_from_signature")
+            if press.dated_by == "signature"
+            else N_("warning.layout.date_from_dateline")
+        )
+        day = press.signed_on.isoformat() if press.signed_on else "-"
+        warnings.append(ParseWarning(message_id, {"date": day, "place": press.place or "-"}))
+    return warnings
+
+
+def _dated_record(record: ParsedRecord | None, press: Press, title: str) -> ParsedRecord | None:
+    """The record, its date and place taken from the dateline or signature block when it has
+    none (a text without a portal record gets one holding just those and the title)."""
+    if not press.signed_on and not press.place:
+        return record
+    origin = press.dated_by or "dateline"
+    if record is None:
+        return ParsedRecord(
+            title=title, signed_on=press.signed_on, place=press.place, origin=origin
+        )
+    if record.signed_on is not None and record.place:
+        return record
+    return replace(
+        record,
+        signed_on=record.signed_on or press.signed_on,
+        place=record.place or press.place,
+        origin=origin,
     )

@@ -49,6 +49,21 @@ class ParsedRecord:
     officer_ministry: str = ""
     officer_division: str = ""
     summary: str = ""
+    # where signed_on and place were read: "portal" (the record above), or, for a text without
+    # one, "dateline" or "signature" (tracker.importer.press)
+    origin: str = "portal"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAside:
+    """A span of the source that frames the agreement and is no part of it: a press "dateline"
+    or "byline" at its head, "contact" lines (reporter, e-mail, copyright) or the "signature"
+    block (date, place, names and titles) at its tail."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +132,7 @@ class ParsedAgreement:
     mechanisms: tuple[ParsedMechanism, ...]
     review_mechanism: str | None  # reviews the whole agreement's commitments
     warnings: tuple[ParseWarning, ...] = ()
+    asides: tuple[ParsedAside, ...] = ()  # dateline, byline, contact and signature spans
+    # offsets where the importer read a line break the text had lost (inline numbering, bullets,
+    # ordinal words, a title run into the body): empty for a text laid out in lines
+    recovered_breaks: tuple[int, ...] = ()

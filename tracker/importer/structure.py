@@ -19,6 +19,13 @@ Which blocks are clauses depends on the document:
 * **Unnumbered** (a joint statement, a fact sheet): every paragraph is a clause, numbered "1",
   "2", … in document order; items that follow a paragraph belong to it.
 
+A text that lost its line breaks (copied from a news site onto one line) is read the same way,
+its lines cut where `tracker.importer.layout` found a line or paragraph start (inline `1.` …
+`2.`, bullets, ordinal words, a title run into the body); datelines, bylines and signature
+blocks (`tracker.importer.press`) are passed over like page noise; a line that starts with an
+ordinal word of a run (첫째, 둘째; First, Second) is an item; and the title span the layout gives
+(a news article's headline) is the document's title.
+
 A clause number that repeats (two lists both starting at 1) gets a suffix: "1", "1-2".
 
 Headings: markdown `#` headings (their `#` count is their depth), lines that are all bold
@@ -36,12 +43,15 @@ are dropped; unnumbered text left outside any clause after the first clause give
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import pairwise
 
+from tracker.importer.layout import Layout, cut_points, cuts_within
 from tracker.importer.parsed import ParsedClause, ParsedItem, ParsedSection, ParseWarning
 from tracker.importer.record import is_portal_noise
-from tracker.importer.textutil import HANGUL, Line, fold_space, split_lines
+from tracker.importer.textutil import HANGUL, Line, fold_space, split_lines, strip_span
 from tracker.words import N_
 
 
@@ -122,7 +132,7 @@ _NUM = re.compile(
     r"|(?P<circled>[①-⑳]))\s*(?=\S)"
 )
 _ITEM = re.compile(
-    r"^(?:(?P<sym>[ㅇ○◦●◎□■▪▫◇◆❍])\s*|(?P<bullet>[•‣∙·*+]|-{1,2}|o)\s+"
+    r"^(?:(?P<sym>[ㅇ○◦●◎□■▪▫◇◆❍▲△▶▷])\s*|(?P<bullet>[•‣∙·*+]|-{1,2}|o)\s+"
     r"|(?P<enum>\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)|(?:[ivx]{1,5}|[a-z])\)|\d{1,2}\)|[가-하]\)))\s*(?=\S)"
 )
 _CLOSING = re.compile(
@@ -140,22 +150,58 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
-def build_structure(text: str, body_start: int, *, portal: bool) -> Structure:
-    blocks = _blocks(text, body_start, portal=portal)
+def build_structure(
+    text: str, body_start: int, *, portal: bool, layout: Layout | None = None
+) -> Structure:
+    blocks = _blocks(text, body_start, portal=portal, layout=layout or Layout())
     return _Builder(text, blocks).build()
 
 
 # --- blocks -------------------------------------------------------------------------------------
 
 
-def _blocks(text: str, body_start: int, *, portal: bool) -> list[Block]:
+def _reading_lines(text: str, body_start: int, layout: Layout) -> Iterator[tuple[Line, bool]]:
+    """The lines the block reader reads: the source's lines cut at the layout's points, asides
+    left out (as a blank line); True with a line that starts a paragraph."""
+    points = cut_points(layout)
+    for line in split_lines(text, body_start):
+        if not points:
+            yield line, False
+            continue
+        bounds = [line.start, *cuts_within(points, line.start, line.end), line.end]
+        for start, end in pairwise(bounds):
+            lo, hi = strip_span(text, start, end)
+            if any(a_lo <= lo < a_hi for a_lo, a_hi in layout.asides):
+                lo = hi = start  # read as a blank line
+            yield Line(start, end, lo, hi), lo in layout.paragraphs
+
+
+def _blocks(text: str, body_start: int, *, portal: bool, layout: Layout) -> list[Block]:
     blocks: list[Block] = []
     current: Block | None = None
+    title: Block | None = None
     first_line = True
-    for line in split_lines(text, body_start):
+    for line, paragraph in _reading_lines(text, body_start, layout):
         segment = text[line.lo : line.hi]
         if line.blank:
             current = None
+            continue
+        if paragraph:
+            current = None
+        if layout.title is not None and layout.title[0] <= line.lo < layout.title[1]:
+            if title is None:
+                words = fold_space(text[layout.title[0] : layout.title[1]])
+                title = Block(Kind.HEADING, [line], line.lo, line.hi, title=words)
+                blocks.append(title)
+            else:
+                title.lines.append(line)
+                title.end = line.hi
+            first_line, current = False, None
+            continue
+        if layout.items.get(line.lo) is not None:
+            first_line = False
+            current = _ordinal_item(text, line, layout.items[line.lo])
+            blocks.append(current)
             continue
         if (
             _NOISE.match(segment)
@@ -232,6 +278,12 @@ def _classify(text: str, line: Line, segment: str) -> Block | None:
             Kind.ITEM, [line], line.lo + item.end(), line.hi, marker=segment[: item.end()].strip()
         )
     return None
+
+
+def _ordinal_item(text: str, line: Line, content: int) -> Block:
+    """An item marked by an ordinal word ("첫째, …", "First, …"): its marker without the comma."""
+    marker = text[line.lo : content].strip().rstrip(",").strip()
+    return Block(Kind.ITEM, [line], min(max(content, line.lo), line.hi), line.hi, marker=marker)
 
 
 def _plain_heading(text: str, block: Block) -> Block:

@@ -26,6 +26,7 @@ _FOLD_TABLE = str.maketrans(
 )
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN = re.compile(r"[A-Za-z]")
+_PROVENANCE = re.compile(r"^SOURCE:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,11 @@ def fold(name: str) -> str:
     """The form in which two spellings of one name compare equal: case, whitespace, brackets,
     quotes, middle-dot and dash variants do not count."""
     return _FOLD_DROP.sub("", name.translate(_FOLD_TABLE).casefold())
+
+
+def is_provenance_line(text: str) -> bool:
+    """A first line saying where a stored copy came from ("SOURCE: https://…"): not the text."""
+    return _PROVENANCE.match(text) is not None
 
 
 def detect_language(text: str) -> Language:

@@ -1,0 +1,362 @@
+"""Line breaks a text has lost: where the block reader should see a line or paragraph start in a
+text copied from a news site onto one line (pure, no I/O).
+
+The result is a `Layout`: offsets in the unchanged source where a line starts (`breaks`) or a
+paragraph starts (`paragraphs`, read as if a blank line came before), the spans to pass over
+(`asides`: datelines, bylines, signatures, from `tracker.importer.press`), the document's title
+span, and the starts of items marked by ordinal words. `tracker.importer.structure` reads the
+source's lines cut at these offsets with its usual rules, so a recovered `1.` is a numbered
+paragraph like one at the start of a line, and every clause, item and commitment stays a
+verbatim span of the source.
+
+The rules:
+
+* **Markers** are read in families: `1.` `2.`; `(1)`; `1)`; `(a)`; `a)`; `(i)`; `가.`; `가)`;
+  `①`; ordinal words (첫째/둘째/셋째 …, "First," "Second," …); and each bullet glyph (`□`, `○`,
+  `◦`, `●`, `■`, `◇`, `◆`, `▲`, `△`, `▶`, `▷`, `ㅇ`, `-` with a space after it). A marker is
+  preceded by whitespace or starts the body.
+* A marker is at a **list start** when it starts a line, follows the end of a sentence (`.`,
+  `!`, `?` not after a digit, a Korean `다`), a `:` or `;`, or follows a dateline or byline.
+* A **run** of one family: the first marker at a list start, numbered 1 (`1.`, `(a)`, `가.`,
+  `①`, 첫째, First) unless it starts a line (a list that continues, `3.` … `4.`), each next one
+  numbered one more (bullets: the same glyph). `1.`, `가.`, ordinal words, `▲`, `△`, `▶`, `▷`,
+  `ㅇ` and `-` need a list start for every marker of the run: "2.5%", "제1차", "2000. 6. 15."
+  and a mid-sentence "▲A ▲B 등" are not runs. `□`, `○`, `◦`, `●`, `■`, `◇`, `◆` never stand
+  inside a sentence: any two of one glyph make a run.
+* A run counts when it has two markers or more. Each of its markers that does not start a line
+  is a recovered line **break**; the markers of an ordinal-word run are **items** wherever they
+  are (the structure knows no ordinal words otherwise).
+* A **title run into the body**: in a first line long enough to hold the whole text (over 200
+  characters), a known-shape heading at its start ("…공동선언", "…공동성명", "…합의서",
+  "…보도문", "…발표문", "… Joint Statement", "… Declaration") that ends no sentence and holds
+  no topic or object word (…은/는/을/를), followed directly (glued: "남북공동선언조국의", not
+  by a particle: "공동성명에") or after a space by the first sentence: the title is its own
+  paragraph. A headline found by the press reader (text before a byline) is the title too.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from tracker.importer.textutil import is_provenance_line, split_lines, strip_span
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_GANADA = "가나다라마바사아자차카타파하"
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+_KO_ORDINALS = (
+    "첫째",
+    "둘째",
+    "셋째",
+    "넷째",
+    "다섯째",
+    "여섯째",
+    "일곱째",
+    "여덟째",
+    "아홉째",
+    "열째",
+)
+_EN_ORDINALS = (
+    "First",
+    "Second",
+    "Third",
+    "Fourth",
+    "Fifth",
+    "Sixth",
+    "Seventh",
+    "Eighth",
+    "Ninth",
+    "Tenth",
+)
+_STRONG_GLYPHS = "□○◦●■◇◆"
+_WEAK_GLYPHS = "▲△▶▷ㅇ-"
+
+
+@dataclass(frozen=True, slots=True)
+class _Family:
+    name: str
+    pattern: re.Pattern[str]
+    every_at_list_start: bool  # every marker of a run, not just its first, at a list start
+    ordered: bool = True
+
+
+def _value(family: str, marker: str) -> int:
+    if family in ("dot", "paren", "close"):
+        return int(marker)
+    if family in ("alpha", "alpha_close"):
+        return ord(marker) - ord("a") + 1
+    if family == "roman":
+        return _ROMAN.index(marker) + 1
+    if family in ("hangul", "hangul_close"):
+        return _GANADA.index(marker) + 1
+    if family == "circled":
+        return _CIRCLED.index(marker) + 1
+    if family == "ordinal_ko":
+        return _KO_ORDINALS.index(marker) + 1
+    if family == "ordinal_en":
+        return _EN_ORDINALS.index(marker) + 1
+    return 0
+
+
+_FAMILIES = (
+    _Family("dot", re.compile(r"(?P<v>\d{1,2})\.(?!\d)(?!\s*\d{1,2}\s*\.)(?=\s*\S)"), True),
+    _Family("paren", re.compile(r"\((?P<v>\d{1,2})\)(?=\s*\S)"), False),
+    _Family("close", re.compile(r"(?P<v>\d{1,2})\)(?=\s+\S)"), False),
+    _Family("alpha", re.compile(r"\((?P<v>[a-z])\)(?=\s*\S)"), False),
+    _Family("alpha_close", re.compile(r"(?P<v>[a-z])\)(?=\s+\S)"), False),
+    _Family("roman", re.compile(r"\((?P<v>i{1,3}|iv|vi{0,3}|ix|x)\)(?=\s*\S)"), False),
+    _Family("hangul", re.compile(rf"(?P<v>[{_GANADA}])\.(?=\s+\S)"), True),
+    _Family("hangul_close", re.compile(rf"(?P<v>[{_GANADA}])\)(?=\s*\S)"), False),
+    _Family("circled", re.compile(rf"(?P<v>[{_CIRCLED}])(?=\s*\S)"), False),
+    _Family(
+        "ordinal_ko",
+        re.compile(rf"(?P<v>{'|'.join(_KO_ORDINALS)})(?:으로|로|는)?\s*,?(?=\s*[^\s,])"),
+        True,
+    ),
+    _Family("ordinal_en", re.compile(rf"(?P<v>{'|'.join(_EN_ORDINALS)})(?:ly)?,(?=\s+\S)"), True),
+    *(
+        _Family(f"glyph {g}", re.compile(rf"(?P<v>{re.escape(g)})(?=\s*\S)"), False, False)
+        for g in _STRONG_GLYPHS
+    ),
+    *(
+        _Family(
+            f"glyph {g}",
+            re.compile(rf"(?P<v>{re.escape(g)})(?=\s+\S)" if g == "-" else rf"(?P<v>{g})(?=\s*\S)"),
+            True,
+            False,
+        )
+        for g in _WEAK_GLYPHS
+    ),
+)
+_NEEDS_FIRST_AT_LIST_START = frozenset(f.name for f in _FAMILIES) - {
+    f"glyph {g}" for g in _STRONG_GLYPHS
+}
+_SENTENCE_CLOSERS = "\"”’')]"
+_LONG_LINE = 200
+_KO_TITLE = re.compile(
+    r"(?P<title>[^\s.!?。][^.!?。\n]{0,38}?"
+    r"(?:공동\s*선언문?|선언문|공동\s*성명서?|성명서|합의서|합의문|공동\s*보도문|공동\s*발표문"
+    r"|(?:공동\s*)?언론\s*발표문|결과\s*문서|양해\s*각서|팩트\s*시트))(?P<glue>\s*)"
+)
+_EN_TITLE = re.compile(
+    r"(?P<title>[A-Z][^.!?\n]{0,150}?(?:Joint Statement|Statement|Declaration|Communiqu[eé]"
+    r"|Fact Sheet|FACT SHEET|Readout|Press Release))(?P<glue>)(?=[A-Z][a-z])"
+)
+_KO_PARTICLE_START = re.compile(r"[을를은는이가의에와과로도만한하했된될적문서으]")
+_SENTENCE_WORD = re.compile(r"[가-힣](?:은|는|을|를)$")
+_ENDS_SENTENCE = re.compile(r"[.!?。](?:[\"”’')\]]*)(?=\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the block reader needs beyond the source's own line breaks."""
+
+    breaks: frozenset[int] = frozenset()  # a line starts here
+    paragraphs: frozenset[int] = frozenset()  # a paragraph starts here, as after a blank line
+    items: Mapping[int, int] = field(default_factory=dict)  # an ordinal word's start → text start
+    asides: tuple[tuple[int, int], ...] = ()  # not the document: passed over like page noise
+    title: tuple[int, int] | None = None  # the document's title
+
+    @property
+    def recovered(self) -> tuple[int, ...]:
+        """The breaks the text had lost (a title's end included), in order."""
+        return tuple(sorted(self.breaks | self.paragraphs))
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    family: str
+    start: int  # the marker's first character
+    content: int  # where the text after it starts
+    value: int
+    line_start: bool
+    list_start: bool
+
+
+def recover_layout(
+    text: str,
+    body_start: int,
+    *,
+    asides: tuple[tuple[int, int], ...] = (),
+    headline: tuple[int, int] | None = None,
+) -> Layout:
+    """The lost line breaks of text[body_start:] (see the module's rules); `asides` are spans
+    already known not to be the document, `headline` a title found before a byline."""
+    aside_ends = {end for _, end in asides}
+    markers = [
+        m for family in _FAMILIES for m in _markers(text, body_start, family, asides, aside_ends)
+    ]
+    breaks: set[int] = set()
+    items: dict[int, int] = {}
+    paragraphs: set[int] = set()
+    for run in _runs(markers):
+        breaks.update(m.start for m in run if not m.line_start)
+        if run[0].family.startswith("ordinal"):
+            items.update((m.start, m.content) for m in run)
+        after = _after_last(text, run)
+        if after is not None:
+            paragraphs.add(after)
+    title = headline
+    if title is None:
+        title = _title_run_in(text, body_start, asides)
+        if title is not None:
+            paragraphs.add(strip_span(text, title[1], len(text))[0])
+    return Layout(frozenset(breaks), frozenset(paragraphs), items, asides, title)
+
+
+def _markers(
+    text: str,
+    body_start: int,
+    family: _Family,
+    asides: tuple[tuple[int, int], ...],
+    aside_ends: set[int],
+) -> list[_Marker]:
+    found: list[_Marker] = []
+    for match in family.pattern.finditer(text, body_start):
+        start = match.start()
+        if start > body_start and not text[start - 1].isspace():
+            continue
+        if any(lo <= start < hi for lo, hi in asides):
+            continue
+        content = strip_span(text, match.end(), len(text))[0]
+        line_start, list_start = _position(text, start, body_start, aside_ends)
+        found.append(
+            _Marker(
+                family.name,
+                start,
+                content,
+                _value(family.name, match.group("v")),
+                line_start,
+                list_start,
+            )
+        )
+    return found
+
+
+def _position(text: str, start: int, body_start: int, aside_ends: set[int]) -> tuple[bool, bool]:
+    """(starts a line, is at a list start)."""
+    pos = start
+    while pos > body_start and text[pos - 1] in " \t\u00a0\u3000":
+        pos -= 1
+    if pos <= body_start or text[pos - 1] == "\n":
+        return True, True
+    if pos in aside_ends:
+        return False, True
+    before = pos - 1
+    while before > body_start and text[before] in _SENTENCE_CLOSERS:
+        before -= 1
+    mark = text[before]
+    if mark in "!?。:;다":
+        return False, True
+    if mark == "." and before > body_start and not text[before - 1].isdigit():
+        return False, True
+    return False, False
+
+
+def _runs(markers: list[_Marker]) -> list[list[_Marker]]:
+    by_family: dict[str, list[_Marker]] = {}
+    for m in sorted(markers, key=lambda m: m.start):
+        by_family.setdefault(m.family, []).append(m)
+    runs: list[list[_Marker]] = []
+    for name, found in by_family.items():
+        family = next(f for f in _FAMILIES if f.name == name)
+        run: list[_Marker] = []
+        for m in found:
+            follows = bool(run) and (not family.ordered or m.value == run[-1].value + 1)
+            if follows and (m.list_start or not family.every_at_list_start):
+                run.append(m)
+                continue
+            starts = (m.list_start or name not in _NEEDS_FIRST_AT_LIST_START) and (
+                not family.ordered or m.value == 1 or m.line_start
+            )
+            if starts:
+                runs.append(run)
+                run = [m]
+        runs.append(run)
+    return [r for r in runs if len(r) >= 2]
+
+
+def _after_last(text: str, run: list[_Marker]) -> int | None:
+    """Where the text after a run's last entry starts, when the run was recovered inside a line
+    and each of its other entries is one sentence: the last one is one sentence too."""
+    last = run[-1]
+    if last.line_start:
+        return None
+    for m, following in pairwise(run):
+        lo, hi = strip_span(text, m.content, following.start)
+        if any(end < hi for end in _sentence_ends(text, lo, hi)):
+            return None
+    line_end = text.find("\n", last.content)
+    line_end = len(text) if line_end < 0 else line_end
+    ends = _sentence_ends(text, last.content, line_end)
+    if not ends:
+        return None
+    start = strip_span(text, ends[0], line_end)[0]
+    return start if start < line_end else None
+
+
+def _sentence_ends(text: str, start: int, end: int) -> list[int]:
+    """Ends of sentences in text[start:end]: `.`, `!`, `?` before whitespace, a `.` not after a
+    digit ("2.5%", "2000. 6. 15.") nor after an initial ("U.S.")."""
+    found: list[int] = []
+    for match in _ENDS_SENTENCE.finditer(text, start, end):
+        mark = match.start()
+        if text[mark] == "." and mark > start:
+            before = text[mark - 1]
+            initial = before.isupper() and (mark - 1 == start or not text[mark - 2].isalpha())
+            if before.isdigit() or initial:
+                continue
+        found.append(match.end())
+    return found
+
+
+def _title_run_in(
+    text: str, body_start: int, asides: tuple[tuple[int, int], ...]
+) -> tuple[int, int] | None:
+    lines = [
+        line
+        for n, line in enumerate(split_lines(text, body_start))
+        if not line.blank and not (n == 0 and is_provenance_line(text[line.lo : line.hi]))
+    ]
+    if not lines:
+        return None
+    lo, hi = lines[0].lo, lines[0].hi
+    for a_lo, a_hi in asides:
+        if a_lo <= lo < a_hi:
+            lo = strip_span(text, a_hi, hi)[0]
+    if hi - lo <= _LONG_LINE:
+        return None
+    for pattern in (_KO_TITLE, _EN_TITLE):
+        match = pattern.match(text, lo, hi)
+        if match is None:
+            continue
+        title = match.group("title")
+        after = text[match.end() : match.end() + 1]
+        if not match.group("glue") and _KO_PARTICLE_START.match(after):
+            continue  # "공동성명에 따라": the name inside a sentence
+        if any(_SENTENCE_WORD.search(word) for word in title.split()):
+            continue  # "양측은 공동선언": a sentence's subject
+        if not _ENDS_SENTENCE.search(text, match.end(), hi):
+            continue
+        return lo, match.start() + len(title)
+    return None
+
+
+def cut_points(layout: Layout) -> list[int]:
+    """Every offset where the block reader cuts a source line, in order."""
+    points = set(layout.breaks) | set(layout.paragraphs) | set(layout.items)
+    for lo, hi in layout.asides:
+        points.update((lo, hi))
+    if layout.title is not None:
+        points.update(layout.title)
+    return sorted(points)
+
+
+def cuts_within(points: list[int], start: int, end: int) -> list[int]:
+    """The cut points strictly inside (start, end)."""
+    first = bisect_left(points, start + 1)
+    last = bisect_left(points, end)
+    return points[first:last]
