@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.db import read_session
+from tracker.domain import ReportFormat
 from tracker.models import Agreement, ChangeRecord, JobRun, MeetingCreate, Report
 from tracker.scheduling.ledger import MAX_FAILURES, claim, fail, finish
 from tracker.scheduling.runner import Runner
@@ -190,7 +191,9 @@ def test_the_scheduler_writes_each_configured_format_of_a_due_review_as_one_vers
     session: Session, seed: Agreement, engine: Engine, settings: Settings
 ) -> None:
     plan_meetings(session, [("2+2", date(2027, 10, 14))])
-    formats = settings.reports.model_copy(update={"formats": ["hwpx", "docx"]})
+    formats = settings.reports.model_copy(
+        update={"formats": [ReportFormat.HWPX, ReportFormat.DOCX]}
+    )
     runner = Runner(engine=engine, settings=settings.model_copy(update={"reports": formats}))
     try:
         (outcome,) = runner.run_due(now=at(date(2027, 9, 14)), kinds=(REVIEW,))

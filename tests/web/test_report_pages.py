@@ -272,10 +272,14 @@ def test_an_officer_makes_the_review_for_hangul_and_word_and_downloads_each(
     assert (hwpx.format, docx.format, hwpx.version, docx.version) == ("hwpx", "docx", 1, 1)
 
     listed = app_client.get(made.headers["location"]).text
-    row = listed.split(f'<tr id="report-{hwpx.id}"', 1)[1].split("</tr>", 1)[0]
-    assert f'href="/reports/{hwpx.id}/download"' in row and "한글(HWPX)" in row
-    assert f'href="/reports/{docx.id}/download"' in row and "워드(DOCX)" in row
-    assert f'<tr id="report-{docx.id}"' not in listed  # one row for the generation
+    # One row for the generation, named by its newest file, with a download per format.
+    row = listed.split(f'<tr id="report-{docx.id}"', 1)[1].split("</tr>", 1)[0]
+    assert f'<tr id="report-{hwpx.id}"' not in listed
+    assert row.index("한글(HWPX)") < row.index("워드(DOCX)")
+    assert (
+        f'href="/reports/{hwpx.id}/download"' in row
+        and f'href="/reports/{docx.id}/download"' in row
+    )
 
     for report, media_type in (
         (hwpx, "application/hwp+zip"),

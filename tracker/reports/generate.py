@@ -192,7 +192,7 @@ def render_report(
     when a PDF is), HWPX and DOCX from the report's outline (`tracker.reports.outline`)."""
     renditions = []
     for fmt in dict.fromkeys(formats):
-        if fmt is ReportFormat.PDF:
+        if fmt == ReportFormat.PDF:
             renditions.append(Rendition.of_pdf(pdf_renderer().render(prepared.html)))
         else:
             renditions.append(export_document(prepared, fmt))
@@ -218,11 +218,11 @@ def export_document(prepared: PreparedReport, fmt: ReportFormat) -> Rendition:
     started = time.perf_counter()
     view = prepared.view
     document = review_outline(view) if isinstance(view, ReviewReportView) else brief_outline(view)
-    if fmt is ReportFormat.HWPX:
+    if fmt == ReportFormat.HWPX:
         from tracker.reports.hwpx import write_hwpx
 
         data = write_hwpx(document)
-    elif fmt is ReportFormat.DOCX:
+    elif fmt == ReportFormat.DOCX:
         from tracker.reports.docx import write_docx
 
         data = write_docx(document)

@@ -63,6 +63,9 @@ REPORT_FIELDS = FormFields(
 )
 
 
+FORMAT_ORDER = [f.value for f in ReportFormat]
+
+
 @dataclass(frozen=True)
 class ReportFile:
     """One format of a generation, as its download link shows it."""
@@ -90,7 +93,7 @@ class ReportRow:
     version: int
     generated_at: str  # in the configured zone
     generated_by: str
-    files: list[ReportFile]  # PDF first, then as generated
+    files: list[ReportFile]  # PDF, HWPX, DOCX
 
 
 @router.get("/reports", response_class=HTMLResponse)
@@ -183,7 +186,7 @@ def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
             report.version,
         ):
             last.files.append(file)
-            last.files.sort(key=lambda f: f.format != ReportFormat.PDF.value)
+            last.files.sort(key=lambda f: FORMAT_ORDER.index(f.format))
             continue
         rows.append(
             ReportRow(
