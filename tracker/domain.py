@@ -29,6 +29,10 @@ class Strength(StrEnum):
 
 class MechanismKind(StrEnum):
     MINISTERIAL_MEETING = "ministerial_meeting"
+    SUMMIT = "summit"  # 정상회담: the heads of state or government meet
+    LEADERS_MEETING = "leaders_meeting"  # 정상회의, a leaders' meeting (often of several)
+    HIGH_LEVEL_TALKS = "high_level_talks"  # 고위급/차관급/국장급 회담·협의
+    WORKING_LEVEL_TALKS = "working_level_talks"  # 실무 회담·협의
     DIALOGUE = "dialogue"
     COMMITTEE = "committee"
     WORKING_GROUP = "working_group"

@@ -3,7 +3,13 @@
 The catalog is tracker/catalog/mechanisms.toml plus the configuration's own entries: each a
 name, an English name, aliases, a kind and a cadence. A name is found in any spelling (spacing,
 brackets, dot and dash variants, case) and, through `core_name`, without a country prefix, a
-rank or "2+2". `kind_from_name` reads the kind a name's last word says (위원회, Forum …).
+rank or "2+2". `kind_from_name` reads the kind a name's last word says (위원회, Forum …):
+정상회담/Summit → summit; 정상회의/Leaders' Meeting → leaders' meeting (a summit is not a
+ministerial meeting); a rank below minister (고위급, 차관급, 국장급; High-Level, Senior
+Officials', Vice-Ministerial, DG-level) before 회의/회담/협의 (Talks, Consultations, Meeting) →
+high-level talks, even with "2+2" in the name; 장관회의/장관회담/2+2/Ministerial → ministerial
+meeting; 실무 회담/실무협의 (Working-Level Talks) → working-level talks, but 실무급 회의/실무
+그룹/실무협의체 → working group.
 """
 
 from __future__ import annotations
@@ -92,11 +98,15 @@ class MechanismCatalog:
         return self._by_fold.get(fold(alias))
 
     def resolve(self, name: str) -> CatalogEntry | None:
-        """Like `lookup`, and also when only a country prefix, a rank or "2+2" differ."""
+        """Like `lookup`, and also when only a country prefix, a rank or "2+2" differ, as long
+        as the kind the name says is the entry's ("국장급 2+2 회의" is not the ministers')."""
         found = self.lookup(name)
         if found is None and not _COUNTRY_PREFIX.match(name):
             core = core_name(name)
             found = self._by_core.get(core) if core else None
+            said = kind_from_name(name)
+            if found is not None and said is not None and said is not found.kind:
+                return None
         return found
 
     @property
@@ -203,26 +213,43 @@ def core_name(name: str) -> str:
 
 # --- kinds --------------------------------------------------------------------------------------
 
+_HIGH_RANK = r"고위급|차관보?급?|국장급|Vice[- ]Minister"
 _KO_KINDS: tuple[tuple[re.Pattern[str], MechanismKind], ...] = tuple(
     (re.compile(pattern + r"$", re.IGNORECASE), kind)
     for pattern, kind in (
+        (r"정상\s*회담", MechanismKind.SUMMIT),
+        (r"정상\s*회의", MechanismKind.LEADERS_MEETING),
+        # a rank below minister wins over "2+2": "국장급 2+2 회의" is not the ministers'
         (
-            r"(?:장관\s*회의|장관급\s*회의|2\s*\+\s*2(?:\s*회의)?|정상\s*회의|정상\s*회담)",
+            rf"(?:{_HIGH_RANK})(?:\s*\S+){{0,3}}?\s*(?:회의|회담|협의)",
+            MechanismKind.HIGH_LEVEL_TALKS,
+        ),
+        (
+            r"(?:장관(?:급)?\s*(?:회의|회담)|2\s*\+\s*2(?:\s*회의)?)",
             MechanismKind.MINISTERIAL_MEETING,
         ),
         (
             r"(?:실무(?:급|자)?\s*회의|실무\s*그룹|워킹\s*그룹|작업반|실무단|실무\s*협의체)",
             MechanismKind.WORKING_GROUP,
         ),
+        (r"(?:실무|과장급)(?:급|자)?\s*(?:회담|협의)", MechanismKind.WORKING_LEVEL_TALKS),
         (r"(?:위원회|공동위)", MechanismKind.COMMITTEE),
         (r"(?:대화|협의회|협의체|회담)", MechanismKind.DIALOGUE),
         (r"(?:포럼|회의|컨퍼런스|콘퍼런스|세미나|심포지엄)", MechanismKind.FORUM),
         (r"(?:전시회|박람회|에어쇼|엑스포)", MechanismKind.EXHIBITION),
         (r"(?:MOU|MOA|양해각서|약정|각서|의향서|LOI)", MechanismKind.AGREEMENT),
         (r"(?:센터|기구|사무국)", MechanismKind.INSTITUTION),
+        (r"Leaders['’]?\s+(?:Meeting|Summit)", MechanismKind.LEADERS_MEETING),
+        (r"Summit", MechanismKind.SUMMIT),
         (
-            r"(?:Ministers['’]?\s+(?:2\+2\s+)?Meeting|Ministerial(?:\s+Meeting)?|2\+2"
-            r"|Leaders['’]?\s+(?:Meeting|Summit)|Summit|Meeting)",
+            r"(?:High[- ]Level|Senior\s+Officials['’]?|Vice[- ]Ministerial|Vice\s+(?:Foreign\s+)?"
+            r"Ministers['’]?|Director[- ]General[- ]Level|DG[- ]Level)(?:\s+\S+){0,3}?\s+"
+            r"(?:Talks|Consultations?|Meeting)",
+            MechanismKind.HIGH_LEVEL_TALKS,
+        ),
+        (r"Working[- ]Level\s+(?:Talks|Consultations?|Meeting)", MechanismKind.WORKING_LEVEL_TALKS),
+        (
+            r"(?:Ministers['’]?\s+(?:2\+2\s+)?Meeting|Ministerial(?:\s+Meeting)?|2\+2|Meeting)",
             MechanismKind.MINISTERIAL_MEETING,
         ),
         (

@@ -25,8 +25,19 @@ What counts as a mention of a mechanism (only clause text is read, not the porta
   ("Regional Cooperation Working Group (RCWG)"); Meeting and Summit only after Annual/New/First
   (past summits are events, not mechanisms); leading articles, gerunds and Annual/New are not
   part of the name. Well-known international organisations are not follow-up mechanisms;
+* Korean reporting sentences (a press release names its mechanism without `< >`): a session,
+  "제2차 한-캐나다 외교·국방(2+2) 국장급 회의", "첫 …회의" (the name without its ordinal; a
+  session of the second or later says the mechanism exists, so it is not planned); a body held
+  or launched, "… 회의를 화상으로 개최하고", "인태 대화 및 사이버정책협의회를 조속히
+  출범시키고" (each name runs back to a word ending in a particle, "및", a number, or four
+  words; one to be launched is planned). A longer session name wins over a catalog name inside
+  it when their kinds differ (the catalog's "2+2" is the ministers'; "국장급 … 회의" is not).
+  A name that is only a rank and a meeting word ("제1차 장관회의") is the mechanism of that kind
+  already named;
 * later in the same clause, "동 포럼", "이 포럼", "the Commission", "the Working Group" refer back
-  to the last mechanism of that kind; an acronym or name once seen is recognised again anywhere.
+  to the last mechanism of that kind; an acronym or name once seen is recognised again anywhere;
+  "차기 회의", "다음 회의", "the next meeting" anywhere after refer to the mechanism whose session
+  was last reported (else the last meeting-like mechanism named, not one still to be launched).
 """
 
 from __future__ import annotations
@@ -94,6 +105,39 @@ _EN_BLOCKLIST = frozenset(
         "Asia-Pacific Economic Cooperation Forum",
     )
 )
+# Reporting sentences (a press release): a session of a mechanism, "제2차 … 회의", and a body
+# held or launched, "… 회의를 개최하고", "… 협의회를 조속히 출범시키고".
+_KO_MEETING_WORD = r"(?:회의|회담|협의회|협의체|협의|대화|위원회|포럼|실무그룹|워킹그룹)"
+_KO_SESSION = re.compile(
+    r"(?<![^\s(,])(?:제\s*(?P<ordinal>\d{1,3})\s*차|첫)\s+"
+    rf"(?P<name>(?:[^\s,.<>]+\s+){{0,5}}?[^\s,.<>]*?{_KO_MEETING_WORD})"
+    r"(?=[을를이가은는의에도와과로,.]|\s|$)"
+)
+_KO_HELD = re.compile(
+    rf"{_KO_MEETING_WORD}(?=[을를]\s+(?:\S+\s+){{0,3}}?"
+    r"(?:개최|열었|열고|열기로|가졌|갖기로|(?P<launch>출범|신설|설치|창설)(?!\S*(?:켰|했|하였))))"
+)
+_KO_NAME_STOP = re.compile(r"(?:은|는|이|가|을|를|에서|에|로|과|와|및|등|으로|하고|하며|[,.)])$")
+_REFERS = re.compile(r"^(?:차기|다음|이번|금번|동|해당|同|이)\s")  # a reference, not a name
+_BARE_KIND = re.compile(rf"^{_KO_MEETING_WORD}$")
+GENERIC_NAME = re.compile(
+    r"^(?:장관급?|차관급?|고위급|국장급|실무급?|정상)?\s*(?:회의|회담|협의)$"
+)  # a name that is only a rank and a meeting word: the mechanism of that kind already named
+_KO_NEXT = re.compile(r"(?<![\w])(?:차기|다음)\s?(회의|회담|협의)(?=[은는이가을를의에도와과로\s])")
+_EN_NEXT = re.compile(r"\b[Tt]he\s+next\s+(meeting|session|round)\b")
+MEETING_KINDS = frozenset(
+    {
+        MechanismKind.MINISTERIAL_MEETING,
+        MechanismKind.SUMMIT,
+        MechanismKind.LEADERS_MEETING,
+        MechanismKind.HIGH_LEVEL_TALKS,
+        MechanismKind.WORKING_LEVEL_TALKS,
+        MechanismKind.DIALOGUE,
+        MechanismKind.COMMITTEE,
+        MechanismKind.WORKING_GROUP,
+        MechanismKind.FORUM,
+    }
+)
 _KO_ANAPHOR = re.compile(
     r"(?<![\w])(?:동|이|해당|同)\s?(공동위원회|위원회|포럼|대화|협의회|협의체|회의)(?=[은는이가을를의에도와과로\s])"
 )
@@ -116,6 +160,8 @@ class Mention:
     acronym: str = ""
     key: str = ""
     lead_in: bool = False
+    session: int = 0  # "제2차 …": which session of the mechanism the text names
+    launched: bool = False  # "… 협의회를 조속히 출범시키고": to be launched
 
 
 def is_mechanism_item(text: str, catalog: MechanismCatalog) -> str | None:
@@ -255,6 +301,7 @@ class MentionFinder:
             for match in new_bodies:
                 if _KO_NEW_BODY_VERB.match(text, match.end(1), min(clause.end, match.end(1) + 16)):
                     candidates.append(self._mention(*match.span(1), *match.span(1), index, "rule"))
+            candidates.extend(self._reported(index, clause.start, clause.end))
             for match in exhibitions:
                 lo, hi = match.span()
                 words = text[lo : match.end(1)].split()
@@ -280,6 +327,16 @@ class MentionFinder:
                 and covered[0].source == "catalog"
                 and mention.start <= covered[0].start
                 and covered[0].end <= mention.end
+                and covered[0].kind is not mention.kind
+                and mention.session
+            ):
+                # "제1차 … 외교·국방(2+2) 국장급 회의": a rank the catalog's "2+2" does not say
+                found[found.index(covered[0])] = mention
+            elif (
+                len(covered) == 1
+                and covered[0].source == "catalog"
+                and mention.start <= covered[0].start
+                and covered[0].end <= mention.end
             ):
                 # "Assistant Secretary-led Indo-Pacific Dialogue": the longer name, the entry
                 inner = covered[0]
@@ -287,6 +344,35 @@ class MentionFinder:
                 inner.outer_start, inner.outer_end = mention.outer_start, mention.outer_end
                 inner.name, inner.acronym = mention.name, mention.acronym
         return found
+
+    def _reported(self, index: int, start: int, end: int) -> list[Mention]:
+        """Korean reporting sentences: "제2차 … 회의" (a session), "… 회의를 개최하고", "A 및
+        B를 출범시키고" (each name runs back to a particle, "및", or at most four words)."""
+        text = self.text
+        found: list[Mention] = []
+        for match in _KO_SESSION.finditer(text, start, end):
+            mention = self._mention(*match.span("name"), *match.span("name"), index, "rule")
+            mention.session = int(match.group("ordinal") or 1)
+            found.append(mention)
+        for match in _KO_HELD.finditer(text, start, end):
+            hi = match.end()
+            while True:
+                lo = _name_start(text, start, hi)
+                if lo is None or any(m.start <= lo < m.end for m in found):
+                    break
+                mention = self._mention(lo, hi, lo, hi, index, "rule")
+                mention.launched = match.group("launch") is not None
+                found.append(mention)
+                window = max(start, lo - 40)
+                joined = re.search(rf"({_KO_MEETING_WORD})\s+및\s+$", text[window:lo])
+                if joined is None:
+                    break
+                hi = window + joined.end(1)
+        return [
+            m
+            for m in found
+            if m.kind is not None and not _BARE_KIND.match(m.name) and not _REFERS.match(m.name)
+        ]
 
     def _english_generic(self, match: re.Match[str], index: int) -> Mention | None:
         text = self.text
@@ -351,7 +437,39 @@ class MentionFinder:
                 mention.key = target.key
                 own.append(mention)
                 added.append(mention)
+            # "차기 회의를 … 서울에서 개최하기로 하였다": the meeting named last, in any clause
+            following = _KO_NEXT if self.language is Language.KO else _EN_NEXT
+            for match in following.finditer(self.text, clause.start, clause.end):
+                if _overlaps(own, *match.span()):
+                    continue
+                meetings = [
+                    m
+                    for m in (*self.mentions, *added)
+                    if m.start < match.start() and m.kind in MEETING_KINDS and not m.launched
+                ]
+                sessions = [m for m in meetings if m.session]  # the one whose session is told
+                if not meetings:
+                    continue
+                target = max(sessions or meetings, key=lambda m: m.start)
+                mention = Mention(*match.span(), *match.span(), match.group(), index, "next")
+                mention.key, mention.kind = target.key, target.kind
+                own.append(mention)
+                added.append(mention)
         self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+
+def _name_start(text: str, floor: int, hi: int) -> int | None:
+    """Where a name ending at `hi` begins: after the last word ending in a particle (양측은),
+    "및" or punctuation, at most four words back; None when nothing is left before the kind."""
+    words = [m for m in re.finditer(r"\S+", text[floor:hi])]
+    if not words:
+        return None
+    lo = floor + words[-1].start()
+    for word in reversed(words[:-1][-3:]):
+        if _KO_NAME_STOP.search(word.group()) or any(ch.isdigit() for ch in word.group()):
+            break
+        lo = floor + word.start()
+    return lo
 
 
 def _spelling_pattern(spelling: str) -> str:

@@ -24,7 +24,7 @@ from tracker.importer.mention_context import (
     reviewing_key,
     says_planned,
 )
-from tracker.importer.mentions import MentionFinder
+from tracker.importer.mentions import GENERIC_NAME, MentionFinder
 from tracker.importer.parsed import ParsedMechanism
 from tracker.importer.structure import ClauseLayout
 from tracker.importer.textutil import fold
@@ -69,6 +69,10 @@ def extract_mechanisms(
         key = (
             f"catalog:{mention.entry.name}" if mention.entry else f"core:{core_name(mention.name)}"
         )
+        if mention.entry is None and GENERIC_NAME.match(mention.name):
+            # "제1차 장관회의" after the ministers' meeting was named: that one
+            same = [g for g in groups.values() if g.kind is mention.kind]
+            key = same[-1].key if same else key
         mention.key = key
         group = groups.get(key)
         if group is None:
@@ -86,6 +90,10 @@ def extract_mechanisms(
         cadence = cadence_in(f"{before} {name} {after}", language)
         if CADENCE_RANK[cadence] < CADENCE_RANK[group.cadence]:
             group.cadence = cadence
+        if mention.session > 1 or mention.source == "next":
+            continue  # a second session, the next meeting: the mechanism exists
+        if mention.launched:
+            group.planned = True
         if mention.source not in ("anaphora",) and says_planned(before, name, after, language):
             group.planned = True
         if mention.source == "anaphora" and says_planned(before, "", after, language):
