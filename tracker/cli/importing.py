@@ -74,10 +74,12 @@ def import_command(
         if as_json:
             print_json(
                 parsed_as_dict(parsed, source_name=path.name, key=key or key_for(parsed, path.name))
+                | {"quality": quality_as_json(parsed)}
             )
         else:
             print_split(parsed, path.name)
             show("cli.import.dry_run_done")
+            print_quality(parsed)
         return
     with writing(ctx) as session:
         outcome = import_agreement(
@@ -261,6 +263,30 @@ def _print_counts(parsed: ParsedAgreement) -> None:
     language = terminal_language()
     for warning in parsed.warnings:
         show("cli.import.warning", err=True, message=warning.describe(language))
+
+
+def print_quality(parsed: ParsedAgreement) -> None:
+    """What the importer was unsure about, one line each with where to look."""
+    from tracker.importer.quality import assess_import
+    from tracker.words import terminal_language
+
+    findings = assess_import(parsed)
+    typer.echo("")
+    if not findings:
+        show("quality.none")
+        return
+    show("quality.heading")
+    language = terminal_language()
+    for finding in findings:
+        typer.echo(f"  {finding.describe(language)}")
+
+
+def quality_as_json(parsed: ParsedAgreement) -> list[dict[str, object]]:
+    """The findings as the JSON split carries them: code, where, message, fields as data."""
+    from tracker.importer.quality import assess_import
+    from tracker.words import terminal_language
+
+    return [finding.as_json(terminal_language()) for finding in assess_import(parsed)]
 
 
 def print_outcome(outcome: ImportOutcome) -> None:

@@ -19,6 +19,7 @@ from tracker.db import read_session, write_session
 from tracker.errors import Conflict, Forbidden, Grouped, TrackerError, Word, form_status
 from tracker.importer.errors import ImportInputError
 from tracker.importer.parsed import ParsedAgreement
+from tracker.importer.quality import assess_import
 from tracker.services import accounts, corrections
 from tracker.services.accounts import Permission
 from tracker.services.commitments import CommitmentFilter, list_commitments
@@ -210,6 +211,7 @@ def _review(
     language = web.language_of(request)
     split = parsed_as_dict(parsed, source_name=found.source_name, key=found.key, language=language)
     changes = [change.describe(language) for change in found.changes]
+    quality = [finding.describe(language) for finding in assess_import(parsed)]
     tracked = (
         set(chosen) if chosen is not None else {c.ref for c in parsed.commitments if c.tracked}
     )
@@ -221,6 +223,7 @@ def _review(
         preview=found,
         split=split,
         changes=changes,
+        quality=quality,
         groups=_groups(split),
         tracked=tracked,
         key=key or found.key,
