@@ -37,9 +37,7 @@ def folded(text: str) -> str:
 
 
 def clause_view(parsed: ParsedAgreement) -> list[tuple[str, str, list[str]]]:
-    return [
-        (c.number, folded(c.text), [folded(i.text) for i in c.items]) for c in parsed.clauses
-    ]
+    return [(c.number, folded(c.text), [folded(i.text) for i in c.items]) for c in parsed.clauses]
 
 
 def commitment_view(parsed: ParsedAgreement) -> list[tuple[str, str, Strength, bool]]:
@@ -112,7 +110,8 @@ def test_inline_numbers_with_ordinal_words_inside_a_clause() -> None:
 
 def test_bullets_run_together_are_items() -> None:
     text = (
-        "한-미 외교장관회담 결과 □ 양국 장관은 10월 2일 서울에서 회담을 갖고 다음과 같이 합의하였다. "
+        "한-미 외교장관회담 결과 □ 양국 장관은 10월 2일 서울에서 회담을 갖고 "
+        "다음과 같이 합의하였다. "
         "▲ 양측은 공급망 협력을 강화하기로 하였다. ▲ 양측은 차기 회의를 내년에 개최하기로 하였다. "
         "□ 또한 양측은 북한 문제에 대해 긴밀히 공조해 나가기로 하였다."
     )
@@ -123,7 +122,9 @@ def test_bullets_run_together_are_items() -> None:
     assert all(c.item is not None for c in parsed.commitments)
 
 
-def test_parenthesised_markers_after_a_colon_are_items_and_the_list_ends_with_its_sentence() -> None:
+def test_parenthesised_markers_after_a_colon_are_items_and_the_list_ends_with_its_sentence() -> (
+    None
+):
     text = (
         "The Parties will: (a) hold an annual dialogue; (b) exchange information; and (c) review "
         "this arrangement every two years. The Parties will also meet in 2025 to take stock of "

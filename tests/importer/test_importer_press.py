@@ -100,7 +100,12 @@ def test_the_dateline_date_reaches_the_imported_agreement(engine: Engine) -> Non
         ("OTTAWA, Nov. 1, 2024 /CNW/ - ", "dateline", date(2024, 11, 1), "OTTAWA"),
         ("SEOUL, Oct. 2 (Yonhap) -- ", "dateline", None, "SEOUL"),  # no year: no date
         ("WASHINGTON (AP) — ", "dateline", None, "WASHINGTON"),
-        ("1 November 2024 – Seoul – Ministry of Foreign Affairs\n", "dateline", date(2024, 11, 1), "Seoul"),
+        (
+            "1 November 2024 – Seoul – Ministry of Foreign Affairs\n",
+            "dateline",
+            date(2024, 11, 1),
+            "Seoul",
+        ),
         ("[서울=뉴시스]홍길동 기자 = ", "byline", None, ""),
         ("【서울=뉴시스】김철수 박영희 기자 = ", "byline", None, ""),
         ("[이데일리 김관용 기자] ", "byline", None, ""),
@@ -130,7 +135,8 @@ def test_a_wire_dateline_is_left_out_of_the_first_commitment() -> None:
 def test_a_signature_block_with_place_names_and_titles() -> None:
     text = (
         "1. 양측은 공급망 협력을 강화하기로 하였다.\n\n2. 양측은 정례 협의를 개최하기로 하였다.\n\n"
-        "평양\n2000년 6월 15일\n\n대한민국 대통령 김대중\n조선민주주의인민공화국 국방위원장 김정일\n"
+        "평양\n2000년 6월 15일\n\n대한민국 대통령 김대중\n"
+        "조선민주주의인민공화국 국방위원장 김정일\n"
     )
     parsed = parse_agreement(text, catalog=NO_CATALOG)
     assert [c.number for c in parsed.clauses] == ["1", "2"]

@@ -16,11 +16,18 @@ The rules:
   `◦`, `●`, `■`, `◇`, `◆`, `▲`, `△`, `▶`, `▷`, `ㅇ`, `-` with a space after it). A marker is
   preceded by whitespace or starts the body.
 * A marker is at a **list start** when it starts a line, follows the end of a sentence (`.`,
-  `!`, `?` not after a digit, a Korean `다`), a `:` or `;`, or follows a dateline or byline.
+  `!`, `?` not after a digit, a Korean final `다` as in 하였다, 것이다, not 캐나다), a `:` or
+  `;`, or follows a dateline or byline.
 * A **run** of one family: the first marker at a list start, numbered 1 (`1.`, `(a)`, `가.`,
   `①`, 첫째, First) unless it starts a line (a list that continues, `3.` … `4.`), each next one
-  numbered one more (bullets: the same glyph). `1.`, `가.`, ordinal words, `▲`, `△`, `▶`, `▷`,
-  `ㅇ` and `-` need a list start for every marker of the run: "2.5%", "제1차", "2000. 6. 15."
+  numbered one more (bullets: the same glyph). A first marker numbered 1 (not an ordinal word)
+  may follow text that ends no sentence, a heading run in ("전 문 1. …"), if the run has three
+  markers or more. A marker may also follow a short heading run in after the last sentence
+  ("…있다. 일반 프레임워크 5. …": at most 40 characters ending no sentence; `1.`, `(1)` and
+  `가.` only, the numbering of clauses): the heading is
+  then a paragraph of its own, a section as on a laid-out page. `1.`, `가.`, ordinal words,
+  `▲`, `△`, `▶`, `▷`, `ㅇ` and `-` need a list start (or a heading run in) for every marker of
+  the run: "2.5%", "제1차", "2000. 6. 15."
   and a mid-sentence "▲A ▲B 등" are not runs. `□`, `○`, `◦`, `●`, `■`, `◇`, `◆` never stand
   inside a sentence: any two of one glyph make a run.
 * A run counts when it has two markers or more. Each of its markers that does not start a line
@@ -102,29 +109,35 @@ def _value(family: str, marker: str) -> int:
 
 
 _FAMILIES = (
-    _Family("dot", re.compile(r"(?P<v>\d{1,2})\.(?!\d)(?!\s*\d{1,2}\s*\.)(?=\s*\S)"), True),
-    _Family("paren", re.compile(r"\((?P<v>\d{1,2})\)(?=\s*\S)"), False),
-    _Family("close", re.compile(r"(?P<v>\d{1,2})\)(?=\s+\S)"), False),
-    _Family("alpha", re.compile(r"\((?P<v>[a-z])\)(?=\s*\S)"), False),
-    _Family("alpha_close", re.compile(r"(?P<v>[a-z])\)(?=\s+\S)"), False),
-    _Family("roman", re.compile(r"\((?P<v>i{1,3}|iv|vi{0,3}|ix|x)\)(?=\s*\S)"), False),
-    _Family("hangul", re.compile(rf"(?P<v>[{_GANADA}])\.(?=\s+\S)"), True),
-    _Family("hangul_close", re.compile(rf"(?P<v>[{_GANADA}])\)(?=\s*\S)"), False),
-    _Family("circled", re.compile(rf"(?P<v>[{_CIRCLED}])(?=\s*\S)"), False),
+    _Family("dot", re.compile(r"(?P<v>\d{1,2})\.(?!\d)(?!\s*\d{1,2}\s*\.)(?=[^\S\n]*\S)"), True),
+    _Family("paren", re.compile(r"\((?P<v>\d{1,2})\)(?=[^\S\n]*\S)"), False),
+    _Family("close", re.compile(r"(?P<v>\d{1,2})\)(?=[^\S\n]+\S)"), False),
+    _Family("alpha", re.compile(r"\((?P<v>[a-z])\)(?=[^\S\n]*\S)"), False),
+    _Family("alpha_close", re.compile(r"(?P<v>[a-z])\)(?=[^\S\n]+\S)"), False),
+    _Family("roman", re.compile(r"\((?P<v>i{1,3}|iv|vi{0,3}|ix|x)\)(?=[^\S\n]*\S)"), False),
+    _Family("hangul", re.compile(rf"(?P<v>[{_GANADA}])\.(?=[^\S\n]+\S)"), True),
+    _Family("hangul_close", re.compile(rf"(?P<v>[{_GANADA}])\)(?=[^\S\n]*\S)"), False),
+    _Family("circled", re.compile(rf"(?P<v>[{_CIRCLED}])(?=[^\S\n]*\S)"), False),
     _Family(
         "ordinal_ko",
-        re.compile(rf"(?P<v>{'|'.join(_KO_ORDINALS)})(?:으로|로|는)?\s*,?(?=\s*[^\s,])"),
+        re.compile(rf"(?P<v>{'|'.join(_KO_ORDINALS)})(?:으로|로|는)?[^\S\n]*,?(?=[^\S\n]*[^\s,])"),
         True,
     ),
-    _Family("ordinal_en", re.compile(rf"(?P<v>{'|'.join(_EN_ORDINALS)})(?:ly)?,(?=\s+\S)"), True),
+    _Family(
+        "ordinal_en", re.compile(rf"(?P<v>{'|'.join(_EN_ORDINALS)})(?:ly)?,(?=[^\S\n]+\S)"), True
+    ),
     *(
-        _Family(f"glyph {g}", re.compile(rf"(?P<v>{re.escape(g)})(?=\s*\S)"), False, False)
+        _Family(f"glyph {g}", re.compile(rf"(?P<v>{re.escape(g)})(?=[^\S\n]*\S)"), False, False)
         for g in _STRONG_GLYPHS
     ),
     *(
         _Family(
             f"glyph {g}",
-            re.compile(rf"(?P<v>{re.escape(g)})(?=\s+\S)" if g == "-" else rf"(?P<v>{g})(?=\s*\S)"),
+            re.compile(
+                rf"(?P<v>{re.escape(g)})(?=[^\S\n]+\S)"
+                if g == "-"
+                else rf"(?P<v>{g})(?=[^\S\n]*\S)"
+            ),
             True,
             False,
         )
@@ -136,6 +149,10 @@ _NEEDS_FIRST_AT_LIST_START = frozenset(f.name for f in _FAMILIES) - {
 }
 _SENTENCE_CLOSERS = "\"”’')]"
 _LONG_LINE = 200
+# a Korean sentence's final 다 ("하였다", "것이다"), not the 다 of a name ("캐나다")
+_KO_FINAL = re.compile(r"[했였었한된있없겠는졌렸됐왔갔인이하]다")
+_HEADING_LIMIT = 40
+_HEADED = frozenset({"dot", "paren", "hangul"})  # the numbering of clauses under headings
 _KO_TITLE = re.compile(
     r"(?P<title>[^\s.!?。][^.!?。\n]{0,38}?"
     r"(?:공동\s*선언문?|선언문|공동\s*성명서?|성명서|합의서|합의문|공동\s*보도문|공동\s*발표문"
@@ -174,6 +191,7 @@ class _Marker:
     value: int
     line_start: bool
     list_start: bool
+    heading: int | None = None  # where a heading run in before it starts ("일반 프레임워크 5.")
 
 
 def recover_layout(
@@ -194,6 +212,11 @@ def recover_layout(
     paragraphs: set[int] = set()
     for run in _runs(markers):
         breaks.update(m.start for m in run if not m.line_start)
+        paragraphs.update(  # a heading run in before a marker is a paragraph of its own
+            m.heading
+            for m in run
+            if m.heading is not None and m.heading > body_start and text[m.heading - 1] != "\n"
+        )
         if run[0].family.startswith("ordinal"):
             items.update((m.start, m.content) for m in run)
         after = _after_last(text, run)
@@ -221,8 +244,15 @@ def _markers(
             continue
         if any(lo <= start < hi for lo, hi in asides):
             continue
-        content = strip_span(text, match.end(), len(text))[0]
+        content = match.end()
+        while content < len(text) and text[content] in " \t\u00a0\u3000":
+            content += 1
         line_start, list_start = _position(text, start, body_start, aside_ends)
+        heading = (
+            _heading_before(text, start, body_start, aside_ends)
+            if not list_start and family.name in _HEADED
+            else None
+        )
         found.append(
             _Marker(
                 family.name,
@@ -231,6 +261,7 @@ def _markers(
                 _value(family.name, match.group("v")),
                 line_start,
                 list_start,
+                heading,
             )
         )
     return found
@@ -249,11 +280,34 @@ def _position(text: str, start: int, body_start: int, aside_ends: set[int]) -> t
     while before > body_start and text[before] in _SENTENCE_CLOSERS:
         before -= 1
     mark = text[before]
-    if mark in "!?。:;다":
+    if mark in "!?。:;" or (mark == "다" and _KO_FINAL.match(text, max(before - 1, 0))):
         return False, True
     if mark == "." and before > body_start and not text[before - 1].isdigit():
         return False, True
     return False, False
+
+
+def _heading_before(text: str, start: int, body_start: int, aside_ends: set[int]) -> int | None:
+    """Where a short heading run in before a marker starts: the text since the last sentence
+    end (or line start) is at most 40 characters and ends no sentence; None otherwise."""
+    b = start - 1
+    while b >= max(body_start, start - _HEADING_LIMIT - 5):
+        ch = text[b]
+        boundary = (
+            ch == "\n"
+            or b + 1 in aside_ends
+            or ch in "!?。:;"
+            or (ch == "." and b > body_start and not text[b - 1].isdigit())
+            or (ch == "다" and text[b + 1].isspace() and _KO_FINAL.match(text, max(b - 1, 0)))
+        )
+        if boundary:
+            lo, hi = strip_span(text, b + 1, start)
+            return lo if 0 < hi - lo <= _HEADING_LIMIT else None
+        b -= 1
+    if b < body_start:
+        lo, hi = strip_span(text, body_start, start)
+        return lo if 0 < hi - lo <= _HEADING_LIMIT else None
+    return None
 
 
 def _runs(markers: list[_Marker]) -> list[list[_Marker]]:
@@ -266,17 +320,26 @@ def _runs(markers: list[_Marker]) -> list[list[_Marker]]:
         run: list[_Marker] = []
         for m in found:
             follows = bool(run) and (not family.ordered or m.value == run[-1].value + 1)
-            if follows and (m.list_start or not family.every_at_list_start):
+            listed = m.list_start or m.heading is not None
+            if follows and (listed or not family.every_at_list_start):
                 run.append(m)
                 continue
-            starts = (m.list_start or name not in _NEEDS_FIRST_AT_LIST_START) and (
+            after_heading = family.ordered and m.value == 1 and not name.startswith("ordinal")
+            starts = (listed or name not in _NEEDS_FIRST_AT_LIST_START or after_heading) and (
                 not family.ordered or m.value == 1 or m.line_start
             )
             if starts:
                 runs.append(run)
                 run = [m]
         runs.append(run)
-    return [r for r in runs if len(r) >= 2]
+    # a run whose first marker follows no sentence ("전문 1. …", a heading run in) needs three
+    return [r for r in runs if len(r) >= (3 if r and _loosely_started(r[0]) else 2)]
+
+
+def _loosely_started(first: _Marker) -> bool:
+    return first.family in _NEEDS_FIRST_AT_LIST_START and not (
+        first.list_start or first.heading is not None
+    )
 
 
 def _after_last(text: str, run: list[_Marker]) -> int | None:
