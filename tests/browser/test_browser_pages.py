@@ -227,6 +227,8 @@ def test_an_officer_generates_a_review_report_and_downloads_the_pdf(
     generate.get_by_label("합의문서").fill("kr-ca-2025")  # offered in a list, any key typed
     generate.get_by_label("종류").select_option(label="이행점검 보고서")
     generate.get_by_label("언어").select_option(label="한국어")
+    expect(generate.get_by_label("PDF", exact=True)).to_be_checked()  # reports.formats
+    generate.get_by_label("한글(HWPX)").check()  # and a copy to edit in Hangul
     # Rendering the PDF takes a few seconds, longer on a busy machine.
     with page.expect_navigation(url=re.compile(r"/reports\?new=\d+"), timeout=120_000):
         generate.get_by_role("button", name="지금 생성").click(timeout=120_000)
@@ -244,9 +246,14 @@ def test_an_officer_generates_a_review_report_and_downloads_the_pdf(
     shot(page, "reports")
 
     with page.expect_download() as downloading:
-        new.get_by_role("link", name="내려받기").click()
+        new.get_by_role("link", name="PDF 내려받기").click()
     assert downloading.value.suggested_filename.endswith(".pdf")
     assert Path(downloading.value.path()).read_bytes().startswith(b"%PDF")
+    with page.expect_download() as downloading:
+        new.get_by_role("link", name="한글(HWPX) 내려받기").click()
+    pdf_name = downloading.value.suggested_filename
+    assert pdf_name.endswith("_v01.hwpx")
+    assert Path(downloading.value.path()).read_bytes()[30:38] == b"mimetype"  # first, stored
 
 
 # --- 6. users admin -------------------------------------------------------------------------

@@ -272,9 +272,10 @@ def test_an_officer_makes_the_review_for_hangul_and_word_and_downloads_each(
     assert (hwpx.format, docx.format, hwpx.version, docx.version) == ("hwpx", "docx", 1, 1)
 
     listed = app_client.get(made.headers["location"]).text
-    # One row for the generation, named by its newest file, with a download per format.
-    row = listed.split(f'<tr id="report-{docx.id}"', 1)[1].split("</tr>", 1)[0]
-    assert f'<tr id="report-{hwpx.id}"' not in listed
+    # One row for the generation, named by its first file, with a download per format.
+    assert made.headers["location"] == f"/reports?new={hwpx.id}#report-{hwpx.id}"
+    row = listed.split(f'<tr id="report-{hwpx.id}" class="new-report"', 1)[1].split("</tr>")[0]
+    assert f'<tr id="report-{docx.id}"' not in listed
     assert row.index("한글(HWPX)") < row.index("워드(DOCX)")
     assert (
         f'href="/reports/{hwpx.id}/download"' in row

@@ -79,9 +79,8 @@ class ReportFile:
 
 @dataclass(frozen=True)
 class ReportRow:
-    """One registry row as the list shows it."""
+    """One generation as the list shows it: its files, one per format."""
 
-    id: int
     agreement_key: str
     agreement_title: str
     kind: str
@@ -94,6 +93,11 @@ class ReportRow:
     generated_at: str  # in the configured zone
     generated_by: str
     files: list[ReportFile]  # PDF, HWPX, DOCX
+
+    @property
+    def id(self) -> int:
+        """The generation's first file: the one "generate now" points the list at."""
+        return min(f.id for f in self.files)
 
 
 @router.get("/reports", response_class=HTMLResponse)
@@ -190,7 +194,6 @@ def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
             continue
         rows.append(
             ReportRow(
-                id=report.id,
                 agreement_key=row.agreement_key,
                 agreement_title=row.agreement_title,
                 kind=report.kind.value,
