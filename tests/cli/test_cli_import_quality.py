@@ -42,7 +42,7 @@ def test_a_korean_officer_reads_the_report_in_korean(
     )
     # the split itself: the condemnation kept untracked, the undertaking tracked
     assert "    ○ 1.2 [" in result.stdout and "    ● 1.2b [" in result.stdout
-    assert "고위급 회담·협의" in result.stdout  # the DG-level 2+2 meeting's kind
+    assert "고위급·국장급 협의" in result.stdout  # the DG-level 2+2 meeting's kind
 
 
 def test_a_text_with_nothing_doubtful_says_so(cli: Cli, engine: Engine, tmp_path: Path) -> None:
