@@ -204,6 +204,16 @@ class DigestSettings(_Section):
     max_items: int = Field(default=20, ge=1, le=200)
 
 
+def _networks(value: tuple[str, ...]) -> tuple[str, ...]:
+    networks = []
+    for each in value:
+        try:  # 10.1.2.3/24 is read as the network 10.1.2.0/24 it lies in
+            networks.append(str(ip_network(each.strip(), strict=False)))
+        except ValueError:
+            raise BadSetting("config.not_proxy_address", value=each) from None
+    return tuple(networks)
+
+
 class WebSettings(_Section):
     base_url: str = "http://127.0.0.1:8000"
     max_request_bytes: int = Field(default=50_000_000, gt=0)
@@ -214,17 +224,40 @@ class WebSettings(_Section):
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        networks = []
-        for each in value:
-            try:  # 10.1.2.3/24 is read as the network 10.1.2.0/24 it lies in
-                networks.append(str(ip_network(each.strip(), strict=False)))
-            except ValueError:
-                raise BadSetting("config.not_proxy_address", value=each) from None
-        return tuple(networks)
+        return _networks(value)
 
     @property
     def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         return tuple(ip_network(each) for each in self.trusted_proxies)
+
+
+class StorageSettings(_Section):
+    # "filesystem": evidence and reports in the folders of [paths] (one machine, or a folder
+    # every server mounts); "database": their bytes in the database, in chunks, so every server
+    # reads what another wrote (PostgreSQL, several servers).
+    backend: Literal["filesystem", "database"] = "filesystem"
+    chunk_bytes: int = Field(default=1_048_576, ge=4096, le=64 * 1_048_576)
+
+
+class LoggingSettings(_Section):
+    format: Literal["text", "json"] = "text"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class MetricsSettings(_Section):
+    # Prometheus /metrics: off unless enabled, and then readable only from these addresses or
+    # networks (the peer's address; a trusted proxy's forwarded address does not count).
+    enabled: bool = False
+    allow: tuple[str, ...] = ("127.0.0.1", "::1")
+
+    @field_validator("allow")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _networks(value)
+
+    @property
+    def allowed_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(each) for each in self.allow)
 
 
 class Settings(BaseSettings):
@@ -251,6 +284,9 @@ class Settings(BaseSettings):
     reports: ReportSettings = ReportSettings()
     digests: DigestSettings = DigestSettings()
     web: WebSettings = WebSettings()
+    storage: StorageSettings = StorageSettings()
+    logging: LoggingSettings = LoggingSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @classmethod
     def settings_customise_sources(
