@@ -247,11 +247,15 @@ def prepare_database(url: str, *, users: int) -> tuple[list[LoadUser], list[str]
     return people, references
 
 
-def write_config(folder: Path, url: str, templates: Path) -> Path:
+def write_config(folder: Path, url: str, templates: Path, *, storage: str = "filesystem") -> Path:
+    """A server's config in `folder`: its own reports and evidence folders, as on a machine of
+    its own; `storage` "database" shares the files through the database instead."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "config.toml"
     # JSON strings are valid TOML basic strings.
     path.write_text(
-        f"[database]\nurl = {json.dumps(url)}\n[paths]\ntemplates = {json.dumps(str(templates))}\n",
+        f"[database]\nurl = {json.dumps(url)}\n[paths]\ntemplates = {json.dumps(str(templates))}\n"
+        f"[storage]\nbackend = {json.dumps(storage)}\n",
         encoding="utf-8",
     )
     return path
@@ -322,6 +326,12 @@ def _cpu_seconds(pid: int) -> float | None:
         except (OSError, ValueError):
             continue
     return own + sum(_cpu_seconds(child) or 0.0 for child in children)
+
+
+def _servers_cpu(processes: Sequence[subprocess.Popen[bytes]]) -> float | None:
+    """CPU seconds the servers used so far, together (None where /proc is not)."""
+    seconds = [_cpu_seconds(process.pid) for process in processes]
+    return None if any(s is None for s in seconds) else sum(s for s in seconds if s is not None)
 
 
 def _own_cpu() -> float:
@@ -529,10 +539,13 @@ def run_web_load(
     page_goal_ms: float = 100.0,
     update_goal_ms: float = 200.0,
     portfolio: int = 0,
+    servers: int = 1,
 ) -> WebLoadReport:
     """Load-test the web app on the empty database at `url` (files go in `folder`); with
     `portfolio`, over that many agreements built as `tracker bench-scale` builds them, beside
-    the seed the users work on."""
+    the seed the users work on. With `servers` above 1, as many `tracker serve` processes run
+    side by side, each in a folder of its own (as on machines of their own) over the one
+    database, files shared through it, and the users take turns among them."""
     if users < 1 or seconds <= 0:
         raise ValueError("give at least one user and a positive duration")
     folder.mkdir(parents=True, exist_ok=True)
@@ -543,18 +556,24 @@ def run_web_load(
     if portfolio:
         build_portfolio(url, agreements=portfolio)
     people, references = prepare_database(url, users=users)
-    config = write_config(folder, url, templates)
-    log = folder / "server.log"
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    storage = "database" if servers > 1 else "filesystem"
+    homes = [folder] if servers == 1 else [folder / f"server-{n + 1}" for n in range(servers)]
+    configs = [write_config(home, url, templates, storage=storage) for home in homes]
+    logs = [home / "server.log" for home in homes]
+    ports = [free_port() for _ in homes]
+    base_urls = [f"http://127.0.0.1:{port}" for port in ports]
     marker = f"bench-web {uuid.uuid4().hex[:10]}"
-    server = start_server(config, port, log, workers=workers)
+    running = [
+        start_server(config, port, log, workers=workers)
+        for config, port, log in zip(configs, ports, logs, strict=True)
+    ]
     results: list[UserResult | None] = [None] * users
     window = 0.0
     server_cpu: float | None = None
     client_cpu: float | None = None
     try:
-        wait_until_healthy(server, base_url, log)
+        for process, base_url, each_log in zip(running, base_urls, logs, strict=True):
+            wait_until_healthy(process, base_url, each_log)
         deadline = [float("inf")]
         opened: list[float] = []
 
@@ -563,13 +582,13 @@ def run_web_load(
         def open_window() -> None:  # run by one thread when every user has signed in
             opened.append(time.monotonic())
             deadline[0] = opened[0] + seconds
-            cpu.append((_cpu_seconds(server.pid), _own_cpu()))
+            cpu.append((_servers_cpu(running), _own_cpu()))
 
         start = threading.Barrier(users, action=open_window, timeout=REQUEST_TIMEOUT * 4)
 
         def work(number: int) -> None:
             results[number] = run_user(
-                base_url,
+                base_urls[number % len(base_urls)],
                 people[number],
                 number,
                 references=references,
@@ -590,17 +609,19 @@ def run_web_load(
             thread.join(timeout=max(0.1, limit - time.monotonic()))
         window = time.monotonic() - opened[0] if opened else 0.0
         window = min(window, seconds) if window else seconds
-        server_after, client_after = _cpu_seconds(server.pid), _own_cpu()
+        server_after, client_after = _servers_cpu(running), _own_cpu()
         if cpu and cpu[0][0] is not None and server_after is not None:
             server_cpu, client_cpu = server_after - cpu[0][0], client_after - cpu[0][1]
     finally:
-        stop_server(server)
+        for process in running:
+            stop_server(process)
     stuck = [people[n].login for n, r in enumerate(results) if r is None]
     done = [r for r in results if r is not None]
     errors = [f"{login}: did not finish in time" for login in stuck]
     errors += [error for r in done for error in r.errors]
-    if server.returncode not in (0, None, -15):
-        errors.append(f"the server exited with {server.returncode}:\n{_tail(log)}")
+    for process, each_log in zip(running, logs, strict=True):
+        if process.returncode not in (0, None, -15):
+            errors.append(f"a server exited with {process.returncode}:\n{_tail(each_log)}")
     report = tally(
         url,
         done,
@@ -610,7 +631,7 @@ def run_web_load(
         marker=marker,
         errors=errors,
         goals=(page_goal_ms, update_goal_ms),
-        server_log=_first_traceback(log) or _tail(log),
+        server_log="\n".join(_first_traceback(each) or _tail(each) for each in logs),
     )
     return dataclasses.replace(
         report, server_cpu=server_cpu, client_cpu=client_cpu, workers=workers
@@ -683,9 +704,13 @@ def bench_web(
     workers: int = 1,
     database_url: str | None = None,
     portfolio: int = 0,
+    servers: int = 1,
 ) -> WebLoadReport:
     """`run_web_load` on a SQLite file in a temporary folder, or on a fresh schema in the
-    PostgreSQL database `database_url` (dropped afterwards)."""
+    PostgreSQL database `database_url` (dropped afterwards); several `servers` need the
+    PostgreSQL database."""
+    if servers > 1 and database_url is None:
+        raise ValueError("several servers share one PostgreSQL database: give --database-url")
     if database_url is not None:
         try:
             backend = make_url(database_url).get_backend_name()
@@ -713,6 +738,7 @@ def bench_web(
                 think_ms=think_ms,
                 workers=workers,
                 portfolio=portfolio,
+                servers=servers,
             )
         finally:
             scratch.close()

@@ -94,6 +94,7 @@ def bench_web(
             max=20000,
         ),
     ] = 0,
+    servers: Annotated[int, typer.Option(help=N_("cli.bench_web.servers"), min=1, max=8)] = 1,
 ) -> None:
     from tracker.bench.web import bench_web as run
 
@@ -108,6 +109,7 @@ def bench_web(
             templates=templates,
             database_url=database_url,
             portfolio=portfolio,
+            servers=servers,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--database-url") from None
