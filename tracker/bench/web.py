@@ -121,6 +121,7 @@ class WebLoadReport:
     server_log: str = ""  # its last lines, kept when something went wrong
     server_cpu: float | None = None  # CPU seconds the server used in the window (Linux)
     workers: int = 1  # uvicorn worker processes
+    servers: int = 1  # `tracker serve` processes side by side, each with `workers`
     client_cpu: float | None = None  # CPU seconds this process (the users) used in the window
 
     @property
@@ -141,6 +142,7 @@ class WebLoadReport:
             f"web load on {self.backend}: {self.users} users ({self.editors} updating), "
             f"{self.seconds:.1f} s, {think}, "
             + ("one uvicorn process" if self.workers == 1 else f"{self.workers} uvicorn workers")
+            + (f" in each of {self.servers} servers" if self.servers > 1 else "")
             + " on 127.0.0.1",
             f"{'route':<42} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  goal p95",
         ]
@@ -634,7 +636,7 @@ def run_web_load(
         server_log="\n".join(_first_traceback(each) or _tail(each) for each in logs),
     )
     return dataclasses.replace(
-        report, server_cpu=server_cpu, client_cpu=client_cpu, workers=workers
+        report, server_cpu=server_cpu, client_cpu=client_cpu, workers=workers, servers=servers
     )
 
 
