@@ -28,6 +28,8 @@ OPEN = frozenset()  # no sign-in needed
 # (method, path) → the roles that may use it.
 ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/healthz"): OPEN,
+    ("GET", "/readyz"): OPEN,
+    ("GET", "/metrics"): OPEN,  # no sign-in: `metrics.enabled` and `metrics.allow` decide
     ("GET", "/login"): OPEN,
     ("POST", "/login"): OPEN,
     ("POST", "/logout"): EVERYONE,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -50,12 +49,11 @@ def run(
     once: Annotated[bool, typer.Option("--once", help=N_("cli.scheduler.run.once"))] = False,
 ) -> None:
     from tracker.scheduling.process import run_scheduler
+    from tracker.web.ops import configure_logging
 
     runtime = runtime_of(ctx)
     engine = runtime.checked_engine()  # before logging is on: a refusal stays one line
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(runtime.settings)  # [logging] format and level, as `tracker serve`
     run_scheduler(
         engine=engine,
         settings=runtime.settings,

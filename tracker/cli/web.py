@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import getpass
 import os
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,6 +26,8 @@ from tracker.msgids import N_
 
 users_app = TrackerTyper(help=N_("cli.users"))
 PASSWORD_ENV = "TRACKER_NEW_PASSWORD"
+# Long enough for a report being built by hand; short enough for a rolling restart.
+GRACEFUL_SHUTDOWN_SECONDS = 15
 LoginArgument = Annotated[str, typer.Argument(help=N_("cli.users.login"))]
 # A role as the accounts page says it.
 ROLE_WORDS = {
@@ -131,35 +134,39 @@ def serve(
     import uvicorn
 
     from tracker.config import CONFIG_ENV
+    from tracker.web import metrics, ops
     from tracker.web.app import create_app
 
     runtime = runtime_of(ctx)
     engine = runtime.checked_engine()  # refuse to start on a missing or old database
-    # The app reads X-Forwarded-For itself, from `web.trusted_proxies` only (web/security.py);
-    # uvicorn's own reading would believe it from 127.0.0.1 whatever the configuration says.
+    settings = runtime.settings
+    ops.configure_logging(settings)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        # The app reads X-Forwarded-For itself, from `web.trusted_proxies` only
+        # (web/security.py); uvicorn's own reading would believe it from 127.0.0.1 whatever
+        # the configuration says.
+        "proxy_headers": False,
+        # On SIGTERM: stop accepting, let the requests in flight finish (this long at most),
+        # then exit 0, so a rolling restart behind the load balancer loses no answer.
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        **ops.uvicorn_logging(settings),
+    }
     if workers == 1:
-        uvicorn.run(
-            create_app(runtime.settings, engine=engine),
-            host=host,
-            port=port,
-            log_level="info",
-            proxy_headers=False,
-        )
+        uvicorn.run(create_app(settings, engine=engine), **options)
         return
     # Each worker process builds its own app (and engine) from the same config file.
     runtime.close()
     state = ctx.find_object(CliState)
     if state is not None and state.config_path is not None:
         os.environ[CONFIG_ENV] = str(Path(state.config_path).resolve())
-    uvicorn.run(
-        "tracker.web.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        proxy_headers=False,
-    )
+    # /metrics from any worker adds up all of them (web/metrics.py).
+    shared = metrics.shared_between_workers() if settings.metrics.enabled else nullcontext()
+    with shared:
+        uvicorn.run(
+            "tracker.web.app:app_from_environment", factory=True, workers=workers, **options
+        )
 
 
 def register(app: TrackerTyper) -> None:

@@ -24,6 +24,7 @@ from jinja2.runtime import Context
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from tracker import words
 from tracker.config import Settings, load_settings
@@ -31,7 +32,7 @@ from tracker.errors import TrackerError, invalid_fields
 from tracker.runtime import Runtime
 from tracker.services import history
 from tracker.services.policy import FollowUpPolicy
-from tracker.web import security
+from tracker.web import metrics, ops, security
 from tracker.web.api import create_api
 from tracker.web.assets import STATIC, Assets, mount_assets, status_stylesheet
 from tracker.web.deps import SignInRequired, Web, local
@@ -40,6 +41,7 @@ from tracker.web.routes import (
     auth,
     calendar,
     commitments,
+    health,
     home,
     imports,
     intake,
@@ -52,6 +54,7 @@ from tracker.web.routes import (
 
 ROUTERS = (
     auth.router,
+    health.router,
     home.router,
     commitments.router,
     imports.router,
@@ -102,13 +105,22 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.mount("/api", create_api(web))
     mount_assets(app, assets)
     _handle_errors(app, web)
-    security.install(app, settings.web)  # outermost: every response, the 500 page too
+    if settings.metrics.enabled:
+        metrics.count_domain_events()
+        # Inside the routing's error handling: it sees the route that took the request.
+        endpoints = {r.endpoint: r.path for r in app.routes if isinstance(r, Route)}
+        app.add_middleware(metrics.RequestMetrics, endpoints=endpoints)
+    security.install(app, settings.web)  # every response, the 500 page too
+    ops.install(app, settings)  # outermost: a request id and an access line for each of them
     return app
 
 
 def app_from_environment() -> FastAPI:
-    """The app of `tracker serve --workers N`: each worker reads $TRACKER_CONFIG itself."""
-    return create_app(load_settings())
+    """The app of `tracker serve --workers N`: each worker reads $TRACKER_CONFIG itself, and
+    sets up its own logging (a worker is a new process)."""
+    settings = load_settings()
+    ops.configure_logging(settings)
+    return create_app(settings)
 
 
 def _handle_errors(app: FastAPI, web: Web) -> None:

@@ -1,0 +1,108 @@
+"""What a load balancer and a monitor ask, without signing in: is the process ready to take
+requests (`/readyz`), and what has it done (`/metrics`). (`/healthz`, alive, is beside the
+sign-in page in routes/auth.py.)
+
+`/readyz` answers 200 when the database answers, its schema is at this version's head and the
+storage takes a write; 503 otherwise, naming the check that failed. The answer names checks
+only: never an address, a path or an error's text (those go to the log, with the request id).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from functools import cache
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tracker.config import Settings
+from tracker.errors import Forbidden
+from tracker.schema import head_revision, shipped_head
+from tracker.web import metrics
+from tracker.web.deps import WebDep
+from tracker.web.ops import PEER, peer_allowed
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+OK = "ok"
+
+
+@router.get("/readyz")
+def ready(web: WebDep) -> JSONResponse:
+    checks = readiness(web.settings, web.db)
+    status = 200 if all(value == OK for value in checks.values()) else 503
+    return JSONResponse(checks, status_code=status)
+
+
+@router.get("/metrics")
+def metrics_page(request: Request, web: WebDep) -> Response:
+    if not web.settings.metrics.enabled:
+        raise StarletteHTTPException(404)  # as any page that is not there
+    # The connecting peer (a trusted proxy's forwarded address does not open the door).
+    peer = request.scope.get(PEER)
+    if not peer_allowed(peer, web.settings.metrics.allowed_networks):
+        raise Forbidden("metrics.not_allowed")
+    body, content_type = metrics.exposition()
+    return Response(body, media_type=content_type)
+
+
+def readiness(settings: Settings, engine: Engine) -> dict[str, str]:
+    """Each check's answer: "ok", or a word for what is wrong ("failed", "behind", "missing",
+    "unchecked" when the database it needs did not answer)."""
+    database = _database(engine)
+    migrations = _migrations(engine) if database == OK else "unchecked"
+    storage = OK if storage_ready(settings, engine) else "failed"
+    return {"database": database, "migrations": migrations, "storage": storage}
+
+
+def storage_ready(settings: Settings, engine: Engine) -> bool:
+    """Whether evidence and reports can be written now: a small probe file written and removed
+    in each folder of [paths] (created if missing, as the first upload would)."""
+    del engine  # the database storage backend will need it
+    for folder in (settings.paths.evidence, settings.paths.reports):
+        try:
+            path = settings.resolve(folder)
+            path.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path, prefix=".ready-") as probe:
+                probe.write(b"ok")
+                probe.flush()
+        except OSError:
+            log.warning("readiness: storage folder %s is not writable", folder, exc_info=True)
+            return False
+    return True
+
+
+def _database(engine: Engine) -> str:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:
+        log.warning("readiness: the database did not answer", exc_info=True)
+        return "failed"
+    return OK
+
+
+def _migrations(engine: Engine) -> str:
+    # Plain SQL, not alembic's context: a probe every few seconds must not log a line each.
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return "missing"
+            revisions = connection.execute(text("SELECT version_num FROM alembic_version"))
+            stored = {row[0] for row in revisions}
+    except Exception:
+        log.warning("readiness: the schema revision could not be read", exc_info=True)
+        return "failed"
+    if not stored:
+        return "missing"
+    return OK if stored == {_head()} else "behind"
+
+
+@cache
+def _head() -> str:
+    """This version's head revision (from the migration files; alembic only when unsure)."""
+    return shipped_head() or head_revision()
