@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
@@ -153,6 +154,9 @@ def serve(
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
         **ops.uvicorn_logging(settings),
     }
+    # uvicorn hands SIGTERM back to the process once it has shut down cleanly, which would
+    # end it by the signal (status 143): a stop asked for and done is a success.
+    signal.signal(signal.SIGTERM, _stopped_cleanly)
     if workers == 1:
         uvicorn.run(create_app(settings, engine=engine), **options)
         return
@@ -167,6 +171,10 @@ def serve(
         uvicorn.run(
             "tracker.web.app:app_from_environment", factory=True, workers=workers, **options
         )
+
+
+def _stopped_cleanly(_signal: int, _frame: object) -> None:
+    """The SIGTERM uvicorn raises again after its graceful shutdown: nothing left to do."""
 
 
 def register(app: TrackerTyper) -> None:
