@@ -2,7 +2,7 @@
 
 Layers, lowest first (a module may import its own layer and those below):
   0 foundation: errors, msgids, words, clock, text, domain, config, files, runtime, db, schema,
-    models, migrations, catalog, samples
+    models, migrations, catalog, samples, storage
   1 importer, intake: reading agreement texts and follow-up texts
   2 services: the rules, over the database
   3 outputs: reports (views and rendering), digests (mail), scheduling (when to run them)
@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tracker"
 LAYERS = {
     "errors": 0, "msgids": 0, "words": 0, "clock": 0, "text": 0, "domain": 0, "config": 0,
     "files": 0, "runtime": 0, "db": 0, "schema": 0, "models": 0, "migrations": 0, "catalog": 0,
-    "samples": 0, "locale": 0, "__init__": 0, "__main__": 4,
+    "samples": 0, "locale": 0, "storage": 0, "__init__": 0, "__main__": 4,
     "importer": 1, "intake": 1,
     "services": 2,
     "reports": 3, "digests": 3, "scheduling": 3,

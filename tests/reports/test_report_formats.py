@@ -16,6 +16,8 @@ from tracker.domain import ReportFormat
 from tracker.models import Agreement, Report
 from tracker.reports import generate
 from tracker.reports.generate import ReportRefused, output_files
+from tracker.storage import Namespace
+from tracker.storage.filesystem import FilesystemStore
 
 TODAY = date(2026, 11, 26)
 DOCUMENTS = [ReportFormat.HWPX, ReportFormat.DOCX]
@@ -37,7 +39,13 @@ def test_each_generation_is_one_version_in_every_format_it_is_written_in(
     folder = tmp_path / "reports"
     for _ in range(2):
         renditions = generate.render_report(prepared, DOCUMENTS, pdf_renderer=no_pdf)
-        generate.save_reports(prepared, renditions, engine=engine, reports_dir=folder, actor="a")
+        generate.save_reports(
+            prepared,
+            renditions,
+            engine=engine,
+            store=FilesystemStore(folder, Namespace.REPORTS),
+            actor="a",
+        )
     rows = session.exec(select(Report).order_by(col(Report.id))).all()
     assert [(r.version, r.format, r.pages) for r in rows] == [
         (1, ReportFormat.HWPX, None),
@@ -67,7 +75,12 @@ def test_a_registry_write_that_fails_leaves_no_file_of_any_format(
 
     with pytest.raises(RuntimeError):
         generate.save_reports(
-            prepared, renditions, engine=engine, reports_dir=folder, actor="a", also=refuse
+            prepared,
+            renditions,
+            engine=engine,
+            store=FilesystemStore(folder, Namespace.REPORTS),
+            actor="a",
+            also=refuse,
         )
     assert session.exec(select(Report)).all() == []
     assert not any(path.is_file() for path in folder.rglob("*"))

@@ -23,6 +23,8 @@ from tracker.services.lookup import find_commitment, find_mechanism
 from tracker.services.meetings import add_meeting
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.status_updates import record_status_update
+from tracker.storage import Namespace
+from tracker.storage.filesystem import FilesystemStore
 
 TODAY = date(2026, 11, 26)
 TEMPLATES = Path(__file__).parents[2] / "templates"
@@ -99,8 +101,12 @@ def test_storing_twice_keeps_both_versions_and_a_failed_row_leaves_no_file(
     prepared = generate.prepare_review("kr-ca-2025", session=seeded, settings=settings, today=TODAY)
     pdf = RenderedPdf(b"%PDF-1.7 fake", pages=1, seconds=0.0, peak_rss_mb=0.0)
     folder = tmp_path / "reports"
-    first = generate.store_report(prepared, pdf, session=seeded, reports_dir=folder, actor="a")
-    second = generate.store_report(prepared, pdf, session=seeded, reports_dir=folder, actor="a")
+    first = generate.store_report(
+        prepared, pdf, session=seeded, store=FilesystemStore(folder, Namespace.REPORTS), actor="a"
+    )
+    second = generate.store_report(
+        prepared, pdf, session=seeded, store=FilesystemStore(folder, Namespace.REPORTS), actor="a"
+    )
     seeded.commit()
     assert (first.version, second.version) == (1, 2)
     assert [p.name for p in sorted((folder / "kr-ca-2025").iterdir())] == [
@@ -112,7 +118,9 @@ def test_storing_twice_keeps_both_versions_and_a_failed_row_leaves_no_file(
     )
     orphan = replace(english, cycle_id=999_999)  # the row cannot be stored
     with pytest.raises(IntegrityError):
-        generate.store_report(orphan, pdf, session=seeded, reports_dir=folder, actor="a")
+        generate.store_report(
+            orphan, pdf, session=seeded, store=FilesystemStore(folder, Namespace.REPORTS), actor="a"
+        )
     seeded.rollback()
     assert not any(p.name.endswith("_en_v01.pdf") for p in (folder / "kr-ca-2025").iterdir())
     assert len(seeded.exec(select(Report)).all()) == 2

@@ -40,6 +40,8 @@ from tracker.services.meetings import add_meeting
 from tracker.services.policy import FollowUpPolicy
 from tracker.services.report_registry import report_path
 from tracker.services.status_updates import record_status_update
+from tracker.storage import Namespace
+from tracker.storage.filesystem import FilesystemStore
 
 # Four real PDFs rendered once for the module: half a minute on a loaded 2-core machine.
 pytestmark = pytest.mark.slow
@@ -69,7 +71,13 @@ def generate(
     pdf = renderer.render(prepared.html)
     folder = settings.resolve(settings.paths.reports)
     with write_session(engine) as session:
-        report = store_report(prepared, pdf, session=session, reports_dir=folder, actor="test")
+        report = store_report(
+            prepared,
+            pdf,
+            session=session,
+            store=FilesystemStore(folder, Namespace.REPORTS),
+            actor="test",
+        )
         return report_path(report, folder)
 
 
@@ -91,7 +99,11 @@ def generate_brief(settings: Settings, engine: Engine, renderer: PdfRenderer) ->
     folder = settings.resolve(settings.paths.reports)
     with write_session(engine) as session:
         report = store_report(
-            prepared, renderer.render(prepared.html), session=session, reports_dir=folder, actor="t"
+            prepared,
+            renderer.render(prepared.html),
+            session=session,
+            store=FilesystemStore(folder, Namespace.REPORTS),
+            actor="t",
         )
         return report_path(report, folder)
 

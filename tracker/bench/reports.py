@@ -34,6 +34,8 @@ from tracker.models import (
     StatusUpdate,
 )
 from tracker.schema import upgrade_database
+from tracker.storage import Namespace
+from tracker.storage.filesystem import FilesystemStore
 
 
 def _settings(templates: Path, folder: Path, url: str) -> Settings:
@@ -65,7 +67,7 @@ def bench_review_report(url: str, folder: Path, templates: Path, *, repeat: int)
                     prepared,
                     pdf,
                     session=session,
-                    reports_dir=folder / "reports",
+                    store=FilesystemStore(folder / "reports", Namespace.REPORTS),
                     actor="bench",
                 )
             finished = time.perf_counter()
@@ -139,7 +141,11 @@ def bench_report_batch(url: str, folder: Path, templates: Path, *, agreements: i
             pdf = renderer.render(prepared.html)
             with write_session(engine) as session:
                 generate.store_report(
-                    prepared, pdf, session=session, reports_dir=folder / "reports", actor="bench"
+                    prepared,
+                    pdf,
+                    session=session,
+                    store=FilesystemStore(folder / "reports", Namespace.REPORTS),
+                    actor="bench",
                 )
         elapsed = time.perf_counter() - started
     engine.dispose()

@@ -25,6 +25,7 @@ from tracker.cli import (
     scheduler,
     setup,
     spreadsheet,
+    storage,
     tokens,
     web,
 )
@@ -84,6 +85,7 @@ tokens.register(app)
 maintenance.register(app)
 audit.register(app)
 backup.register(app)
+storage.register(app)
 
 
 def main() -> None:

@@ -92,6 +92,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     from tracker.services import report_registry
+    from tracker.storage import make_store
 
     runtime = runtime_of(ctx)
     with reading(ctx) as session:
@@ -100,7 +101,7 @@ def list_(
         print_json(rows)
         return
     zone = runtime.settings.tz
-    folder = runtime.settings.resolve(runtime.settings.paths.reports)
+    store = make_store(runtime.settings, runtime.engine).reports
     print_table(
         [
             N_("cli.column.id"),
@@ -125,7 +126,7 @@ def list_(
                 r.format.value.upper(),
                 "-" if r.pages is None else r.pages,
                 r.generated_by,
-                report_registry.report_path(r, folder),
+                report_registry.report_location(r, store),
             )
             for r in rows
         ],
@@ -144,6 +145,7 @@ def _finish(
 ) -> None:
     from tracker.reports import generate
     from tracker.services import report_registry
+    from tracker.storage import make_store
 
     settings = runtime_of(ctx).settings
     if html:
@@ -155,17 +157,13 @@ def _finish(
     outs = generate.output_files(out, chosen) if out is not None else None
     with generate.make_renderer(settings) as renderer:
         renditions = generate.render_report(prepared, chosen, pdf_renderer=lambda: renderer)
-    folder = settings.resolve(settings.paths.reports)
+    engine = runtime_of(ctx).checked_engine()
+    store = make_store(settings, engine).reports
     reports = generate.save_reports(
-        prepared,
-        renditions,
-        engine=runtime_of(ctx).checked_engine(),
-        reports_dir=folder,
-        actor=actor_name(by),
-        outs=outs,
+        prepared, renditions, engine=engine, store=store, actor=actor_name(by), outs=outs
     )
     for report in reports:
-        path = report_registry.report_path(report, folder)
+        path = report_registry.report_location(report, store)
         size = round(report.size_bytes / 1024)
         if report.pages is None:
             show("cli.report.saved_document", path=path, size=size, version=report.version)

@@ -58,6 +58,7 @@ from tracker.models.organization import (
 from tracker.models.outbox import OutboxMessage
 from tracker.models.report import Report, ReportPublic
 from tracker.models.revision import CalendarRevision
+from tracker.models.storage import StoredChunk, StoredFile
 
 __all__ = [
     "Account",
@@ -111,6 +112,8 @@ __all__ = [
     "StatusUpdate",
     "StatusUpdateCreate",
     "StatusUpdatePublic",
+    "StoredChunk",
+    "StoredFile",
     "UTCDateTime",
     "WebSession",
     "utcnow",

@@ -1,8 +1,9 @@
 """Review reports and pre-meeting briefs: prepare (read), render (child process), store.
 
 Preparing reads the database and renders the HTML; rendering the PDF happens outside any
-transaction (it takes seconds); storing writes the file (temp file, then rename) and its
-registry row in one short write transaction. Every generation for the same subject is a new
+transaction (it takes seconds); storing writes the file into the reports store
+(`tracker.storage`: a temp file renamed into the reports folder, or chunks in the database)
+and its registry row in one short write transaction. Every generation for the same subject is a new
 version with its own file; earlier files stay. The registry is read in
 `tracker.services.report_registry`.
 """
@@ -37,7 +38,8 @@ from tracker.services.cycles import cycle_end, find_cycle
 from tracker.services.lookup import find_agreement, find_mechanism
 from tracker.services.meetings import find_meeting
 from tracker.services.policy import FollowUpPolicy
-from tracker.services.report_registry import next_version, report_path
+from tracker.services.report_registry import next_version, report_key
+from tracker.storage import FileStore
 
 
 class ReportRefused(TrackerError):
@@ -236,20 +238,26 @@ def store_report(
     rendered: Rendition | RenderedPdf,
     *,
     session: Session,
-    reports_dir: Path,
+    store: FileStore,
     actor: str,
     out: Path | None = None,
     version: int | None = None,
 ) -> Report:
-    """Write the file (temp file, then rename) and record it; the file goes if the row fails.
+    """Write the file into the reports `store` (in `session`'s transaction for the database
+    backend; temp file, then rename for the filesystem) and record it; the file goes if the row
+    fails. With `out` the file is written there instead, a plain file where the officer asked,
+    and the row names it by its absolute path (outside the store: not offered for download).
     `version` is the next one for the subject unless given (the other formats of the same
     generation share it)."""
     file = rendered if isinstance(rendered, Rendition) else Rendition.of_pdf(rendered)
     if version is None:
         version = next_version(prepared.kind, prepared.subject, prepared.language, session=session)
     name = f"{prepared.stem}_v{version:02d}.{file.format.value}"
-    target = out or reports_dir / prepared.folder / name
-    write_atomically(target, file.data)
+    if out is not None:
+        write_atomically(out, file.data)
+        path = str(out.resolve())
+    else:
+        path = store.put(f"{prepared.folder}/{name}", file.data, session=session).key
     try:
         report = Report(
             kind=prepared.kind,
@@ -261,7 +269,7 @@ def store_report(
             mechanism_id=prepared.mechanism_id,
             subject=prepared.subject,
             version=version,
-            path=_relative(target, reports_dir),
+            path=path,
             sha256=hashlib.sha256(file.data).hexdigest(),
             size_bytes=len(file.data),
             pages=file.pages,
@@ -271,9 +279,18 @@ def store_report(
         session.add(report)
         session.flush()
     except BaseException:
-        target.unlink(missing_ok=True)
+        _forget(path, store)
         raise
     return report
+
+
+def _forget(path: str, store: FileStore) -> None:
+    """A stored report whose transaction failed: its file goes (`FileStore.forget`)."""
+    key = report_key(path)
+    if key is None:
+        Path(path).unlink(missing_ok=True)
+    else:
+        store.forget(key)
 
 
 def store_renditions(
@@ -281,7 +298,7 @@ def store_renditions(
     renditions: Sequence[Rendition],
     *,
     session: Session,
-    reports_dir: Path,
+    store: FileStore,
     actor: str,
     outs: Mapping[ReportFormat, Path] | None = None,
 ) -> list[Report]:
@@ -297,7 +314,7 @@ def store_renditions(
                     prepared,
                     file,
                     session=session,
-                    reports_dir=reports_dir,
+                    store=store,
                     actor=actor,
                     out=out,
                     version=version,
@@ -305,7 +322,7 @@ def store_renditions(
             )
     except BaseException:
         for report in stored:
-            report_path(report, reports_dir).unlink(missing_ok=True)
+            _forget(report.path, store)
         raise
     return stored
 
@@ -315,14 +332,14 @@ def save_report(
     rendered: Rendition | RenderedPdf | Sequence[Rendition],
     *,
     engine: Engine,
-    reports_dir: Path,
+    store: FileStore,
     actor: str,
     out: Path | None = None,
     outs: Mapping[ReportFormat, Path] | None = None,
 ) -> ReportPublic:
     """`save_reports` for one file: its registry row."""
     return save_reports(
-        prepared, rendered, engine=engine, reports_dir=reports_dir, actor=actor, out=out, outs=outs
+        prepared, rendered, engine=engine, store=store, actor=actor, out=out, outs=outs
     )[0]
 
 
@@ -331,35 +348,35 @@ def save_reports(
     rendered: Rendition | RenderedPdf | Sequence[Rendition],
     *,
     engine: Engine,
-    reports_dir: Path,
+    store: FileStore,
     actor: str,
     out: Path | None = None,
     outs: Mapping[ReportFormat, Path] | None = None,
     also: Callable[[Session, list[Report]], None] | None = None,
 ) -> list[ReportPublic]:
     """`store_renditions` in its own transaction: if the commit fails, the files go too, so a
-    file never stays on disk without its row. `out` names the file of a single rendition;
-    `outs` one file per format; `also` writes what goes with the reports in that transaction
-    (the scheduler's run finished)."""
+    file never stays without its row (the database backend's go with the rollback). `out`
+    names the file of a single rendition; `outs` one file per format; `also` writes what goes
+    with the reports in that transaction (the scheduler's run finished)."""
     if isinstance(rendered, RenderedPdf | Rendition):
         files = [rendered if isinstance(rendered, Rendition) else Rendition.of_pdf(rendered)]
         if out is not None:
             outs = {files[0].format: out}
     else:
         files = list(rendered)
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with write_session(engine) as session:
             reports = store_renditions(
-                prepared, files, session=session, reports_dir=reports_dir, actor=actor, outs=outs
+                prepared, files, session=session, store=store, actor=actor, outs=outs
             )
-            written = [report_path(report, reports_dir) for report in reports]
+            written = [report.path for report in reports]
             if also is not None:
                 also(session, reports)
             public = [ReportPublic.model_validate(r, from_attributes=True) for r in reports]
     except BaseException:
         for path in written:
-            path.unlink(missing_ok=True)
+            _forget(path, store)
         raise
     return public
 
@@ -414,12 +431,6 @@ def _environment(folders: tuple[Path, ...]) -> Environment:
     """One environment per template folders, so a batch compiles each template once; Jinja
     still notices a template edited on disk."""
     return make_environment(folders)
-
-
-def _relative(target: Path, reports_dir: Path) -> str:
-    resolved = target.resolve()
-    base = reports_dir.resolve()
-    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(resolved)
 
 
 def _slug(name: str) -> str:

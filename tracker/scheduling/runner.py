@@ -28,6 +28,7 @@ from tracker.scheduling.stale import mark_stale
 from tracker.services import report_registry
 from tracker.services.due import BRIEF, DIGESTS, REVIEW, STALE, Unit, due_units
 from tracker.services.policy import FollowUpPolicy
+from tracker.storage import make_store
 
 log = logging.getLogger("tracker.scheduler")
 # Work this much past its time is logged as late (a catch-up after downtime).
@@ -133,18 +134,18 @@ class Runner:
         renditions = generate.render_report(
             prepared, self.settings.reports.formats, pdf_renderer=self._renderer_for
         )
-        folder = self.settings.resolve(self.settings.paths.reports)
+        store = make_store(self.settings, self.engine).reports
         done: list[str] = []
 
         def finish_run(session: Session, reports: list[Report]) -> None:
-            done.extend(str(report_registry.report_path(r, folder)) for r in reports)
+            done.extend(report_registry.report_location(r, store) for r in reports)
             finish(run, session=session, now=now, result=", ".join(done))
 
         generate.save_reports(
             prepared,
             renditions,
             engine=self.engine,
-            reports_dir=folder,
+            store=store,
             actor=self.actor,
             also=finish_run,
         )

@@ -8,6 +8,13 @@ release, the schema revision, the database kind and a SHA-256 and size for every
 The database is copied first and the files after it: evidence is written before the status
 update that points at it commits, so every file the copied rows name is already on disk.
 
+What the copy holds depends on the storage backend (`storage.backend`, `tracker.storage`):
+with `filesystem` the files are those of the two folders; with `database` their bytes are rows
+of the database (`stored_file`, `stored_chunk`), so the database copy holds them, taken in the
+same snapshot as the rows that name them, and the folders (empty, or what a migration left)
+are copied as they are. A restore puts each back where it was: the folders' files into the
+folders, the stored files with the database.
+
 A restore goes only into an *empty* target: one whose database holds no agreement and no
 account. A database that `tracker init` has only set up counts as empty (its tables are
 replaced); anything that holds a ministry's record is refused.

@@ -1,22 +1,28 @@
-"""Evidence for a status update: web links, and files kept under the evidence folder.
+"""Evidence for a status update: web links, and files kept in the evidence store.
 
-Files are stored by content (evidence/ab/<sha256>), written to a temp file and renamed, so a
-half-copied file never carries a real name and the same file attached twice is kept once.
+Files are stored by content (key `ab/<sha256>`) in the configured store (`tracker.storage`):
+the evidence folder (a temp file, then renamed) or the database (in the status update's own
+transaction). A half-copied file never carries a real name, and the same file attached twice
+is kept once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tracker.domain import EvidenceKind
 from tracker.errors import Grouped, TrackerError
 from tracker.models import Evidence
+from tracker.storage import FileStore
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 _CHUNK = 1 << 20
 MAX_LINK = 2_000  # characters
@@ -82,12 +88,19 @@ def _check_one(value: str, *, max_bytes: int, links_only: bool = False) -> Evide
     return EvidenceItem(EvidenceKind.FILE, path=path, size_bytes=size)
 
 
-def store_evidence(item: EvidenceItem, *, status_update_id: int, folder: Path) -> Evidence:
-    """The Evidence row for `item`; a file is copied into `folder` first."""
+def store_evidence(
+    item: EvidenceItem,
+    *,
+    status_update_id: int,
+    store: FileStore,
+    session: Session | None = None,
+) -> Evidence:
+    """The Evidence row for `item`; a file is copied into `store` first (in `session`'s
+    transaction, for the database backend)."""
     if item.kind is EvidenceKind.LINK:
         return Evidence(status_update_id=status_update_id, kind=item.kind, url=item.url)
     assert item.path is not None
-    digest, size, stored = _copy_in(item.path, folder)
+    digest, size, stored = _copy_in(item.path, store, session=session)
     return Evidence(
         status_update_id=status_update_id,
         kind=item.kind,
@@ -98,29 +111,26 @@ def store_evidence(item: EvidenceItem, *, status_update_id: int, folder: Path) -
     )
 
 
-def _copy_in(source: Path, folder: Path) -> tuple[str, int, str]:
-    folder.mkdir(parents=True, exist_ok=True)
+def evidence_key(sha256: str) -> str:
+    """Where a file with this SHA-256 is kept: `ab/<sha256>`."""
+    return f"{sha256[:2]}/{sha256}"
+
+
+def _copy_in(source: Path, store: FileStore, *, session: Session | None) -> tuple[str, int, str]:
+    """Hash the file first (its key is its SHA-256), then store it unless already held; a file
+    changed between the two reads is refused rather than kept under a wrong name."""
     digest = hashlib.sha256()
     size = 0
-    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
-    try:
-        with os.fdopen(handle, "wb") as out, source.open("rb") as data:
-            while chunk := data.read(_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        hexdigest = digest.hexdigest()
-        relative = Path(hexdigest[:2]) / hexdigest
-        target = folder / relative
-        target.parent.mkdir(exist_ok=True)
-        if target.exists():
-            os.unlink(temp_name)
-        else:
-            os.replace(temp_name, target)
-    except BaseException:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
-        raise
-    return hexdigest, size, relative.as_posix()
+    for chunk in _read(source):
+        digest.update(chunk)
+        size += len(chunk)
+    hexdigest = digest.hexdigest()
+    key = evidence_key(hexdigest)
+    store.put_once(key, _read(source), sha256=hexdigest, session=session)
+    return hexdigest, size, key
+
+
+def _read(source: Path) -> Iterator[bytes]:
+    with source.open("rb") as data:
+        while chunk := data.read(_CHUNK):
+            yield chunk

@@ -1,18 +1,26 @@
 """The follow-up rules of one installation, taken from its settings: the progress statuses and
-their labels, the attention thresholds, where evidence goes, and what day it is."""
+their labels, the attention thresholds, where evidence goes (folder or database), and what day
+it is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
 
 from tracker.config import DEFAULT_STATUSES, ProgressStatus, Settings
 from tracker.domain import Language
 from tracker.errors import InLanguages, TrackerError
 from tracker.models import utcnow
+from tracker.storage import FileStore, Namespace
 from tracker.text import fold_name
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 
 class UnknownStatus(TrackerError):
@@ -28,6 +36,9 @@ class FollowUpPolicy:
     language: Language = Language.KO
     evidence_dir: Path = Path("var/evidence")
     evidence_max_bytes: int = 20_000_000
+    # Where evidence files are kept (`storage.backend`): the folder above, or the database.
+    storage_backend: str = "filesystem"
+    storage_chunk_bytes: int = 1 << 20
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FollowUpPolicy:
@@ -39,6 +50,21 @@ class FollowUpPolicy:
             language=settings.general.language,
             evidence_dir=settings.resolve(settings.paths.evidence),
             evidence_max_bytes=settings.evidence.max_bytes,
+            storage_backend=settings.storage.backend,
+            storage_chunk_bytes=settings.storage.chunk_bytes,
+        )
+
+    def evidence_store(self, bind: Engine | Connection) -> FileStore:
+        """The evidence files' store: the database `bind` talks to, or `evidence_dir`."""
+        if self.storage_backend == "database":
+            from tracker.storage.database import DatabaseStore
+
+            engine = bind if isinstance(bind, Engine) else bind.engine
+            return DatabaseStore(engine, Namespace.EVIDENCE, chunk_bytes=self.storage_chunk_bytes)
+        from tracker.storage.filesystem import FilesystemStore
+
+        return FilesystemStore(
+            self.evidence_dir, Namespace.EVIDENCE, chunk_bytes=self.storage_chunk_bytes
         )
 
     def today(self) -> date:

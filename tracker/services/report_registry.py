@@ -1,4 +1,5 @@
-"""The registry of reports made: each generation's version, the list, and where its file is.
+"""The registry of reports made: each generation's version, the list, and where its file is
+(a key of the reports store, `tracker.storage`, or the absolute path of a `--out` file).
 
 Writing the file and its row is `tracker.reports.generate`'s (an output writes its files); the
 rows are read here, so the web, the terminal and the scheduler list them the same way.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
@@ -17,6 +18,8 @@ from tracker.domain import Language, ReportKind
 from tracker.models import Agreement, Mechanism, Meeting, Report, ReportPublic, ReviewCycle
 from tracker.services.lookup import find_agreement
 from tracker.services.paging import BadCursor, Page, PageRequest, encode_cursor
+from tracker.storage import FileStore, StorageRefused, check_key
+from tracker.storage.filesystem import FilesystemStore
 
 REPORT_CURSOR_WIDTH = 1
 
@@ -101,6 +104,29 @@ def page_of_reports(
     return Page(rows[: page.limit], encode_cursor((last,)) if more else None)
 
 
+def report_key(path: str) -> str | None:
+    """The reports store's key for a row's `path`; None for a file written with `--out`
+    (an absolute path, outside the store) or a path that is not a plain key."""
+    if Path(path).is_absolute() or PureWindowsPath(path).is_absolute():
+        return None
+    try:
+        return check_key(path)
+    except StorageRefused:
+        return None
+
+
+def report_location(report: Report | ReportPublic, store: FileStore) -> str:
+    """Where a report's file is, as a terminal shows it: the file's path for the filesystem
+    store or a `--out` file, `database:reports/<key>` for the database store."""
+    key = report_key(report.path)
+    if key is None:
+        return report.path
+    if isinstance(store, FilesystemStore):
+        return str(store.path(key))
+    return f"{store.backend}:{store.namespace.value}/{key}"
+
+
 def report_path(report: Report | ReportPublic, reports_dir: Path) -> Path:
+    """The file of a report kept in the reports folder (the filesystem store)."""
     path = Path(report.path)
     return path if path.is_absolute() else reports_dir / path

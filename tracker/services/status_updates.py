@@ -237,8 +237,10 @@ def record_status_update(
     _refresh_current_status(commitment, session=session, where=where, party=update.party)
     row.commitment_version = commitment.version
     assert row.id is not None
+    store = policy.evidence_store(session.get_bind()) if evidence else None
     for item in evidence:
-        session.add(store_evidence(item, status_update_id=row.id, folder=policy.evidence_dir))
+        assert store is not None
+        session.add(store_evidence(item, status_update_id=row.id, store=store, session=session))
     for request in update.requests:
         ask(commitment, request, status_update_id=row.id, asked_by=author, session=session)
     session.flush()

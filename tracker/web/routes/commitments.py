@@ -9,7 +9,7 @@ from itertools import zip_longest
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session, write_session
@@ -42,7 +42,9 @@ from tracker.services.requests import (
     may_close,
     requests_of_commitment,
 )
+from tracker.storage import StorageRefused, check_key
 from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
+from tracker.web.downloads import stream_download
 from tracker.web.flash import tell
 from tracker.web.form_errors import FormFields
 from tracker.web.uploads import saved_uploads
@@ -332,20 +334,22 @@ def record_assessment(
 @router.get("/evidence/{evidence_id}")
 def evidence_file(evidence_id: int, web: WebDep, _visitor: Current, session: Reader) -> Response:
     """An uploaded evidence file, always as a download: served inline, an HTML file would run
-    as a page of this site."""
+    as a page of this site. Streamed from the evidence store (folder or database)."""
     item = session.get(Evidence, evidence_id)
     if item is None or item.kind is not EvidenceKind.FILE:
         raise NotFound("download.no_evidence_file", evidence=evidence_id)
-    folder = web.policy.evidence_dir.resolve()
-    path = (folder / item.stored_path).resolve()
-    if not path.is_relative_to(folder) or not path.is_file():
-        raise NotFound("download.evidence_file_missing", name=item.file_name)
-    return FileResponse(
-        path,
-        media_type="application/octet-stream",
-        filename=item.file_name or path.name,
-        content_disposition_type="attachment",
-    )
+    missing = NotFound("download.evidence_file_missing", name=item.file_name)
+    try:
+        store = web.policy.evidence_store(web.db)
+        return stream_download(
+            store,
+            check_key(item.stored_path),
+            filename=item.file_name or item.stored_path.rsplit("/", 1)[-1],
+            media_type="application/octet-stream",
+            missing=missing,
+        )
+    except StorageRefused:
+        raise missing from None
 
 
 def _score_value(score: int) -> str:

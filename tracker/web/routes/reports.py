@@ -2,21 +2,19 @@
 
 Generating goes the way `tracker report review|brief` does: prepare in a read session, render
 each chosen format outside any transaction (the PDF in the app's warm child,
-`tracker.web.rendering`; HWPX and DOCX from the report's outline), then store the files (temp
-file, then rename) and their registry rows, one version, in one write transaction. The list
+`tracker.web.rendering`; HWPX and DOCX from the report's outline), then store the files (a temp
+file renamed into the reports folder, or chunks in the database: `tracker.storage`) and their
+registry rows, one version, in one write transaction. Downloads stream from the store. The list
 shows a generation's formats on one row, each with its own download.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from tracker.db import read_session
@@ -33,15 +31,17 @@ from tracker.services.report_registry import (
     ListedReport,
     find_report,
     page_of_reports,
-    report_path,
+    report_key,
 )
+from tracker.storage import FileStore, make_store
 from tracker.web.deps import Current, Reader, Web, WebDep, permitted_form
+from tracker.web.downloads import attachment, stream_download
 from tracker.web.flash import tell
 from tracker.web.form_errors import FormFields
 from tracker.web.paging import next_page_url, page_request
 from tracker.web.rendering import close_renderer, renderer_for
 
-__all__ = ["close_renderer", "router"]
+__all__ = ["attachment", "close_renderer", "router"]
 
 router = APIRouter()
 ReportsForm = Annotated[accounts.Visitor, Depends(permitted_form(Permission.GENERATE_REPORTS))]
@@ -170,7 +170,8 @@ def _page(
 def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
     """One row per generation: the formats of one version are registered together, so they
     are neighbours in the list (a page break may still part them)."""
-    folder = _reports_folder(web)
+    keys = {row.report.id: report_key(row.report.path) for row in listed}
+    held = _reports_store(web).present(key for key in keys.values() if key is not None)
     zone = web.settings.tz
     rows: list[ReportRow] = []
     for row in listed:
@@ -180,7 +181,7 @@ def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
             format=report.format.value,
             pages=report.pages,
             size_kb=max(1, round(report.size_bytes / 1024)),
-            available=_inside(report_path(report, folder), folder),
+            available=keys[report.id] in held,
         )
         last = rows[-1] if rows else None
         if last is not None and (last.kind, last.subject, last.language, last.version) == (
@@ -213,33 +214,21 @@ def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
 
 @router.get("/reports/{report_id}/download")
 def download(report_id: int, web: WebDep, visitor: Current, session: Reader) -> Response:
+    """A report's file from the reports store (folder or database), streamed; a file written
+    with `--out` elsewhere is not the store's, and not served."""
     report = find_report(report_id, session=session)
     if report is None:
         raise NotFound("download.no_report", report=report_id)
-    folder = _reports_folder(web)
-    path = report_path(report, folder).resolve()
-    if not path.is_relative_to(folder):
+    key = report_key(report.path)
+    if key is None:
         raise NotFound("download.report_outside", report=report_id)
-    if not path.is_file():
-        raise NotFound("download.report_file_missing", report=report_id)
-    name = "_".join(Path(report.path).parts[-2:]) if not Path(report.path).is_absolute() else ""
-    return FileResponse(
-        path,
+    return stream_download(
+        _reports_store(web),
+        key,
+        filename="_".join(key.split("/")[-2:]),
         media_type=report.format.media_type,
-        headers={
-            "Content-Disposition": attachment(name or path.name),
-            "X-Content-Type-Options": "nosniff",
-        },
+        missing=NotFound("download.report_file_missing", report=report_id),
     )
-
-
-def attachment(filename: str) -> str:
-    """`attachment` with a plain ASCII name for old clients and the exact name (RFC 5987)."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_")
-    suffix = Path(filename).suffix.lower()
-    if not re.search(r"[A-Za-z0-9]", fallback.removesuffix(suffix)):
-        fallback = f"report{suffix if re.fullmatch(r'[.][a-z0-9]{1,5}', suffix) else '.pdf'}"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @router.post("/reports/generate", response_class=HTMLResponse)
@@ -287,7 +276,7 @@ def generate(
             prepared,
             renditions,
             engine=web.db,
-            reports_dir=_reports_folder(web),
+            store=_reports_store(web),
             actor=visitor.officer.name,
         )[0]
     except TrackerError as exc:
@@ -328,10 +317,5 @@ def _configured(web: Web) -> list[ReportFormat]:
     return list(web.settings.reports.formats)
 
 
-def _reports_folder(web: Web) -> Path:
-    return web.settings.resolve(web.settings.paths.reports).resolve()
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    resolved = path.resolve()
-    return resolved.is_relative_to(folder) and resolved.is_file()
+def _reports_store(web: Web) -> FileStore:
+    return make_store(web.settings, web.db).reports
