@@ -25,6 +25,7 @@ FILES = sorted(TEXTS.glob("*.txt"))
 CATALOG = MechanismCatalog.load_default()
 NO_CATALOG = MechanismCatalog([])
 DECLARATION = "declaration-kr-kp-june-15_2000-06-15"
+SEED = Path(__file__).parents[2] / "tracker/samples/kr-ca-security-defence-partnership-2025.txt"
 
 
 def parse_file(name: str) -> ParsedAgreement:
@@ -193,3 +194,47 @@ def test_a_title_run_into_the_body_is_cut_only_before_a_word_not_a_particle() ->
     assert subject.title is None
     short = recover_layout("남북공동선언조국의 평화적 통일을 염원한다.", 0)
     assert short.title is None  # not a one-line text: its first line is short
+
+
+def test_the_seed_on_one_line_splits_as_the_seed() -> None:
+    """The seed's document copied from the portal page onto one line (its record block kept):
+    the same 26 clauses, items, sections, commitments and mechanisms as the laid-out seed."""
+    seed = parse_agreement(decode_source(SEED.read_bytes(), name=SEED.name), catalog=CATALOG)
+    one_line = parse_file("partnership-kr-ca-security-defence_2025-10-30_portal_oneline")
+    assert [c.number for c in one_line.clauses] == [str(n) for n in range(1, 27)]
+    assert clause_view(one_line) == clause_view(seed)
+    assert [i.marker for c in one_line.clauses for i in c.items] == ["ㅇ"] * 14
+    assert [(s.title, s.parent) for s in one_line.sections] == [
+        (s.title, s.parent) for s in seed.sections
+    ]
+    assert [c.section for c in one_line.clauses] == [c.section for c in seed.clauses]
+    assert one_line.document_title == seed.document_title
+    assert commitment_view(one_line) == commitment_view(seed)
+    assert [c.mechanisms for c in one_line.commitments] == [c.mechanisms for c in seed.commitments]
+    assert [(m.name, m.kind, m.cadence) for m in one_line.mechanisms] == [
+        (m.name, m.kind, m.cadence) for m in seed.mechanisms
+    ]
+    assert one_line.review_mechanism == seed.review_mechanism
+    assert one_line.record == seed.record
+    # the portal's link lines run onto the last clause are set aside, not part of it
+    assert one_line.clauses[-1].text == "이 안보·국방 협력 파트너십의 내용은 적절히 검토될 것이다."
+    assert "보도자료" in one_line.asides[-1].text
+
+
+def test_the_last_item_before_a_heading_ends_where_its_sibling_items_end() -> None:
+    text = (
+        "1. 양측은 다음 분야에서 협력한다. ㅇ 공동 연구 확대 ㅇ 인적 교류 증진 ㅇ 정보 공유 확대 "
+        "방산 협력 2. 양측은 방산 협력을 강화할 것이다. ㅇ 공동 생산 추진 ㅇ 수출 지원 "
+        "3. 양측은 이 합의를 점검할 것이다."
+    )
+    parsed = parse_agreement(text, catalog=NO_CATALOG)
+    assert [c.number for c in parsed.clauses] == ["1", "2", "3"]
+    assert [i.text for i in parsed.clauses[0].items] == [
+        "공동 연구 확대",
+        "인적 교류 증진",
+        "정보 공유 확대",
+    ]
+    assert [s.title for s in parsed.sections] == ["방산 협력"]
+    # no other item ends in 추진 or 지원: the last item runs to the number, no heading is made
+    assert [i.text for i in parsed.clauses[1].items] == ["공동 생산 추진", "수출 지원"]
+    assert parsed.clauses[2].section == parsed.clauses[1].section

@@ -26,10 +26,21 @@ The rules:
   ("…있다. 일반 프레임워크 5. …": at most 40 characters ending no sentence; `1.`, `(1)` and
   `가.` only, the numbering of clauses): the heading is
   then a paragraph of its own, a section as on a laid-out page. `1.`, `가.`, ordinal words,
-  `▲`, `△`, `▶`, `▷`, `ㅇ` and `-` need a list start (or a heading run in) for every marker of
+  `▲`, `△`, `▶`, `▷` and `-` need a list start (or a heading run in) for every marker of
   the run: "2.5%", "제1차", "2000. 6. 15."
-  and a mid-sentence "▲A ▲B 등" are not runs. `□`, `○`, `◦`, `●`, `■`, `◇`, `◆` never stand
-  inside a sentence: any two of one glyph make a run.
+  and a mid-sentence "▲A ▲B 등" are not runs. `□`, `○`, `◦`, `●`, `■`, `◇`, `◆` and `ㅇ` (a
+  letter that spells no word alone) never stand inside a sentence: any two of one glyph make a
+  run.
+* **After a list's last item.** Items end no sentence ("ㅇ … 간 MOU"), so a clause number
+  (`1.`, `(1)`, `가.`) right after the last item of a recovered list is at a list start. A
+  heading may be run in after that item ("… ㅇ … 민군 협력 증진 방위산업 및 혁신 8."): the
+  item ends at its last word that ends one of its list's other items (증진, as "… 관계
+  증진" did), and the rest, at most 40 characters ending no sentence, is the heading; when no
+  other item ends so, the whole is the item.
+* **Headings run together** before a clause number, each its own paragraph: at the start of a
+  line, the usual top-level heading at its end (`전 문`, `Preamble`, the words before it the
+  document's title: "대한민국-캐나다 … 파트너십 전 문 1."); a group heading before its first
+  subsection ("협력 분야 군 협력 및 상호운용성 7.", "Areas of Cooperation …").
 * A run counts when it has two markers or more. Each of its markers that does not start a line
   is a recovered line **break**; the markers of an ordinal-word run are **items** wherever they
   are (the structure knows no ordinal words otherwise).
@@ -46,10 +57,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from tracker.importer.textutil import is_provenance_line, split_lines, strip_span
+from tracker.importer.textutil import (
+    TOP_LEVEL_HEADING,
+    is_provenance_line,
+    split_lines,
+    strip_span,
+)
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _GANADA = "가나다라마바사아자차카타파하"
@@ -78,8 +94,8 @@ _EN_ORDINALS = (
     "Ninth",
     "Tenth",
 )
-_STRONG_GLYPHS = "□○◦●■◇◆"
-_WEAK_GLYPHS = "▲△▶▷ㅇ-"
+_STRONG_GLYPHS = "□○◦●■◇◆ㅇ"
+_WEAK_GLYPHS = "▲△▶▷-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +181,11 @@ _EN_TITLE = re.compile(
 _KO_PARTICLE_START = re.compile(r"[을를은는이가의에와과로도만한하했된될적문서으]")
 _SENTENCE_WORD = re.compile(r"[가-힣](?:은|는|을|를)$")
 _ENDS_SENTENCE = re.compile(r"[.!?。](?:[\"”’')\]]*)(?=\s|$)")
+_WORD = re.compile(r"\S+")
+# a heading over subsections, run together with the first of them: "협력 분야 군 협력 …"
+_GROUP_HEADING = re.compile(
+    r"(?:주요\s*)?협력\s*분야|(?:Areas|Fields) of (?:Cooperation|Collaboration)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,16 +228,20 @@ def recover_layout(
     markers = [
         m for family in _FAMILIES for m in _markers(text, body_start, family, asides, aside_ends)
     ]
+    item_runs = _runs([m for m in markers if m.family not in _HEADED])
+    numbers = [m for m in markers if m.family in _HEADED]
+    runs = [*item_runs, *_runs(_after_items(text, numbers, item_runs))]
     breaks: set[int] = set()
     items: dict[int, int] = {}
     paragraphs: set[int] = set()
-    for run in _runs(markers):
+    for run in runs:
         breaks.update(m.start for m in run if not m.line_start)
-        paragraphs.update(  # a heading run in before a marker is a paragraph of its own
-            m.heading
-            for m in run
-            if m.heading is not None and m.heading > body_start and text[m.heading - 1] != "\n"
-        )
+        for m in run:  # a heading run in before a marker is a paragraph of its own
+            if m.heading is None:
+                continue
+            if m.heading > body_start and text[m.heading - 1] != "\n":
+                paragraphs.add(m.heading)
+            paragraphs.update(_headings_within(text, m.heading, m.start))
         if run[0].family.startswith("ordinal"):
             items.update((m.start, m.content) for m in run)
         after = _after_last(text, run)
@@ -228,6 +253,78 @@ def recover_layout(
         if title is not None:
             paragraphs.add(strip_span(text, title[1], len(text))[0])
     return Layout(frozenset(breaks), frozenset(paragraphs), items, asides, title)
+
+
+def _after_items(
+    text: str, numbers: list[_Marker], item_runs: list[list[_Marker]]
+) -> list[_Marker]:
+    """Clause numbers read at a list start when they follow a recovered list's last item, which
+    ends no sentence ("… ㅇ 한국 방위사업청 - 캐나다 상업공사 간 MOU 6. 한국과 …"); with the
+    heading run in after that item when the item's list shows where its items end."""
+    bullets = sorted((m for run in item_runs for m in run), key=lambda m: m.start)
+    if not bullets:
+        return numbers
+    starts = [m.start for m in bullets]
+    previous: dict[str, int] = {}
+    result: list[_Marker] = []
+    for m in sorted(numbers, key=lambda m: m.start):
+        since = previous.get(m.family, -1)
+        previous[m.family] = m.start
+        at = bisect_left(starts, m.start) - 1
+        last = bullets[at] if at >= 0 else None
+        if (
+            m.list_start
+            or last is None
+            or last.start <= since
+            or (m.heading is not None and m.heading > last.start)
+        ):
+            result.append(m)
+            continue
+        siblings = [b for b in bullets if since < b.start < m.start and b.family == last.family]
+        heading = _heading_after_item(text, siblings, m.start)
+        result.append(replace(m, list_start=True, heading=heading))
+    return result
+
+
+def _heading_after_item(text: str, siblings: list[_Marker], end: int) -> int | None:
+    """Where a heading run in after a list's last item starts: after the last word of that item
+    that ends one of the list's other items ("… 관계 증진", "… 민군 협력 증진 방위산업 및 혁신 8.");
+    at most 40 characters, ending no sentence. None when the other items do not show it."""
+    endings: set[str] = set()
+    for item, following in pairwise(siblings):
+        item_words = text[item.content : following.start].split()
+        if item_words:
+            endings.add(item_words[-1])
+    words = list(_WORD.finditer(text, siblings[-1].content, end))
+    for n in range(len(words) - 2, -1, -1):
+        if words[n].group() in endings:
+            lo, hi = strip_span(text, words[n].end(), end)
+            if 0 < hi - lo <= _HEADING_LIMIT and not _sentence_ends(text, lo, hi):
+                return lo
+            return None
+    return None
+
+
+def _headings_within(text: str, start: int, end: int) -> list[int]:
+    """Headings run together before a clause number, each of its own: the document's title and
+    the first top-level heading at the start of a line ("대한민국-캐나다 … 파트너십 전 문 1."), a
+    group heading and its first subsection ("협력 분야 군 협력 및 상호운용성 7.")."""
+    lo, hi = strip_span(text, start, end)
+    group = _GROUP_HEADING.match(text, lo, hi)
+    if group is not None and group.end() < hi and text[group.end()].isspace():
+        return [strip_span(text, group.end(), hi)[0]]
+    if lo > 0 and text[lo - 1] != "\n":
+        return []
+    words = list(_WORD.finditer(text, lo, hi))
+    for n, word in enumerate(words[1:], start=1):
+        rest = words[n:]
+        letter_spaced = all(len(w.group()) == 1 for w in rest)
+        if len(rest) > 2 and not letter_spaced:
+            continue
+        collapsed = "".join(w.group() for w in rest) if letter_spaced else text[word.start() : hi]
+        if TOP_LEVEL_HEADING.match(collapsed):
+            return [word.start()]
+    return []
 
 
 def _markers(

@@ -26,6 +26,8 @@ lost its line breaks), read from the end back while the lines are:
 * **contact** lines: an e-mail address, a reporter ("정윤영 기자"), a copyright line
   ("ⓒ 뉴스1", "무단 전재 및 재배포 금지", "All rights reserved"), "- 30 -", or a contact heading
   ("For further information", "Media Relations", "Contacts:", "문의") and everything after it;
+* on a portal page, its **link lines** run together after the last sentence ("• 보도자료 안내
+  입니다 보도자료 • 관련정보 …"), set aside as contact lines;
 * a **signature date**: a line holding a date ("2000년 6월 15일", "2000. 6. 15.", "June 15, 2000")
   and no sentence, with at most a place beside it ("평양에서", "Seoul,");
 * **names and titles**: short lines (up to 40 characters) that end no sentence and carry no list
@@ -111,6 +113,8 @@ _CONTACT_HEADING = re.compile(
     r"|(?:보도\s*)?(?:관련\s*)?문의\s*[:：]?|담당\s*부서\s*[:：]?)",
     re.IGNORECASE,
 )
+# the portal's link lines after the document, run together: "• 보도자료 안내 입니다 보도자료 • …"
+_PORTAL_LINKS = re.compile(r"(?:[•·ㆍ]?\s*(?:보도자료|관련정보)(?:\s*안내\s*입니다)?\s*)+$")
 _MARKER = re.compile(r"^(?:[-•*·ㅇ○□■▲△▶◇◆※]|\d{1,3}[.)]|\(\w{1,3}\)|[가-하][.)])")
 _SENTENCE_END = re.compile(r"(?<=[^\d\s])[.!?。](?:[\"”’')\]]*)(?=\s|$)|다(?=\s*$)")
 _PLACE_WORDS = re.compile(r"^(?:(?:Done|Signed|Issued)\s+(?:at|in)\s+)?(?P<place>.*?)(?:에서)?$")
@@ -147,7 +151,7 @@ def read_press(text: str, body_start: int, *, portal: bool = False) -> Press:
         return Press()
     head_asides, headline, head_date, head_place = _head(text, lines)
     stop = head_asides[-1].end if head_asides else lines[0].lo
-    tail_asides, sign_date, sign_place = _tail(text, lines, stop)
+    tail_asides, sign_date, sign_place = _tail(text, lines, stop, portal=portal)
     signed_on, dated_by = (sign_date, "signature") if sign_date else (head_date, "dateline")
     return Press(
         asides=(*head_asides, *tail_asides),
@@ -280,7 +284,9 @@ def _inline_head(text: str, line: Line) -> tuple[str, int, int, date | None, str
 # --- the tail -----------------------------------------------------------------------------------
 
 
-def _tail(text: str, lines: list[Line], stop: int) -> tuple[list[ParsedAside], date | None, str]:
+def _tail(
+    text: str, lines: list[Line], stop: int, *, portal: bool = False
+) -> tuple[list[ParsedAside], date | None, str]:
     segments = [(ln.lo, ln.hi) for ln in lines if ln.lo >= stop]
     if not segments:
         return [], None, ""
@@ -292,7 +298,8 @@ def _tail(text: str, lines: list[Line], stop: int) -> tuple[list[ParsedAside], d
     kinds: list[tuple[int, int, str]] = []
     contact_from: int | None = None
     for lo, hi in reversed(segments):
-        kind = _tail_kind(text, lo, hi)
+        links = portal and _PORTAL_LINKS.match(text, lo, hi) is not None
+        kind = "contact" if links else _tail_kind(text, lo, hi)
         if kind is None:
             break
         kinds.append((lo, hi, kind))

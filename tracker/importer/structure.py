@@ -51,7 +51,14 @@ from itertools import pairwise
 from tracker.importer.layout import Layout, cut_points, cuts_within
 from tracker.importer.parsed import ParsedClause, ParsedItem, ParsedSection, ParseWarning
 from tracker.importer.record import is_portal_noise
-from tracker.importer.textutil import HANGUL, Line, fold_space, split_lines, strip_span
+from tracker.importer.textutil import (
+    HANGUL,
+    TOP_LEVEL_HEADING,
+    Line,
+    fold_space,
+    split_lines,
+    strip_span,
+)
 from tracker.words import N_
 
 
@@ -140,11 +147,7 @@ _CLOSING = re.compile(
     r"|이상의 증거로|이를 증거로)"
 )
 _SENTENCE_END = re.compile(r"(?:[.!?。;:,]|다|요|음|함|임)[\"”’')\]]*$")
-_TOP_LEVEL = re.compile(
-    r"^(?:[IVX]+\.\s*|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.?\s*)?(?:전문|서문|총칙|일반|후속|이행|최종|부칙|맺음말|결론|기타"
-    r"|preamble|general|follow|implementation|final|conclu|closing|review)",
-    re.IGNORECASE,
-)
+_TOP_LEVEL = TOP_LEVEL_HEADING
 _ROMAN_HEADING = re.compile(r"^(?:[IVX]+\.|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.?)\s")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}

@@ -27,6 +27,13 @@ _FOLD_TABLE = str.maketrans(
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN = re.compile(r"[A-Za-z]")
 _PROVENANCE = re.compile(r"^SOURCE:", re.IGNORECASE)
+# The usual top-level headings of an agreement (전문, 일반 …, 후속조치, Preamble, Final …): a
+# heading that starts so is a section of the first level, never the document's title.
+TOP_LEVEL_HEADING = re.compile(
+    r"^(?:[IVX]+\.\s*|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.?\s*)?(?:전문|서문|총칙|일반|후속|이행|최종|부칙|맺음말|결론|기타"
+    r"|preamble|general|follow|implementation|final|conclu|closing|review)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
