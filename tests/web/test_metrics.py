@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -193,3 +194,31 @@ def test_digests_count_when_the_mail_server_took_them(
     # Nothing left to send: nothing more counted.
     send_queued(engine=engine, settings=settings, backend=backend, now=now)
     assert sample("tracker_digests_sent_total") == before + 1
+
+
+def test_any_server_shows_what_the_scheduler_did_elsewhere_from_the_ledger(
+    settings: Settings, engine: Engine
+) -> None:
+    """The scheduler runs on one machine with no /metrics of its own: a web server that did
+    none of the work still shows the ledger's units and when each kind last finished."""
+    now = datetime(2027, 3, 2, 6, 0, tzinfo=UTC)
+    lease = timedelta(minutes=10)
+    done = claim(Unit("stale_check", "2027-03-02", "all", now), engine=engine, now=now, lease=lease)
+    assert done is not None
+    with write_session(engine) as session:
+        finish(done, session=session, now=now, result="0 newly stale")
+    broken = claim(Unit("digests", "2027-03-02", "all", now), engine=engine, now=now, lease=lease)
+    assert broken is not None
+    fail(broken, engine=engine, error="SMTPServerDisconnected")
+
+    client = TestClient(create_app(with_metrics(settings), engine=engine), client=("127.0.0.1", 1))
+    shown = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(client.get("/metrics").text)
+        for sample in family.samples
+    }
+    assert shown[("tracker_scheduler_units", (("kind", "stale_check"), ("outcome", "done")))] == 1
+    assert shown[("tracker_scheduler_units", (("kind", "digests"), ("outcome", "failed")))] == 1
+    last = "tracker_scheduler_last_finished_timestamp_seconds"
+    assert shown[(last, (("kind", "stale_check"),))] == now.timestamp()
+    assert (last, (("kind", "digests"),)) not in shown  # it never finished

@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import mkdtemp
 from typing import Any
@@ -36,7 +36,9 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from sqlalchemy import event, select
+from prometheus_client.core import GaugeMetricFamily, Metric
+from sqlalchemy import and_, event, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.dml import Update
 from sqlmodel import col
@@ -228,16 +230,71 @@ def _value(choice: Any) -> str:
 # -- exposition -----------------------------------------------------------------------------
 
 
-def exposition() -> tuple[bytes, str]:
+def exposition(engine: Engine | None = None) -> tuple[bytes, str]:
     """The text /metrics answers: this process's counts, or every worker's when they share a
-    multiprocess folder."""
+    multiprocess folder; with `engine`, also what the ledger and the outbox say (`Ledger`)."""
     if os.environ.get(MULTIPROCESS_ENV):
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+        body = generate_latest(registry)
+    else:
+        body = generate_latest(REGISTRY)
+    if engine is not None:
+        ledger = CollectorRegistry()
+        ledger.register(Ledger(engine))
+        body += generate_latest(ledger)
+    return body, CONTENT_TYPE_LATEST
+
+
+class Ledger:
+    """What the scheduler has done, read from the database at each scrape, so any web server
+    shows it (the scheduler runs on one machine, with no /metrics of its own): units of work
+    ended by kind and outcome, when each kind last finished (alert when the daily stale check
+    is over a day old: the scheduler is down), and digests by outbox state. Two grouped
+    queries over small tables (a few rows a day)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[Metric]:
+        units = GaugeMetricFamily(
+            "tracker_scheduler_units",
+            "Units of scheduled work in the ledger, by kind and outcome (done, failed, running).",
+            labels=["kind", "outcome"],
+        )
+        last = GaugeMetricFamily(
+            "tracker_scheduler_last_finished_timestamp_seconds",
+            "When a unit of this kind last finished (Unix time).",
+            labels=["kind"],
+        )
+        outbox = GaugeMetricFamily(
+            "tracker_outbox_messages", "Digest emails in the outbox, by state.", labels=["state"]
+        )
+        finished = col(JobRun.finished_at).is_not(None)
+        failed = and_(col(JobRun.finished_at).is_(None), col(JobRun.last_error) != "")
+        with self.engine.connect() as connection:
+            for kind, done, broken, total, latest in connection.execute(
+                select(
+                    col(JobRun.kind),
+                    func.count().filter(finished),
+                    func.count().filter(failed),
+                    func.count(),
+                    func.max(col(JobRun.finished_at)),
+                ).group_by(col(JobRun.kind))
+            ):
+                units.add_metric([kind, "done"], done)
+                units.add_metric([kind, "failed"], broken)
+                units.add_metric([kind, "running"], total - done - broken)
+                if latest is not None:
+                    when = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+                    last.add_metric([kind], when.timestamp())
+            for state, count in connection.execute(
+                select(col(OutboxMessage.state), func.count()).group_by(col(OutboxMessage.state))
+            ):
+                outbox.add_metric([_value(state)], count)
+        yield from (units, last, outbox)
 
 
 @contextmanager

@@ -46,7 +46,7 @@ def metrics_page(request: Request, web: WebDep) -> Response:
     peer = request.scope.get(PEER)
     if not peer_allowed(peer, web.settings.metrics.allowed_networks):
         raise Forbidden("metrics.not_allowed")
-    body, content_type = metrics.exposition()
+    body, content_type = metrics.exposition(web.db)
     return Response(body, media_type=content_type)
 
 
