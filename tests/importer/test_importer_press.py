@@ -202,3 +202,76 @@ def test_a_last_short_line_without_a_date_or_contact_is_not_set_aside() -> None:
 )
 def test_dates_as_they_are_written(value: str, expected: date | None) -> None:
     assert read_date(value) == expected
+
+
+CLAUSES_EN = (
+    "1. The Parties will hold an annual dialogue.\n\n"
+    "2. The Parties will review this arrangement every two years.\n\n"
+)
+CLAUSES_KO = (
+    "1. 양측은 매년 대화를 개최하기로 하였다.\n\n2. 양측은 이 약정을 2년마다 검토할 것이다.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("closing", "signed_on", "place"),
+    [
+        ("DONE at Seoul on 12 May 2023", date(2023, 5, 12), "Seoul"),
+        (
+            "DONE at Seoul on 12 May 2023, in duplicate, in the English and Korean languages, "
+            "both texts being equally authentic.",
+            date(2023, 5, 12),
+            "Seoul",
+        ),
+        (
+            "Done at Washington, D.C., this 26th day of April, 2023",
+            date(2023, 4, 26),
+            "Washington, D.C.",
+        ),
+        ("Done in duplicate at Ottawa, on 1 November 2024.", date(2024, 11, 1), "Ottawa"),
+    ],
+)
+def test_an_english_closing_formula_is_the_signing_date_and_place(
+    closing: str, signed_on: date, place: str
+) -> None:
+    parsed = parse_agreement(
+        CLAUSES_EN + closing + "\n\nFor the Government of the Republic of Korea\n\n"
+        "For the Government of the United States of America\n",
+        catalog=NO_CATALOG,
+    )
+    assert parsed.record is not None
+    assert (parsed.record.signed_on, parsed.record.place) == (signed_on, place)
+    assert parsed.record.origin == "signature"
+    assert [a.text for a in parsed.asides] == [
+        closing,
+        "For the Government of the Republic of Korea",
+        "For the Government of the United States of America",
+    ]
+    assert [c.number for c in parsed.clauses] == ["1", "2"]
+    assert not any("Seoul" in c.text or "Government" in c.text for c in parsed.commitments)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "2023년 5월 12일 서울에서",
+        "2023년 5월 12일 서울에서 한국어와 영어로 각 2부씩 작성되었다.",
+        "서울에서 2023년 5월 12일 서명되었다.",
+    ],
+)
+def test_a_korean_closing_line_is_the_signing_date_and_place(closing: str) -> None:
+    parsed = parse_agreement(
+        CLAUSES_KO + closing + "\n\n대한민국 외교부 장관 박진\n", catalog=NO_CATALOG
+    )
+    assert parsed.record is not None
+    assert (parsed.record.signed_on, parsed.record.place) == (date(2023, 5, 12), "서울")
+    assert parsed.clauses[-1].text == "양측은 이 약정을 2년마다 검토할 것이다."
+    assert [a.text for a in parsed.asides] == [closing, "대한민국 외교부 장관 박진"]
+
+
+def test_a_closing_formula_does_not_replace_a_portal_record() -> None:
+    seed = Path(__file__).parents[2] / "tracker/samples/kr-ca-security-defence-partnership-2025.txt"
+    text = seed.read_text(encoding="utf-8") + "\n\nDONE at Seoul on 12 May 2023\n"
+    parsed = parse_agreement(text, catalog=NO_CATALOG)
+    assert parsed.record is not None and parsed.record.origin == "portal"
+    assert (parsed.record.signed_on, parsed.record.place) == (date(2025, 10, 30), "대한민국 경주")

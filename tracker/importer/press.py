@@ -30,8 +30,15 @@ lost its line breaks), read from the end back while the lines are:
   입니다 보도자료 • 관련정보 …"), set aside as contact lines;
 * a **signature date**: a line holding a date ("2000년 6월 15일", "2000. 6. 15.", "June 15, 2000")
   and no sentence, with at most a place beside it ("평양에서", "Seoul,");
+* a **closing formula** holding a date, though it is a sentence: "DONE at Seoul on 12 May
+  2023, in duplicate …", "Done at Washington, D.C., this 26th day of April, 2023", "Done in
+  duplicate at Seoul, …", "2023년 5월 12일 서울에서 한국어와 영어로 각 2부씩 작성되었다." (a place
+  with 에서 beside the date, the sentence ending in 작성/서명/체결/채택되었다): a signature date,
+  its place the one after "at"/"in" or before 에서 ("Seoul", "Washington, D.C.", "서울");
 * **names and titles**: short lines (up to 40 characters) that end no sentence and carry no list
   marker, below the date ("대한민국 대통령 김대중"); above the date only one, a place ("평양").
+  "For the Government of …" and "… 정부를 대표하여" lines count as names too (up to 100
+  characters).
 
 A run without a contact line or a signature date is left alone (a short last heading is the
 structure's business). The record's date is the signature date, else the dateline's; its place
@@ -117,6 +124,18 @@ _CONTACT_HEADING = re.compile(
 _PORTAL_LINKS = re.compile(r"(?:[•·ㆍ]?\s*(?:보도자료|관련정보)(?:\s*안내\s*입니다)?\s*)+$")
 _MARKER = re.compile(r"^(?:[-•*·ㅇ○□■▲△▶◇◆※]|\d{1,3}[.)]|\(\w{1,3}\)|[가-하][.)])")
 _SENTENCE_END = re.compile(r"(?<=[^\d\s])[.!?。](?:[\"”’')\]]*)(?=\s|$)|다(?=\s*$)")
+# closing formulas: "DONE at Seoul on 12 May 2023, in duplicate …", "Done in duplicate at Seoul,
+# …", "Done at Washington, D.C., this 26th day of April, 2023", "Signed in Ottawa …"
+_CLOSING_EN = re.compile(
+    r"^(?:DONE|Done|SIGNED|Signed)(?:\s+in\s+(?:duplicate|triplicate|\w+\s+originals))?,?"
+    r"\s+(?:at|in)\s+(?P<place>[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,3})"
+)
+# "2023년 5월 12일 서울에서 한국어와 영어로 각 2부씩 작성되었다.", "서울에서 … 서명되었다"
+_CLOSING_KO = re.compile(
+    r"(?:(?P<place>[가-힣]{1,10})에서\s|\d\s*일\s+(?P<after>[가-힣]{1,10})에서\s).*"
+    r"(?:작성|서명|체결|채택)(?:되었|하였|했)다\.?$"
+)
+_SIGNATORY = re.compile(r"^(?:For|FOR)\s+(?:the|THE)\s+\S|(?:대표하여|위하여)\s*$")
 _PLACE_WORDS = re.compile(r"^(?:(?:Done|Signed|Issued)\s+(?:at|in)\s+)?(?P<place>.*?)(?:에서)?$")
 _BODY_OPENER = re.compile(r"[A-Z][\w'’-]*,|(?:[A-Z][\w'’-]*)(?=\s+(?!of\b|and\b|for\b|the\b)[a-z])")
 _ORG_WORD = re.compile(r"(?:[A-Z][\w'’.&-]*|of|and|for|the|&)\s+")
@@ -344,10 +363,14 @@ def _tail_kind(text: str, lo: int, hi: int) -> str | None:
     if len(segment) <= 120 and (_EMAIL.search(segment) or _CONTACT.search(segment)):
         return "contact"
     match = _DATE.search(segment)
+    if match and len(segment) <= 250 and _closing_place(segment) is not None:
+        return "date"  # a closing formula: a sentence, but the signing's date and place
     if match and len(segment) <= 120:
         outside = segment[: match.start()] + " " + segment[match.end() :]
         if not _SENTENCE_END.search(outside.strip()):
             return "date"
+    if len(segment) <= 100 and _SIGNATORY.search(segment) and not _SENTENCE_END.search(segment):
+        return "short"  # "For the Government of the Republic of Korea"
     if (
         len(segment) <= _SHORT
         and not _SENTENCE_END.search(segment)
@@ -363,9 +386,24 @@ def _signature_date(segment: str) -> tuple[date | None, str]:
     match = _DATE.search(segment)
     if match is None:
         return None, ""
+    closing = _closing_place(segment)
+    if closing:
+        return _date_of(match), closing
     rest = fold_space((segment[: match.start()] + " " + segment[match.end() :]).strip(" ,."))
     place_match = _PLACE_WORDS.match(rest)
     place = fold_space(place_match.group("place").strip(" ,")) if place_match else ""
     if len(place) > 20 or len(place.split()) > 3 or any(ch.isdigit() for ch in place):
         place = ""
     return _date_of(match), place
+
+
+def _closing_place(segment: str) -> str | None:
+    """The place a closing formula names ("DONE at Seoul on …" → "Seoul", "… 서울에서 …
+    작성되었다" → "서울"); None when the segment is no closing formula."""
+    english = _CLOSING_EN.match(segment)
+    if english:
+        return fold_space(english.group("place"))
+    korean = _CLOSING_KO.search(segment)
+    if korean and _DATE.search(segment):
+        return korean.group("place") or korean.group("after")
+    return None
