@@ -141,7 +141,7 @@ def _result_as_dict(result: FileResult) -> dict[str, object]:
         "key": result.key,
         "error": None if result.error is None else str(result.error),
         "warnings": [str(warning) for warning in result.warnings],
-    }
+    } | ({} if result.parsed is None else {"quality": quality_as_json(result.parsed)})
 
 
 def _print_folder_results(results: list[FileResult], subfolders: list[Path]) -> None:
@@ -168,6 +168,8 @@ def _print_folder_results(results: list[FileResult], subfolders: list[Path]) -> 
                 file=result.path.name,
                 message=warning.describe(language),
             )
+        if result.parsed is not None:  # a dry run: each file ends with where to look
+            print_quality(result.parsed)
     failed = sum(1 for result in results if result.error)
     summary = ", ".join(
         tell("cli.import.count", count=n, outcome=tell(OUTCOMES[outcome]))

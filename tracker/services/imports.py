@@ -70,6 +70,7 @@ class FileResult:
     key: str | None = None
     error: TrackerError | None = None
     warnings: tuple[ParseWarning, ...] = ()
+    parsed: ParsedAgreement | None = None  # a dry run's split, for its quality report
 
 
 def import_files(
@@ -86,7 +87,8 @@ def import_files(
         try:
             parsed = parse_file(path, max_bytes=max_bytes, catalog=catalog)
             if dry_run:
-                yield FileResult(path, "parsed", key_for(parsed, path.name), None, parsed.warnings)
+                key = key_for(parsed, path.name)
+                yield FileResult(path, "parsed", key, None, parsed.warnings, parsed)
                 continue
             with write_session(engine) as session:
                 outcome = import_agreement(
