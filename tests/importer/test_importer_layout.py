@@ -238,3 +238,33 @@ def test_the_last_item_before_a_heading_ends_where_its_sibling_items_end() -> No
     # no other item ends in 추진 or 지원: the last item runs to the number, no heading is made
     assert [i.text for i in parsed.clauses[1].items] == ["공동 생산 추진", "수출 지원"]
     assert parsed.clauses[2].section == parsed.clauses[1].section
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "statement-ca-kr-2plus2_2024-11-01_partial",
+        "statement-ca-kr-2plus2_2024-11-01_partial_oneline",
+    ],
+)
+def test_a_heading_between_paragraphs_on_one_line_each_is_a_section(name: str) -> None:
+    parsed = parse_file(name)
+    assert [s.title for s in parsed.sections] == ["Partners for global stability"]
+    assert [(c.number, c.section) for c in parsed.clauses] == [("1", None), ("2", 0)]
+    assert parsed.clauses[0].text.endswith("Canada and the ROK are stronger together.")
+    assert parsed.clauses[1].text.startswith("We condemn in the strongest possible terms")
+    assert not any("global stability We" in c.text for c in parsed.commitments)
+
+
+def test_a_wrapped_line_of_a_sentence_is_not_a_heading() -> None:
+    long_sentence = "The Parties will hold an annual dialogue on defence cooperation, " * 4
+    text = (
+        f"{long_sentence.strip()[:-1]}.\n"
+        "In the coming years they will also cooperate in the field of\n"
+        "Cyber security and space.\n\n"
+        "The Parties will review this arrangement every two years and report on it.\n"
+    )
+    parsed = parse_agreement(text, catalog=NO_CATALOG)
+    assert parsed.sections == ()
+    assert len(parsed.clauses) == 2
+    assert parsed.clauses[0].text.endswith("in the field of\nCyber security and space.")

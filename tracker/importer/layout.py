@@ -44,6 +44,11 @@ The rules:
 * A run counts when it has two markers or more. Each of its markers that does not start a line
   is a recovered line **break**; the markers of an ordinal-word run are **items** wherever they
   are (the structure knows no ordinal words otherwise).
+* An **English heading run in** between sentences of a line holding a whole text (over 200
+  characters): after a sentence's end, two to eight words, the first capitalised, the others in
+  lower case, at most 60 characters, before a sentence that opens with "We", "Our", "The",
+  "Both" or "Together" and a lower-case word ("… stronger together. Partners for global
+  stability We condemn …"): a paragraph of its own, as is the sentence after it.
 * A **title run into the body**: in a first line long enough to hold the whole text (over 200
   characters), a known-shape heading at its start ("…공동선언", "…공동성명", "…합의서",
   "…보도문", "…발표문", "… Joint Statement", "… Declaration") that ends no sentence and holds
@@ -182,6 +187,12 @@ _KO_PARTICLE_START = re.compile(r"[을를은는이가의에와과로도만한하
 _SENTENCE_WORD = re.compile(r"[가-힣](?:은|는|을|를)$")
 _ENDS_SENTENCE = re.compile(r"[.!?。](?:[\"”’')\]]*)(?=\s|$)")
 _WORD = re.compile(r"\S+")
+# a heading after a sentence, before the next one's opening word: "… together. Partners for
+# global stability We condemn …" (a capitalised first word, the rest lower case)
+_EN_HEADING_RUN_IN = re.compile(
+    r"[.!?][\"”’')\]]*[^\S\n]+(?P<heading>[A-Z][a-z]+(?:[^\S\n]+[a-z]+){1,7})[^\S\n]+"
+    r"(?P<opener>(?:We|Our|The|Both|Together)[^\S\n]+[a-z])"
+)
 # a heading over subsections, run together with the first of them: "협력 분야 군 협력 …"
 _GROUP_HEADING = re.compile(
     r"(?:주요\s*)?협력\s*분야|(?:Areas|Fields) of (?:Cooperation|Collaboration)", re.IGNORECASE
@@ -247,6 +258,7 @@ def recover_layout(
         after = _after_last(text, run)
         if after is not None:
             paragraphs.add(after)
+    paragraphs.update(_english_headings(text, body_start, asides))
     title = headline
     if title is None:
         title = _title_run_in(text, body_start, asides)
@@ -503,6 +515,22 @@ def _title_run_in(
             continue
         return lo, match.start() + len(title)
     return None
+
+
+def _english_headings(text: str, body_start: int, asides: tuple[tuple[int, int], ...]) -> list[int]:
+    """Headings run in between the sentences of an English text on one line: "… stronger
+    together. Partners for global stability We condemn …" (see the module's rules)."""
+    found: list[int] = []
+    for line in split_lines(text, body_start):
+        if line.hi - line.lo <= _LONG_LINE:
+            continue
+        for match in _EN_HEADING_RUN_IN.finditer(text, line.lo, line.hi):
+            heading = match.start("heading")
+            if any(lo <= heading < hi for lo, hi in asides):
+                continue
+            if len(match.group("heading")) <= _HEADING_LIMIT + 20:
+                found.extend((heading, match.start("opener")))
+    return found
 
 
 def cut_points(layout: Layout) -> list[int]:

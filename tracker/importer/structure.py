@@ -4,8 +4,10 @@ Lines are read as blocks: a heading, a numbered paragraph (`1.`, `(1)`, `가.`, 
 heading (`Article 3`, `### Article  3`, `제3조`), an item (`ㅇ`, `-`, `•`, `o`, `□`, `*`, `i)`,
 `(a)`, `1)`), a closing formula (`IN WITNESS WHEREOF`, `DONE at`), or plain text. Lines that
 follow a block without a blank line continue it, so hard-wrapped English paragraphs and items
-are one block each. Page noise is skipped: a `SOURCE:` first line, `------` rules, `\\###`,
-`<!-- -->`, and on a portal page its menu and link lines.
+are one block each; but a short line that ends no sentence between paragraphs each on one line
+("…together.⏎Partners for global stability⏎We condemn …") is a heading of its own. Page noise
+is skipped: a `SOURCE:` first line, `------` rules, `\\###`, `<!-- -->`, and on a portal page
+its menu and link lines.
 
 Which blocks are clauses depends on the document:
 
@@ -148,6 +150,11 @@ _CLOSING = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?:[.!?。;:,]|다|요|음|함|임)[\"”’')\]]*$")
 _TOP_LEVEL = TOP_LEVEL_HEADING
+_ENDS_PARAGRAPH = re.compile(r"(?:[.!?。]|다\.?)[\"”’')\]]*$")
+_FUNCTION_WORDS = frozenset(
+    ("a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with")
+)
+_ONE_LINE_PARAGRAPH = 200
 _ROMAN_HEADING = re.compile(r"^(?:[IVX]+\.|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.?)\s")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -184,7 +191,8 @@ def _blocks(text: str, body_start: int, *, portal: bool, layout: Layout) -> list
     current: Block | None = None
     title: Block | None = None
     first_line = True
-    for line, paragraph in _reading_lines(text, body_start, layout):
+    reading = list(_reading_lines(text, body_start, layout))
+    for n, (line, paragraph) in enumerate(reading):
         segment = text[line.lo : line.hi]
         if line.blank:
             current = None
@@ -217,7 +225,11 @@ def _blocks(text: str, body_start: int, *, portal: bool, layout: Layout) -> list
         first_line = False
         block = _classify(text, line, segment)
         if block is None:
-            if current is not None:
+            following = reading[n + 1][0] if n + 1 < len(reading) else None
+            if current is not None and _heading_between(text, current.lines[-1], line, following):
+                blocks.append(Block(Kind.TEXT, [line], line.lo, line.hi))
+                current = None  # a heading stands alone: the next line starts a paragraph
+            elif current is not None:
                 current.lines.append(line)
                 current.end = line.hi
             else:
@@ -229,6 +241,24 @@ def _blocks(text: str, body_start: int, *, portal: bool, layout: Layout) -> list
         continues = block.kind not in (Kind.HEADING,) and block.start < block.end
         current = block if continues else None
     return [_plain_heading(text, b) for b in blocks]
+
+
+def _heading_between(text: str, before: Line, line: Line, after: Line | None) -> bool:
+    """A short line between paragraphs each on one line, with no blank line around it, that does
+    not end like a sentence ("Partners for global stability"): a heading, not the paragraph's
+    continuation. The line above ends a sentence, the line below starts one (a capital letter
+    or Hangul), and one of them is longer than a hard-wrapped line (over 200 characters)."""
+    if after is None or after.blank:
+        return False
+    segment, above, below = (text[x.lo : x.hi] for x in (line, before, after))
+    korean = HANGUL.search(segment) is not None
+    if len(segment) > (50 if korean else 100) or _SENTENCE_END.search(segment):
+        return False
+    if segment.split()[-1].lower() in _FUNCTION_WORDS:
+        return False  # "… in the field of": a line of a wrapped sentence
+    if not _ENDS_PARAGRAPH.search(above) or not (below[:1].isupper() or HANGUL.match(below)):
+        return False
+    return max(len(above), len(below)) > _ONE_LINE_PARAGRAPH
 
 
 def _classify(text: str, line: Line, segment: str) -> Block | None:
