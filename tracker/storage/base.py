@@ -69,9 +69,14 @@ def pieces(data: Data, size: int) -> Iterator[bytes]:
     buffer = bytearray()
     for piece in data:
         buffer += piece
-        while len(buffer) >= size:
-            yield bytes(buffer[:size])
-            del buffer[:size]
+        if len(buffer) < size:
+            continue
+        start = 0
+        with memoryview(buffer) as view:  # slices of a view copy once, into the bytes yielded
+            while len(buffer) - start >= size:
+                yield bytes(view[start : start + size])
+                start += size
+        del buffer[:start]
     if buffer:
         yield bytes(buffer)
 
