@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 import tracemalloc
 from collections.abc import Iterator
 
@@ -159,3 +161,31 @@ def test_deleting_a_database_file_takes_its_chunks(engine: Engine, session: Sess
     store.delete("ab/minutes")
     left = session.execute(text("SELECT COUNT(*) FROM stored_chunk")).scalar_one()
     assert left == 0
+
+
+def test_two_servers_storing_the_same_evidence_at_once_keep_one_copy(engine: Engine) -> None:
+    """Both transactions insert the same content-addressed key; the one that comes second
+    keeps the first's file and its own transaction goes on (a savepoint took only its rows)."""
+    store = DatabaseStore(engine, Namespace.EVIDENCE, chunk_bytes=SMALL_CHUNK)
+    digest = hashlib.sha256(MINUTES).hexdigest()
+    key = f"{digest[:2]}/{digest}"
+    first_inside = threading.Event()
+    results: list[object] = []
+
+    def second() -> None:
+        first_inside.wait(10)
+        try:
+            with write_session(engine) as session:
+                results.append(store.put_once(key, MINUTES, sha256=digest, session=session))
+        except Exception as exc:
+            results.append(exc)
+
+    other = threading.Thread(target=second)
+    other.start()
+    with write_session(engine) as session:
+        store.put_once(key, MINUTES, sha256=digest, session=session)
+        first_inside.set()
+        time.sleep(0.3)  # the second waits on the key (PostgreSQL) or the write lock (SQLite)
+    other.join(30)
+    assert [getattr(result, "sha256", result) for result in results] == [digest]
+    assert list(store.keys()) == [key] and store.read_bytes(key) == MINUTES
