@@ -50,7 +50,13 @@ def test_a_korean_officer_reviews_an_import_before_anything_is_written(
     assert lines[2] == "(● 점검 대상, ○ 남기되 점검하지 않음)"
     assert "    ○ 1.1 [선언] " in review
     assert "장 8개, 조항 26개, 이행과제 45개(점검 대상 36개), 이행 메커니즘 17개" in review
-    assert lines[-1] == "검토만 했습니다: 아무것도 저장하지 않았습니다"
+    assert "검토만 했습니다: 아무것도 저장하지 않았습니다" in lines
+    # It ends with where the importer was unsure, for the officer to look at before saving.
+    assert lines[-3:] == [
+        "가져오면서 확실하지 않았던 곳 (저장하기 전에 확인하세요):",
+        "  이행과제 11.1: 강도가 다른 부분(노력, 확약)이 섞여 있지만 나누지 않았습니다.",
+        "  이행과제 21.1: 강도가 다른 부분(확약, 노력)이 섞여 있지만 나누지 않았습니다.",
+    ]
     assert "점검 메커니즘: 국장급 외교·국방 정책 대화" in review
     assert "인도-태평양 정보기관장 회의 (포럼·행사, 연례)" in review
     assert json.loads(ok(cli("agreements", "list", "--json"))) == []

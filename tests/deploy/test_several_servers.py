@@ -32,6 +32,7 @@ from tracker.bench.web import (
 )
 from tracker.config import load_settings
 from tracker.db import make_engine, read_session, write_session
+from tracker.domain import ReportFormat
 from tracker.models import Evidence, MeetingCreate, Report
 from tracker.scheduling.runner import Runner
 from tracker.services.due import REVIEW
@@ -127,7 +128,9 @@ def test_a_report_the_scheduler_built_on_a_third_machine_downloads_from_both(
                 actor="test",
                 today=date(2026, 12, 1),
             )
-        formats = settings.reports.model_copy(update={"formats": ["pdf", "hwpx"]})
+        formats = settings.reports.model_copy(
+            update={"formats": [ReportFormat.PDF, ReportFormat.HWPX]}
+        )
         runner = Runner(engine=engine, settings=settings.model_copy(update={"reports": formats}))
         try:
             (outcome,) = runner.run_due(now=datetime(2027, 9, 14, 1, tzinfo=UTC), kinds=(REVIEW,))

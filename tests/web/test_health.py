@@ -87,7 +87,21 @@ def test_an_evidence_folder_that_cannot_be_written_makes_the_server_not_ready(
     assert ready.status_code == 503
     assert ready.json() == {"database": "ok", "migrations": "ok", "storage": "failed"}
     # The probe leaves nothing behind where it could write.
-    assert list(settings.resolve(settings.paths.reports).glob(".ready-*")) == []
+    assert list(settings.resolve(settings.paths.reports).rglob("*")) in (
+        [],
+        [settings.resolve(settings.paths.reports) / "readiness-probe"],
+    )
+
+
+def test_with_files_in_the_database_the_probe_goes_through_it_and_leaves_nothing(
+    settings: Settings, engine: Engine
+) -> None:
+    in_database = with_changes(settings, storage={"backend": "database"})
+    ready = client_of(in_database, engine).get("/readyz")
+    assert ready.status_code == 200, ready.text
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM stored_file")).scalar_one() == 0
+    assert not settings.resolve(settings.paths.evidence).exists()
 
 
 def test_every_answer_carries_a_request_id_and_only_a_trusted_proxy_may_name_it(

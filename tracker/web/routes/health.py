@@ -10,17 +10,18 @@ only: never an address, a path or an error's text (those go to the log, with the
 from __future__ import annotations
 
 import logging
-import tempfile
+import uuid
 from functools import cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker.config import Settings
-from tracker.errors import Forbidden
+from tracker.errors import Forbidden, TrackerError
 from tracker.schema import head_revision, shipped_head
 from tracker.web import metrics
 from tracker.web.deps import WebDep
@@ -60,18 +61,23 @@ def readiness(settings: Settings, engine: Engine) -> dict[str, str]:
 
 
 def storage_ready(settings: Settings, engine: Engine) -> bool:
-    """Whether evidence and reports can be written now: a small probe file written and removed
-    in each folder of [paths] (created if missing, as the first upload would)."""
-    del engine  # the database storage backend will need it
-    for folder in (settings.paths.evidence, settings.paths.reports):
+    """Whether evidence and reports can be written now: a small probe stored and removed
+    through the configured backend (`tracker.storage`), in each namespace."""
+    from tracker.storage import make_store
+
+    storage = make_store(settings, engine)
+    for store in (storage.evidence, storage.reports):
+        key = f"readiness-probe-{uuid.uuid4().hex}"
         try:
-            path = settings.resolve(folder)
-            path.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path, prefix=".ready-") as probe:
-                probe.write(b"ok")
-                probe.flush()
-        except OSError:
-            log.warning("readiness: storage folder %s is not writable", folder, exc_info=True)
+            store.put(key, b"ok")
+            store.delete(key)
+        except (OSError, SQLAlchemyError, TrackerError):
+            log.warning(
+                "readiness: %s storage of %s is not writable",
+                store.backend,
+                store.namespace,
+                exc_info=True,
+            )
             return False
     return True
 
