@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from tests.conftest import Cli
@@ -71,3 +72,14 @@ def test_a_backup_into_a_folder_in_use_is_refused(cli: Cli, engine: Engine, tmp_
 
     assert result.exit_code == 1
     assert result.stderr == f"error: {tmp_path / 'copy'} is not empty: give a new or empty folder\n"
+
+
+def test_with_files_in_the_database_the_backup_says_the_copy_holds_them(
+    cli: Cli, engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORAGE__BACKEND", "database")
+    copy = tmp_path / "copy"
+    made = cli("backup", str(copy))
+    assert made.exit_code == 0, made.output
+    assert "with the evidence files and reports inside it" in made.stdout
+    assert "evidence files," not in made.stdout  # no count of empty folders

@@ -25,6 +25,16 @@ def backup(ctx: typer.Context, folder: FolderArgument) -> None:
     runtime = runtime_of(ctx)
     manifest = back_up(settings=runtime.settings, engine=runtime.engine, target=folder)
     evidence, reports = _files(manifest)
+    if runtime.settings.storage.backend == "database":
+        # The files are rows of the database: the copy holds them, the folders hold none.
+        show(
+            "cli.backup.done_files_in_database",
+            folder=folder,
+            database=manifest.database,
+            revision=manifest.schema_revision,
+            bytes=_number(manifest.bytes),
+        )
+        return
     show(
         "cli.backup.done",
         folder=folder,
