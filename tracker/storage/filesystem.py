@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker.files import hold_while_writing, sweep_leftovers
 from tracker.storage.base import (
     Data,
     FileMissing,
@@ -39,10 +40,9 @@ class FilesystemStore(FileStore):
     def put(self, key: str, data: Data, *, session: Session | None = None) -> FileStat:
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        # A temp file a killed writer left (a retry takes the same name) goes first.
-        for leftover in target.parent.glob(f".{target.name}.*"):
-            leftover.unlink(missing_ok=True)
+        sweep_leftovers(target)
         handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        hold_while_writing(handle)
         digest = hashlib.sha256()
         size = 0
         try:
@@ -53,7 +53,7 @@ class FilesystemStore(FileStore):
                     out.write(piece)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(temp_name, target)
+                os.replace(temp_name, target)  # still held until renamed
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise

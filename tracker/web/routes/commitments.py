@@ -339,12 +339,16 @@ def evidence_file(evidence_id: int, web: WebDep, _visitor: Current, session: Rea
     if item is None or item.kind is not EvidenceKind.FILE:
         raise NotFound("download.no_evidence_file", evidence=evidence_id)
     missing = NotFound("download.evidence_file_missing", name=item.file_name)
+    key, filename = item.stored_path, item.file_name or item.stored_path.rsplit("/", 1)[-1]
+    # The response is streamed after this function returns, and the request's session would
+    # hold its connection until the last byte: give it back now (a chunk takes its own).
+    session.close()
     try:
         store = web.policy.evidence_store(web.db)
         return stream_download(
             store,
-            check_key(item.stored_path),
-            filename=item.file_name or item.stored_path.rsplit("/", 1)[-1],
+            check_key(key),
+            filename=filename,
             media_type="application/octet-stream",
             missing=missing,
         )

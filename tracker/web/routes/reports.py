@@ -222,6 +222,7 @@ def download(report_id: int, web: WebDep, visitor: Current, session: Reader) -> 
     key = report_key(report.path)
     if key is None:
         raise NotFound("download.report_outside", report=report_id)
+    session.close()  # streamed after this returns: the connection goes back now (see evidence)
     return stream_download(
         _reports_store(web),
         key,
