@@ -4,6 +4,9 @@ a failure leaves no file of any format behind."""
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -104,3 +107,43 @@ def test_out_names_the_file_of_one_format_and_a_file_per_format_for_several() ->
         "the --out file review.pdf does not end in the chosen format docx: "
         "name it .docx or change --format"
     )
+
+
+def test_two_generations_of_one_report_at_once_take_two_versions_and_keep_both_files(
+    session: Session, seed: Agreement, settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    """A click and the scheduler at the same moment: the second waits for the first's version
+    to be recorded, then takes the next (it used to take the same number, overwrite the first's
+    file, and fail on the unique version)."""
+    prepared = prepared_review(session, settings)
+    session.rollback()
+    store = FilesystemStore(tmp_path / "reports", Namespace.REPORTS)
+    renditions = generate.render_report(prepared, [ReportFormat.HWPX], pdf_renderer=no_pdf)
+    first_inside, let_first_commit = threading.Event(), threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def hold(_session: Session, _reports: list[Report]) -> None:
+        first_inside.set()
+        let_first_commit.wait(10)
+
+    def generate_as(name: str, also: Callable[[Session, list[Report]], None] | None = None) -> None:
+        try:
+            saved = generate.save_reports(
+                prepared, renditions, engine=engine, store=store, actor=name, also=also
+            )
+            outcomes[name] = saved[0].version
+        except Exception as exc:  # the test shows what went wrong
+            outcomes[name] = exc
+
+    first = threading.Thread(target=generate_as, args=("click", hold))
+    first.start()
+    assert first_inside.wait(10)
+    second = threading.Thread(target=generate_as, args=("scheduler",))
+    second.start()
+    time.sleep(0.5)  # the scheduler is now waiting for the click's transaction
+    let_first_commit.set()
+    first.join(20)
+    second.join(20)
+    assert outcomes == {"click": 1, "scheduler": 2}
+    rows = session.exec(select(Report).order_by(col(Report.version))).all()
+    assert [store.read_bytes(r.path) for r in rows] == [renditions[0].data] * 2

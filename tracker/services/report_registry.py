@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path, PureWindowsPath
 
 from sqlalchemy import select as sa_select
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from tracker.domain import Language, ReportKind
@@ -37,7 +38,17 @@ class ListedReport:
 
 
 def next_version(kind: ReportKind, subject: str, language: Language, *, session: Session) -> int:
-    """Every generation for the same subject and language is a new version; earlier ones stay."""
+    """Every generation for the same subject and language is a new version; earlier ones stay.
+
+    Two generations of one subject at once (two clicks, a click and the scheduler) must not
+    both take the same number: on PostgreSQL the transaction first takes an advisory lock on
+    the subject, held to its end; SQLite's write transactions take the database's write lock
+    up front, which serialises them already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext('tracker.report'), hashtext(:subject))"),
+            {"subject": f"{kind.value}/{language.value}/{subject}"},
+        )
     latest = session.exec(
         select(func.max(Report.version)).where(
             Report.kind == kind, Report.subject == subject, Report.language == language
