@@ -17,6 +17,7 @@ from tracker.config import Settings
 from tracker.db import make_engine
 from tracker.web import ops
 from tracker.web.app import create_app
+from tracker.web.routes import health
 
 HEX_ID = r"[0-9a-f]{32}"
 
@@ -178,3 +179,23 @@ def test_text_logs_stay_as_they_were(
     assert len(said) == 1  # no access line of ours: uvicorn writes its own in text
     assert said[0].endswith(" WARNING tracker.test: the outbox is stuck")
     assert not said[0].startswith("{")
+
+
+def test_storage_is_probed_at_most_every_few_seconds_however_often_readyz_is_asked(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probes: list[str] = []
+    real = health.storage_writable
+
+    def counted(settings: Settings, engine: Engine) -> bool:
+        probes.append(settings.storage.backend)
+        return real(settings, engine)
+
+    monkeypatch.setattr(health, "storage_writable", counted)
+    monkeypatch.setattr(health, "_storage_checked", {})
+    client = client_of(settings, engine)
+    assert [client.get("/readyz").status_code for _ in range(5)] == [200] * 5
+    assert probes == ["filesystem"]
+    monkeypatch.setattr(health, "STORAGE_CHECK_SECONDS", 0.0)
+    client.get("/readyz")
+    assert probes == ["filesystem", "filesystem"]

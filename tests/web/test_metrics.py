@@ -70,6 +70,11 @@ def test_only_an_allowed_peer_reads_them_and_a_forwarded_address_does_not_count(
     assert refused.status_code == 403
     assert "[metrics] allow" in proxy.get("/metrics", params={"lang": "en"}).text
     assert TestClient(app, client=("127.0.0.1", 40000)).get("/metrics").status_code == 403
+    # A proxy on the allowed machine itself passes every visitor on from an allowed address:
+    # what it forwards is never let in.
+    local = TestClient(create_app(with_metrics(settings), engine=engine), client=("127.0.0.1", 1))
+    assert local.get("/metrics").status_code == 200
+    assert local.get("/metrics", headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 403
 
 
 @pytest.mark.usefixtures("counting")
@@ -86,10 +91,12 @@ def test_requests_are_counted_per_route_template_never_per_address(
     assert client.get(PAGE).status_code == 200
     assert client.get("/commitments/kr-ca-2025:8.1").status_code == 200
     client.get("/no/such/page/42")
+    client.request("FROBNICATE42", PAGE)  # any name is a method to the parser: one series
     assert sample("tracker_http_requests_total", **route) == before + 2
     assert sample("tracker_http_requests_total", **missing) == missing_before + 1
     said = client.get("/metrics").text
     assert "kr-ca-2025" not in said and "/no/such/page" not in said
+    assert "FROBNICATE42" not in said and 'method="other"' in said
     assert 'tracker_http_request_duration_seconds_bucket{le="0.01",method="GET",route=' in said
     static = [line for line in said.splitlines() if 'route="/static/' in line]
     assert static == [] or all("{name:path}" in line for line in static)

@@ -49,6 +49,7 @@ from tracker.models import JobRun, OutboxMessage, Report, StatusUpdate
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED = "unmatched"  # a path no route takes: one series, whatever was asked
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 REQUESTS = Counter(
     "tracker_http_requests",
@@ -122,7 +123,9 @@ class RequestMetrics:
             await self.app(scope, receive, sending)
         finally:
             route = route_template(scope, self.endpoints)
-            method = scope["method"]
+            # Any name is a method to the HTTP parser: unknown ones share one series, or a
+            # client could add series without end.
+            method = scope["method"] if scope["method"] in METHODS else "other"
             REQUESTS.labels(route, method, f"{status // 100}xx").inc()
             LATENCY.labels(route, method).observe(time.perf_counter() - started)
 

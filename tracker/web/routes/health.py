@@ -10,6 +10,7 @@ only: never an address, a path or an error's text (those go to the log, with the
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from functools import cache
 
@@ -43,9 +44,12 @@ def ready(web: WebDep) -> JSONResponse:
 def metrics_page(request: Request, web: WebDep) -> Response:
     if not web.settings.metrics.enabled:
         raise StarletteHTTPException(404)  # as any page that is not there
-    # The connecting peer (a trusted proxy's forwarded address does not open the door).
+    # The connecting peer (a trusted proxy's forwarded address does not open the door), and
+    # never a request a proxy passed on: with the proxy on this machine every request's peer
+    # is 127.0.0.1, which the default `allow` lets in.
     peer = request.scope.get(PEER)
-    if not peer_allowed(peer, web.settings.metrics.allowed_networks):
+    forwarded = "x-forwarded-for" in request.headers or "forwarded" in request.headers
+    if forwarded or not peer_allowed(peer, web.settings.metrics.allowed_networks):
         raise Forbidden("metrics.not_allowed")
     body, content_type = metrics.exposition(web.db)
     return Response(body, media_type=content_type)
@@ -60,7 +64,28 @@ def readiness(settings: Settings, engine: Engine) -> dict[str, str]:
     return {"database": database, "migrations": migrations, "storage": storage}
 
 
+STORAGE_CHECK_SECONDS = 15.0  # how long a storage probe's answer stands
+_storage_checked: dict[tuple[str, ...], tuple[float, bool]] = {}
+
+
 def storage_ready(settings: Settings, engine: Engine) -> bool:
+    """`storage_writable`, asked at most every `STORAGE_CHECK_SECONDS`: a load balancer
+    probes every few seconds, anyone may call /readyz, and each probe is two writes."""
+    key = (
+        settings.storage.backend,
+        engine.url.render_as_string(hide_password=True),
+        str(settings.resolve(settings.paths.evidence)),
+        str(settings.resolve(settings.paths.reports)),
+    )
+    now = time.monotonic()
+    checked = _storage_checked.get(key)
+    if checked is None or now - checked[0] > STORAGE_CHECK_SECONDS:
+        checked = (now, storage_writable(settings, engine))
+        _storage_checked[key] = checked
+    return checked[1]
+
+
+def storage_writable(settings: Settings, engine: Engine) -> bool:
     """Whether evidence and reports can be written now: a small probe stored and removed
     through the configured backend (`tracker.storage`), in each namespace."""
     from tracker.storage import make_store
