@@ -154,11 +154,10 @@ def serve(
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
         **ops.uvicorn_logging(settings),
     }
-    # uvicorn hands SIGTERM back to the process once it has shut down cleanly, which would
-    # end it by the signal (status 143): a stop asked for and done is a success.
-    signal.signal(signal.SIGTERM, _stopped_cleanly)
     if workers == 1:
-        uvicorn.run(create_app(settings, engine=engine), **options)
+        app = create_app(settings, engine=engine)  # a SIGTERM until here still stops it
+        _swallow_the_sigterm_uvicorn_raises_again()
+        uvicorn.run(app, **options)
         return
     # Each worker process builds its own app (and engine) from the same config file.
     runtime.close()
@@ -168,9 +167,18 @@ def serve(
     # /metrics from any worker adds up all of them (web/metrics.py).
     shared = metrics.shared_between_workers() if settings.metrics.enabled else nullcontext()
     with shared:
+        _swallow_the_sigterm_uvicorn_raises_again()
         uvicorn.run(
             "tracker.web.app:app_from_environment", factory=True, workers=workers, **options
         )
+
+
+def _swallow_the_sigterm_uvicorn_raises_again() -> None:
+    """uvicorn hands SIGTERM back to the process once it has shut down cleanly, which would
+    end it by the signal (status 143): a stop asked for and done is a success. Installed just
+    before uvicorn starts (it then takes the signal itself), so a SIGTERM while the app is
+    still being built stops the process as usual."""
+    signal.signal(signal.SIGTERM, _stopped_cleanly)
 
 
 def _stopped_cleanly(_signal: int, _frame: object) -> None:
