@@ -7,7 +7,6 @@ Each helper edits one element in place; `tracker.reports.docx` decides where the
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,15 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
-# XML 1.0 has no place for most C0 controls, lone surrogates or U+FFFE/U+FFFF: lxml refuses
-# them, so a stray one pasted into a note would stop the whole export. Tab and newline stay
-# (the writer makes them tabs and paragraphs).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    """`text` without the characters XML cannot hold; line ends become "\\n"."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+from tracker.reports.outline import xml_text
 
 
 def element(tag: str, **attributes: str) -> BaseOxmlElement:
@@ -189,7 +180,7 @@ def table(rows: Sequence[Sequence[str]], grid: Grid) -> BaseOxmlElement:
             fill = grid.header_fill if header or label else grid.footer_fill if footer else ""
             if fill:
                 _sub(tcpr, "w:shd", val="clear", color="auto", fill=fill)
-            value = xml_safe(values[c]) if c < len(values) else ""
+            value = xml_text(values[c]) if c < len(values) else ""
             for line in value.split("\n"):
                 p = _sub(tc, "w:p")
                 ppr = _sub(p, "w:pPr")

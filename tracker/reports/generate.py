@@ -327,48 +327,25 @@ def store_renditions(
     return stored
 
 
-def save_report(
-    prepared: PreparedReport,
-    rendered: Rendition | RenderedPdf | Sequence[Rendition],
-    *,
-    engine: Engine,
-    store: FileStore,
-    actor: str,
-    out: Path | None = None,
-    outs: Mapping[ReportFormat, Path] | None = None,
-) -> ReportPublic:
-    """`save_reports` for one file: its registry row."""
-    return save_reports(
-        prepared, rendered, engine=engine, store=store, actor=actor, out=out, outs=outs
-    )[0]
-
-
 def save_reports(
     prepared: PreparedReport,
-    rendered: Rendition | RenderedPdf | Sequence[Rendition],
+    renditions: Sequence[Rendition],
     *,
     engine: Engine,
     store: FileStore,
     actor: str,
-    out: Path | None = None,
     outs: Mapping[ReportFormat, Path] | None = None,
     also: Callable[[Session, list[Report]], None] | None = None,
 ) -> list[ReportPublic]:
     """`store_renditions` in its own transaction: if the commit fails, the files go too, so a
-    file never stays without its row (the database backend's go with the rollback). `out`
-    names the file of a single rendition; `outs` one file per format; `also` writes what goes
-    with the reports in that transaction (the scheduler's run finished)."""
-    if isinstance(rendered, RenderedPdf | Rendition):
-        files = [rendered if isinstance(rendered, Rendition) else Rendition.of_pdf(rendered)]
-        if out is not None:
-            outs = {files[0].format: out}
-    else:
-        files = list(rendered)
+    file never stays without its row (the database backend's go with the rollback). `outs`
+    names a file per format (`output_files`); `also` writes what goes with the reports in that
+    transaction (the scheduler's run finished)."""
     written: list[str] = []
     try:
         with write_session(engine) as session:
             reports = store_renditions(
-                prepared, files, session=session, store=store, actor=actor, outs=outs
+                prepared, renditions, session=session, store=store, actor=actor, outs=outs
             )
             written = [report.path for report in reports]
             if also is not None:

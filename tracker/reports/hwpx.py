@@ -24,7 +24,6 @@ Rules:
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -54,6 +53,7 @@ from tracker.reports.outline import (
     ReportDocument,
     Style,
     Table,
+    xml_text,
 )
 from tracker.words import say
 
@@ -67,7 +67,6 @@ CELL_PADDING = 282  # the cell margins above and below
 LINE_HEIGHT = 1000  # a cell line at least; Hangul grows a row to what it holds
 PREVIEW_CHARACTERS = 1000
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _PARAGRAPH_LOOKS = {
     Style.BODY: Look.BODY,
@@ -111,7 +110,7 @@ def write_hwpx(document: ReportDocument) -> bytes:
 def lines(text: str) -> list[str]:
     """The lines of a value as XML can hold them: never none, so an empty value still has
     its (empty) paragraph."""
-    text = _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).replace("\t", " ")
+    text = xml_text(text).replace("\t", " ")
     return text.split("\n")
 
 

@@ -11,11 +11,14 @@ Rules the writers rely on:
 - heading levels run 1 (a part) to 3 (a clause); a commitment is a `Commitment` block, not a
   heading, so the navigation pane lists parts, sections and clauses;
 - a `Table` has one header row (repeated on every page) and maybe a footer row (totals);
-- `Fields` is a two-column table of label and value, as the PDF's definition lists are.
+- `Fields` is a two-column table of label and value, as the PDF's definition lists are;
+- a value may hold line breaks and any character: `xml_text` gives what an XML text node can
+  hold, for both writers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +37,15 @@ from tracker.reports.views import (
     ReviewReportView,
 )
 from tracker.words import say
+
+# XML 1.0 has no place for most C0 controls, lone surrogates or U+FFFE/U+FFFF: lxml refuses
+# them, so a stray one pasted into a note would stop the whole export. Tab and newline stay.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot hold; line ends become "\\n"."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class Style(StrEnum):
