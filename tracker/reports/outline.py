@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from tracker.reports.templating import report_day
 from tracker.reports.views import (
     AttentionItem,
     BriefView,
@@ -287,9 +288,7 @@ class _Words:
         return say(self.language, message_id, **fields)
 
     def day(self, value: date | None) -> str:
-        if value is None:
-            return "-"
-        return value.isoformat() if self.language == "ko" else value.strftime("%d %b %Y")
+        return report_day(value, self.language)
 
 
 def _document(

@@ -62,7 +62,8 @@ def _finalize(value: Any) -> Any:
     return keep_words(value)
 
 
-def _day(value: date | datetime | None, language: str = "ko") -> str:
+def report_day(value: date | datetime | None, language: str = "ko") -> str:
+    """A date as every report format prints it: 2027-10-14 in Korean, 14 Oct 2027 in English."""
     if value is None:
         return "-"
     if isinstance(value, datetime):
@@ -82,7 +83,7 @@ def make_environment(folders: Sequence[Path]) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["day"] = _day
+    environment.filters["day"] = report_day
     environment.filters["keep_words"] = keep_words
     words.install(environment)
     for name in ("_", "gettext"):
