@@ -19,6 +19,8 @@ from tracker.domain import ReportFormat
 from tracker.models import Agreement, Report
 from tracker.reports import generate
 from tracker.reports.generate import ReportRefused, output_files
+from tracker.services.paging import PageRequest
+from tracker.services.report_registry import generations, page_of_reports
 from tracker.storage import Namespace
 from tracker.storage.filesystem import FilesystemStore
 
@@ -147,3 +149,21 @@ def test_two_generations_of_one_report_at_once_take_two_versions_and_keep_both_f
     assert outcomes == {"click": 1, "scheduler": 2}
     rows = session.exec(select(Report).order_by(col(Report.version))).all()
     assert [store.read_bytes(r.path) for r in rows] == [renditions[0].data] * 2
+
+
+def test_the_registry_lists_a_generations_formats_together_pdf_first(
+    session: Session, seed: Agreement, settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    prepared = prepared_review(session, settings)
+    session.rollback()
+    store = FilesystemStore(tmp_path / "reports", Namespace.REPORTS)
+    renditions = generate.render_report(prepared, DOCUMENTS, pdf_renderer=no_pdf)
+    for _ in range(2):
+        generate.save_reports(prepared, renditions, engine=engine, store=store, actor="a")
+    listed = page_of_reports(session=session, page=PageRequest()).items  # newest first
+    found = generations(listed)
+    assert [(g.listed.report.version, [f.format.value for f in g.files]) for g in found] == [
+        (2, ["hwpx", "docx"]),
+        (1, ["hwpx", "docx"]),
+    ]
+    assert found[0].listed.agreement_key == "kr-ca-2025"

@@ -7,6 +7,7 @@ rows are read here, so the web, the terminal and the scheduler list them the sam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PureWindowsPath
@@ -15,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
-from tracker.domain import Language, ReportKind
+from tracker.domain import Language, ReportFormat, ReportKind
 from tracker.models import Agreement, Mechanism, Meeting, Report, ReportPublic, ReviewCycle
 from tracker.services.lookup import find_agreement
 from tracker.services.paging import BadCursor, Page, PageRequest, encode_cursor
@@ -35,6 +36,37 @@ class ListedReport:
     cycle: int | None  # the review cycle's number
     meeting_on: date | None  # the meeting a brief was made for
     mechanism: str  # the mechanism's name, for briefs
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One generation of a report: the files of one version, one per format."""
+
+    listed: ListedReport  # its first file's row, with the names it is listed by
+    files: list[ReportPublic]  # PDF, HWPX, DOCX
+
+
+def generations(listed: Sequence[ListedReport]) -> list[Generation]:
+    """Rows of one kind, subject, language and version as one generation. The formats of a
+    version are registered together, so they are neighbours in a list by id (a page break may
+    still part them)."""
+    found: list[Generation] = []
+    for row in listed:
+        report = row.report
+        last = found[-1].listed.report if found else None
+        if last is not None and (last.kind, last.subject, last.language, last.version) == (
+            report.kind,
+            report.subject,
+            report.language,
+            report.version,
+        ):
+            found[-1].files.append(report)
+        else:
+            found.append(Generation(row, [report]))
+    order = list(ReportFormat)
+    for generation in found:
+        generation.files.sort(key=lambda file: order.index(file.format))
+    return found
 
 
 def next_version(kind: ReportKind, subject: str, language: Language, *, session: Session) -> int:

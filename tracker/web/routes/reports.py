@@ -30,6 +30,7 @@ from tracker.services.report_registry import (
     REPORT_CURSOR_WIDTH,
     ListedReport,
     find_report,
+    generations,
     page_of_reports,
     report_key,
 )
@@ -61,9 +62,6 @@ REPORT_FIELDS = FormFields(
         "report.unknown_format": "formats",
     }
 )
-
-
-FORMAT_ORDER = [f.value for f in ReportFormat]
 
 
 @dataclass(frozen=True)
@@ -168,31 +166,24 @@ def _page(
 
 
 def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
-    """One row per generation: the formats of one version are registered together, so they
-    are neighbours in the list (a page break may still part them)."""
+    """One row per generation (`generations`), each file marked available or not in one
+    look at the store."""
     keys = {row.report.id: report_key(row.report.path) for row in listed}
     held = _reports_store(web).present(key for key in keys.values() if key is not None)
     zone = web.settings.tz
-    rows: list[ReportRow] = []
-    for row in listed:
-        report = row.report
-        file = ReportFile(
-            id=report.id,
-            format=report.format.value,
-            pages=report.pages,
-            size_kb=max(1, round(report.size_bytes / 1024)),
-            available=keys[report.id] in held,
-        )
-        last = rows[-1] if rows else None
-        if last is not None and (last.kind, last.subject, last.language, last.version) == (
-            report.kind.value,
-            report.subject,
-            report.language.value,
-            report.version,
-        ):
-            last.files.append(file)
-            last.files.sort(key=lambda f: FORMAT_ORDER.index(f.format))
-            continue
+    rows = []
+    for generation in generations(listed):
+        row, report = generation.listed, generation.listed.report
+        files = [
+            ReportFile(
+                id=file.id,
+                format=file.format.value,
+                pages=file.pages,
+                size_kb=max(1, round(file.size_bytes / 1024)),
+                available=keys[file.id] in held,
+            )
+            for file in generation.files
+        ]
         rows.append(
             ReportRow(
                 agreement_key=row.agreement_key,
@@ -206,7 +197,7 @@ def _rows(web: Web, listed: list[ListedReport]) -> list[ReportRow]:
                 version=report.version,
                 generated_at=report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 generated_by=report.generated_by,
-                files=[file],
+                files=files,
             )
         )
     return rows
