@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tracker"
 LAYERS = {
     "errors": 0, "msgids": 0, "words": 0, "clock": 0, "text": 0, "domain": 0, "config": 0,
     "files": 0, "runtime": 0, "db": 0, "schema": 0, "models": 0, "migrations": 0, "catalog": 0,
-    "samples": 0, "locale": 0, "storage": 0, "__init__": 0, "__main__": 4,
+    "samples": 0, "locale": 0, "storage": 0, "logs": 0, "__init__": 0, "__main__": 4,
     "importer": 1, "intake": 1,
     "services": 2,
     "reports": 3, "digests": 3, "scheduling": 3,

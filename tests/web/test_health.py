@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from tracker import logs
 from tracker.config import Settings
 from tracker.db import make_engine
-from tracker.web import ops
 from tracker.web.app import create_app
 from tracker.web.routes import health
 
@@ -42,7 +42,7 @@ def logging_restored() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
-    logging.getLogger(ops.ACCESS_LOGGER).disabled = False
+    logging.getLogger(logs.ACCESS_LOGGER).disabled = False
 
 
 def test_a_load_balancer_asks_without_signing_in_and_hears_every_check_pass(
@@ -140,8 +140,8 @@ def test_json_logs_give_one_object_a_line_with_the_request_id_of_each_record(
         paths={"evidence": blocked},
         web={"trusted_proxies": ("10.0.0.0/8",)},
     )
-    ops.configure_logging(json_logs)
-    ops.configure_logging(json_logs)  # twice: still one line a record
+    logs.configure_logging(json_logs)
+    logs.configure_logging(json_logs)  # twice: still one line a record
     capsys.readouterr()
     client = client_of(json_logs, engine, peer="10.0.0.2")
     answer = client.get(
@@ -156,7 +156,7 @@ def test_json_logs_give_one_object_a_line_with_the_request_id_of_each_record(
     warning = next(line for line in ours if line["level"] == "WARNING")
     assert warning["logger"] == "tracker.web.routes.health"
     assert "not writable" in warning["message"] and "error" in warning  # the traceback
-    access = [line for line in ours if line["logger"] == ops.ACCESS_LOGGER]
+    access = [line for line in ours if line["logger"] == logs.ACCESS_LOGGER]
     assert len(access) == 1
     assert access[0]["method"] == "GET" and access[0]["path"] == "/readyz"
     assert access[0]["status"] == 503 and access[0]["client"] == "198.51.100.7"
@@ -171,7 +171,7 @@ def test_json_logs_give_one_object_a_line_with_the_request_id_of_each_record(
 def test_text_logs_stay_as_they_were(
     settings: Settings, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ops.configure_logging(settings)  # the default: text
+    logs.configure_logging(settings)  # the default: text
     capsys.readouterr()
     logging.getLogger("tracker.test").warning("the outbox is %s", "stuck")
     client_of(settings, engine).get("/healthz")

@@ -48,8 +48,8 @@ def run(
     ] = 60,
     once: Annotated[bool, typer.Option("--once", help=N_("cli.scheduler.run.once"))] = False,
 ) -> None:
+    from tracker.logs import configure_logging
     from tracker.scheduling.process import run_scheduler
-    from tracker.web.ops import configure_logging
 
     runtime = runtime_of(ctx)
     engine = runtime.checked_engine()  # before logging is on: a refusal stays one line

@@ -135,13 +135,14 @@ def serve(
     import uvicorn
 
     from tracker.config import CONFIG_ENV
-    from tracker.web import metrics, ops
+    from tracker.logs import configure_logging, uvicorn_logging
+    from tracker.web import metrics
     from tracker.web.app import create_app
 
     runtime = runtime_of(ctx)
     engine = runtime.checked_engine()  # refuse to start on a missing or old database
     settings = runtime.settings
-    ops.configure_logging(settings)
+    configure_logging(settings)
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -152,7 +153,7 @@ def serve(
         # On SIGTERM: stop accepting, let the requests in flight finish (this long at most),
         # then exit 0, so a rolling restart behind the load balancer loses no answer.
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
-        **ops.uvicorn_logging(settings),
+        **uvicorn_logging(settings),
     }
     if workers == 1:
         app = create_app(settings, engine=engine)  # a SIGTERM until here still stops it

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from tracker import words
 from tracker.config import Settings, load_settings
 from tracker.errors import TrackerError, invalid_fields
+from tracker.logs import configure_logging
 from tracker.runtime import Runtime
 from tracker.services import history
 from tracker.services.policy import FollowUpPolicy
@@ -119,7 +120,7 @@ def app_from_environment() -> FastAPI:
     """The app of `tracker serve --workers N`: each worker reads $TRACKER_CONFIG itself, and
     sets up its own logging (a worker is a new process)."""
     settings = load_settings()
-    ops.configure_logging(settings)
+    configure_logging(settings)
     return create_app(settings)
 
 
